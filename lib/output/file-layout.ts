@@ -1,0 +1,34 @@
+import { Yaml } from 'cdk8s';
+import { syncWaveOf } from './apply-order';
+import { Manifest, apiGroupOf } from './manifest';
+import { RenderTarget } from './render-target';
+
+/**
+ * The file an object is written to inside its target folder:
+ * `<wave>-<kind>[.<group>]_[<namespace>_]<name>.yaml`, e.g.
+ * `04-server.policy.linkerd.io_booksapp_authors-server.yaml`.
+ *
+ * Unlike cdk8s' `Kind.name.k8s.yaml`, two objects that share kind and name in different
+ * API groups or namespaces get different files (`_` cannot occur in Kubernetes names or
+ * groups), and the wave prefix makes `kubectl apply -f <folder>` apply in sync-wave order.
+ */
+export function fileNameOf(manifest: Manifest): string {
+  const prefix = String(syncWaveOf(manifest)).padStart(2, '0');
+  const group = apiGroupOf(manifest);
+  const kind = manifest.kind.toLowerCase() + (group === 'core' ? '' : `.${group}`);
+  const namespace = manifest.metadata.namespace ? `${manifest.metadata.namespace}_` : '';
+  return `${prefix}-${kind}_${namespace}${manifest.metadata.name}.yaml`;
+}
+
+/** Every file of the rendered output, keyed by its path relative to the output folder, in a stable order. */
+export function layoutFiles(targets: readonly RenderTarget[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const target of targets) {
+    for (const { manifest, constructPath } of target.objects) {
+      const file = `${target.name}/${fileNameOf(manifest)}`;
+      if (files.has(file)) throw new Error(`[${constructPath}] would overwrite ${file}; object identities must be unique`);
+      files.set(file, Yaml.stringify(manifest));
+    }
+  }
+  return files;
+}

@@ -1,0 +1,6 @@
+export * from './apply-order';
+export * from './file-layout';
+export * from './manifest';
+export * from './render-target';
+export * from './synthesize';
+export * from './write-atomically';

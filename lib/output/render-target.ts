@@ -1,0 +1,78 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { withSyncWave, syncWaveOf } from './apply-order';
+import { Manifest, objectIdOf, apiGroupOf } from './manifest';
+
+/** One synthesized object and the construct that produced it. */
+export interface RenderedObject {
+  readonly manifest: Manifest;
+  /** The construct path, so that every problem can name where it came from. */
+  readonly constructPath: string;
+}
+
+/**
+ * What is applied together: one top-level chart, rendered into `dist/<name>/`,
+ * synced by one Argo CD Application. Objects are in apply order.
+ */
+export interface RenderTarget {
+  readonly name: string;
+  readonly objects: readonly RenderedObject[];
+}
+
+const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Runs every construct's validations, then renders each top-level chart of the app
+ * into a render target. Throws one error listing every problem found, each with its
+ * construct path; nothing is rendered when any construct is invalid.
+ */
+export function renderTargets(app: App): RenderTarget[] {
+  validateConstructs(app);
+  const charts = app.node.children.filter((c): c is Chart => c instanceof Chart);
+  if (charts.length === 0) throw new Error('The app has no charts: there is nothing to render');
+  return charts.map((chart) => {
+    if (!TARGET_NAME.test(chart.node.id)) {
+      throw new Error(`[${chart.node.path}] chart id "${chart.node.id}" names the folder dist/${chart.node.id}/ and an `
+        + 'Argo CD Application; allowed: lowercase letters, digits and "-", starting and ending with a letter or digit');
+    }
+    const objects = chart.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map((apiObject) => ({ manifest: withSyncWave(apiObject.toJson() as Manifest), constructPath: apiObject.node.path }));
+    assertUniqueIdentities(chart, objects);
+    return { name: chart.node.id, objects: objects.sort(compareApplyOrder) };
+  });
+}
+
+function validateConstructs(app: App): void {
+  const errors = app.node.findAll().flatMap((c: IConstruct) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
+  }
+}
+
+function assertUniqueIdentities(chart: Chart, objects: readonly RenderedObject[]): void {
+  const seen = new Map<string, string>();
+  for (const { manifest, constructPath } of objects) {
+    const id = objectIdOf(manifest);
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new Error(`[${chart.node.path}] two objects have the identity ${id}: ${first} and ${constructPath}; `
+        + 'the second would overwrite the first when applied. Allowed: one object per (group, kind, namespace, name) '
+        + 'in a render target; put alternatives in separate charts');
+    }
+    seen.set(id, constructPath);
+  }
+}
+
+/** Apply order: sync wave, then group, kind, namespace and name, so the order never depends on construct order. */
+export function compareApplyOrder(a: RenderedObject, b: RenderedObject): number {
+  return syncWaveOf(a.manifest) - syncWaveOf(b.manifest)
+    || compareText(apiGroupOf(a.manifest), apiGroupOf(b.manifest))
+    || compareText(a.manifest.kind, b.manifest.kind)
+    || compareText(a.manifest.metadata.namespace ?? '', b.manifest.metadata.namespace ?? '')
+    || compareText(a.manifest.metadata.name, b.manifest.metadata.name);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
