@@ -1,0 +1,64 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildApp } from '../../main';
+import { readTree, synthesize, writeAtomically } from '../../lib/output';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+let dir: string;
+beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')); });
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(command: string, args: string[], env: Record<string, string>) {
+  return spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+}
+
+/** A dist/ with the real render in it, as a user's checkout has. */
+function populatedDist(): { outdir: string; before: Map<string, string> } {
+  const outdir = path.join(dir, 'dist');
+  writeAtomically(outdir, synthesize(buildApp).files);
+  return { outdir, before: readTree(outdir) };
+}
+
+describe('synthesis is atomic', () => {
+  test.each(['construct', 'validation'])('an app that throws at %s time leaves dist/ byte-identical (npm run synth path)', (at) => {
+    const { outdir, before } = populatedDist();
+    const result = run(process.execPath, ['--import', 'tsx', '__tests__/fixtures/throwing-app.ts'], { RENDER_OUTDIR: outdir, THROW_AT: at });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Synthesis failed; ${outdir}/ was left unchanged.`);
+    expect(result.stderr).toMatch(at === 'validation' ? /\[broken\] this chart is invalid on purpose/ : /throws on purpose/);
+    expect(readTree(outdir)).toEqual(before);
+  });
+
+  test('plain `cdk8s synth` with a throwing app fails and leaves dist/ byte-identical', () => {
+    const { outdir, before } = populatedDist();
+    const result = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(dir, 'cli-out'),
+      '--app', `${process.execPath} --import tsx __tests__/fixtures/throwing-app.ts`], { RENDER_OUTDIR: outdir });
+    expect(result.status).not.toBe(0);
+    expect(readTree(outdir)).toEqual(before);
+  });
+});
+
+describe('synthesis is deterministic', () => {
+  test('two in-process syntheses give identical files', () => {
+    expect(synthesize(buildApp).files).toEqual(synthesize(buildApp).files);
+  });
+
+  test('`cdk8s synth` and `npm run synth` write the same bytes as each other, twice', () => {
+    const viaNode = path.join(dir, 'node');
+    const viaCli = path.join(dir, 'cli');
+    for (const outdir of [viaNode, `${viaNode}-again`]) {
+      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir } });
+    }
+    const cli = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(dir, 'cli-scratch')], { RENDER_OUTDIR: viaCli });
+    expect(cli.status).toBe(0);
+    const rendered = readTree(viaNode);
+    expect(rendered.size).toBeGreaterThan(0);
+    expect(readTree(`${viaNode}-again`)).toEqual(rendered);
+    expect(readTree(viaCli)).toEqual(rendered);
+    // The CLI lists what it synthesized from its own scratch folder: the same files.
+    expect(readTree(path.join(dir, 'cli-scratch'))).toEqual(rendered);
+  });
+});
