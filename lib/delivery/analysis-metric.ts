@@ -151,7 +151,7 @@ export class AnalysisMetric {
    */
   public static linkerdLatency(options: LatencyMetricOptions): AnalysisMetric {
     const percentile = options.percentile;
-    const maximumMs = options.maximum.toMilliseconds();
+    const maximumMs = options.maximum.toMilliseconds({ integral: false });
     return new AnalysisMetric(options, `latency-p${String(+(percentile * 100).toFixed(2)).replace('.', '-')}`, (window) =>
       `histogram_quantile(${percentile}, sum by (le) (rate(response_latency_ms_bucket{${LINKERD_CANARY_SELECTOR}}[${window}])))`,
       { operator: '<=', threshold: maximumMs, rule: 'a latency of whole milliseconds >= 1', valid: (v) => Number.isInteger(v) && v >= 1 },

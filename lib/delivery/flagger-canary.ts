@@ -74,7 +74,7 @@ export class FlaggerCanary extends Construct {
       integerProblem('maxWeight', props.maxWeight, Math.max(1, props.stepWeight), 100),
       props.minSuccessRatePercent >= 0 && props.minSuccessRatePercent <= 100 ? undefined
         : `minSuccessRatePercent ${props.minSuccessRatePercent} is invalid; allowed: a percentage from 0 to 100`,
-      integerProblem('maxRequestDuration in milliseconds', props.maxRequestDuration.toMilliseconds(), 1),
+      integerProblem('maxRequestDuration in milliseconds', props.maxRequestDuration.toMilliseconds({ integral: false }), 1),
     ]);
 
     // Flagger's duration pattern is ^[0-9]+(m|s): no hours.
@@ -91,7 +91,7 @@ export class FlaggerCanary extends Construct {
           maxWeight: props.maxWeight,
           metrics: [
             { name: 'request-success-rate', thresholdRange: { min: props.minSuccessRatePercent }, interval: flaggerDuration(metricInterval) },
-            { name: 'request-duration', thresholdRange: { max: props.maxRequestDuration.toMilliseconds() }, interval: flaggerDuration(metricInterval) },
+            { name: 'request-duration', thresholdRange: { max: props.maxRequestDuration.toMilliseconds({ integral: false }) }, interval: flaggerDuration(metricInterval) },
           ],
         },
       },

@@ -56,13 +56,13 @@ export function labelProblems(what: string, labels: Readonly<Record<string, stri
 
 /** A duration in whole seconds, at least one second; `undefined` when it is not one. */
 export function wholeSeconds(duration: Duration): number | undefined {
-  const seconds = duration.toMilliseconds() / 1000;
+  const seconds = duration.toMilliseconds({ integral: false }) / 1000;
   return Number.isInteger(seconds) && seconds >= 1 ? seconds : undefined;
 }
 
 export function durationProblem(what: string, duration: Duration): string | undefined {
   if (wholeSeconds(duration) !== undefined) return undefined;
-  return `${what} ${duration.toMilliseconds()}ms is invalid; allowed: a whole number of seconds, at least 1s`;
+  return `${what} ${duration.toMilliseconds({ integral: false })}ms is invalid; allowed: a whole number of seconds, at least 1s`;
 }
 
 /**
@@ -71,7 +71,7 @@ export function durationProblem(what: string, duration: Duration): string | unde
  */
 export function goDuration(duration: Duration, largestUnit: 'h' | 'm' = 'h'): string {
   const seconds = wholeSeconds(duration);
-  if (seconds === undefined) throw new Error(`duration ${duration.toMilliseconds()}ms is not a whole number of seconds`);
+  if (seconds === undefined) throw new Error(`duration ${duration.toMilliseconds({ integral: false })}ms is not a whole number of seconds`);
   if (largestUnit === 'h' && seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
