@@ -1,0 +1,47 @@
+import { Chart, ChartProps, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AnalysisMetric, CanaryRollout, CanaryStep, PodBudget, PrometheusAnalysisTemplate,
+} from '../lib/delivery';
+
+/** Seed 003 runs in the `default` namespace, which exists in every cluster and is not rendered. */
+const NAMESPACE = 'default';
+
+/**
+ * Seed 003's nginx canary with Prometheus analysis, on Linkerd: the Gateway API plugin moves
+ * the weights and `http-req-check` judges Linkerd's success rate of the canary pods.
+ * Alternative to `nginx-canary-istio` (same names in `default`): pick one per cluster.
+ */
+export class NginxCanaryChart extends Chart {
+  /** The canary rollout, whose `argoCdIgnoreDifferences` the Argo CD Application needs. */
+  public readonly canary: CanaryRollout;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { ...props, namespace: NAMESPACE });
+
+    const httpReqCheck = new PrometheusAnalysisTemplate(this, 'HttpReqCheck', {
+      name: 'http-req-check',
+      metrics: [AnalysisMetric.linkerdSuccessRate({
+        name: 'request-success-rate',
+        minimum: 0.95,
+        interval: Duration.minutes(1),
+        failureLimit: 1,
+      })],
+    });
+
+    this.canary = new CanaryRollout(this, 'Rollout', {
+      name: 'nginx',
+      replicas: 2,
+      selectorLabels: { app: 'nginx' },
+      containers: [{ name: 'nginx', image: 'nginx:1.23.4', ports: [{ containerPort: 80 }] }],
+      maxSurge: PodBudget.count(1),
+      maxUnavailable: PodBudget.count(0),
+      steps: [
+        CanaryStep.setWeight(30), CanaryStep.pause(Duration.seconds(30)),
+        CanaryStep.setWeight(60), CanaryStep.pause(Duration.seconds(30)),
+        CanaryStep.setWeight(100), CanaryStep.pause(Duration.seconds(10)),
+      ],
+      backgroundAnalysis: { template: httpReqCheck },
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { Chart, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
+import { durationProblem, goDuration, integerProblem, objectNameProblem, throwIfProblems } from './validation';
+
+/** Properties of a {@link FlaggerCanary}. */
+export interface FlaggerCanaryProps {
+  /**
+   * Name of the Canary; Flagger names the Services `<name>`, `<name>-primary` and `<name>-canary`.
+   * @default - the Deployment name
+   */
+  readonly name?: string;
+  /** The Deployment that Flagger takes over (it creates `<name>-primary` from it and scales it to zero between releases). */
+  readonly deployment: k8s.KubeDeployment;
+  /**
+   * Port of the Services that Flagger creates.
+   * @default - the only port declared by the Deployment's containers
+   */
+  readonly servicePort?: number;
+  /** Time between two analysis runs (whole seconds; Flagger takes seconds or minutes). */
+  readonly interval: Duration;
+  /** Failed analysis runs tolerated before Flagger rolls back (>= 1). */
+  readonly threshold: number;
+  /** Canary weight added at each successful run, in percent (1..100). */
+  readonly stepWeight: number;
+  /** Canary weight at which Flagger promotes, in percent (stepWeight..100). */
+  readonly maxWeight: number;
+  /** Lowest acceptable Linkerd request success rate of the canary, in percent (0..100). */
+  readonly minSuccessRatePercent: number;
+  /** Highest acceptable Linkerd p99 request duration of the canary (whole milliseconds). */
+  readonly maxRequestDuration: Duration;
+  /**
+   * Window over which both metrics are measured.
+   * @default Duration.minutes(1)
+   */
+  readonly metricInterval?: Duration;
+}
+
+/**
+ * A Flagger Canary for a Deployment, judged on Linkerd's built-in metrics
+ * (`request-success-rate` and `request-duration`). The alternative to {@link CanaryRollout}
+ * for teams that prefer Flagger; Flagger then owns the Services of the workload.
+ */
+export class FlaggerCanary extends Construct {
+  /** Name of the Canary (and of the apex Service Flagger creates). */
+  public readonly name: string;
+  /** The Canary object. */
+  public readonly canary: Canary;
+
+  constructor(scope: Construct, id: string, props: FlaggerCanaryProps) {
+    super(scope, id);
+    const deployment = props.deployment.toJson();
+    this.name = props.name ?? props.deployment.name;
+    const namespace = Chart.of(this).namespace;
+    const containers: { ports?: { containerPort: number }[] }[] = deployment.spec?.template?.spec?.containers ?? [];
+    const declaredPorts = containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+    const port = props.servicePort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
+    const metricInterval = props.metricInterval ?? Duration.minutes(1);
+
+    throwIfProblems(this.node.path, [
+      objectNameProblem('name', this.name),
+      deployment.metadata?.namespace === namespace ? undefined
+        : `deployment ${props.deployment.name} is in namespace "${deployment.metadata?.namespace}"; `
+          + `allowed: the Canary's namespace "${namespace}"`,
+      port === undefined
+        ? `the service port is ambiguous: the Deployment declares ports [${declaredPorts.join(', ')}]; `
+          + 'allowed: exactly one declared port, or servicePort'
+        : integerProblem('servicePort', port, 1, 65535),
+      durationProblem('interval', props.interval),
+      durationProblem('metricInterval', metricInterval),
+      integerProblem('threshold', props.threshold, 1),
+      integerProblem('stepWeight', props.stepWeight, 1, 100),
+      integerProblem('maxWeight', props.maxWeight, Math.max(1, props.stepWeight), 100),
+      props.minSuccessRatePercent >= 0 && props.minSuccessRatePercent <= 100 ? undefined
+        : `minSuccessRatePercent ${props.minSuccessRatePercent} is invalid; allowed: a percentage from 0 to 100`,
+      integerProblem('maxRequestDuration in milliseconds', props.maxRequestDuration.toMilliseconds({ integral: false }), 1),
+    ]);
+
+    // Flagger's duration pattern is ^[0-9]+(m|s): no hours.
+    const flaggerDuration = (duration: Duration) => goDuration(duration, 'm');
+    this.canary = new Canary(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: props.deployment.name },
+        service: { port: port! },
+        analysis: {
+          interval: flaggerDuration(props.interval),
+          threshold: props.threshold,
+          stepWeight: props.stepWeight,
+          maxWeight: props.maxWeight,
+          metrics: [
+            { name: 'request-success-rate', thresholdRange: { min: props.minSuccessRatePercent }, interval: flaggerDuration(metricInterval) },
+            { name: 'request-duration', thresholdRange: { max: props.maxRequestDuration.toMilliseconds({ integral: false }) }, interval: flaggerDuration(metricInterval) },
+          ],
+        },
+      },
+    });
+  }
+}
