@@ -1,13 +1,24 @@
 import { App } from 'cdk8s';
+import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
+import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
+import { NginxCanaryChart } from './charts/nginx-canary';
+import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
+import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { synthesizeMain } from './lib/output';
 
 /**
  * The render targets: each top-level chart becomes `dist/<chart id>/`, applied with
  * `kubectl apply -f dist/<chart id>` or synced by one Argo CD Application.
+ * Targets marked "pick one" use the same namespace and object names: alternatives for one cluster.
  */
 export function buildApp(app: App): void {
   new CircuitBreakingDemoChart(app, 'circuit-breaking-demo');
+  new ArgoRolloutsPlatformChart(app, 'argo-rollouts-platform');
+  new RolloutsDemoChart(app, 'rollouts-demo'); //          pick one: Argo Rollouts
+  new FlaggerPodinfoChart(app, 'flagger-podinfo'); //      pick one: Flagger
+  new NginxCanaryChart(app, 'nginx-canary'); //            pick one: Linkerd metrics
+  new NginxCanaryIstioChart(app, 'nginx-canary-istio'); // pick one: Istio metrics
 }
 
 if (require.main === module) synthesizeMain(buildApp);
