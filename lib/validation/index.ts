@@ -1,0 +1,3 @@
+export * from './model';
+export * from './format-problem';
+export * from './validate-targets';
