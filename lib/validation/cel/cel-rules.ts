@@ -37,6 +37,8 @@ export class CelRuleCompiler {
     let parsed: ParseResult;
     try {
       parsed = this.environment.parse(expression);
+      const rewritten = rewriteIndexedHas(expression, parsed.ast);
+      if (rewritten !== expression) parsed = this.environment.parse(rewritten);
     } catch (error) {
       return { status: 'unsupported', reason: `cannot parse: ${firstLine(error)}` };
     }
@@ -59,6 +61,37 @@ export function firstLine(error: unknown): string {
 interface AstNode {
   readonly op: string;
   readonly args: unknown;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * cel-js 8 only accepts has() on a field chain rooted at a variable (has(a.b.c)), but CEL allows any operand, and the
+ * Gateway API rules use has(self.matches[0].path). Objects are CEL maps here, for which has(e.f) means exactly
+ * 'f' in e, so such calls are rewritten to that form.
+ */
+function rewriteIndexedHas(expression: string, ast: unknown): string {
+  const replacements: Array<{ start: number; end: number; text: string }> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!isAstNode(node)) return;
+    if (node.op === 'call' && Array.isArray(node.args) && node.args[0] === 'has' && Array.isArray(node.args[1])) {
+      const operand = node.args[1][0];
+      if (isAstNode(operand) && operand.op === '.' && Array.isArray(operand.args) && !isFieldChain(operand)) {
+        const [object, field] = operand.args as [AstNode, string];
+        replacements.push({ start: node.start, end: node.end, text: `(${JSON.stringify(field)} in ${expression.slice(object.start, object.end)})` });
+        return;
+      }
+    }
+    visit(node.args);
+  };
+  visit(ast);
+  return replacements.reduceRight((text, r) => text.slice(0, r.start) + r.text + text.slice(r.end), expression);
+}
+
+function isFieldChain(node: AstNode): boolean {
+  if (node.op === 'id') return true;
+  return node.op === '.' && Array.isArray(node.args) && isAstNode(node.args[0]) && isFieldChain(node.args[0]);
 }
 
 function isAstNode(value: unknown): value is AstNode {

@@ -1,7 +1,6 @@
 import { celFindings } from '../cel/cel-validator';
 import { applyDefaults } from '../schema/apply-defaults';
 import { SchemaRegistry } from '../schema/schema-registry';
-import { schemaFindings } from '../schema/schema-problems';
 import { IndexedObject, Report } from '../target-index';
 
 /** Checks an object against the exact schema of its apiVersion/kind, then (for custom resources) its CEL rules. */
@@ -18,9 +17,7 @@ export function checkSchema(object: IndexedObject, registry: SchemaRegistry, rep
   }
   // The API server validates the defaulted object, and CEL rules rely on defaults (e.g. a path match's value "/").
   const document = lookup.crdSchema ? applyDefaults(object.manifest, lookup.crdSchema) : object.manifest;
-  if (!lookup.validate(document)) {
-    for (const finding of schemaFindings(lookup.validate.errors ?? [], document)) report(object, finding.field, finding.rule, finding.message);
-  }
+  for (const finding of registry.validator.validate(document, lookup.schema)) report(object, finding.field, finding.rule, finding.message);
   if (lookup.crdSchema) {
     for (const finding of celFindings(document, lookup.crdSchema)) report(object, finding.field, finding.rule, finding.message);
   }

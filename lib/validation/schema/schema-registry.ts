@@ -1,21 +1,20 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { describeKind } from '../object-identity';
-import { parseGoDuration } from '../syntax/durations';
-import { isQuantity } from '../syntax/quantity';
-import { isObject, JsonObject } from '../values';
-import { coreDefinitionToAjv, crdSchemaToAjv, LIST_MAP_KEYS_KEYWORD, QUANTITY_FORMAT } from './ajv-schema';
+import { JsonObject } from '../values';
+import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
 import { CORE_SCHEMA_ID, CoreDefinitions } from './core-definitions';
 import { CrdCatalog } from './crd-catalog';
+import { StructuralValidator } from './structural-validator';
 
-/** The compiled schema of one group/version/kind. */
+/** The schema of one group/version/kind. */
 export type SchemaLookup =
-  | { readonly found: true; readonly validate: ValidateFunction; readonly crdSchema?: JsonObject }
+  | { readonly found: true; readonly schema: JsonObject; readonly crdSchema?: JsonObject }
   | { readonly found: false; readonly message: string };
 
+const DEFINITION_REF = /^(?:k8s)?#\/definitions\/(.+)$/;
+
 /**
- * Compiles and caches one validator per group/version/kind, for the built-in API (from the 1.28 definitions) and for
- * the vendored CRDs. Nothing is read or compiled until a kind is first validated.
+ * Finds and converts (once per process) the schema of each group/version/kind, from the built-in 1.28 definitions or
+ * the vendored CRDs. Nothing is read or converted until a kind is first validated.
  */
 export class SchemaRegistry {
   private static shared?: SchemaRegistry;
@@ -25,8 +24,9 @@ export class SchemaRegistry {
     return SchemaRegistry.shared;
   }
 
-  private ajvInstance?: Ajv;
+  public readonly validator = new StructuralValidator((ref) => this.resolveDefinition(ref));
   private readonly cache = new Map<string, SchemaLookup>();
+  private readonly convertedDefinitions = new Map<string, JsonObject>();
 
   public constructor(private readonly core: CoreDefinitions, private readonly crds: CrdCatalog) {}
 
@@ -38,28 +38,41 @@ export class SchemaRegistry {
     const key = `${group}/${version}/${kind}`;
     let result = this.cache.get(key);
     if (!result) {
-      result = this.compile(group, version, kind);
+      result = this.find(group, version, kind);
       this.cache.set(key, result);
     }
     return result;
   }
 
-  private compile(group: string, version: string, kind: string): SchemaLookup {
+  private find(group: string, version: string, kind: string): SchemaLookup {
     const crd = this.crds.locate(group, kind);
     if (crd) {
       const versions = this.crds.versions(crd);
       const crdVersion = versions.get(version);
       if (!crdVersion || !crdVersion.served) {
-        const served = [...versions.values()].filter((v) => v.served).map((v) => `${group}/${v.name}`);
+        const served = [...versions.values()].filter((v) => v.served).map((v) => describeKind(group, v.name, kind));
         return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${served.join(', ')}` };
       }
-      return { found: true, validate: this.ajv().compile(crdSchemaToAjv(crdVersion.schema)), crdSchema: crdVersion.schema };
+      return { found: true, schema: crdSchemaToJsonSchema(crdVersion.schema), crdSchema: crdVersion.schema };
     }
     const definition = this.core.definitionName(group, version, kind);
     if (definition) {
-      return { found: true, validate: this.ajv().compile({ $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` }) };
+      return { found: true, schema: { $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` } };
     }
     return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${this.knownKinds(group).join(', ')}` };
+  }
+
+  private resolveDefinition(ref: string): JsonObject | undefined {
+    const name = DEFINITION_REF.exec(ref)?.[1];
+    if (name === undefined) return undefined;
+    let converted = this.convertedDefinitions.get(name);
+    if (!converted) {
+      const definition = this.core.definitions()[name];
+      if (!definition) return undefined;
+      converted = coreDefinitionToJsonSchema(name, definition);
+      this.convertedDefinitions.set(name, converted);
+    }
+    return converted;
   }
 
   /** Kinds worth suggesting: the group's other kinds if the group is known, otherwise every custom kind. */
@@ -74,38 +87,4 @@ export class SchemaRegistry {
     const custom = candidates.map((crd) => `${crd.group} ${crd.kind}`).sort();
     return sameGroup.length > 0 ? custom : [...custom, 'the built-in Kubernetes 1.28 kinds'];
   }
-
-  private ajv(): Ajv {
-    if (!this.ajvInstance) {
-      const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateSchema: false, inlineRefs: false, code: { optimize: false } });
-      addFormats(ajv, ['date-time', 'uri', 'byte', 'int32', 'int64', 'float', 'double']);
-      ajv.addFormat('duration', { type: 'string', validate: (value: string) => parseGoDuration(value) !== undefined });
-      ajv.addFormat(QUANTITY_FORMAT, { type: 'string', validate: isQuantity });
-      // Formats the API server does not check: accept anything rather than guess.
-      for (const unchecked of ['string', 'url', 'int-or-string']) ajv.addFormat(unchecked, true);
-      ajv.addKeyword({ keyword: LIST_MAP_KEYS_KEYWORD, type: 'array', schemaType: 'array', errors: true, validate: uniqueByKeys });
-      const definitions = this.core.definitions();
-      ajv.addSchema({
-        $id: CORE_SCHEMA_ID,
-        definitions: Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, coreDefinitionToAjv(name, definition)])),
-      });
-      this.ajvInstance = ajv;
-    }
-    return this.ajvInstance;
-  }
-}
-
-/** x-kubernetes-list-type: map: no two items may have the same values for all list-map-keys. */
-function uniqueByKeys(this: unknown, keys: string[], items: unknown[]): boolean {
-  const seen = new Map<string, number>();
-  const errors: object[] = [];
-  items.forEach((item, index) => {
-    if (!isObject(item)) return;
-    const identity = JSON.stringify(keys.map((key) => item[key] ?? null));
-    const first = seen.get(identity);
-    if (first === undefined) seen.set(identity, index);
-    else errors.push({ keyword: LIST_MAP_KEYS_KEYWORD, params: { keys, duplicate: index, first, values: keys.map((key) => item[key]) } });
-  });
-  (uniqueByKeys as unknown as { errors: object[] }).errors = errors;
-  return errors.length === 0;
 }

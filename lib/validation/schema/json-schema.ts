@@ -1,9 +1,9 @@
 import { isObject, JsonObject } from '../values';
 import { OBJECT_META_REF } from './core-definitions';
 
-/** Custom ajv keyword enforcing x-kubernetes-list-type: map (items unique by their x-kubernetes-list-map-keys). */
+/** Keyword for x-kubernetes-list-type: map (items unique by their x-kubernetes-list-map-keys). */
 export const LIST_MAP_KEYS_KEYWORD = 'k8sListMapKeys';
-/** Custom ajv format for resource.Quantity strings. */
+/** Format name for resource.Quantity strings. */
 export const QUANTITY_FORMAT = 'k8s-quantity';
 
 const COPIED_KEYWORDS = [
@@ -12,12 +12,12 @@ const COPIED_KEYWORDS = [
 ] as const;
 
 /**
- * Converts a CRD's structural openAPIV3Schema into a JSON schema ajv can check, applying the Kubernetes extensions the
+ * Converts a CRD's structural openAPIV3Schema into the JSON schema the structural validator checks, applying the Kubernetes extensions the
  * way the API server does: unknown fields are errors unless x-kubernetes-preserve-unknown-fields, int-or-string,
  * nullable, list-type set/map uniqueness, and metadata checked as ObjectMeta at the root and in embedded resources.
  * x-kubernetes-validations (CEL) are left out here; the CEL validator walks the original schema.
  */
-export function crdSchemaToAjv(schema: JsonObject): JsonObject {
+export function crdSchemaToJsonSchema(schema: JsonObject): JsonObject {
   const converted = convertStructural(schema, false);
   return withObjectMeta(converted);
 }
@@ -68,10 +68,10 @@ function convertStructural(schema: JsonObject, inValueValidation: boolean): Json
 
 /**
  * Converts one swagger 2 definition of the built-in API. References stay "#/definitions/..." because all definitions
- * are registered as one ajv schema. Core list-type semantics are enforced by the API server's Go validation, which the
+ * are resolved against one definitions map. Core list-type semantics are enforced by the API server's Go validation, which the
  * core rule checks approximate, so only the shape is checked here.
  */
-export function coreDefinitionToAjv(name: string, definition: JsonObject): JsonObject {
+export function coreDefinitionToJsonSchema(name: string, definition: JsonObject): JsonObject {
   if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString') return { type: ['integer', 'string'] };
   if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') return { type: ['string', 'number'], format: QUANTITY_FORMAT };
   return convertCore(definition);
