@@ -40,6 +40,12 @@ export class TargetIndex {
   public ofKind(group: string, kind: string): IndexedObject[] {
     return this.objects.filter((object) => object.id.group === group && object.id.kind === kind);
   }
+
+  /** The names a reference could have used, for "allowed:" hints. */
+  public namesOf(group: string, kind: string, namespace: string): string {
+    const names = this.ofKind(group, kind).filter((object) => object.id.namespace === namespace).map((object) => object.id.name);
+    return names.length > 0 ? names.join(', ') : `no ${kind} in namespace "${namespace}"`;
+  }
 }
 
 function nameKey(group: string, kind: string, namespace: string, name: string): string {
