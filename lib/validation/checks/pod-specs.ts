@@ -1,5 +1,6 @@
 import { fieldPath } from '../field-path';
 import { podTemplateOf, PodTemplate } from '../pod-templates';
+import { PROTOCOLS } from '../service-ports';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asArray, asObject, asString } from '../values';
@@ -50,6 +51,9 @@ function checkContainerPorts(object: IndexedObject, container: Record<string, un
       if (typeof number === 'number' && (number < 1 || number > 65535) && !(field === 'hostPort' && number === 0)) {
         report(object, fieldPath(portPath, field), 'core/port-range', `port ${number} is out of range; allowed: 1..65535`);
       }
+    }
+    if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as string)) {
+      report(object, fieldPath(portPath, 'protocol'), 'core/protocol', `protocol ${JSON.stringify(port.protocol)} is not supported; allowed: ${PROTOCOLS.join(', ')}`);
     }
     const name = asString(port.name);
     if (name !== undefined) {

@@ -1,4 +1,5 @@
 import { CORE } from '../api-groups';
+import { PROTOCOLS } from '../service-ports';
 import { fieldPath } from '../field-path';
 import { mapSelectorMatches } from '../label-selector';
 import { isKind, MESHABLE_WORKLOADS, podTemplateOf } from '../pod-templates';
@@ -38,6 +39,9 @@ function checkServicePorts(service: IndexedObject, report: Report): void {
       else names.set(name, i);
     }
     if (typeof port.port === 'number' && (port.port < 1 || port.port > 65535)) report(service, fieldPath(path, 'port'), 'core/port-range', `port ${port.port} is out of range; allowed: 1..65535`);
+    if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as string)) {
+      report(service, fieldPath(path, 'protocol'), 'core/protocol', `protocol ${JSON.stringify(port.protocol)} is not supported; allowed: ${PROTOCOLS.join(', ')}`);
+    }
     const key = `${port.port}/${port.protocol ?? 'TCP'}`;
     const first = portProtocols.get(key);
     if (first !== undefined) report(service, fieldPath(path, 'port'), 'core/service-port-duplicate', `port ${key} duplicates spec.ports[${first}]; allowed: unique port and protocol pairs`);
