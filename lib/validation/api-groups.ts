@@ -5,7 +5,6 @@ export const BATCH = 'batch';
 export const NETWORKING = 'networking.k8s.io';
 export const RBAC = 'rbac.authorization.k8s.io';
 export const LINKERD_POLICY = 'policy.linkerd.io';
-export const LINKERD = 'linkerd.io';
 export const GATEWAY = 'gateway.networking.k8s.io';
 export const ARGO = 'argoproj.io';
 export const FLAGGER = 'flagger.app';

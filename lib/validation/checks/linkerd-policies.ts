@@ -7,7 +7,7 @@ import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, JsonObject } from '../values';
 import { TargetCheck } from './target-check';
 
-export const PROXY_PROTOCOLS = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'];
+const PROXY_PROTOCOLS = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'];
 export const ACCESS_POLICIES = ['deny', 'audit', 'all-unauthenticated', 'all-authenticated', 'cluster-unauthenticated', 'cluster-authenticated'];
 const IDENTITY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.serviceaccount\.identity\.linkerd\.(.+)$/;
 
