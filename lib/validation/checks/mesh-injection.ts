@@ -1,0 +1,56 @@
+import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
+import { podTemplateOf } from '../pod-templates';
+import { IndexedObject, TargetIndex } from '../target-index';
+import { asArray, asObject, getIn } from '../values';
+import { selectedWorkloads } from './linkerd-policies';
+import { TargetCheck } from './target-check';
+
+const INJECT = 'linkerd.io/inject';
+
+/**
+ * Linkerd policy only applies to meshed pods: every namespace targeted by a Server, AuthorizationPolicy or
+ * Server-parented HTTPRoute must be injected, either by its Namespace object or by the selected pod templates.
+ */
+export const checkMeshInjection: TargetCheck = (index, report) => {
+  const policies = [
+    ...index.ofKind(LINKERD_POLICY, 'Server'),
+    ...index.ofKind(LINKERD_POLICY, 'AuthorizationPolicy'),
+    ...[...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute')].filter(hasServerParent),
+  ];
+  for (const policy of policies) {
+    const namespace = policy.id.namespace;
+    if (namespaceInjected(index, namespace)) continue;
+    const workloads = workloadsOf(index, policy);
+    const uninjected = workloads.filter((workload) => podTemplateOf(workload)?.annotations[INJECT] !== 'enabled');
+    if (workloads.length > 0 && uninjected.length === 0) continue;
+    const pods = uninjected.length > 0 ? `the pod templates of ${uninjected.map((w) => w.label).join(', ')}` : 'any selected pod template';
+    report(policy, '', 'safety/unmeshed', `namespace "${namespace}" is not meshed: neither a Namespace object in this target nor ${pods} carries ${INJECT}: enabled; allowed: annotate the Namespace (or the pod templates) with ${INJECT}: enabled`);
+  }
+};
+
+function namespaceInjected(index: TargetIndex, namespace: string): boolean {
+  const object = index.find(CORE, 'Namespace', '', namespace);
+  return object !== undefined && getIn(object.manifest, 'metadata', 'annotations', INJECT) === 'enabled';
+}
+
+function hasServerParent(route: IndexedObject): boolean {
+  return asArray(getIn(route.manifest, 'spec', 'parentRefs')).some((ref) => asObject(ref)?.kind === 'Server');
+}
+
+/** The workloads whose pods a policy object ends up applying to, through its Server. */
+function workloadsOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
+  const servers = policy.id.kind === 'Server' ? [policy] : serversOf(index, policy);
+  return servers.flatMap((server) => {
+    const selector = asObject(getIn(server.manifest, 'spec', 'podSelector'));
+    return selector ? selectedWorkloads(index, server.id.namespace, selector) : [];
+  });
+}
+
+function serversOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
+  const refs = policy.id.kind === 'AuthorizationPolicy' ? [getIn(policy.manifest, 'spec', 'targetRef')] : asArray(getIn(policy.manifest, 'spec', 'parentRefs'));
+  return refs
+    .map((ref) => asObject(ref) ?? {})
+    .filter((ref) => ref.kind === 'Server' && typeof ref.name === 'string')
+    .map((ref) => index.find(LINKERD_POLICY, 'Server', typeof ref.namespace === 'string' ? ref.namespace : policy.id.namespace, ref.name as string))
+    .filter((server): server is IndexedObject => server !== undefined);
+}

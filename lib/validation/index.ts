@@ -1,0 +1,4 @@
+export * from './model';
+export * from './format-problem';
+export * from './validate-targets';
+export * from './load-manifests';

@@ -1,0 +1,90 @@
+import { describeKind } from '../object-identity';
+import { JsonObject } from '../values';
+import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
+import { CORE_SCHEMA_ID, CoreDefinitions } from './core-definitions';
+import { CrdCatalog } from './crd-catalog';
+import { StructuralValidator } from './structural-validator';
+
+/** The schema of one group/version/kind. */
+export type SchemaLookup =
+  | { readonly found: true; readonly schema: JsonObject; readonly crdSchema?: JsonObject }
+  | { readonly found: false; readonly message: string };
+
+const DEFINITION_REF = /^(?:k8s)?#\/definitions\/(.+)$/;
+
+/**
+ * Finds and converts (once per process) the schema of each group/version/kind, from the built-in 1.28 definitions or
+ * the vendored CRDs. Nothing is read or converted until a kind is first validated.
+ */
+export class SchemaRegistry {
+  private static shared?: SchemaRegistry;
+
+  public static default(): SchemaRegistry {
+    SchemaRegistry.shared ??= new SchemaRegistry(CoreDefinitions.default(), CrdCatalog.default());
+    return SchemaRegistry.shared;
+  }
+
+  public readonly validator = new StructuralValidator((ref) => this.resolveDefinition(ref));
+  private readonly cache = new Map<string, SchemaLookup>();
+  private readonly convertedDefinitions = new Map<string, JsonObject>();
+
+  public constructor(private readonly core: CoreDefinitions, private readonly crds: CrdCatalog) {}
+
+  public isClusterScoped(group: string, kind: string): boolean {
+    return this.crds.locate(group, kind)?.scope === 'Cluster' || this.core.isClusterScoped(group, kind);
+  }
+
+  public lookup(group: string, version: string, kind: string): SchemaLookup {
+    const key = `${group}/${version}/${kind}`;
+    let result = this.cache.get(key);
+    if (!result) {
+      result = this.find(group, version, kind);
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+
+  private find(group: string, version: string, kind: string): SchemaLookup {
+    const crd = this.crds.locate(group, kind);
+    if (crd) {
+      const versions = this.crds.versions(crd);
+      const crdVersion = versions.get(version);
+      if (!crdVersion || !crdVersion.served) {
+        const served = [...versions.values()].filter((v) => v.served).map((v) => describeKind(group, v.name, kind));
+        return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${served.join(', ')}` };
+      }
+      return { found: true, schema: crdSchemaToJsonSchema(crdVersion.schema), crdSchema: crdVersion.schema };
+    }
+    const definition = this.core.definitionName(group, version, kind);
+    if (definition) {
+      return { found: true, schema: { $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` } };
+    }
+    return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${this.knownKinds(group).join(', ')}` };
+  }
+
+  private resolveDefinition(ref: string): JsonObject | undefined {
+    const name = DEFINITION_REF.exec(ref)?.[1];
+    if (name === undefined) return undefined;
+    let converted = this.convertedDefinitions.get(name);
+    if (!converted) {
+      const definition = this.core.definitions()[name];
+      if (!definition) return undefined;
+      converted = coreDefinitionToJsonSchema(name, definition);
+      this.convertedDefinitions.set(name, converted);
+    }
+    return converted;
+  }
+
+  /** Kinds worth suggesting: the group's other kinds if the group is known, otherwise every custom kind. */
+  private knownKinds(group: string): string[] {
+    const core = this.core.kindsInGroup(group).map((key) => {
+      const [, version, kind] = key.split('/');
+      return describeKind(group, version, kind);
+    });
+    if (core.length > 0) return core;
+    const sameGroup = this.crds.all().filter((crd) => crd.group === group);
+    const candidates = sameGroup.length > 0 ? sameGroup : this.crds.all();
+    const custom = candidates.map((crd) => `${crd.group} ${crd.kind}`).sort();
+    return sameGroup.length > 0 ? custom : [...custom, 'the built-in Kubernetes 1.28 kinds'];
+  }
+}

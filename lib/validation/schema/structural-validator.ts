@@ -1,0 +1,246 @@
+import { fieldPath } from '../field-path';
+import { Finding } from '../finding';
+import { GO_DURATION_SYNTAX, parseGoDuration } from '../syntax/durations';
+import { isQuantity, QUANTITY_SYNTAX } from '../syntax/quantity';
+import { isObject, JsonObject } from '../values';
+import { LIST_MAP_KEYS_KEYWORD, QUANTITY_FORMAT } from './json-schema';
+
+/** Resolves a "$ref" to the schema it names. */
+export type RefResolver = (ref: string) => JsonObject | undefined;
+
+interface FormatCheck {
+  readonly description: string;
+  readonly accepts: (value: unknown) => boolean;
+}
+
+const INT32 = 2 ** 31;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The formats the API server checks; any other format (e.g. "string", "url") is accepted, as the server does. */
+const FORMATS: Record<string, FormatCheck> = {
+  'int32': { description: 'a 32-bit integer', accepts: (v) => typeof v !== 'number' || (v >= -INT32 && v < INT32) },
+  'int64': { description: 'a 64-bit integer', accepts: (v) => typeof v !== 'number' || Math.abs(v) <= 2 ** 63 },
+  'date-time': { description: 'an RFC 3339 date-time like 2024-01-31T12:00:00Z', accepts: (v) => typeof v !== 'string' || DATE_TIME.test(v) },
+  'uri': { description: 'an absolute URI', accepts: (v) => typeof v !== 'string' || URL.canParse(v) },
+  'byte': { description: 'base64-encoded data', accepts: (v) => typeof v !== 'string' || BASE64.test(v) },
+  'duration': { description: GO_DURATION_SYNTAX, accepts: (v) => typeof v !== 'string' || parseGoDuration(v) !== undefined },
+  [QUANTITY_FORMAT]: { description: QUANTITY_SYNTAX, accepts: (v) => typeof v !== 'string' || isQuantity(v) },
+};
+
+/**
+ * Checks JSON against the converted schemas by walking only the parts of the schema the object uses. Large CRDs
+ * (a Rollout embeds a whole pod template) would take hundreds of milliseconds to compile into code; interpreting costs
+ * time proportional to the object instead.
+ */
+export class StructuralValidator {
+  private readonly patterns = new Map<string, RegExp | null>();
+
+  public constructor(private readonly resolve: RefResolver) {}
+
+  public validate(value: unknown, schema: JsonObject): Finding[] {
+    const findings: Finding[] = [];
+    this.check(value, schema, '', findings);
+    return findings;
+  }
+
+  private check(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
+    if (typeof schema.$ref === 'string') {
+      const target = this.resolve(schema.$ref);
+      if (!target) throw new Error(`unresolvable schema reference ${schema.$ref}`);
+      this.check(value, target, path, findings);
+      return;
+    }
+    if (schema.type !== undefined && !matchesType(value, schema.type)) {
+      findings.push({ field: path, rule: 'schema/type', message: `${describeValue(value)} has the wrong type; allowed: ${[schema.type].flat().join(' or ')}` });
+      return;
+    }
+    if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => allowed === value)) {
+      findings.push({ field: path, rule: 'schema/enum', message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+    }
+    if (typeof value === 'string') this.checkString(value, schema, path, findings);
+    else if (typeof value === 'number') checkNumber(value, schema, path, findings);
+    else if (Array.isArray(value)) this.checkArray(value, schema, path, findings);
+    else if (isObject(value)) this.checkObject(value, schema, path, findings);
+    this.checkCombinators(value, schema, path, findings);
+  }
+
+  private checkString(value: string, schema: JsonObject, path: string, findings: Finding[]): void {
+    if (typeof schema.pattern === 'string') {
+      const pattern = this.pattern(schema.pattern);
+      if (!pattern) findings.push({ field: path, rule: 'schema/pattern', message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
+      else if (!pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern', message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
+    }
+    const length = [...value].length;
+    if ((typeof schema.minLength === 'number' && length < schema.minLength) || (typeof schema.maxLength === 'number' && length > schema.maxLength)) {
+      findings.push({ field: path, rule: 'schema/length', message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
+    }
+    checkFormat(value, schema, path, findings);
+  }
+
+  private checkArray(value: unknown[], schema: JsonObject, path: string, findings: Finding[]): void {
+    if ((typeof schema.minItems === 'number' && value.length < schema.minItems) || (typeof schema.maxItems === 'number' && value.length > schema.maxItems)) {
+      findings.push({ field: path, rule: 'schema/items', message: `list has ${value.length} items; allowed: ${describeBounds(schema.minItems, schema.maxItems)} items` });
+    }
+    if (schema.uniqueItems === true) {
+      const seen = new Map<string, number>();
+      value.forEach((item, index) => {
+        const key = JSON.stringify(item);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, index);
+        else findings.push({ field: fieldPath(path, index), rule: 'schema/list-set', message: `duplicate of item [${first}]; x-kubernetes-list-type set requires unique items` });
+      });
+    }
+    const keys = schema[LIST_MAP_KEYS_KEYWORD];
+    if (Array.isArray(keys)) checkListMapKeys(value, keys as string[], path, findings);
+    if (isObject(schema.items)) {
+      const items = schema.items;
+      value.forEach((item, index) => this.check(item, items, fieldPath(path, index), findings));
+    }
+  }
+
+  private checkObject(value: JsonObject, schema: JsonObject, path: string, findings: Finding[]): void {
+    const count = Object.keys(value).length;
+    if ((typeof schema.minProperties === 'number' && count < schema.minProperties) || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
+      findings.push({ field: path, rule: 'schema/properties', message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
+    }
+    if (Array.isArray(schema.required)) {
+      for (const name of schema.required as string[]) {
+        if (value[name] === undefined) findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
+      }
+    }
+    const properties = isObject(schema.properties) ? schema.properties : {};
+    for (const [name, child] of Object.entries(value)) {
+      const childPath = fieldPath(path, name);
+      const declared = properties[name];
+      if (isObject(declared)) this.check(child, declared, childPath, findings);
+      else if (isObject(schema.additionalProperties)) this.check(child, schema.additionalProperties, childPath, findings);
+      else if (schema.additionalProperties === false) {
+        const allowed = Object.keys(properties).sort();
+        findings.push({ field: childPath, rule: 'schema/unknown-field', message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
+      }
+    }
+  }
+
+  private checkCombinators(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
+    if (Array.isArray(schema.allOf)) {
+      for (const branch of schema.allOf) if (isObject(branch)) this.check(value, branch, path, findings);
+    }
+    if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => this.passes(value, branch))) {
+      findings.push({ field: path, rule: 'schema/any-of', message: `matches none of the alternatives; allowed: at least one of ${describeBranches(schema.anyOf)}` });
+    }
+    if (Array.isArray(schema.oneOf)) {
+      const passing = schema.oneOf.filter((branch) => this.passes(value, branch)).length;
+      if (passing !== 1) {
+        findings.push({ field: path, rule: 'schema/one-of', message: `matches ${passing === 0 ? 'none' : passing} of the alternatives; allowed: exactly one of ${describeBranches(schema.oneOf)}` });
+      }
+    }
+    if (isObject(schema.not) && this.passes(value, schema.not)) {
+      findings.push({ field: path, rule: 'schema/not', message: `must not match {${describeBranch(schema.not)}}` });
+    }
+  }
+
+  private passes(value: unknown, branch: unknown): boolean {
+    const findings: Finding[] = [];
+    if (isObject(branch)) this.check(value, branch, '', findings);
+    return findings.length === 0;
+  }
+
+  private pattern(source: string): RegExp | null {
+    let compiled = this.patterns.get(source);
+    if (compiled === undefined) {
+      try {
+        compiled = new RegExp(source);
+      } catch {
+        compiled = null;
+      }
+      this.patterns.set(source, compiled);
+    }
+    return compiled;
+  }
+}
+
+function matchesType(value: unknown, type: unknown): boolean {
+  return [type].flat().some((t) => {
+    switch (t) {
+      case 'integer': return typeof value === 'number' && Number.isInteger(value);
+      case 'number': return typeof value === 'number';
+      case 'string': return typeof value === 'string';
+      case 'boolean': return typeof value === 'boolean';
+      case 'array': return Array.isArray(value);
+      case 'object': return isObject(value);
+      case 'null': return value === null;
+      default: return true;
+    }
+  });
+}
+
+function checkNumber(value: number, schema: JsonObject, path: string, findings: Finding[]): void {
+  const below = (typeof schema.minimum === 'number' && value < schema.minimum) || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
+  const above = (typeof schema.maximum === 'number' && value > schema.maximum) || (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum);
+  if (below || above) {
+    const limit = below ? schema.minimum ?? schema.exclusiveMinimum : schema.maximum ?? schema.exclusiveMaximum;
+    findings.push({ field: path, rule: 'schema/range', message: `${value} is ${below ? 'below the minimum' : 'above the maximum'} ${limit}; allowed: ${describeRange(schema)}` });
+  }
+  if (typeof schema.multipleOf === 'number' && !Number.isInteger(value / schema.multipleOf)) {
+    findings.push({ field: path, rule: 'schema/multiple-of', message: `${value} is not a multiple of ${schema.multipleOf}` });
+  }
+  checkFormat(value, schema, path, findings);
+}
+
+function checkFormat(value: string | number, schema: JsonObject, path: string, findings: Finding[]): void {
+  const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
+  if (format && !format.accepts(value)) {
+    findings.push({ field: path, rule: 'schema/format', message: `${describeValue(value)} is not ${format.description}` });
+  }
+}
+
+function checkListMapKeys(items: unknown[], keys: string[], path: string, findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (!isObject(item)) return;
+    const values = keys.map((key) => item[key] ?? null);
+    const identity = JSON.stringify(values);
+    const first = seen.get(identity);
+    if (first === undefined) {
+      seen.set(identity, index);
+      return;
+    }
+    const same = keys.map((key, i) => `${key}=${JSON.stringify(values[i])}`).join(', ');
+    findings.push({ field: fieldPath(path, index), rule: 'schema/list-map', message: `duplicate of item [${first}] (same ${same}); x-kubernetes-list-type map requires unique ${keys.join(', ')}` });
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+}
+
+function describeRange(schema: JsonObject): string {
+  const type = schema.type === 'integer' ? 'integer' : 'number';
+  const low = schema.minimum !== undefined ? `${schema.minimum}` : schema.exclusiveMinimum !== undefined ? `>${schema.exclusiveMinimum}` : '';
+  const high = schema.maximum !== undefined ? `${schema.maximum}` : schema.exclusiveMaximum !== undefined ? `<${schema.exclusiveMaximum}` : '';
+  if (low && high) return `${type} ${low}..${high}`;
+  return low ? `${type} ≥ ${low}` : `${type} ≤ ${high}`;
+}
+
+function describeBounds(min: unknown, max: unknown): string {
+  if (min !== undefined && max !== undefined) return `${min}..${max}`;
+  return min !== undefined ? `at least ${min}` : `at most ${max}`;
+}
+
+function describeBranches(branches: unknown[]): string {
+  return branches.map((branch) => `{${describeBranch(isObject(branch) ? branch : {})}}`).join(' | ');
+}
+
+function describeBranch(branch: JsonObject): string {
+  const parts: string[] = [];
+  if (Array.isArray(branch.required)) parts.push(`${branch.required.join(', ')} set`);
+  if (branch.type !== undefined) parts.push(`type ${[branch.type].flat().join('|')}`);
+  if (Array.isArray(branch.enum)) parts.push(`one of ${branch.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (isObject(branch.not)) parts.push(`not {${describeBranch(branch.not)}}`);
+  return parts.length > 0 ? parts.join('; ') : JSON.stringify(branch).slice(0, 80);
+}

@@ -1,0 +1,50 @@
+/**
+ * Validates Kubernetes YAML the way the render pipeline does.
+ *
+ *   node --import tsx scripts/validate.ts [--format json|text] <dir|file...>
+ *
+ * Each directory is one target, each file its own target. Exit code 0 when clean, 1 when there are problems,
+ * 2 on a usage error.
+ */
+import * as fs from 'fs';
+import { formatProblem, loadManifestFiles, validateTargets } from '../lib/validation';
+
+const USAGE = 'usage: validate.ts [--format json|text] <dir|file...>';
+
+function main(argv: readonly string[]): number {
+  let format = 'text';
+  const paths: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      format = arg === '--format' ? argv[++i] ?? '' : arg.slice('--format='.length);
+      if (format !== 'json' && format !== 'text') return usageError(`unknown format "${format}"`);
+    } else if (arg.startsWith('-')) {
+      return usageError(`unknown option ${arg}`);
+    } else if (!fs.existsSync(arg)) {
+      return usageError(`no such file or directory: ${arg}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  if (paths.length === 0) return usageError('no files or directories given');
+
+  const loaded = loadManifestFiles(paths);
+  const problems = [...loaded.problems, ...validateTargets(loaded.targets)];
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
+  } else {
+    for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
+    const objects = loaded.targets.reduce((count, target) => count + target.subjects.length, 0);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    process.stdout.write(`${plural(objects, 'object')} in ${plural(loaded.targets.length, 'target')}: ${plural(problems.length, 'problem')}\n`);
+  }
+  return problems.length > 0 ? 1 : 0;
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  return 2;
+}
+
+process.exitCode = main(process.argv.slice(2));
