@@ -7,7 +7,7 @@ import { NginxCanaryIstioChart } from '../../charts/nginx-canary-istio';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { LINKERD_INJECT_ANNOTATION } from '../../lib/delivery';
 import { renderTargets, synthesize } from '../../lib/output';
-import { apiServerProblems } from './schema-check';
+import { validateTargets } from '../../lib/validation';
 
 type Obj = Record<string, any>;
 
@@ -26,14 +26,14 @@ const one = (target: string, kind: string, name?: string): Obj => {
   expect(found).toHaveLength(1);
   return found[0];
 };
-const all = synthesis.targets.flatMap((t) => t.objects.map((o) => o.manifest as Obj));
 
 test('rendered files match the snapshot', () => {
   expect(Object.fromEntries(synthesis.files)).toMatchSnapshot();
 });
 
-test('every rendered object passes strict schema validation and the CRDs\' CEL rules', () => {
-  expect(apiServerProblems(all as any)).toEqual([]);
+test('every rendered object passes strict schema validation, the CRDs\' CEL rules and the reference checks', () => {
+  const targets = synthesis.targets.map((t) => ({ name: t.name, subjects: t.objects.map((o) => ({ manifest: o.manifest as Obj, source: o.constructPath })) }));
+  expect(validateTargets(targets)).toEqual([]);
 });
 
 describe.each([

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ApiObject, Chart } from 'cdk8s';
 import { buildApp } from '../../main';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
 
@@ -60,5 +61,17 @@ describe('synthesis is deterministic', () => {
     expect(readTree(viaCli)).toEqual(rendered);
     // The CLI lists what it synthesized from its own scratch folder: the same files.
     expect(readTree(path.join(dir, 'cli-scratch'))).toEqual(rendered);
+  });
+});
+
+describe('synthesis validates every rendered object', () => {
+  test('an object the API server would reject fails synthesis, naming the construct, field, rule and what is allowed', () => {
+    const build = (app: import('cdk8s').App) => {
+      const chart = new Chart(app, 'demo');
+      new ApiObject(chart, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' }, spec: { ports: [{ port: 70000 }], bogus: true } });
+    };
+    expect(() => synthesize(build)).toThrow(/Validation found \d+ problem\(s\):\n {2}demo demo\/Svc core\/Service demo\/web spec\./);
+    expect(() => synthesize(build)).toThrow(/spec\.bogus: \[schema\/unknown-field\]/);
+    expect(() => synthesize(build)).toThrow(/spec\.ports\[0\]\.port: .*70000/);
   });
 });

@@ -3,4 +3,5 @@ export * from './file-layout';
 export * from './manifest';
 export * from './render-target';
 export * from './synthesize';
+export * from './validate-rendered';
 export * from './write-atomically';

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { layoutFiles } from './file-layout';
 import { RenderTarget, renderTargets } from './render-target';
+import { validateRendered } from './validate-rendered';
 import { writeAtomically } from './write-atomically';
 
 /** What a synthesis produced: the render targets and the files that represent them. */
@@ -15,14 +16,16 @@ export type AppBuilder = (app: App) => void;
 
 /**
  * The one synthesis pipeline that `npm run synth`, `cdk8s synth`, the tests and the
- * render and benchmark scripts share: build the construct tree, validate it, render
- * each top-level chart into a target in apply order, lay out the files. Pure: writes nothing.
+ * render and benchmark scripts share: build the construct tree, run the constructs'
+ * validations, render each top-level chart into a target in apply order, validate every
+ * rendered object (lib/validation), lay out the files. Pure: writes nothing.
  */
 export function synthesize(build: AppBuilder): Synthesis {
   // outdir is never written: the app is only used as the root of the construct tree.
   const app = new App({ outdir: '.cdk8s.out' });
   build(app);
   const targets = renderTargets(app);
+  validateRendered(targets);
   return { targets, files: layoutFiles(targets) };
 }
 
