@@ -1,4 +1,5 @@
-import { Deployment, DeploymentProps, LabelSelector } from 'cdk8s-plus-28';
+import { JsonPatch } from 'cdk8s';
+import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { INJECT_ANNOTATION } from './meshed-namespace';
 import { ProxyConfig, proxyConfigAnnotations } from './proxy-config';
@@ -24,7 +25,9 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /**
  * A cdk8s-plus Deployment whose pods are meshed (`linkerd.io/inject: enabled` on the pod
- * template) and selected by the given pod labels.
+ * template) and selected by exactly the given pod labels: cdk8s-plus' generated
+ * `cdk8s.io/metadata.addr` label is left out of the pods, and Services that select this
+ * Deployment select these labels.
  */
 export class MeshedDeployment extends Deployment {
   constructor(scope: Construct, id: string, props: MeshedDeploymentProps) {
@@ -39,5 +42,15 @@ export class MeshedDeployment extends Deployment {
     this.select(LabelSelector.of({ labels: podLabels }));
     this.podMetadata.addAnnotation(INJECT_ANNOTATION, 'enabled');
     for (const [key, value] of Object.entries(proxyConfigAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);
+    const addressLabel = Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
+    this.apiObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${addressLabel}`));
+  }
+
+  /** Selects the pods by their labels (cdk8s-plus would select its generated address label). */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return {
+      labelSelector: LabelSelector.of({ labels: this.matchLabels }),
+      namespaces: this.metadata.namespace ? { names: [this.metadata.namespace] } : undefined,
+    };
   }
 }
