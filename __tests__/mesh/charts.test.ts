@@ -13,23 +13,23 @@ const synthesis = synthesize((app: App) => {
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing');
 });
 
-type Object = Manifest & { spec: any; file: string };
+type Rendered = Manifest & { spec: any; data?: any; file: string };
 
 /** The objects of a target in file (apply) order, as parsed back from the rendered YAML. */
-function objectsOf(target: string): Object[] {
+function objectsOf(target: string): Rendered[] {
   return [...synthesis.files].filter(([file]) => file.startsWith(`${target}/`))
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, content]) => ({ ...parse(content), file }));
 }
 
-function get(objects: Object[], kind: string, name: string): Object {
+function get(objects: Rendered[], kind: string, name: string): Rendered {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`missing ${kind} ${name}`);
   return found;
 }
 
 /** Who may call a route or Server: the identities and networks of the authentications its policies require. */
-function callersOf(objects: Object[], kind: 'HTTPRoute' | 'Server', name: string): string[] {
+function callersOf(objects: Rendered[], kind: 'HTTPRoute' | 'Server', name: string): string[] {
   return objects.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.targetRef.kind === kind && o.spec.targetRef.name === name)
     .flatMap((policy) => policy.spec.requiredAuthenticationRefs.flatMap((ref: { kind: string; name: string }) => {
       const authn = get(objects, ref.kind, ref.name);
@@ -37,12 +37,12 @@ function callersOf(objects: Object[], kind: 'HTTPRoute' | 'Server', name: string
     })).sort();
 }
 
-function podTemplateOf(deployment: Object): { labels: Record<string, string>; containers: any[]; spec: any } {
+function podTemplateOf(deployment: Rendered): { labels: Record<string, string>; containers: any[]; spec: any } {
   return { labels: deployment.spec.template.metadata.labels, containers: deployment.spec.template.spec.containers, spec: deployment.spec.template.spec };
 }
 
 /** Servers select the intended pods (labels ⊆ pod labels of exactly that Deployment) and a declared port. */
-function expectServerSelects(objects: Object[], serverName: string, deploymentName: string): void {
+function expectServerSelects(objects: Rendered[], serverName: string, deploymentName: string): void {
   const server = get(objects, 'Server', serverName);
   const selector: Record<string, string> = server.spec.podSelector.matchLabels;
   const selected = objects.filter((o) => o.kind === 'Deployment'
@@ -53,14 +53,14 @@ function expectServerSelects(objects: Object[], serverName: string, deploymentNa
 }
 
 /** Authentications, routes and policies come before every Server, in file order and in sync waves. */
-function expectPoliciesBeforeServers(objects: Object[]): void {
-  const isPolicy = (o: Object) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'HTTPRoute', 'AuthorizationPolicy',
+function expectPoliciesBeforeServers(objects: Rendered[]): void {
+  const isPolicy = (o: Rendered) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'HTTPRoute', 'AuthorizationPolicy',
     'HTTPLocalRateLimitPolicy', 'ServerAuthorization', 'ServiceProfile'].includes(o.kind);
   const servers = objects.filter((o) => o.kind === 'Server');
   const policies = objects.filter(isPolicy);
   expect(servers.length).toBeGreaterThan(0);
   expect(policies.length).toBeGreaterThan(0);
-  const wave = (o: Object) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+  const wave = (o: Rendered) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
   for (const server of servers) {
     expect(wave(server)).toBe(ApplyPhase.SERVERS);
     for (const policy of policies) {
