@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { MeshedDeployment } from '../../lib/mesh';
 import { Manifest } from '../../lib/output';
@@ -40,4 +40,3 @@ export function find(manifests: Manifest[], kind: string, name: string): Manifes
   return found as Manifest & { spec: any };
 }
 
-export type { App };

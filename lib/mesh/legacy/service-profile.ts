@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ServiceProfileV1Alpha2, ServiceProfileV1Alpha2SpecDstOverridesWeight } from '../../../imports/linkerd-serviceprofile-linkerd.io';
 import { HttpMethod, validateRegex } from '../http-route-match';
 import { gatewayDuration, invalid, validateInteger, validateObjectName } from '../validation';
-import { outboundRoutesOf, sameService } from './conflicts';
+import { outboundRoutesOf } from './conflicts';
 
 /** A route of a ServiceProfile. */
 export interface ServiceProfileRoute {
@@ -90,9 +90,12 @@ export interface ServiceProfileProps {
 export class ServiceProfile extends Construct {
   /** Name of the profile: the Service's fully qualified DNS name. */
   public readonly name: string;
+  /** The Service the profile describes. */
+  public readonly service: Service;
 
   constructor(scope: Construct, id: string, props: ServiceProfileProps) {
     super(scope, id);
+    this.service = props.service;
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     validateObjectName(this, 'clusterDomain', clusterDomain);
     const namespace = props.service.metadata.namespace;
@@ -160,14 +163,5 @@ export class ServiceProfile extends Construct {
         + `${route.name} (${route.node.path}) both configure Service ${props.service.name}; Linkerd uses the profile and ignores the `
         + 'route. Allowed: one of them per Service'),
     });
-    this.service = props.service;
-  }
-
-  /** The Service the profile describes. */
-  public readonly service: Service;
-
-  /** Whether this profile describes `service`. */
-  public describes(service: Service): boolean {
-    return sameService(this.service, service);
   }
 }
