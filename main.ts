@@ -1,9 +1,12 @@
 import { App } from 'cdk8s';
 import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
+import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
+import { EmojivotoChart } from './charts/emojivoto';
 import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
 import { NginxCanaryChart } from './charts/nginx-canary';
 import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
+import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { synthesizeMain } from './lib/output';
 
@@ -13,7 +16,14 @@ import { synthesizeMain } from './lib/output';
  * Targets marked "pick one" use the same namespace and object names: alternatives for one cluster.
  */
 export function buildApp(app: App): void {
+  // Linkerd scenarios.
+  new BooksappChart(app, 'booksapp');
   new CircuitBreakingDemoChart(app, 'circuit-breaking-demo');
+  new EmojivotoChart(app, 'emojivoto');
+  // Shares namespace `test` with the canary scenarios below, which own (create and mesh) it.
+  new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
+
+  // Progressive delivery.
   new ArgoRolloutsPlatformChart(app, 'argo-rollouts-platform');
   new RolloutsDemoChart(app, 'rollouts-demo'); //          pick one: Argo Rollouts
   new FlaggerPodinfoChart(app, 'flagger-podinfo'); //      pick one: Flagger

@@ -1,69 +1,70 @@
-import { Chart, ChartProps, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Chart, ChartProps } from 'cdk8s';
+import { ImagePullPolicy, Pods, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CircuitBreaker, MeshedDeployment, MeshedNamespace } from '../lib/mesh';
 
 const NAMESPACE = 'circuit-breaking-demo';
 
+/** The demo images run as upstream ships them. */
+const AS_UPSTREAM = {
+  imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+  securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
+  resources: {},
+} as const;
+
+/** Properties of the circuit breaking chart. */
+export interface CircuitBreakingDemoChartProps extends ChartProps {
+  /**
+   * Whether this chart creates (and owns) its namespace.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+}
+
 /**
- * Linkerd's circuit-breaking task (seed 000): `good` and `bad` terminus pods behind one
- * Service `bb` with consecutive-failures failure accrual, and slow-cooker as the client.
+ * Linkerd's circuit-breaking task (seed 000): `good` and `bad` (100% failures) terminus pods
+ * behind one Service `bb` with consecutive-failures failure accrual (Linkerd's defaults: 7
+ * failures, 1s..1m penalty, jitter 0.5), and slow-cooker sending 10 requests/s to it.
  */
 export class CircuitBreakingDemoChart extends Chart {
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: CircuitBreakingDemoChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-
-    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: { name: NAMESPACE, annotations: { 'linkerd.io/inject': 'enabled' } },
-    });
-    // Namespaces are cluster-scoped: drop the chart's default namespace from this one object.
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
 
     for (const [name, extraArgs] of [['good', []], ['bad', ['--percent-failure=100']]] as const) {
-      new k8s.KubeDeployment(this, name, {
+      new MeshedDeployment(this, name, {
         metadata: { name },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { class: name } },
-          template: {
-            metadata: { labels: { class: name, app: 'bb' } },
-            spec: {
-              containers: [{
-                name: 'terminus',
-                image: 'buoyantio/bb:v0.0.6',
-                args: ['terminus', '--h1-server-port=8080', ...extraArgs],
-                ports: [{ containerPort: 8080 }],
-              }],
-            },
-          },
-        },
+        podLabels: { class: name, app: 'bb' },
+        replicas: 1,
+        securityContext: { ensureNonRoot: false },
+        containers: [{
+          ...AS_UPSTREAM,
+          name: 'terminus',
+          image: 'buoyantio/bb:v0.0.6',
+          args: ['terminus', '--h1-server-port=8080', ...extraArgs],
+          ports: [{ number: 8080 }],
+        }],
       });
     }
-
-    new k8s.KubeService(this, 'bb', {
-      metadata: { name: 'bb', annotations: { 'balancer.linkerd.io/failure-accrual': 'consecutive' } },
-      spec: {
-        ports: [{ name: 'http', port: 8080, targetPort: k8s.IntOrString.fromNumber(8080) }],
-        selector: { app: 'bb' },
-      },
+    const bb = new Service(this, 'bb', {
+      metadata: { name: 'bb' },
+      selector: Pods.select(this, 'bb-pods', { labels: { app: 'bb' } }),
+      ports: [{ name: 'http', port: 8080, targetPort: 8080 }],
     });
+    new CircuitBreaker(this, 'bb-circuit-breaker', { service: bb });
 
-    new k8s.KubeDeployment(this, 'slow-cooker', {
+    new MeshedDeployment(this, 'slow-cooker', {
       metadata: { name: 'slow-cooker' },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'slow-cooker' } },
-        template: {
-          metadata: { labels: { app: 'slow-cooker' } },
-          spec: {
-            containers: [{
-              name: 'slow-cooker',
-              image: 'buoyantio/slow_cooker:1.3.0',
-              command: ['/bin/sh'],
-              args: ['-c', 'sleep 5 # wait for pods to start\n/slow_cooker/slow_cooker --qps 10 http://bb:8080\n'],
-            }],
-          },
-        },
-      },
+      podLabels: { app: 'slow-cooker' },
+      replicas: 1,
+      securityContext: { ensureNonRoot: false },
+      containers: [{
+        ...AS_UPSTREAM,
+        name: 'slow-cooker',
+        image: 'buoyantio/slow_cooker:1.3.0',
+        command: ['/bin/sh'],
+        args: ['-c', 'sleep 5 # wait for pods to start\n/slow_cooker/slow_cooker --qps 10 http://bb:8080\n'],
+      }],
     });
   }
 }

@@ -1,0 +1,139 @@
+import { IServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
+import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
+import { MeshTlsAuthentication } from './mesh-tls-authentication';
+import { Network } from './network';
+import { NetworkAuthentication } from './network-authentication';
+import { invalid, validateLabelName, validateObjectName } from './validation';
+
+/** Targets that are not constructs of this library. */
+export class AuthorizationTarget {
+  /**
+   * Every Server in a namespace: the policy must be in that namespace.
+   */
+  public static namespace(scope: Construct, name: string): IAuthorizationTarget {
+    validateLabelName(scope, 'target namespace', name);
+    return new NamespaceTarget(scope, `Namespace-${name}`, name);
+  }
+
+  private constructor() {}
+}
+
+class NamespaceTarget extends Construct implements IAuthorizationTarget {
+  public readonly authorizationTargetRef: PolicyReference;
+
+  constructor(scope: Construct, id: string, public readonly namespace: string) {
+    super(scope, id);
+    this.authorizationTargetRef = { group: '', kind: 'Namespace', name: namespace };
+  }
+}
+
+/** Properties of an `AuthorizationPolicy`. */
+export interface AuthorizationPolicyProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** What the policy authorizes access to: a Server, an inbound HTTPRoute or a namespace. */
+  readonly target: IAuthorizationTarget;
+  /** What a client must satisfy, all of them: at least one authentication. */
+  readonly requiredAuthentications: IAuthentication[];
+}
+
+/**
+ * An `AuthorizationPolicy` (policy.linkerd.io/v1alpha1): access to the target is granted to
+ * clients that satisfy every required authentication.
+ */
+export class AuthorizationPolicy extends Construct {
+  /** Name of the object. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    if (props.requiredAuthentications.length === 0) {
+      // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones.
+      throw invalid(this, 'requiredAuthentications', [],
+        'at least one MeshTlsAuthentication or NetworkAuthentication (an empty list would authorize everyone)');
+    }
+    const resource = new AuthorizationPolicyResource(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        targetRef: { ...props.target.authorizationTargetRef },
+        requiredAuthenticationRefs: props.requiredAuthentications.map((a) => ({ ...a.authenticationRef })),
+      },
+    });
+    this.name = resource.name;
+    const namespace = resource.metadata.namespace;
+    if (props.target.namespace !== namespace) {
+      throw invalid(this, 'target namespace', props.target.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
+    }
+    for (const authentication of props.requiredAuthentications) {
+      if (authentication.namespace !== namespace) {
+        throw invalid(this, `namespace of ${authentication.authenticationRef.kind} ${authentication.authenticationRef.name}`,
+          authentication.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
+      }
+    }
+  }
+}
+
+/** Names of the objects a grant creates. */
+export interface GrantOptions {
+  /**
+   * Name of the AuthorizationPolicy.
+   * @default `<target name>-authz`
+   */
+  readonly policyName?: string;
+  /**
+   * Name of the MeshTLSAuthentication or NetworkAuthentication.
+   * @default `<target name>-authn`
+   */
+  readonly authenticationName?: string;
+  /**
+   * Trust domain of the mesh, for ServiceAccount identities.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/** What a grant created. */
+export interface Grant {
+  readonly policy: AuthorizationPolicy;
+  readonly authentication: IAuthentication;
+}
+
+/**
+ * Creates the least-privilege pair for `target`: an authentication of exactly these clients and
+ * a policy authorizing it. Used by `Server.grantAccess` and `HttpRoute.grantAccess`.
+ * @internal
+ */
+export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
+  const names = grantNames(target, options);
+  const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
+    name: names.authentication, serviceAccounts, trustDomain: options.trustDomain,
+  });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
+    name: names.policy, target, requiredAuthentications: [authentication],
+  });
+  return { policy, authentication };
+}
+
+/**
+ * Like `grantServiceAccounts`, for clients identified by their network (unmeshed clients).
+ * @internal
+ */
+export function grantNetworks(target: IAuthorizationTarget, networks: Network[], options: GrantOptions = {}): Grant {
+  const names = grantNames(target, options);
+  const authentication = new NetworkAuthentication(target, `Grant-${names.authentication}`, { name: names.authentication, networks });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
+    name: names.policy, target, requiredAuthentications: [authentication],
+  });
+  return { policy, authentication };
+}
+
+function grantNames(target: IAuthorizationTarget, options: GrantOptions): { policy: string; authentication: string } {
+  const base = target.authorizationTargetRef.name;
+  return { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
+}

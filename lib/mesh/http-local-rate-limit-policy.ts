@@ -1,0 +1,93 @@
+import { IServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
+import { ProxyProtocol } from './proxy-protocol';
+import { Server } from './server';
+import { invalid, validateInteger, validateObjectName } from './validation';
+
+/** A rate limit for specific clients. */
+export interface RateLimitOverride {
+  /** Requests per second these clients may send together. */
+  readonly requestsPerSecond: number;
+  /** The clients, by ServiceAccount. */
+  readonly clients: IServiceAccount[];
+}
+
+/** Properties of an `HttpLocalRateLimitPolicy`. */
+export interface HttpLocalRateLimitPolicyProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** The Server whose pods enforce the limits, each pod on its own. */
+  readonly server: Server;
+  /**
+   * Requests per second each pod accepts in total.
+   * @default - no total limit
+   */
+  readonly totalRequestsPerSecond?: number;
+  /**
+   * Requests per second each pod accepts from any one client identity; not above the total.
+   * @default - no per-identity limit
+   */
+  readonly requestsPerSecondPerIdentity?: number;
+  /**
+   * Limits for specific clients instead of the per-identity limit; not above the total.
+   * @default - none
+   */
+  readonly overrides?: RateLimitOverride[];
+}
+
+const MAX_RPS = 2 ** 31 - 1;
+
+/**
+ * An `HTTPLocalRateLimitPolicy` (policy.linkerd.io/v1alpha1) on a Server: each selected pod's proxy
+ * answers 429 beyond the total, per-identity or per-client limits.
+ */
+export class HttpLocalRateLimitPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2, ProxyProtocol.GRPC];
+    if (!httpProtocols.includes(props.server.proxyProtocol)) {
+      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `an HTTP protocol (${httpProtocols.join(', ')})`);
+    }
+    const total = props.totalRequestsPerSecond;
+    const identity = props.requestsPerSecondPerIdentity;
+    const overrides = props.overrides ?? [];
+    if (total === undefined && identity === undefined && overrides.length === 0) {
+      throw invalid(this, 'limits', '{}', 'a total, a per-identity limit and/or overrides');
+    }
+    if (total !== undefined) validateInteger(this, 'totalRequestsPerSecond', total, 1, MAX_RPS);
+    const ceiling = total ?? MAX_RPS;
+    if (identity !== undefined) validateInteger(this, 'requestsPerSecondPerIdentity', identity, 1, ceiling);
+    const seen = new Set<string>();
+    const renderedOverrides = overrides.map((override, index) => {
+      validateInteger(this, `overrides[${index}].requestsPerSecond`, override.requestsPerSecond, 1, ceiling);
+      if (override.clients.length === 0) throw invalid(this, `overrides[${index}].clients`, [], 'at least one ServiceAccount');
+      return {
+        requestsPerSecond: override.requestsPerSecond,
+        clientRefs: override.clients.map((client) => {
+          const { name, namespace } = client.toSubjectConfiguration();
+          const key = `${namespace}/${name}`;
+          if (seen.has(key)) throw invalid(this, 'override client', key, 'each ServiceAccount in at most one override');
+          seen.add(key);
+          return { kind: 'ServiceAccount', name, namespace };
+        }),
+      };
+    });
+    const resource = new RateLimitResource(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: props.server.name },
+        total: total === undefined ? undefined : { requestsPerSecond: total },
+        identity: identity === undefined ? undefined : { requestsPerSecond: identity },
+        overrides: renderedOverrides.length > 0 ? renderedOverrides : undefined,
+      },
+    });
+    if (resource.metadata.namespace !== props.server.namespace) {
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+    }
+  }
+}

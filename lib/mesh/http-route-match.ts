@@ -1,0 +1,156 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './validation';
+
+/** HTTP methods an HTTPRoute can match. */
+export enum HttpMethod {
+  GET = 'GET',
+  HEAD = 'HEAD',
+  POST = 'POST',
+  PUT = 'PUT',
+  DELETE = 'DELETE',
+  CONNECT = 'CONNECT',
+  OPTIONS = 'OPTIONS',
+  TRACE = 'TRACE',
+  PATCH = 'PATCH',
+}
+
+/** How an HTTPRoute matches the request path. */
+export class PathMatch {
+  /** The path exactly (no query string). */
+  public static exact(path: string): PathMatch {
+    return new PathMatch('Exact', path);
+  }
+
+  /** Paths starting with `prefix` on a `/`-separated element boundary (`/authors/` matches `/authors/1.json`). */
+  public static prefix(prefix: string): PathMatch {
+    return new PathMatch('PathPrefix', prefix);
+  }
+
+  /** Paths matching a regular expression (RE2 syntax: no look-around, no back-references). */
+  public static regex(pattern: string): PathMatch {
+    return new PathMatch('RegularExpression', pattern);
+  }
+
+  private constructor(public readonly type: 'Exact' | 'PathPrefix' | 'RegularExpression', public readonly value: string) {}
+
+  /** @internal */
+  public _render(scope: IConstruct): { type: string; value: string } {
+    if (this.type === 'RegularExpression') {
+      validateRegex(scope, 'path regex', this.value, 1024);
+    } else {
+      validatePathValue(scope, `${this.type} path`, this.value);
+    }
+    return { type: this.type, value: this.value };
+  }
+}
+
+/** A request header an HTTPRoute matches. */
+export class HeaderMatch {
+  /** The header `name` has exactly `value`. */
+  public static exact(name: string, value: string): HeaderMatch {
+    return new HeaderMatch('Exact', name, value);
+  }
+
+  /** The header `name` matches the regular expression `pattern` (RE2 syntax). */
+  public static regex(name: string, pattern: string): HeaderMatch {
+    return new HeaderMatch('RegularExpression', name, pattern);
+  }
+
+  private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
+
+  /** @internal */
+  public _render(scope: IConstruct): { name: string; type: string; value: string } {
+    validateHeaderName(scope, 'header name', this.name);
+    if (this.type === 'RegularExpression') validateRegex(scope, `regex of header ${this.name}`, this.value, 4096);
+    else validateLength(scope, `value of header ${this.name}`, this.value, 4096);
+    return { name: this.name, type: this.type, value: this.value };
+  }
+}
+
+/** A query parameter an HTTPRoute matches. */
+export class QueryParamMatch {
+  /** The query parameter `name` has exactly `value`. */
+  public static exact(name: string, value: string): QueryParamMatch {
+    return new QueryParamMatch('Exact', name, value);
+  }
+
+  /** The query parameter `name` matches the regular expression `pattern` (RE2 syntax). */
+  public static regex(name: string, pattern: string): QueryParamMatch {
+    return new QueryParamMatch('RegularExpression', name, pattern);
+  }
+
+  private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
+
+  /** @internal */
+  public _render(scope: IConstruct): { name: string; type: string; value: string } {
+    validateLength(scope, 'query parameter name', this.name, 256);
+    if (this.type === 'RegularExpression') validateRegex(scope, `regex of query parameter ${this.name}`, this.value, 1024);
+    else validateLength(scope, `value of query parameter ${this.name}`, this.value, 1024);
+    return { name: this.name, type: this.type, value: this.value };
+  }
+}
+
+/** One way a request can match an HTTPRoute rule: every given condition must hold. */
+export interface HttpRouteMatch {
+  /**
+   * The path.
+   * @default PathMatch.prefix('/') (rendered explicitly)
+   */
+  readonly path?: PathMatch;
+  /**
+   * The method.
+   * @default - any method
+   */
+  readonly method?: HttpMethod;
+  /**
+   * Headers, each of which must match.
+   * @default - no header condition
+   */
+  readonly headers?: HeaderMatch[];
+  /**
+   * Query parameters, each of which must match.
+   * @default - no query condition
+   */
+  readonly queryParams?: QueryParamMatch[];
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
+
+/** Throws unless `name` is an HTTP header name (RFC 7230 token, at most 256 characters). */
+export function validateHeaderName(scope: IConstruct, what: string, name: string): void {
+  if (name.length > 256 || !HEADER_NAME.test(name)) {
+    throw invalid(scope, what, name, 'an HTTP header name (RFC 7230 token characters, 1..256 of them)');
+  }
+}
+
+function validateLength(scope: IConstruct, what: string, value: string, max: number): void {
+  if (value.length < 1 || value.length > max) throw invalid(scope, what, value, `1..${max} characters`);
+}
+
+/** The Gateway API's rules for Exact and PathPrefix path values (its CEL validations on HTTPRoute v1). */
+function validatePathValue(scope: IConstruct, what: string, path: string): void {
+  const allowed = 'an absolute path starting with "/", at most 1024 characters of '
+    + '[-A-Za-z0-9/._~!$&\'()*+,;=:@] or %XX escapes, without "//", "/./", "/../", "%2f", "#", and not ending in "/." or "/.."';
+  const problems = [
+    !path.startsWith('/'), path.length > 1024, !PATH_CHARACTERS.test(path), path.includes('//'), path.includes('/./'),
+    path.includes('/../'), /%2f/i.test(path), path.includes('#'), path.endsWith('/..'), path.endsWith('/.'),
+  ];
+  if (problems.some(Boolean)) throw invalid(scope, what, path, allowed);
+}
+
+/**
+ * Throws unless `pattern` compiles and avoids what RE2 and Rust's `regex` (the proxy's engine)
+ * do not support: look-around and back-references.
+ */
+export function validateRegex(scope: IConstruct, what: string, pattern: string, max: number): void {
+  const allowed = `a regular expression of 1..${max} characters in RE2 syntax (no look-around, no back-references)`;
+  if (pattern.length < 1 || pattern.length > max || /\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
+    throw invalid(scope, what, pattern, allowed);
+  }
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw invalid(scope, what, pattern, `${allowed}; it does not compile: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,292 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { IServiceAccount, Service } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
+import { IAuthorizationTarget, PolicyReference } from './authentication';
+import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
+import { HttpRouteMatch, PathMatch } from './http-route-match';
+import { Network } from './network';
+import { ProxyProtocol } from './proxy-protocol';
+import type { Server } from './server';
+import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName, validatePortNumber } from './validation';
+
+/** The HTTPRoute API an `HttpRoute` is rendered as. */
+export enum HttpRouteApi {
+  /** Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute, which has GEP-1742 timeouts. */
+  POLICY_V1BETA3 = 'policy.linkerd.io/v1beta3',
+  /** The Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute. */
+  GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
+}
+
+/** What an HTTPRoute attaches to: a Server (inbound policy) or a Service port (outbound routing). */
+export class RouteParent {
+  /** An inbound route: requests to the Server's port, for per-route authorization. */
+  public static server(server: Server): RouteParent {
+    return new RouteParent(server, undefined, undefined);
+  }
+
+  /** An outbound route: requests meshed clients send to this Service port. */
+  public static service(service: Service, port: number): RouteParent {
+    return new RouteParent(undefined, service, port);
+  }
+
+  private constructor(
+    public readonly server: Server | undefined,
+    public readonly service: Service | undefined,
+    public readonly port: number | undefined,
+  ) {}
+}
+
+/** Options of an `HttpBackend`. */
+export interface HttpBackendOptions {
+  /**
+   * The Service port.
+   * @default - the Service's only port (an error when it has several)
+   */
+  readonly port?: number;
+  /**
+   * Relative share of the rule's requests: an integer 0..1000000 (rendered explicitly).
+   * @default 1
+   */
+  readonly weight?: number;
+}
+
+/** A backend of an outbound route rule: a Service port with a weight. */
+export class HttpBackend {
+  /** A Service port as backend. */
+  public static service(service: Service, options: HttpBackendOptions = {}): HttpBackend {
+    return new HttpBackend(service, options.port, options.weight ?? 1);
+  }
+
+  private constructor(public readonly service: Service, public readonly port: number | undefined, public readonly weight: number) {}
+}
+
+/** GEP-1742 timeouts of an outbound rule. */
+export interface HttpRouteTimeouts {
+  /**
+   * From the request's arrival at the client proxy to the response, retries included.
+   * @default - no timeout
+   */
+  readonly request?: Duration;
+  /**
+   * Of each request the proxy sends to a backend; not above `request`.
+   * @default - no timeout
+   */
+  readonly backendRequest?: Duration;
+}
+
+/** A rule of an HTTPRoute. */
+export interface HttpRouteRule {
+  /**
+   * Conditions, any of which selects this rule.
+   * @default - every request (PathPrefix "/", rendered explicitly)
+   */
+  readonly matches?: HttpRouteMatch[];
+  /**
+   * Weighted backends (outbound routes only); at least one weight above 0.
+   * @default - the parent Service port, weight 1 (outbound routes without a redirect)
+   */
+  readonly backends?: HttpBackend[];
+  /**
+   * Timeouts (outbound routes only).
+   * @default - none
+   */
+  readonly timeouts?: HttpRouteTimeouts;
+  /**
+   * Filters, at most one of each type.
+   * @default - none
+   */
+  readonly filters?: HttpRouteFilter[];
+}
+
+/** Properties of an `HttpRoute`. */
+export interface HttpRouteProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * API the route is rendered as.
+   * @default HttpRouteApi.POLICY_V1BETA3
+   */
+  readonly api?: HttpRouteApi;
+  /** The Server or Service port the route attaches to. */
+  readonly parent: RouteParent;
+  /** The rules: 1..16. */
+  readonly rules: HttpRouteRule[];
+}
+
+/**
+ * An HTTPRoute (Linkerd policy.linkerd.io/v1beta3 by default, or Gateway API v1).
+ *
+ * With a Server parent it is inbound: it names requests for per-route authorization
+ * (`grantAccess`). With a Service parent it is outbound: weighted backends, timeouts, filters.
+ * backendRefs render `group: ""`, `kind: Service`, `port` and `weight` explicitly, and every
+ * match its path type, so Argo CD sees no drift against the API server's defaults.
+ */
+export class HttpRoute extends Construct implements IAuthorizationTarget {
+  public readonly name: string;
+  public readonly namespace: string | undefined;
+  public readonly api: HttpRouteApi;
+  public readonly parent: RouteParent;
+  /** The rendered object, e.g. for annotations. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    this.api = props.api ?? HttpRouteApi.POLICY_V1BETA3;
+    this.parent = props.parent;
+    const { server, service, port } = props.parent;
+    if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
+      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
+    }
+    if (service !== undefined) this.validateServicePort('parent port', service, port!);
+    if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
+
+    const spec = {
+      parentRefs: [server !== undefined
+        ? { group: 'policy.linkerd.io', kind: 'Server', name: server.name }
+        : { group: 'core', kind: 'Service', name: service!.name, port }],
+      rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
+    };
+    // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
+    // enums are string enums of the same values; the spec was validated above against both.
+    this.apiObject = this.api === HttpRouteApi.GATEWAY_V1
+      ? new GatewayHttpRoute(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as GatewayHttpRouteSpec })
+      : new HttpRouteV1Beta3(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as HttpRouteV1Beta3Spec });
+    this.name = this.apiObject.name;
+    this.namespace = this.apiObject.metadata.namespace;
+    const parentNamespace = server?.namespace ?? service?.metadata.namespace;
+    if (parentNamespace !== this.namespace) {
+      throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
+    }
+    server?._attachRoute(this);
+  }
+
+  /** Whether the route is outbound (parent: a Service). */
+  public get isOutbound(): boolean {
+    return this.parent.service !== undefined;
+  }
+
+  /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
+  public get authorizationTargetRef(): PolicyReference {
+    if (this.isOutbound) {
+      throw invalid(this, 'authorization target', `outbound route ${this.name}`, 'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+    }
+    return { group: this.api === HttpRouteApi.GATEWAY_V1 ? 'gateway.networking.k8s.io' : 'policy.linkerd.io', kind: 'HTTPRoute', name: this.name };
+  }
+
+  /**
+   * Authorizes meshed clients running as these ServiceAccounts on this route (inbound routes
+   * only): a MeshTLSAuthentication of exactly these identities and an AuthorizationPolicy.
+   */
+  public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
+    return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */
+  public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
+    return grantNetworks(this, networks, options);
+  }
+
+  private renderRule(rule: HttpRouteRule, index: number): Record<string, unknown> {
+    const where = `rules[${index}]`;
+    const matches = rule.matches ?? [{ path: PathMatch.prefix('/') }];
+    if (matches.length < 1 || matches.length > 8) throw invalid(this, `${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every request');
+    const filters = rule.filters ?? [];
+    this.validateFilters(where, filters, matches, rule.backends);
+
+    const renderedMatches = matches.map((match) => {
+      const headers = (match.headers ?? []).map((h) => h._render(this));
+      const queryParams = (match.queryParams ?? []).map((q) => q._render(this));
+      for (const [kind, list] of [['header', headers], ['query parameter', queryParams]] as const) {
+        const names = list.map((entry) => entry.name.toLowerCase());
+        if (list.length > 16 || new Set(names).size !== names.length) {
+          throw invalid(this, `${where} ${kind} matches`, list.map((e) => e.name), `at most 16, each ${kind} name at most once per match`);
+        }
+      }
+      return {
+        path: (match.path ?? PathMatch.prefix('/'))._render(this),
+        method: match.method,
+        headers: headers.length > 0 ? headers : undefined,
+        queryParams: queryParams.length > 0 ? queryParams : undefined,
+      };
+    });
+
+    let backendRefs: Array<Record<string, unknown>> | undefined;
+    const redirects = filters.some((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
+    if (this.parent.server !== undefined) {
+      if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
+      if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set', 'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
+    } else if (!redirects) {
+      const backends = rule.backends ?? [HttpBackend.service(this.parent.service!, { port: this.parent.port })];
+      backendRefs = this.renderBackends(where, backends);
+    }
+
+    return {
+      matches: renderedMatches,
+      filters: filters.length > 0 ? filters.map((f) => f._render(this)) : undefined,
+      backendRefs,
+      timeouts: rule.timeouts === undefined ? undefined : this.renderTimeouts(where, rule.timeouts),
+    };
+  }
+
+  private renderBackends(where: string, backends: HttpBackend[]): Array<Record<string, unknown>> {
+    if (backends.length < 1 || backends.length > 16) throw invalid(this, `${where} backends count`, backends.length, '1..16 backends');
+    const rendered = backends.map((backend) => {
+      validateInteger(this, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
+      const ports = backend.service.ports.map((p) => p.port);
+      if (backend.port === undefined && ports.length !== 1) {
+        throw invalid(this, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
+      }
+      const port = backend.port ?? ports[0];
+      this.validateServicePort(`${where} port of backend ${backend.service.name}`, backend.service, port);
+      if (backend.service.metadata.namespace !== this.parent.service!.metadata.namespace) {
+        throw invalid(this, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
+      }
+      return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
+    });
+    if (!backends.some((b) => b.weight > 0)) {
+      throw invalid(this, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
+    }
+    const ids = rendered.map((r) => `${r.name}:${r.port}`);
+    if (new Set(ids).size !== ids.length) throw invalid(this, `${where} backends`, ids, 'each Service port at most once per rule');
+    return rendered;
+  }
+
+  private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
+    const request = timeouts.request && gatewayDuration(this, `${where} timeouts.request`, timeouts.request);
+    const backendRequest = timeouts.backendRequest && gatewayDuration(this, `${where} timeouts.backendRequest`, timeouts.backendRequest);
+    if (request === undefined && backendRequest === undefined) throw invalid(this, `${where} timeouts`, '{}', 'request and/or backendRequest, or leave timeouts unset');
+    if (request !== undefined && backendRequest !== undefined && millisOf(timeouts.backendRequest!) > millisOf(timeouts.request!)) {
+      throw invalid(this, `${where} timeouts.backendRequest`, backendRequest, `a duration not above timeouts.request ${request}`);
+    }
+    return { request, backendRequest };
+  }
+
+  private validateFilters(where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
+    const types = filters.map((f) => f.type);
+    if (filters.length > 16 || new Set(types).size !== types.length) throw invalid(this, `${where} filters`, types, 'each filter type at most once per rule');
+    if (this.api === HttpRouteApi.POLICY_V1BETA3 && types.includes(HttpRouteFilterType.RESPONSE_HEADER_MODIFIER)) {
+      throw invalid(this, `${where} filter`, HttpRouteFilterType.RESPONSE_HEADER_MODIFIER,
+        'RequestHeaderModifier or RequestRedirect on policy.linkerd.io/v1beta3 rules; use HttpRouteApi.GATEWAY_V1 for ResponseHeaderModifier');
+    }
+    const redirect = filters.find((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
+    if (redirect !== undefined && backends !== undefined) {
+      throw invalid(this, `${where} backends`, backends.map((b) => b.service.name), 'no backends in a rule with a RequestRedirect filter');
+    }
+    if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && (matches.length !== 1 || (matches[0].path ?? PathMatch.prefix('/')).type !== 'PathPrefix')) {
+      throw invalid(this, `${where} matches`, matches.map((m) => m.path?.value ?? '/'), 'exactly one PathPrefix match when a redirect replaces the prefix match');
+    }
+  }
+
+  private validateServicePort(what: string, service: Service, port: number): void {
+    validatePortNumber(this, what, port);
+    const ports = service.ports.map((p) => p.port);
+    if (!ports.includes(port)) throw invalid(this, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './server-authorization';
+export * from './service-profile';
+export * from './traffic-split';

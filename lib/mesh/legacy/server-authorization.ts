@@ -1,0 +1,58 @@
+import { IServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
+import { Network } from '../network';
+import { Server } from '../server';
+import { invalid, validateObjectName } from '../validation';
+
+/** Properties of a `ServerAuthorization`. */
+export interface ServerAuthorizationProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** The Server access is granted to. */
+  readonly server: Server;
+  /** Meshed clients (mTLS) allowed, by ServiceAccount. */
+  readonly serviceAccounts: IServiceAccount[];
+  /**
+   * Source networks the clients must come from.
+   * @default - any network
+   */
+  readonly networks?: Network[];
+}
+
+/**
+ * A `ServerAuthorization` (policy.linkerd.io/v1beta1): meshed clients running as the given
+ * ServiceAccounts may use the Server.
+ *
+ * @deprecated Use `server.grantAccess(serviceAccounts)` (an AuthorizationPolicy with a
+ * MeshTLSAuthentication), which also works per route.
+ */
+export class ServerAuthorization extends Construct {
+  constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    if (props.serviceAccounts.length === 0) throw invalid(this, 'serviceAccounts', [], 'at least one ServiceAccount');
+    const serviceAccounts = props.serviceAccounts.map((sa) => {
+      const { name, namespace } = sa.toSubjectConfiguration();
+      return { name, namespace };
+    });
+    const keys = serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
+    if (new Set(keys).size !== keys.length) throw invalid(this, 'serviceAccounts', keys, 'each ServiceAccount at most once');
+    const resource = new ServerAuthorizationV1Beta1(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        server: { name: props.server.name },
+        client: {
+          meshTls: { serviceAccounts },
+          networks: props.networks?.map((n) => n._render(this)),
+        },
+      },
+    });
+    if (resource.metadata.namespace !== props.server.namespace) {
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { Service } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
+import { invalid, validateInteger, validateObjectName } from '../validation';
+import { outboundRoutesOf, sameService } from './conflicts';
+import { ServiceProfile } from './service-profile';
+
+/** A weighted backend of a TrafficSplit. */
+export interface TrafficSplitBackend {
+  /** The backend Service. */
+  readonly service: Service;
+  /** Relative share: an integer >= 0. */
+  readonly weight: number;
+}
+
+/** Properties of a `TrafficSplit`. */
+export interface TrafficSplitProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** The apex Service clients address. */
+  readonly service: Service;
+  /** The backends and their weights; at least one weight above 0. */
+  readonly backends: TrafficSplitBackend[];
+}
+
+/**
+ * An SMI `TrafficSplit` (split.smi-spec.io/v1alpha2), served by the linkerd-smi extension, which
+ * converts it into the `dstOverrides` of the apex Service's ServiceProfile.
+ *
+ * @deprecated Use an outbound `HttpRoute` with weighted backends. Because the extension writes
+ * into the apex Service's ServiceProfile, this construct refuses to coexist with a ServiceProfile
+ * or an outbound HttpRoute for the same Service.
+ */
+export class TrafficSplit extends Construct {
+  constructor(scope: Construct, id: string, props: TrafficSplitProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    if (props.backends.length === 0) throw invalid(this, 'backends', [], 'at least one backend');
+    const resource = new TrafficSplitV1Alpha2(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        service: props.service.name,
+        backends: props.backends.map((backend) => {
+          validateInteger(this, `weight of ${backend.service.name}`, backend.weight, 0, 1_000_000);
+          return { service: backend.service.name, weight: backend.weight };
+        }),
+      },
+    });
+    const namespace = resource.metadata.namespace;
+    for (const service of [props.service, ...props.backends.map((b) => b.service)]) {
+      if (service.metadata.namespace !== namespace) {
+        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)', `the split's own namespace ${namespace ?? '(none)'}`);
+      }
+    }
+    const names = props.backends.map((b) => b.service.name);
+    if (new Set(names).size !== names.length) throw invalid(this, 'backends', names, 'each Service at most once');
+    if (!props.backends.some((b) => b.weight > 0)) {
+      throw invalid(this, 'weights', props.backends.map((b) => b.weight), 'integers >= 0, at least one > 0');
+    }
+    this.node.addValidation({
+      validate: () => {
+        const profiles = this.node.root.node.findAll()
+          .filter((c): c is ServiceProfile => c instanceof ServiceProfile && sameService(c.service, props.service));
+        return [
+          ...profiles.map((p) => `TrafficSplit ${resource.name} and ServiceProfile ${p.name} (${p.node.path}) both configure `
+            + `Service ${props.service.name}; the SMI extension would overwrite the profile's dstOverrides. Allowed: one of them per Service`),
+          ...outboundRoutesOf(this, props.service).map((r) => `TrafficSplit ${resource.name} and outbound HTTPRoute ${r.name} `
+            + `(${r.node.path}) both split Service ${props.service.name}; allowed: one of them per Service`),
+        ];
+      },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { JsonPatch } from 'cdk8s';
+import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { INJECT_ANNOTATION } from './meshed-namespace';
+import { ProxyConfig, proxyConfigAnnotations } from './proxy-config';
+import { invalid } from './validation';
+
+/** Properties of a `MeshedDeployment`. */
+export interface MeshedDeploymentProps extends Omit<DeploymentProps, 'select' | 'podMetadata'> {
+  /**
+   * Labels of the pods, which are also the Deployment's selector (no generated
+   * `cdk8s.io/metadata.addr` label), so Services, Servers and existing tooling
+   * (`kubectl -l app=...`) select the pods by these labels.
+   */
+  readonly podLabels: Record<string, string>;
+  /**
+   * Proxy settings of the pods, as `config.linkerd.io/*` pod annotations.
+   * @default - the namespace's or the control plane's defaults
+   */
+  readonly proxy?: ProxyConfig;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/**
+ * A cdk8s-plus Deployment whose pods are meshed (`linkerd.io/inject: enabled` on the pod
+ * template) and selected by exactly the given pod labels: cdk8s-plus' generated
+ * `cdk8s.io/metadata.addr` label is left out of the pods, and Services that select this
+ * Deployment select these labels.
+ */
+export class MeshedDeployment extends Deployment {
+  constructor(scope: Construct, id: string, props: MeshedDeploymentProps) {
+    const { podLabels, proxy, ...deploymentProps } = props;
+    super(scope, id, { ...deploymentProps, select: false, podMetadata: { labels: podLabels } });
+    const entries = Object.entries(podLabels);
+    if (entries.length === 0) throw invalid(this, 'podLabels', '{}', 'at least one label, since they select the pods');
+    for (const [key, value] of entries) {
+      if (!LABEL_KEY.test(key)) throw invalid(this, 'pod label key', key, 'a Kubernetes label key ([prefix/]name)');
+      if (!LABEL_VALUE.test(value)) throw invalid(this, `value of pod label ${key}`, value, 'a Kubernetes label value (at most 63 characters)');
+    }
+    this.select(LabelSelector.of({ labels: podLabels }));
+    this.podMetadata.addAnnotation(INJECT_ANNOTATION, 'enabled');
+    for (const [key, value] of Object.entries(proxyConfigAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);
+    const addressLabel = Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
+    this.apiObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${addressLabel}`));
+  }
+
+  /** Selects the pods by their labels (cdk8s-plus would select its generated address label). */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return {
+      labelSelector: LabelSelector.of({ labels: this.matchLabels }),
+      namespaces: this.metadata.namespace ? { names: [this.metadata.namespace] } : undefined,
+    };
+  }
+}

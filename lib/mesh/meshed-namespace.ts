@@ -1,0 +1,43 @@
+import { Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ProxyConfig, proxyConfigAnnotations } from './proxy-config';
+import { validateLabelName } from './validation';
+
+/** Annotation that makes Linkerd's proxy injector add the proxy to pods. */
+export const INJECT_ANNOTATION = 'linkerd.io/inject';
+
+/** Properties of a `MeshedNamespace`. */
+export interface MeshedNamespaceProps {
+  /** Name of the namespace. */
+  readonly name: string;
+  /**
+   * Proxy settings for every pod injected in the namespace.
+   * @default - the control plane's defaults
+   */
+  readonly proxy?: ProxyConfig;
+}
+
+/**
+ * A namespace whose pods are all meshed: `linkerd.io/inject: enabled` on the namespace,
+ * plus optional `config.linkerd.io/*` proxy settings that apply to every pod in it.
+ *
+ * Namespaces are cluster-scoped: the chart's default namespace is not stamped on it.
+ */
+export class MeshedNamespace extends Construct {
+  /** Name of the namespace. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: MeshedNamespaceProps) {
+    super(scope, id);
+    validateLabelName(this, 'namespace name', props.name);
+    this.name = props.name;
+    const namespace = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        annotations: { [INJECT_ANNOTATION]: 'enabled', ...proxyConfigAnnotations(this, props.proxy) },
+      },
+    });
+    if (Chart.of(this).namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+}

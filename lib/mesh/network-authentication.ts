@@ -1,0 +1,40 @@
+import { Construct } from 'constructs';
+import { NetworkAuthentication as NetworkAuthenticationResource } from '../../imports/linkerd-network-authentication-policy.linkerd.io';
+import { IAuthentication, PolicyReference } from './authentication';
+import { Network } from './network';
+import { invalid, validateObjectName } from './validation';
+
+/** Properties of a `NetworkAuthentication`. */
+export interface NetworkAuthenticationProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** The client networks that are authenticated (meshed or not). */
+  readonly networks: Network[];
+}
+
+/**
+ * A `NetworkAuthentication` (policy.linkerd.io/v1alpha1): clients authenticated by their source
+ * address, meshed or not (kubelet probes, ingress controllers outside the mesh).
+ */
+export class NetworkAuthentication extends Construct implements IAuthentication {
+  public readonly authenticationRef: PolicyReference;
+  public readonly namespace: string | undefined;
+
+  constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
+    super(scope, id);
+    if (props.networks.length === 0) throw invalid(this, 'networks', [], 'at least one network');
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const networks = props.networks.map((network) => network._render(this));
+    const cidrs = networks.map((n) => n.cidr);
+    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    const resource = new NetworkAuthenticationResource(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: { networks },
+    });
+    this.namespace = resource.metadata.namespace;
+    this.authenticationRef = { group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: resource.name };
+  }
+}

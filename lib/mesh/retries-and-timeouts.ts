@@ -1,0 +1,137 @@
+import { Duration } from 'cdk8s';
+import { Service } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HttpRoute } from './http-route';
+import { gatewayDuration, invalid, validateInteger } from './validation';
+
+/** HTTP responses that are retried. */
+export class HttpRetryCondition {
+  /** Any 5xx status. */
+  public static serverErrors(): HttpRetryCondition {
+    return new HttpRetryCondition('5xx', 500, 599);
+  }
+
+  /** 502, 503 and 504. */
+  public static gatewayErrors(): HttpRetryCondition {
+    return new HttpRetryCondition('gateway-error', 502, 504);
+  }
+
+  /** One status code, 100..599. */
+  public static status(code: number): HttpRetryCondition {
+    return new HttpRetryCondition(String(code), code, code);
+  }
+
+  /** A range of status codes, both ends included. */
+  public static range(from: number, to: number): HttpRetryCondition {
+    return new HttpRetryCondition(`${from}-${to}`, from, to);
+  }
+
+  private constructor(public readonly value: string, public readonly from: number, public readonly to: number) {}
+}
+
+/** gRPC statuses that are retried. */
+export enum GrpcRetryCondition {
+  CANCELLED = 'cancelled',
+  DEADLINE_EXCEEDED = 'deadline-exceeded',
+  INTERNAL = 'internal',
+  RESOURCE_EXHAUSTED = 'resource-exhausted',
+  UNAVAILABLE = 'unavailable',
+}
+
+/** Retry policy. */
+export interface RetryOptions {
+  /**
+   * HTTP responses to retry.
+   * @default - HTTP responses are not retried
+   */
+  readonly http?: HttpRetryCondition[];
+  /**
+   * gRPC statuses to retry.
+   * @default - gRPC responses are not retried
+   */
+  readonly grpc?: GrpcRetryCondition[];
+  /**
+   * Retries of one request at most: 1..100.
+   * @default 1 (Linkerd's default, not rendered)
+   */
+  readonly limit?: number;
+  /**
+   * Timeout of each attempt, after which it is retried.
+   * @default - no per-attempt timeout
+   */
+  readonly timeout?: Duration;
+}
+
+/** Properties of `RetriesAndTimeouts`. */
+export interface RetriesAndTimeoutsProps {
+  /** A Service (all routes to it) or an outbound HttpRoute. */
+  readonly target: Service | HttpRoute;
+  /**
+   * Retries.
+   * @default - no retries
+   */
+  readonly retries?: RetryOptions;
+  /**
+   * Time limit of a whole request, retries included.
+   * @default - no limit
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Time limit of the response stream once headers arrive.
+   * @default - no limit
+   */
+  readonly responseTimeout?: Duration;
+  /**
+   * Time a request or response stream may be idle.
+   * @default - no limit
+   */
+  readonly idleTimeout?: Duration;
+}
+
+/**
+ * Linkerd retries and timeouts by annotation (`retry.linkerd.io/*`, `timeout.linkerd.io/*`) on a
+ * Service or an outbound HTTPRoute, which meshed clients apply to requests they send.
+ */
+export class RetriesAndTimeouts extends Construct {
+  /** The annotations set on the target. */
+  public readonly annotations: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
+    super(scope, id);
+    if (props.target instanceof HttpRoute && !props.target.isOutbound) {
+      throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound HttpRoute (parent: a Service)');
+    }
+    const annotations: Record<string, string> = {};
+    const retries = props.retries;
+    if (retries !== undefined) {
+      if (!retries.http?.length && !retries.grpc?.length) {
+        throw invalid(this, 'retries', '{}', 'at least one HTTP or gRPC retry condition');
+      }
+      if (retries.http?.length) {
+        for (const condition of retries.http) {
+          if (!Number.isInteger(condition.from) || !Number.isInteger(condition.to) || condition.from < 100 || condition.to > 599 || condition.from > condition.to) {
+            throw invalid(this, 'HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
+          }
+        }
+        annotations['retry.linkerd.io/http'] = retries.http.map((c) => c.value).join(',');
+      }
+      if (retries.grpc?.length) {
+        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc, 'each status at most once');
+        annotations['retry.linkerd.io/grpc'] = retries.grpc.join(',');
+      }
+      if (retries.limit !== undefined) {
+        validateInteger(this, 'retry limit', retries.limit, 1, 100);
+        annotations['retry.linkerd.io/limit'] = String(retries.limit);
+      }
+      if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(this, 'retry timeout', retries.timeout);
+    }
+    if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(this, 'requestTimeout', props.requestTimeout);
+    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout', props.responseTimeout);
+    if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
+    if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
+
+    const metadata = props.target instanceof HttpRoute ? props.target.apiObject.metadata : props.target.metadata;
+    for (const [key, value] of Object.entries(annotations)) metadata.addAnnotation(key, value);
+    this.annotations = annotations;
+  }
+}

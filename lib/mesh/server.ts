@@ -1,0 +1,191 @@
+import { IServiceAccount, Workload } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ServerV1Beta3,
+  ServerV1Beta3SpecPodSelectorMatchExpressionsOperator as SelectorOperator,
+} from '../../imports/linkerd-server-policy.linkerd.io';
+import { AccessPolicy } from './access-policy';
+import { IAuthorizationTarget, PolicyReference } from './authentication';
+import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Network } from './network';
+import { ProxyProtocol } from './proxy-protocol';
+import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
+import { invalid, validateObjectName, validatePortNumber } from './validation';
+
+/** The port of a Server: a container port of the selected pods, by name or number. */
+export class ServerPort {
+  /** A container port by its name (`ports[].name` of a container). */
+  public static named(name: string): ServerPort {
+    return new ServerPort(name);
+  }
+
+  /** A container port by its number (`ports[].containerPort` of a container). */
+  public static number(port: number): ServerPort {
+    return new ServerPort(port);
+  }
+
+  private constructor(public readonly value: string | number) {}
+}
+
+/** Properties of a `Server`. */
+export interface ServerProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /** The workload whose pods the Server selects; its pod selector becomes the Server's. */
+  readonly workload: Workload;
+  /** The port, which must be declared by one of the workload's containers. */
+  readonly port: ServerPort;
+  /**
+   * Protocol of the port, rendered explicitly.
+   * @default ProxyProtocol.UNKNOWN (protocol detection)
+   */
+  readonly proxyProtocol?: ProxyProtocol;
+  /**
+   * What happens to traffic no policy authorizes. Introduce a Server with `AccessPolicy.AUDIT`,
+   * check `linkerd viz authz` for unauthorized clients, then switch to `DENY`.
+   * @default AccessPolicy.DENY
+   */
+  readonly accessPolicy?: AccessPolicy;
+  /**
+   * Authorization of the kubelet's HTTP probes on this port, created when the first HTTPRoute
+   * attaches to the Server (Linkerd stops authorizing probes by default from then on).
+   * @default - enabled, with names derived from the Server's name
+   */
+  readonly probeAuthorization?: ProbeAuthorizationOptions;
+}
+
+/** A route attached to a Server, as the Server sees it. */
+interface AttachedRoute {
+  readonly node: Construct['node'];
+}
+
+/**
+ * A Linkerd `Server` (policy.linkerd.io/v1beta3): a port of a workload's pods whose inbound
+ * traffic is subject to authorization policy.
+ *
+ * The pod selector is the workload's own selector and the port must exist on its containers.
+ * Once the first HTTPRoute attaches, the kubelet's HTTP probes on this port are authorized by a
+ * derived probe route, NetworkAuthentication and AuthorizationPolicy (see `probeAuthorization`).
+ */
+export class Server extends Construct implements IAuthorizationTarget {
+  public readonly name: string;
+  public readonly namespace: string | undefined;
+  public readonly authorizationTargetRef: PolicyReference;
+  /** The workload whose pods are selected. */
+  public readonly workload: Workload;
+  /** The selected container port's number. */
+  public readonly portNumber: number;
+  public readonly proxyProtocol: ProxyProtocol;
+  public readonly accessPolicy: AccessPolicy;
+  /** Paths of the HTTP probes of the selected containers on this port, sorted. */
+  public readonly probePaths: readonly string[];
+  private readonly probeOptions: ProbeAuthorizationOptions;
+  private readonly routes: AttachedRoute[] = [];
+  private probe?: ProbeAuthorization;
+  private probeRequested = false;
+
+  constructor(scope: Construct, id: string, props: ServerProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    this.workload = props.workload;
+    this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
+    this.accessPolicy = props.accessPolicy ?? AccessPolicy.DENY;
+    this.probeOptions = props.probeAuthorization ?? {};
+
+    const matchLabels = props.workload.matchLabels;
+    const matchExpressions = props.workload.matchExpressions;
+    if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
+      throw invalid(this, 'workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
+    }
+    this.portNumber = this.resolvePort(props.port.value);
+    this.probePaths = this.deriveProbePaths();
+
+    const resource = new ServerV1Beta3(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        podSelector: {
+          matchLabels,
+          matchExpressions: matchExpressions.length === 0 ? undefined : matchExpressions.map((e) => ({
+            key: e.key, operator: e.operator as SelectorOperator, values: e.values,
+          })),
+        },
+        port: props.port.value,
+        proxyProtocol: this.proxyProtocol,
+        accessPolicy: this.accessPolicy,
+      },
+    });
+    this.name = resource.name;
+    this.namespace = resource.metadata.namespace;
+    this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name: this.name };
+  }
+
+  /** Routes attached to this Server, including the derived probe route. */
+  public get attachedRoutes(): readonly AttachedRoute[] {
+    return [...this.routes];
+  }
+
+  /** The probe authorization, once a route is attached and the containers have HTTP probes on this port. */
+  public get probeAuthorization(): ProbeAuthorization | undefined {
+    return this.probe;
+  }
+
+  /**
+   * Authorizes meshed clients running as these ServiceAccounts on every route of this Server:
+   * creates a MeshTLSAuthentication of exactly these identities and an AuthorizationPolicy.
+   */
+  public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
+    return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /** Authorizes clients from these networks, meshed or not, on every route of this Server. */
+  public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
+    return grantNetworks(this, networks, options);
+  }
+
+  /**
+   * Called by an HTTPRoute whose parent is this Server.
+   * @internal
+   */
+  public _attachRoute(route: AttachedRoute): void {
+    this.routes.push(route);
+    if (this.probeRequested || !(this.probeOptions.enabled ?? true) || this.probePaths.length === 0) return;
+    // Set before the probe route attaches itself, so that its attachment does not recurse.
+    this.probeRequested = true;
+    this.probe = new ProbeAuthorization(this, 'ProbeAuthorization', { ...this.probeOptions, server: this, paths: this.probePaths });
+  }
+
+  private resolvePort(port: string | number): number {
+    const declared = this.workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, ...p })));
+    const describe = declared.map((p) => `${p.container}:${p.name ? `${p.name}=` : ''}${p.number}`).join(', ') || 'none';
+    if (typeof port === 'number') {
+      validatePortNumber(this, 'port', port);
+      if (!declared.some((p) => p.number === port)) {
+        throw invalid(this, 'port', port, `a container port of ${this.workload.node.path} (declared: ${describe})`);
+      }
+      return port;
+    }
+    const match = declared.find((p) => p.name === port);
+    if (match === undefined) {
+      throw invalid(this, 'port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
+    }
+    return match.number;
+  }
+
+  private deriveProbePaths(): string[] {
+    const paths = new Set<string>();
+    for (const container of this.workload.containers) {
+      const spec = container._toKube();
+      for (const probe of [spec.readinessProbe, spec.livenessProbe, spec.startupProbe]) {
+        const httpGet = probe?.httpGet;
+        if (httpGet === undefined || httpGet.scheme === 'HTTPS') continue;
+        const port: unknown = httpGet.port.value;
+        const number = typeof port === 'number' ? port : container.ports.find((p) => p.name === port)?.number;
+        if (number === this.portNumber) paths.add(httpGet.path ?? '/');
+      }
+    }
+    return [...paths].sort();
+  }
+}
