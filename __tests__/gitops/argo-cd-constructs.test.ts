@@ -1,0 +1,74 @@
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  ArgoCdApplication, ArgoCdApplicationProps, ArgoCdProject, ArgoCdProjectProps, SyncPolicy, SyncRetry,
+} from '../../lib/gitops';
+
+const projectProps: ArgoCdProjectProps = {
+  name: 'shop',
+  description: 'shop',
+  sourceRepos: ['https://github.com/example-org/mesh.git'],
+  destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop' }],
+  clusterResources: [{ group: '', kind: 'Namespace', name: 'shop' }],
+  namespacedResources: [{ group: 'apps', kind: 'Deployment' }],
+};
+
+function application(props: Partial<ArgoCdApplicationProps>): Record<string, any> {
+  const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
+  const project = new ArgoCdProject(chart, 'project', projectProps);
+  new ArgoCdApplication(chart, 'shop', {
+    name: 'shop', project, repoUrl: 'https://github.com/example-org/mesh.git', branch: 'rendered', path: 'shop', ...props,
+  });
+  return Testing.synth(chart).find((m) => m.kind === 'Application');
+}
+
+test('manual sync: no automated block at all', () => {
+  expect(application({ syncPolicy: SyncPolicy.manual() }).spec.syncPolicy.automated).toBeUndefined();
+});
+
+test('automated sync with prune and selfHeal as options', () => {
+  expect(application({ syncPolicy: SyncPolicy.automated({ prune: false }) }).spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: true });
+  expect(application({}).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+});
+
+test('retry backoff renders Go durations', () => {
+  const retry = SyncRetry.backoff({ limit: 3, initialDelay: Duration.seconds(90), factor: 3, maxDelay: Duration.hours(1) });
+  expect(application({ retry }).spec.syncPolicy.retry).toEqual({ limit: 3, backoff: { duration: '90s', factor: 3, maxDuration: '1h' } });
+});
+
+describe('invalid Application props', () => {
+  test.each<[string, Partial<ArgoCdApplicationProps>, RegExp]>([
+    ['repository root as path', { path: '.' }, /\[argocd\/shop\] path "\." is not allowed; allowed: one rendered folder name/],
+    ['nested path', { path: 'shop/sub' }, /\[argocd\/shop\] path "shop\/sub" is not allowed/],
+    ['createNamespace without namespace', { createNamespace: true },
+      /\[argocd\/shop\] createNamespace is true but no namespace is given; allowed: createNamespace with a namespace/],
+    ['negative sync wave', { syncWave: -1 }, /\[argocd\/shop\] syncWave -1 is invalid; allowed: integers 0\.\.99/],
+    ['fractional sync wave', { syncWave: 1.5 }, /\[argocd\/shop\] syncWave 1.5 is invalid; allowed: integers 0\.\.99/],
+    ['retry limit 0', { retry: SyncRetry.backoff({ limit: 0 }) }, /\[argocd\/shop\] retry limit 0 is invalid; allowed: integers 1\.\.20/],
+    ['fractional factor', { retry: SyncRetry.backoff({ factor: 1.5 }) }, /\[argocd\/shop\] retry factor 1.5 is invalid; allowed: integers 1\.\.10/],
+    ['sub-second delay', { retry: SyncRetry.backoff({ initialDelay: Duration.millis(500) }) },
+      /\[argocd\/shop\] retry initialDelay 500 millis is invalid; allowed: whole seconds, at least 1s/],
+    ['max below initial', { retry: SyncRetry.backoff({ initialDelay: Duration.minutes(5), maxDelay: Duration.minutes(1) }) },
+      /\[argocd\/shop\] retry maxDelay 1 minute is shorter than initialDelay 5 minutes; allowed: maxDelay >= initialDelay/],
+    ['ignoring a whole object', {
+      ignoreDifferences: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'r', jqPathExpressions: [] }],
+    }, /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one jq path/],
+  ])('%s', (_, props, message) => {
+    expect(() => application(props)).toThrow(message);
+  });
+});
+
+describe('invalid AppProject props', () => {
+  test.each<[string, Partial<ArgoCdProjectProps>, RegExp]>([
+    ['no repository', { sourceRepos: [] }, /\[argocd\/project\] sourceRepos is empty; allowed: at least one repository URL/],
+    ['repository pattern', { sourceRepos: ['https://github.com/example-org/*'] },
+      /\[argocd\/project\] source repository "https:\/\/github\.com\/example-org\/\*" is a pattern; allowed: exact repository URLs only/],
+    ['namespace wildcard', { destinations: [{ server: 'https://kubernetes.default.svc', namespace: '*' }] },
+      /\[argocd\/project\] destination "https:\/\/kubernetes\.default\.svc" \/ "\*" is not allowed; allowed: an exact server URL and an exact, non-empty namespace/],
+    ['cluster kind wildcard', { clusterResources: [{ group: '*', kind: '*' }] }, /\[argocd\/project\] cluster resource "\*" "" is not allowed; allowed: exact kinds and names/],
+    ['no namespaced kinds', { namespacedResources: [] },
+      /\[argocd\/project\] namespacedResources is empty, which Argo CD reads as "every kind"; allowed: at least one group\/kind/],
+  ])('%s', (_, props, message) => {
+    const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
+    expect(() => new ArgoCdProject(chart, 'project', { ...projectProps, ...props })).toThrow(message);
+  });
+});

@@ -1,0 +1,71 @@
+import { synthesize } from '../../lib/output';
+import { identityOf, reviewReport, reviewReports } from '../../lib/gitops';
+import { meshShop } from './support/mesh-fixture';
+
+const synthesis = synthesize((app) => meshShop(app));
+const manifests = synthesis.targets[0].objects.map((o) => o.manifest);
+const report = reviewReports(synthesis.targets).get('shop.md')!;
+
+/** The authorization matrix as `server | route | client | condition | policy | enforcement` lines without Markdown. */
+function matrix(): string[] {
+  const section = report.split('## Authorization matrix')[1].split('\n## ')[0];
+  return section.split('\n').filter((l) => l.startsWith('| `')).map((l) => l.replace(/`/g, '').slice(2, -2));
+}
+
+test('one report per target, named beside its folder', () => {
+  expect([...reviewReports(synthesis.targets).keys()]).toEqual(['shop.md']);
+});
+
+test('the authorization matrix says who may call which route of which Server, and what is only audited', () => {
+  const web = identityOf('web', 'shop');
+  expect(web).toBe('web.shop.serviceaccount.identity.linkerd.cluster.local');
+  expect(matrix()).toEqual([
+    'shop/api-http | shop/api-probe | network 0.0.0.0/0 | by source address, no identity | api-probe-kubelet | enforced',
+    'shop/api-http | shop/api-probe | network ::/0 | by source address, no identity | api-probe-kubelet | enforced',
+    `shop/api-http | shop/api-read | ${web} (Deployment web) | mTLS | api-read-web | enforced`,
+    'shop/web-http | (all routes) | any meshed identity | mTLS | web-meshed | **audit** (not enforced)',
+  ]);
+});
+
+test('routes and Servers that nobody may call are called out', () => {
+  expect(report).toContain('### Not authorized by any policy\n\n- route `shop/api-write` of Server `shop/api-http`: no client\n');
+});
+
+test('Servers show the workloads they select and their unauthorized-traffic policy', () => {
+  expect(report).toContain('| `shop/api-http` | `http` | `Rollout api` | HTTP/1 | denied |');
+  expect(report).toContain('| `shop/web-http` | `7000` | `Deployment web` | unknown (detected) | **audit**: allowed and logged (not enforced) |');
+  expect(report).toContain('| `shop/api-read` | `shop/api-http` | GET /books.json<br>GET PathPrefix /authors/ |');
+});
+
+test('a Server whose selector or port matches no workload is flagged', () => {
+  const broken = manifests.map((m) => (m.kind === 'Server' && m.metadata.name === 'api-http'
+    ? { ...m, spec: { ...(m.spec as object), port: 9999 } } : m));
+  expect(reviewReport('shop', broken)).toContain('| `shop/api-http` | `9999` | `Rollout api` ⚠ no container port 9999 |');
+  const orphan = manifests.filter((m) => m.kind !== 'Deployment');
+  expect(reviewReport('shop', orphan)).toContain('| `shop/web-http` | `7000` | ⚠ no workload in this target |');
+});
+
+test('client-side traffic splits show weights and who owns them', () => {
+  expect(report).toContain('| `shop/api-split` | `shop/api` | any method any path | `api-stable` (100), `api-canary` (0) | Argo Rollouts |');
+});
+
+test('the Mermaid diagram draws enforced and audited authorizations differently', () => {
+  const diagram = report.split('```mermaid\n')[1].split('```')[0];
+  expect(diagram).toMatch(/^flowchart LR\n/);
+  const node = (label: string) => new RegExp(`(n\\d+)\\W+"${label.replace(/[.*()/]/g, '\\$&')}`).exec(diagram)?.[1];
+  const read = node('api-read: GET /books.json, GET PathPrefix /authors/');
+  const webClient = node(`${identityOf('web', 'shop')} (Deployment web) (mTLS)`);
+  const meshed = node('any meshed identity (mTLS)');
+  const webServer = node('Server web-http :7000');
+  expect([read, webClient, meshed, webServer]).not.toContain(undefined);
+  expect(diagram).toContain(`  ${webClient} -->|"api-read-web"| ${read}\n`);
+  expect(diagram).toContain(`  ${meshed} -.->|"web-meshed"| ${webServer}\n`);
+});
+
+test('the report does not depend on the order of the manifests', () => {
+  expect(reviewReport('shop', [...manifests].reverse())).toBe(reviewReport('shop', manifests));
+});
+
+test('report snapshot', () => {
+  expect(report).toMatchSnapshot();
+});

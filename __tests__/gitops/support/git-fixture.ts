@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** A user's repository with one commit and a bare remote `origin`, in a temp dir. */
+export interface RepoFixture {
+  readonly dir: string;
+  readonly remote: string;
+  cleanup(): void;
+}
+
+export function run(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).replace(/\n$/, '');
+}
+
+export function createRepo(): RepoFixture {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-test-'));
+  const dir = path.join(root, 'work');
+  const remote = path.join(root, 'remote.git');
+  fs.mkdirSync(dir);
+  run(dir, 'init', '-q', '-b', 'main');
+  run(dir, 'config', 'user.name', 'Test User');
+  run(dir, 'config', 'user.email', 'test@example.com');
+  fs.writeFileSync(path.join(dir, 'main.ts'), 'export const source = 1;\n');
+  fs.mkdirSync(path.join(dir, 'dist'));
+  fs.writeFileSync(path.join(dir, 'dist', 'keep.yaml'), 'the user\'s own dist\n');
+  run(dir, 'add', '-A');
+  run(dir, 'commit', '-q', '-m', 'source');
+  run(root, 'init', '-q', '--bare', remote);
+  run(dir, 'remote', 'add', 'origin', remote);
+  return { dir, remote, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Everything of the user's checkout that a publish must leave alone: HEAD, the index
+ * file byte for byte, staged and unstaged changes, and every worktree file's content.
+ */
+export function userState(dir: string): string {
+  const index = path.join(dir, '.git', 'index');
+  const indexHash = fs.existsSync(index) ? createHash('sha256').update(fs.readFileSync(index)).digest('hex') : 'none';
+  const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith(`.git${path.sep}`))
+    .sort()
+    .map((f) => `${f} ${createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')}`);
+  return [
+    `index ${indexHash}`,
+    `HEAD ${run(dir, 'rev-parse', 'HEAD')} ${run(dir, 'symbolic-ref', 'HEAD')}`,
+    `status\n${run(dir, '--no-optional-locks', 'status', '--porcelain=v1', '--untracked-files=all')}`,
+    `staged\n${run(dir, 'diff', '--cached')}`,
+    `worktree\n${files.join('\n')}`,
+  ].join('\n');
+}
+
+/** path → content of a commit's tree. */
+export function treeOf(dir: string, rev: string): Record<string, string> {
+  const files = run(dir, 'ls-tree', '-r', '--name-only', rev).split('\n').filter((f) => f !== '');
+  return Object.fromEntries(files.map((f) => [f, run(dir, 'show', `${rev}:${f}`)]));
+}

@@ -1,0 +1,156 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Application } from '../../imports/argocd-application-argoproj.io';
+import { SYNC_WAVE_ANNOTATION } from '../output';
+import { ArgoCdProject } from './argo-cd-project';
+import { SyncPolicy, SyncRetry, goDuration } from './sync-policy';
+
+/** Fields of one object that another controller owns, so Argo CD neither reports nor reverts them. */
+export interface IgnoredFields {
+  /** API group; `''` for core objects. */
+  readonly group: string;
+  /** Kind of the object. */
+  readonly kind: string;
+  /** Namespace of the object. */
+  readonly namespace: string;
+  /** Name of the object. */
+  readonly name: string;
+  /** jq path expressions of the owned fields, e.g. `.spec.rules[].backendRefs[].weight`. */
+  readonly jqPathExpressions: readonly string[];
+}
+
+/** Props of {@link ArgoCdApplication}. */
+export interface ArgoCdApplicationProps {
+  /** The Application's name. */
+  readonly name: string;
+  /** The project that confines what this Application may deploy. */
+  readonly project: ArgoCdProject;
+  /** URL of the Git repository holding the rendered manifests. */
+  readonly repoUrl: string;
+  /** The branch holding the rendered manifests. */
+  readonly branch: string;
+  /** The folder inside the branch, e.g. `booksapp`. */
+  readonly path: string;
+  /** URL of the destination cluster's API server. @default 'https://kubernetes.default.svc' (the cluster Argo CD runs in) */
+  readonly cluster?: string;
+  /**
+   * Namespace for namespaced objects that do not name one.
+   * @default - none: every namespaced object names its namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Let Argo CD create `namespace` before the sync. Only for a namespace this Application
+   * owns (renders the Namespace object of); a shared namespace must come from its owner.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /** When to sync. @default SyncPolicy.automated() (prune and selfHeal) */
+  readonly syncPolicy?: SyncPolicy;
+  /** How to retry failed syncs. @default SyncRetry.backoff() */
+  readonly retry?: SyncRetry;
+  /**
+   * Fields owned by other controllers (e.g. HTTPRoute weights set by Argo Rollouts);
+   * synced with `RespectIgnoreDifferences` so that a sync does not reset them either.
+   * @default - none
+   */
+  readonly ignoreDifferences?: readonly IgnoredFields[];
+  /**
+   * Order among the Applications synced by one parent Application (app of apps).
+   * @default - the apply phase of its kind (see lib/output/apply-order.ts)
+   */
+  readonly syncWave?: number;
+}
+
+const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
+const PATH = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * An Argo CD Application that syncs one folder of the rendered branch.
+ *
+ * Always: no `allowEmpty` (an empty folder never prunes everything), `PruneLast` (old objects
+ * are deleted only after the new ones are applied and healthy), `FailOnSharedResource` (two
+ * Applications never fight over one object), retry with backoff.
+ *
+ * @example
+ * new ArgoCdApplication(this, 'booksapp', {
+ *   name: 'booksapp', project, repoUrl: 'https://github.com/example-org/mesh.git',
+ *   branch: 'rendered', path: 'booksapp', namespace: 'booksapp', createNamespace: true,
+ * });
+ */
+export class ArgoCdApplication extends Construct {
+  /** The Application's name. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
+    super(scope, id);
+    if (!PATH.test(props.path)) {
+      throw new Error(`[${this.node.path}] path "${props.path}" is not allowed; allowed: one rendered folder name `
+        + '(lowercase letters, digits and "-"), never the repository root');
+    }
+    if (props.createNamespace && props.namespace === undefined) {
+      throw new Error(`[${this.node.path}] createNamespace is true but no namespace is given; allowed: createNamespace with a namespace`);
+    }
+    if (props.syncWave !== undefined && !(Number.isInteger(props.syncWave) && props.syncWave >= 0 && props.syncWave <= 99)) {
+      throw new Error(`[${this.node.path}] syncWave ${props.syncWave} is invalid; allowed: integers 0..99`);
+    }
+    const retry = props.retry ?? SyncRetry.backoff();
+    this.validateRetry(retry);
+    for (const ignored of props.ignoreDifferences ?? []) {
+      if (ignored.jqPathExpressions.length === 0) {
+        throw new Error(`[${this.node.path}] ignoreDifferences for ${ignored.kind} ${ignored.namespace}/${ignored.name} `
+          + 'lists no fields; allowed: at least one jq path (ignoring a whole object hides every drift)');
+      }
+    }
+
+    const syncPolicy = props.syncPolicy ?? SyncPolicy.automated();
+    const ignoreDifferences = props.ignoreDifferences ?? [];
+    const syncOptions = [
+      ...(props.createNamespace ? ['CreateNamespace=true'] : []),
+      'FailOnSharedResource=true',
+      'PruneLast=true',
+      ...(ignoreDifferences.length > 0 ? ['RespectIgnoreDifferences=true'] : []),
+    ];
+    const application = new Application(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        annotations: props.syncWave === undefined ? undefined : { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
+      },
+      spec: {
+        project: props.project.name,
+        source: { repoUrl: props.repoUrl, targetRevision: props.branch, path: props.path },
+        destination: { server: props.cluster ?? DEFAULT_CLUSTER, namespace: props.namespace },
+        syncPolicy: {
+          automated: syncPolicy.automated && { prune: syncPolicy.automated.prune, selfHeal: syncPolicy.automated.selfHeal },
+          syncOptions,
+          retry: {
+            limit: retry.limit,
+            backoff: { duration: goDuration(retry.initialDelay), factor: retry.factor, maxDuration: goDuration(retry.maxDelay) },
+          },
+        },
+        ignoreDifferences: ignoreDifferences.length === 0 ? undefined : ignoreDifferences.map((i) => ({
+          group: i.group, kind: i.kind, namespace: i.namespace, name: i.name, jqPathExpressions: [...i.jqPathExpressions],
+        })),
+      },
+    });
+    this.name = application.name;
+  }
+
+  private validateRetry(retry: SyncRetry): void {
+    if (!(Number.isInteger(retry.limit) && retry.limit >= 1 && retry.limit <= 20)) {
+      throw new Error(`[${this.node.path}] retry limit ${retry.limit} is invalid; allowed: integers 1..20`);
+    }
+    if (!(Number.isInteger(retry.factor) && retry.factor >= 1 && retry.factor <= 10)) {
+      throw new Error(`[${this.node.path}] retry factor ${retry.factor} is invalid; allowed: integers 1..10 (Argo CD reads an integer)`);
+    }
+    const seconds = (d: Duration) => d.toSeconds({ integral: false });
+    for (const [name, delay] of [['initialDelay', retry.initialDelay], ['maxDelay', retry.maxDelay]] as const) {
+      if (!(Number.isInteger(seconds(delay)) && seconds(delay) >= 1)) {
+        throw new Error(`[${this.node.path}] retry ${name} ${delay.toHumanString()} is invalid; allowed: whole seconds, at least 1s`);
+      }
+    }
+    if (seconds(retry.maxDelay) < seconds(retry.initialDelay)) {
+      throw new Error(`[${this.node.path}] retry maxDelay ${retry.maxDelay.toHumanString()} is shorter than initialDelay `
+        + `${retry.initialDelay.toHumanString()}; allowed: maxDelay >= initialDelay`);
+    }
+  }
+}

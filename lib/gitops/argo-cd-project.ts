@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
+
+/** A kind of object, as Argo CD names it: `group` is `''` for the core API group. */
+export interface ResourceKind {
+  /** API group; `''` for core objects (Namespace, ConfigMap, …). */
+  readonly group: string;
+  /** Kind, e.g. `Deployment`. */
+  readonly kind: string;
+}
+
+/** One cluster-scoped object (or kind) a project may manage. */
+export interface ClusterResource extends ResourceKind {
+  /** The object's name. @default - every object of the kind */
+  readonly name?: string;
+}
+
+/** Where a project's applications may deploy to. */
+export interface ProjectDestination {
+  /** URL of the cluster's API server, e.g. `https://kubernetes.default.svc`. */
+  readonly server: string;
+  /** Namespace objects may be created in. */
+  readonly namespace: string;
+}
+
+/** Props of {@link ArgoCdProject}. */
+export interface ArgoCdProjectProps {
+  /** The project's name, which applications refer to. */
+  readonly name: string;
+  /** What the project is for, shown in the Argo CD UI. */
+  readonly description: string;
+  /** The only repositories applications of this project may read from. No wildcards. */
+  readonly sourceRepos: readonly string[];
+  /** The only cluster/namespace pairs applications may deploy into. No wildcards. */
+  readonly destinations: readonly ProjectDestination[];
+  /** The only cluster-scoped objects applications may manage; none when empty. */
+  readonly clusterResources: readonly ClusterResource[];
+  /**
+   * The only namespaced kinds applications may manage. Must not be empty: Argo CD reads
+   * an empty namespace whitelist as "every kind".
+   */
+  readonly namespacedResources: readonly ResourceKind[];
+}
+
+const WILDCARD = /[*?[\]]/;
+
+/**
+ * An Argo CD AppProject that confines its applications to what they need (least privilege):
+ * named repositories, named destinations, listed kinds; no wildcards.
+ *
+ * @example
+ * const project = new ArgoCdProject(this, 'project', {
+ *   name: 'booksapp',
+ *   description: 'booksapp rendered manifests',
+ *   sourceRepos: ['https://github.com/example-org/mesh.git'],
+ *   destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'booksapp' }],
+ *   clusterResources: [{ group: '', kind: 'Namespace', name: 'booksapp' }],
+ *   namespacedResources: [{ group: 'apps', kind: 'Deployment' }],
+ * });
+ */
+export class ArgoCdProject extends Construct {
+  /** The project's name, which applications refer to. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
+    super(scope, id);
+    if (props.sourceRepos.length === 0) {
+      throw new Error(`[${this.node.path}] sourceRepos is empty; allowed: at least one repository URL`);
+    }
+    for (const repo of props.sourceRepos) {
+      if (WILDCARD.test(repo)) {
+        throw new Error(`[${this.node.path}] source repository "${repo}" is a pattern; allowed: exact repository URLs only`);
+      }
+    }
+    for (const { server, namespace } of props.destinations) {
+      if (WILDCARD.test(server) || WILDCARD.test(namespace) || namespace === '') {
+        throw new Error(`[${this.node.path}] destination "${server}" / "${namespace}" is not allowed; `
+          + 'allowed: an exact server URL and an exact, non-empty namespace');
+      }
+    }
+    for (const { kind, name } of props.clusterResources) {
+      if (kind === '' || WILDCARD.test(kind) || (name !== undefined && WILDCARD.test(name))) {
+        throw new Error(`[${this.node.path}] cluster resource "${kind}" "${name ?? ''}" is not allowed; allowed: exact kinds and names`);
+      }
+    }
+    if (props.namespacedResources.length === 0) {
+      throw new Error(`[${this.node.path}] namespacedResources is empty, which Argo CD reads as "every kind"; `
+        + 'allowed: at least one group/kind');
+    }
+
+    const appProject = new AppProject(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: {
+        description: props.description,
+        sourceRepos: [...props.sourceRepos],
+        destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+        clusterResourceWhitelist: props.clusterResources.map((r) => ({ group: r.group, kind: r.kind, name: r.name })),
+        namespaceResourceWhitelist: props.namespacedResources.map((r) => ({ group: r.group, kind: r.kind })),
+      },
+    });
+    this.name = appProject.name;
+  }
+}

@@ -1,0 +1,39 @@
+/** Command-line options shared by `npm run render` and `npm run diff`. */
+export interface RenderCliArgs {
+  /** `--branch <name>`. @default - 'rendered' */
+  readonly branch?: string;
+  /** `--remote <name|url>`. @default - no remote */
+  readonly remote?: string;
+  /** `--allow-vanished-targets` (render only). */
+  readonly allowVanishedTargets: boolean;
+  /** `--allow-dirty` (render only). */
+  readonly allowDirty: boolean;
+}
+
+/** Which flags a command accepts. */
+export type RenderCommand = 'render' | 'diff';
+
+const FLAGS: Record<RenderCommand, readonly string[]> = {
+  render: ['--branch', '--remote', '--allow-vanished-targets', '--allow-dirty'],
+  diff: ['--branch', '--remote'],
+};
+
+/** Parses `argv` (without node and script); throws a usage message on anything unknown. */
+export function parseRenderArgs(command: RenderCommand, argv: readonly string[]): RenderCliArgs {
+  const args: { -readonly [K in keyof RenderCliArgs]: RenderCliArgs[K] } = { allowVanishedTargets: false, allowDirty: false };
+  const usage = `usage: npm run ${command} -- ${FLAGS[command].map((f) => (f === '--branch' ? '[--branch <name>]'
+    : f === '--remote' ? '[--remote <name|url>]' : `[${f}]`)).join(' ')}`;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (!FLAGS[command].includes(flag)) throw new Error(`unknown argument "${argv[i]}"\n${usage}`);
+    if (flag === '--allow-vanished-targets') args.allowVanishedTargets = true;
+    else if (flag === '--allow-dirty') args.allowDirty = true;
+    else {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);
+      if (flag === '--branch') args.branch = value;
+      else args.remote = value;
+    }
+  }
+  return args;
+}

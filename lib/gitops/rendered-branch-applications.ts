@@ -1,0 +1,202 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ApplyPhase, Manifest, apiGroupOf } from '../output';
+import { ArgoCdApplication, IgnoredFields } from './argo-cd-application';
+import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
+import { rolloutManagedRoutes } from './rollout-managed-routes';
+import { SyncPolicy, SyncRetry } from './sync-policy';
+
+/** Sync wave of the Applications of platform targets: after the AppProjects (wave 1), before the other targets. */
+export const PLATFORM_APPLICATION_WAVE = ApplyPhase.WORKLOADS;
+/** Sync wave of the Applications of all other targets: after the platform they depend on. */
+export const APPLICATION_WAVE = ApplyPhase.WORKLOADS + 1;
+
+/** The default rendered branch, as `npm run render` publishes it. */
+export const DEFAULT_RENDERED_BRANCH = 'rendered';
+
+/** Props of {@link RenderedBranchApplications}. */
+export interface RenderedBranchApplicationsProps {
+  /**
+   * URL of this repository as Argo CD clones it. It must be the repository `npm run render`
+   * pushes to: `npm run render -- --remote <r>` refuses to publish when it differs from `<r>`'s URL.
+   */
+  readonly repoUrl: string;
+  /** The branch `npm run render` publishes. @default 'rendered' */
+  readonly branch?: string;
+  /** URL of the destination cluster's API server. @default 'https://kubernetes.default.svc' */
+  readonly cluster?: string;
+  /**
+   * Charts that other targets depend on (e.g. controller configuration, RBAC): their
+   * Applications sync in an earlier wave than the rest.
+   * @default - none; every target syncs in the same wave
+   */
+  readonly platformCharts?: readonly Chart[];
+  /** When Argo CD syncs the targets. @default SyncPolicy.automated() (prune and selfHeal) */
+  readonly syncPolicy?: SyncPolicy;
+  /** How Argo CD retries failed syncs. @default SyncRetry.backoff() */
+  readonly retry?: SyncRetry;
+}
+
+/** What a render target needs from Argo CD, derived from its rendered objects. */
+interface TargetNeeds {
+  readonly name: string;
+  /** Namespaces its namespaced objects are in. */
+  readonly namespaces: readonly string[];
+  /** Namespaces it renders the Namespace object of. */
+  readonly ownedNamespaces: readonly string[];
+  readonly clusterResources: readonly ClusterResource[];
+  readonly namespacedKinds: readonly ResourceKind[];
+  readonly ignoreDifferences: readonly IgnoredFields[];
+}
+
+const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
+const REPO_URL = /^(https:\/\/|ssh:\/\/|git@)[^\s*]+$/;
+const BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]$|^[A-Za-z0-9]$/;
+
+/**
+ * App of apps for the rendered-manifests pattern: one Argo CD Application per render
+ * target (every other top-level chart of the app), each syncing its `<chart id>/` folder
+ * of the rendered branch, plus a root Application that syncs this chart's own folder.
+ *
+ * Everything the AppProject permits is derived from the rendered objects of the targets:
+ * the namespaces they use, the cluster-scoped objects they contain (by name), the
+ * namespaced kinds. Construct it after every other chart; a validation fails otherwise.
+ *
+ * @example
+ * class ArgoCdChart extends Chart {
+ *   constructor(scope: Construct, id: string) {
+ *     super(scope, id, { namespace: 'argocd' });
+ *     new RenderedBranchApplications(this, 'applications', { repoUrl: 'https://github.com/example-org/mesh.git' });
+ *   }
+ * }
+ */
+export class RenderedBranchApplications extends Construct {
+  /** The Application per render target, by target (chart id), in app order. */
+  public readonly applications: ReadonlyMap<string, ArgoCdApplication>;
+  /** The Application that syncs this chart's own folder (app of apps). */
+  public readonly rootApplication: ArgoCdApplication;
+
+  constructor(scope: Construct, id: string, props: RenderedBranchApplicationsProps) {
+    super(scope, id);
+    const chart = Chart.of(this);
+    const app = chart.node.scope;
+    if (!(app instanceof App)) {
+      throw new Error(`[${this.node.path}] must be in a top-level chart (a render target of its own); `
+        + `${chart.node.path} is nested in ${app?.node.path}`);
+    }
+    const argoCdNamespace = chart.namespace;
+    if (argoCdNamespace === undefined) {
+      throw new Error(`[${this.node.path}] chart ${chart.node.path} has no namespace; allowed: the chart's namespace is Argo CD's namespace (e.g. "argocd")`);
+    }
+    if (!REPO_URL.test(props.repoUrl)) {
+      throw new Error(`[${this.node.path}] repoUrl "${props.repoUrl}" is invalid; allowed: a clone URL starting with https://, ssh:// or git@`);
+    }
+    const branch = props.branch ?? DEFAULT_RENDERED_BRANCH;
+    if (!BRANCH.test(branch)) {
+      throw new Error(`[${this.node.path}] branch "${branch}" is invalid; allowed: a git branch name of letters, digits, ".", "_", "-" and "/"`);
+    }
+    const targets = () => app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    const deployed = targets();
+    if (deployed.length === 0) {
+      throw new Error(`[${this.node.path}] there are no other charts to deploy; allowed: construct ${chart.node.id} after the charts it deploys`);
+    }
+    const platform = new Set(props.platformCharts ?? []);
+    for (const p of platform) {
+      if (!deployed.includes(p)) {
+        throw new Error(`[${this.node.path}] platform chart ${p.node.path} is not a top-level chart constructed before ${chart.node.path}; `
+          + `allowed: one of ${deployed.map((c) => c.node.id).join(', ')}`);
+      }
+    }
+
+    const needs = deriveNeeds(deployed);
+    const cluster = props.cluster ?? DEFAULT_CLUSTER;
+    const common = { repoUrl: props.repoUrl, branch, cluster, syncPolicy: props.syncPolicy, retry: props.retry };
+
+    const bootstrap = new ArgoCdProject(this, 'bootstrap-project', {
+      name: `${chart.node.id}-bootstrap`,
+      description: `Applications and AppProjects of the rendered branch ${branch} (app of apps)`,
+      sourceRepos: [props.repoUrl],
+      destinations: [{ server: cluster, namespace: argoCdNamespace }],
+      clusterResources: [],
+      namespacedResources: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
+    });
+    const project = new ArgoCdProject(this, 'targets-project', {
+      name: `${chart.node.id}-targets`,
+      description: `Render targets ${deployed.map((c) => c.node.id).join(', ')} of the rendered branch ${branch}`,
+      sourceRepos: [props.repoUrl],
+      destinations: unique(needs.flatMap((n) => n.namespaces)).map((namespace) => ({ server: cluster, namespace })),
+      clusterResources: uniqueBy(needs.flatMap((n) => n.clusterResources), (r) => `${r.group}/${r.kind}/${r.name}`),
+      namespacedResources: uniqueBy(needs.flatMap((n) => n.namespacedKinds), (r) => `${r.group}/${r.kind}`),
+    });
+
+    this.rootApplication = new ArgoCdApplication(this, chart.node.id, {
+      ...common, name: chart.node.id, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
+    });
+    const applications = new Map<string, ArgoCdApplication>();
+    for (const target of needs) {
+      const namespace = target.namespaces.length === 1 ? target.namespaces[0] : undefined;
+      applications.set(target.name, new ArgoCdApplication(this, target.name, {
+        ...common,
+        name: target.name,
+        project,
+        path: target.name,
+        namespace,
+        createNamespace: namespace !== undefined && target.ownedNamespaces.includes(namespace),
+        ignoreDifferences: target.ignoreDifferences,
+        syncWave: [...platform].some((p) => p.node.id === target.name) ? PLATFORM_APPLICATION_WAVE : APPLICATION_WAVE,
+      }));
+    }
+    this.applications = applications;
+
+    // The Applications and the project were derived from the charts as they were when this
+    // construct was created; a chart added or changed later would be deployed wrongly or not at all.
+    const derivedFrom = JSON.stringify(needs);
+    this.node.addValidation({
+      validate: () => {
+        const now = deriveNeeds(targets());
+        if (JSON.stringify(now) === derivedFrom) return [];
+        return [`the render targets changed after the Argo CD Applications were derived from them (then: `
+          + `${needs.map((n) => n.name).join(', ')}; now: ${now.map((n) => n.name).join(', ')}); `
+          + `construct ${chart.node.id} after every other chart, and change no chart afterwards`];
+      },
+    });
+  }
+}
+
+function deriveNeeds(charts: readonly Chart[]): TargetNeeds[] {
+  const manifestsByTarget = charts.map((chart) => ({
+    name: chart.node.id,
+    manifests: chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest),
+  }));
+  const managedRoutes = rolloutManagedRoutes(manifestsByTarget.flatMap((t) => t.manifests));
+  return manifestsByTarget.map(({ name, manifests }) => {
+    const namespaced = manifests.filter((m) => m.metadata.namespace !== undefined);
+    // Cluster-scoped objects are the ones rendered without a namespace (the project's rule, see COMMON).
+    const clusterScoped = manifests.filter((m) => m.metadata.namespace === undefined);
+    return {
+      name,
+      namespaces: unique(namespaced.map((m) => m.metadata.namespace!)),
+      ownedNamespaces: unique(clusterScoped.filter((m) => apiGroupOf(m) === 'core' && m.kind === 'Namespace').map((m) => m.metadata.name)),
+      clusterResources: uniqueBy(clusterScoped.map((m) => ({ group: argoGroupOf(m), kind: m.kind, name: m.metadata.name })),
+        (r) => `${r.group}/${r.kind}/${r.name}`),
+      namespacedKinds: uniqueBy(namespaced.map((m) => ({ group: argoGroupOf(m), kind: m.kind })), (r) => `${r.group}/${r.kind}`),
+      ignoreDifferences: managedRoutes.filter((route) => namespaced.some((m) => argoGroupOf(m) === route.group
+        && m.kind === route.kind && m.metadata.namespace === route.namespace && m.metadata.name === route.name)),
+    };
+  });
+}
+
+/** Argo CD spells the core API group as the empty string. */
+function argoGroupOf(manifest: Manifest): string {
+  const group = apiGroupOf(manifest);
+  return group === 'core' ? '' : group;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+function uniqueBy<T>(values: readonly T[], key: (value: T) => string): T[] {
+  const byKey = new Map(values.map((v) => [key(v), v]));
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+}

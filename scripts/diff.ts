@@ -1,0 +1,26 @@
+/**
+ * Shows what `npm run render` would change on the rendered branch, per object.
+ *
+ *   npm run diff -- [--branch <name>] [--remote <name|url>]
+ *
+ * Exit codes (for CI gates): 0 no changes; 1 changes; 2 the render could not be made or
+ * would be refused (failed synthesis or validation, empty render) or another failure.
+ * A target that would vanish is shown and counts as a change.
+ */
+import { diffRender, formatRenderDiff, parseRenderArgs } from '../lib/gitops';
+import { git } from '../lib/gitops/git';
+import { buildApp } from '../main';
+
+function main(): number {
+  try {
+    const args = parseRenderArgs('diff', process.argv.slice(2));
+    const diff = diffRender({ repoDir: git(process.cwd(), ['rev-parse', '--show-toplevel']), build: buildApp, branch: args.branch, remote: args.remote });
+    console.log(formatRenderDiff(diff));
+    return diff.hasChanges ? 1 : 0;
+  } catch (error) {
+    console.error(`Cannot diff: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+process.exitCode = main();
