@@ -1,0 +1,73 @@
+/**
+ * The benchmark's generated app: N meshed services, each a realistic slice of what the
+ * charts render. Service i has:
+ * - `api-i`: a ServiceAccount, a meshed Deployment with a readiness probe, its Service, a
+ *   Server on its port, two routes (reads for every client, writes for one) with their
+ *   authorization policies and MeshTLS authentications, and the derived probe authorization;
+ * - `web-i`: a canary Rollout moved by the Gateway API plugin, with its stable, canary and
+ *   root Services, the HTTPRoute the plugin edits, and a Linkerd success-rate AnalysisTemplate.
+ * Services are grouped 100 to a namespace, one render target per namespace.
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
+import { AnalysisMetric, CanaryRollout, CanaryStep, PrometheusAnalysisTemplate } from '../../lib/delivery';
+import { HttpMethod, HttpRoute, MeshedDeployment, MeshedNamespace, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort } from '../../lib/mesh';
+
+const SERVICES_PER_TARGET = 100;
+const PORT = 8080;
+
+export function buildFleet(app: App, size: number): void {
+  for (let first = 0; first < size; first += SERVICES_PER_TARGET) {
+    const namespace = `fleet-${String(first / SERVICES_PER_TARGET).padStart(2, '0')}`;
+    const chart = new Chart(app, namespace, { namespace });
+    new MeshedNamespace(chart, 'Namespace', { name: namespace });
+    for (let i = first; i < Math.min(size, first + SERVICES_PER_TARGET); i++) addService(chart, `${String(i).padStart(4, '0')}`);
+  }
+}
+
+function addService(chart: Chart, suffix: string): void {
+  const api = `api-${suffix}`;
+  const web = `web-${suffix}`;
+  const labels = { app: api };
+  const apiAccount = new ServiceAccount(chart, `${api}-sa`, { metadata: { name: api } });
+  const webAccount = new ServiceAccount(chart, `${web}-sa`, { metadata: { name: web } });
+  const deployment = new MeshedDeployment(chart, api, {
+    metadata: { name: api, labels },
+    podLabels: labels,
+    serviceAccount: apiAccount,
+    containers: [{
+      name: 'api',
+      image: 'ghcr.io/example/api:1.0.0',
+      ports: [{ name: 'http', number: PORT }],
+      readiness: Probe.fromHttpGet('/ready', { port: PORT }),
+      liveness: Probe.fromHttpGet('/live', { port: PORT }),
+    }],
+  });
+  new Service(chart, `${api}-svc`, { metadata: { name: api }, selector: deployment, ports: [{ name: 'http', port: PORT }] });
+  const server = new Server(chart, `${api}-server`, { name: api, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
+  const reads = new HttpRoute(chart, `${api}-reads`, {
+    name: `${api}-reads`,
+    parent: RouteParent.server(server),
+    rules: [{ matches: [{ method: HttpMethod.GET, path: PathMatch.prefix('/items') }] }],
+  });
+  reads.grantAccess([webAccount, apiAccount]);
+  const writes = new HttpRoute(chart, `${api}-writes`, {
+    name: `${api}-writes`,
+    parent: RouteParent.server(server),
+    rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
+  });
+  writes.grantAccess([webAccount]);
+
+  const successRate = new PrometheusAnalysisTemplate(chart, `${web}-success-rate`, {
+    name: `${web}-success-rate`,
+    metrics: [AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, interval: Duration.seconds(30), failureLimit: 1 })],
+  });
+  new CanaryRollout(chart, web, {
+    name: web,
+    replicas: 2,
+    selectorLabels: { app: web },
+    containers: [{ name: 'web', image: 'ghcr.io/example/web:1.0.0', ports: [{ containerPort: PORT }] }],
+    steps: [10, 50].flatMap((weight) => [CanaryStep.setWeight(weight), CanaryStep.pause(Duration.minutes(1))]),
+    backgroundAnalysis: { template: successRate },
+  });
+}

@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const RSS_PROBE = path.join(__dirname, 'rss-probe.cjs');
+
+/** One run of a command: wall time and the peak RSS over every node process it started. */
+export interface Run {
+  readonly wallMs: number;
+  readonly peakRssMiB: number;
+  readonly stdout: string;
+}
+
+/** Runs a command to completion, failing loudly if it fails: a benchmark of a failing command measures nothing. */
+export function timedRun(command: string, args: readonly string[], env: Record<string, string> = {}): Run {
+  const rssFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-')), 'rss');
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${RSS_PROBE}`, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  }
+  const rss = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number) : [0];
+  fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
+  return { wallMs, peakRssMiB: Math.max(...rss) / 1024, stdout: result.stdout };
+}
+
+export interface Stats {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function stats(values: readonly number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/** `median (min–max)` with a unit, for the tables of BENCHMARKS.md. */
+export function formatStats(s: Stats, unit: string, digits = 0): string {
+  const f = (v: number) => v.toFixed(digits);
+  return `${f(s.median)} ${unit} (${f(s.min)}–${f(s.max)})`;
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
+}

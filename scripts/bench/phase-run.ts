@@ -1,0 +1,59 @@
+/**
+ * One measured synthesis in a fresh process, phase by phase:
+ *   node --import tsx scripts/bench/phase-run.ts <demo|fleet:N> <outdir> <objects.json>
+ * Prints one JSON line of phase timings; writes the final object list to objects.json
+ * (outside the timed region) for the serialization-floor run.
+ */
+import * as fs from 'node:fs';
+import { App } from 'cdk8s';
+import { buildApp } from '../../main';
+import { layoutFiles, renderTargets, writeAtomically } from '../../lib/output';
+import { validateRendered } from '../../lib/output/validate-rendered';
+import { buildFleet } from './fleet';
+
+export interface PhaseTimings {
+  readonly buildMs: number;
+  readonly renderMs: number;
+  readonly validateMs: number;
+  readonly writeMs: number;
+  readonly totalMs: number;
+  readonly objects: number;
+  readonly files: number;
+  readonly bytes: number;
+}
+
+function main(): void {
+  const [subject, outdir, objectsFile] = process.argv.slice(2);
+  const fleetSize = /^fleet:(\d+)$/.exec(subject ?? '');
+  if ((subject !== 'demo' && !fleetSize) || !outdir || !objectsFile) {
+    throw new Error('usage: phase-run.ts <demo|fleet:N> <outdir> <objects.json>');
+  }
+  const t0 = performance.now();
+  const app = new App({ outdir: '.cdk8s.out' });
+  if (fleetSize) buildFleet(app, Number(fleetSize[1]));
+  else buildApp(app);
+  const t1 = performance.now();
+  const targets = renderTargets(app);
+  const t2 = performance.now();
+  validateRendered(targets);
+  const t3 = performance.now();
+  const files = layoutFiles(targets);
+  writeAtomically(outdir, files);
+  const t4 = performance.now();
+
+  const objects = targets.flatMap((t) => t.objects.map((o) => ({ target: t.name, manifest: o.manifest })));
+  fs.writeFileSync(objectsFile, JSON.stringify(objects));
+  const timings: PhaseTimings = {
+    buildMs: t1 - t0,
+    renderMs: t2 - t1,
+    validateMs: t3 - t2,
+    writeMs: t4 - t3,
+    totalMs: t4 - t0,
+    objects: objects.length,
+    files: files.size,
+    bytes: [...files.values()].reduce((n, content) => n + Buffer.byteLength(content), 0),
+  };
+  console.log(JSON.stringify(timings));
+}
+
+main();
