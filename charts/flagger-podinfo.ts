@@ -1,10 +1,10 @@
-import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
+import { Chart, ChartProps, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FlaggerCanary, LINKERD_INJECT_ANNOTATION, LINKERD_INJECT_ENABLED } from '../lib/delivery';
+import { FlaggerCanary } from '../lib/delivery';
+import { MeshedNamespace, meshedPodAnnotations } from '../lib/mesh';
 
 const NAMESPACE = 'test';
-const INJECTED = { [LINKERD_INJECT_ANNOTATION]: LINKERD_INJECT_ENABLED };
 
 /**
  * Linkerd's "Automated Canary Releases" with Flagger (seed 004): the demo app of
@@ -26,8 +26,8 @@ export class FlaggerPodinfoChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
 
-    const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    const injected = meshedPodAnnotations(this);
 
     new k8s.KubeDeployment(this, 'load', {
       metadata: { name: 'load' },
@@ -35,7 +35,7 @@ export class FlaggerPodinfoChart extends Chart {
         selector: { matchLabels: { app: 'load' } },
         replicas: 1,
         template: {
-          metadata: { annotations: INJECTED, labels: { app: 'load' } },
+          metadata: { annotations: injected, labels: { app: 'load' } },
           spec: {
             containers: [{
               name: 'slow-cooker',
@@ -71,7 +71,7 @@ export class FlaggerPodinfoChart extends Chart {
         selector: { matchLabels: { app: 'frontend' } },
         replicas: 1,
         template: {
-          metadata: { annotations: INJECTED, labels: { app: 'frontend' } },
+          metadata: { annotations: injected, labels: { app: 'frontend' } },
           spec: {
             containers: [{
               name: 'nginx',
@@ -95,7 +95,7 @@ export class FlaggerPodinfoChart extends Chart {
       spec: {
         selector: { matchLabels: { app: 'podinfo' } },
         template: {
-          metadata: { annotations: INJECTED, labels: { app: 'podinfo' } },
+          metadata: { annotations: injected, labels: { app: 'podinfo' } },
           spec: {
             containers: [{
               name: 'podinfod',

@@ -1,7 +1,7 @@
-import { Chart, ChartProps, Duration, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
+import { MeshedNamespace } from '../lib/mesh';
 
 const NAMESPACE = 'test';
 
@@ -29,8 +29,7 @@ export class RolloutsDemoChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
 
-    const namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
-    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
 
     const successRate = new PrometheusAnalysisTemplate(this, 'SuccessRate', {
       name: 'podinfo-success-rate',

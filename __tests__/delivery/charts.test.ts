@@ -5,7 +5,7 @@ import { FlaggerPodinfoChart } from '../../charts/flagger-podinfo';
 import { NginxCanaryChart } from '../../charts/nginx-canary';
 import { NginxCanaryIstioChart } from '../../charts/nginx-canary-istio';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
-import { LINKERD_INJECT_ANNOTATION } from '../../lib/delivery';
+import { INJECT_ANNOTATION } from '../../lib/mesh';
 import { renderTargets, synthesize } from '../../lib/output';
 import { validateTargets } from '../../lib/validation';
 
@@ -80,7 +80,7 @@ describe.each([
   });
 
   test('pods are injected by Linkerd', () => {
-    expect(rollout().spec.template.metadata.annotations).toEqual({ [LINKERD_INJECT_ANNOTATION]: 'enabled' });
+    expect(rollout().spec.template.metadata.annotations).toEqual({ [INJECT_ANNOTATION]: 'enabled' });
   });
 
   test('background analysis args resolve: the Rollout supplies every argument the template declares', () => {
@@ -187,7 +187,7 @@ test('flagger-podinfo: the seed\'s Canary targets the rendered Deployment and it
   expect(services).toEqual(['frontend']);
   for (const name of ['load', 'frontend', 'podinfo']) {
     const workload = one('flagger-podinfo', 'Deployment', name);
-    expect(workload.spec.template.metadata.annotations).toEqual({ [LINKERD_INJECT_ANNOTATION]: 'enabled' });
+    expect(workload.spec.template.metadata.annotations).toEqual({ [INJECT_ANNOTATION]: 'enabled' });
     expect(workload.spec.template.metadata.labels).toMatchObject(workload.spec.selector.matchLabels);
   }
 });

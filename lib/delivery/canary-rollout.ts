@@ -11,11 +11,11 @@ import {
   toJson_RolloutSpecStrategyCanary,
 } from '../../imports/argo-rollouts-rollout-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { ArgoCdIgnoreDifference } from './argo-cd';
 import { AnalysisReference, BackgroundAnalysis, CanaryStep, PodBudget } from './canary-step';
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
-import { LINKERD_INJECT_ANNOTATION, LINKERD_INJECT_ENABLED } from './linkerd';
 import {
   durationProblem, goDuration, integerProblem, labelProblems, objectNameProblem, serviceNameProblem, throwIfProblems,
 } from './validation';
@@ -87,6 +87,11 @@ export interface CanaryRolloutProps {
    * @default true
    */
   readonly meshInjection?: boolean;
+  /**
+   * Linkerd proxy settings for the pods (`config.linkerd.io/*` annotations), when meshed.
+   * @default - the control plane's defaults
+   */
+  readonly proxy?: ProxyConfig;
   /**
    * An analysis that runs alongside the steps and aborts the rollout when it fails.
    * @default - none
@@ -245,7 +250,7 @@ export class CanaryRollout extends Construct {
         template: {
           metadata: {
             labels: podLabels,
-            annotations: (props.meshInjection ?? true) ? { [LINKERD_INJECT_ANNOTATION]: LINKERD_INJECT_ENABLED } : undefined,
+            annotations: (props.meshInjection ?? true) ? meshedPodAnnotations(this, props.proxy) : undefined,
           },
           // Core container specs, converted by the core converter so that int-or-string fields survive.
           spec: k8s.toJson_PodSpec({ containers: [...props.containers] }),

@@ -1,8 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { INJECT_ANNOTATION } from './meshed-namespace';
-import { ProxyConfig, proxyConfigAnnotations } from './proxy-config';
+import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 import { invalid } from './validation';
 
 /** Properties of a `MeshedDeployment`. */
@@ -40,8 +39,7 @@ export class MeshedDeployment extends Deployment {
       if (!LABEL_VALUE.test(value)) throw invalid(this, `value of pod label ${key}`, value, 'a Kubernetes label value (at most 63 characters)');
     }
     this.select(LabelSelector.of({ labels: podLabels }));
-    this.podMetadata.addAnnotation(INJECT_ANNOTATION, 'enabled');
-    for (const [key, value] of Object.entries(proxyConfigAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);
+    for (const [key, value] of Object.entries(meshedPodAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);
     const addressLabel = Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
     this.apiObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${addressLabel}`));
   }

@@ -1,11 +1,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ProxyConfig, proxyConfigAnnotations } from './proxy-config';
+import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 import { validateLabelName } from './validation';
-
-/** Annotation that makes Linkerd's proxy injector add the proxy to pods. */
-export const INJECT_ANNOTATION = 'linkerd.io/inject';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {
@@ -35,7 +32,8 @@ export class MeshedNamespace extends Construct {
     const namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,
-        annotations: { [INJECT_ANNOTATION]: 'enabled', ...proxyConfigAnnotations(this, props.proxy) },
+        // Annotations on a namespace apply to every pod injected in it.
+        annotations: meshedPodAnnotations(this, props.proxy),
       },
     });
     if (Chart.of(this).namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

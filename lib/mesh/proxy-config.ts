@@ -66,6 +66,17 @@ export interface ProxyConfig {
   readonly defaultInboundPolicy?: AccessPolicy;
 }
 
+/** Annotation that makes Linkerd's proxy injector add the proxy to pods. */
+export const INJECT_ANNOTATION = 'linkerd.io/inject';
+
+/**
+ * The annotations that mesh a pod template: injection plus the validated proxy settings.
+ * Every construct that renders pods (Deployments, Rollouts, Flagger targets) uses this one helper.
+ */
+export function meshedPodAnnotations(scope: IConstruct, config: ProxyConfig = {}): Record<string, string> {
+  return { [INJECT_ANNOTATION]: 'enabled', ...proxyConfigAnnotations(scope, config) };
+}
+
 /** The proxy's own ports: skipping or declaring them opaque would cut the proxy off from itself. */
 const PROXY_PORTS = [4140, 4143, 4190, 4191];
 
