@@ -78,6 +78,33 @@ describe('CanaryRollout', () => {
   });
 });
 
+describe('CanaryRollout mesh settings', () => {
+  const rollout = (proxy?: Record<string, unknown>, meshInjection?: boolean) => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    new CanaryRollout(chart, 'web', {
+      selectorLabels: { app: 'web' },
+      containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }],
+      steps: [CanaryStep.setWeight(50)],
+      meshInjection,
+      proxy,
+    });
+    return find(Testing.synth(chart), 'Rollout')[0].spec.template.metadata.annotations;
+  };
+
+  test('pods are injected with the proxy settings given, through the same helper as meshed Deployments', () => {
+    expect(rollout({ opaquePorts: [5432, 3306] })).toEqual({
+      'linkerd.io/inject': 'enabled', 'config.linkerd.io/opaque-ports': '3306,5432',
+    });
+    expect(rollout(undefined, false)).toBeUndefined();
+  });
+
+  test('invalid proxy settings are refused naming the construct', () => {
+    expect(() => rollout({ opaquePorts: [4143] })).toThrow(/\[c\/web\].*4143.*any port except the proxy's own ports/);
+    expect(() => rollout({ opaquePorts: [5432] }, false)).toThrow(
+      '[c/web] proxy settings were given but meshInjection is false; allowed: proxy settings only for meshed pods');
+  });
+});
+
 describe('RolloutsGatewayApiPlugin', () => {
   test('a file:// location and checksum are registered; cluster-scoped objects lose a chart namespace', () => {
     const chart = new Chart(Testing.app(), 'p', { namespace: 'somewhere' });

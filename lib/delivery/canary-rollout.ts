@@ -135,6 +135,10 @@ export class CanaryRollout extends Construct {
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
+    if (props.proxy !== undefined && props.meshInjection === false) {
+      throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
+        + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
+    }
     const routing = props.trafficRouting ?? CanaryTrafficRouting.gatewayApiPlugin();
     const usesPlugin = routing.kind === 'gatewayApiPlugin';
     const rootName = props.serviceName ?? this.name;
