@@ -1,11 +1,11 @@
-import { Manifest, apiGroupOf } from '../output';
-import { IgnoredFields } from './argo-cd-application';
+import { GATEWAY_API_PLUGIN_NAME } from '../delivery/canary-traffic-routing';
+import { Manifest, apiGroupOf } from '../output/manifest';
 
-/** The Argo Rollouts traffic router plugin for the Gateway API (seed 000). */
-export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
-
-/** The HTTPRoute fields the plugin rewrites at every canary step. */
-export const ROLLOUT_OWNED_ROUTE_FIELDS = ['.spec.rules[].backendRefs[].weight'];
+/** A Gateway API HTTPRoute (`gateway.networking.k8s.io`) by namespace and name. */
+export interface RouteIdentity {
+  readonly namespace: string;
+  readonly name: string;
+}
 
 interface GatewayApiPluginConfig {
   readonly httpRoute?: string;
@@ -14,25 +14,20 @@ interface GatewayApiPluginConfig {
 }
 
 /**
- * The HTTPRoute weights that Argo Rollouts owns, read from the rendered Rollouts:
- * every route named in a Rollout's `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`.
- * Argo CD must neither report these as drift nor reset them (a sync mid-canary would
- * otherwise send all traffic back to the weights in Git). Derived from the rendered
- * manifests, so it holds for any construct or chart that renders such a Rollout.
+ * The HTTPRoutes whose backend weights Argo Rollouts moves, read from rendered Rollouts:
+ * every route named in a Rollout's `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`
+ * (`httpRoute` or `httpRoutes`). Manifest-based on purpose, so it holds for any YAML,
+ * whichever construct or tool rendered the Rollout. Sorted by namespace and name.
  */
-export function rolloutManagedRoutes(manifests: readonly Manifest[]): IgnoredFields[] {
-  const routes = new Map<string, IgnoredFields>();
+export function rolloutManagedRoutes(manifests: readonly Manifest[]): RouteIdentity[] {
+  const routes = new Map<string, RouteIdentity>();
   for (const manifest of manifests) {
     if (apiGroupOf(manifest) !== 'argoproj.io' || manifest.kind !== 'Rollout') continue;
-    const config = (manifest as RolloutShape).spec?.strategy?.canary?.trafficRouting?.plugins?.[GATEWAY_API_PLUGIN];
+    const config = (manifest as RolloutShape).spec?.strategy?.canary?.trafficRouting?.plugins?.[GATEWAY_API_PLUGIN_NAME];
     if (config === undefined) continue;
     const namespace = config.namespace ?? manifest.metadata.namespace ?? 'default';
     const names = [...(config.httpRoute ? [config.httpRoute] : []), ...(config.httpRoutes ?? []).map((r) => r.name)];
-    for (const name of names) {
-      routes.set(`${namespace}/${name}`, {
-        group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace, name, jqPathExpressions: ROLLOUT_OWNED_ROUTE_FIELDS,
-      });
-    }
+    for (const name of names) routes.set(`${namespace}/${name}`, { namespace, name });
   }
   return [...routes.keys()].sort().map((key) => routes.get(key)!);
 }
