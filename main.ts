@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { ArgoCdChart } from './charts/argocd';
 import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
 import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
@@ -9,6 +10,13 @@ import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
 import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { synthesizeMain } from './lib/output';
+
+/**
+ * The repository Argo CD clones the rendered branch from. Set it to YOUR repository (the one
+ * `npm run render -- --remote origin` pushes to). A wrong value cannot be published silently:
+ * render and diff refuse when it differs from the remote's URL.
+ */
+const REPO_URL = 'https://github.com/example-org/linkerd-progressive-delivery.git';
 
 /**
  * The render targets: each top-level chart becomes `dist/<chart id>/`, applied with
@@ -24,11 +32,14 @@ export function buildApp(app: App): void {
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
 
   // Progressive delivery.
-  new ArgoRolloutsPlatformChart(app, 'argo-rollouts-platform');
+  const rolloutsPlatform = new ArgoRolloutsPlatformChart(app, 'argo-rollouts-platform');
   new RolloutsDemoChart(app, 'rollouts-demo'); //          pick one: Argo Rollouts
   new FlaggerPodinfoChart(app, 'flagger-podinfo'); //      pick one: Flagger
   new NginxCanaryChart(app, 'nginx-canary'); //            pick one: Linkerd metrics
   new NginxCanaryIstioChart(app, 'nginx-canary-istio'); // pick one: Istio metrics
+
+  // GitOps: one Argo CD Application per chart above (app of apps); constructed last.
+  new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [rolloutsPlatform] });
 }
 
 if (require.main === module) synthesizeMain(buildApp);

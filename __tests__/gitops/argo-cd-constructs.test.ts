@@ -35,6 +35,21 @@ test('retry backoff renders Go durations', () => {
   expect(application({ retry }).spec.syncPolicy.retry).toEqual({ limit: 3, backoff: { duration: '90s', factor: 3, maxDuration: '1h' } });
 });
 
+const route = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'r' };
+
+test('ignoreDifferences render JSON pointers and jq paths, each only when given, and make syncs respect them', () => {
+  const spec = application({ ignoreDifferences: [
+    { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'], jqPathExpressions: [] },
+    { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+  ] }).spec;
+  expect(spec.ignoreDifferences).toEqual([
+    { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'] },
+    { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+  ]);
+  expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+  expect(application({}).spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+});
+
 describe('invalid Application props', () => {
   test.each<[string, Partial<ArgoCdApplicationProps>, RegExp]>([
     ['repository root as path', { path: '.' }, /\[argocd\/shop\] path "\." is not allowed; allowed: one rendered folder name/],
@@ -49,9 +64,16 @@ describe('invalid Application props', () => {
       /\[argocd\/shop\] retry initialDelay 500 millis is invalid; allowed: whole seconds, at least 1s/],
     ['max below initial', { retry: SyncRetry.backoff({ initialDelay: Duration.minutes(5), maxDelay: Duration.minutes(1) }) },
       /\[argocd\/shop\] retry maxDelay 1 minute is shorter than initialDelay 5 minutes; allowed: maxDelay >= initialDelay/],
-    ['ignoring a whole object', {
-      ignoreDifferences: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'r', jqPathExpressions: [] }],
-    }, /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one jq path/],
+    ['ignoring a whole object (no fields)', { ignoreDifferences: [{ ...route }] },
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one JSON pointer or jq path/],
+    ['ignoring a whole object (empty lists)', { ignoreDifferences: [{ ...route, jsonPointers: [], jqPathExpressions: [] }] },
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one JSON pointer or jq path/],
+    ['root JSON pointer', { ignoreDifferences: [{ ...route, jsonPointers: ['/'] }] },
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: JSON pointer "\/" is invalid; allowed: an RFC 6901 pointer to a field/],
+    ['JSON pointer without a leading slash', { ignoreDifferences: [{ ...route, jsonPointers: ['spec/replicas'] }] },
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: JSON pointer "spec\/replicas" is invalid/],
+    ['root jq path', { ignoreDifferences: [{ ...route, jqPathExpressions: ['.'] }] },
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: jq path "\." is invalid; allowed: a path to a field/],
   ])('%s', (_, props, message) => {
     expect(() => application(props)).toThrow(message);
   });

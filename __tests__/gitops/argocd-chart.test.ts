@@ -1,16 +1,48 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ArgoCdChart } from '../../charts/argocd';
-import { APPLICATION_WAVE, PLATFORM_APPLICATION_WAVE, ROLLOUT_OWNED_ROUTE_FIELDS } from '../../lib/gitops';
+import { CanaryRollout } from '../../lib/delivery';
+import {
+  APPLICATION_WAVE, ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource, PLATFORM_APPLICATION_WAVE, isArgoCdIgnoreDifferencesSource,
+} from '../../lib/gitops';
 import { Manifest, SYNC_WAVE_ANNOTATION, Synthesis, synthesize } from '../../lib/output';
+import { ValidationProblem, validateTargets } from '../../lib/validation';
 import { buildApp } from '../../main';
-import { crdValidator } from './support/crd-schema';
+import { meshShop } from '../fixtures/mesh-shop';
 import { configMaps } from './support/fake-apps';
-import { meshShop } from './support/mesh-fixture';
 
 const REPO_URL = 'https://github.com/example-org/linkerd-progressive-delivery.git';
-const validateApplication = crdValidator('crds/argo-cd/application-crd.yaml');
-const validateAppProject = crdValidator('crds/argo-cd/appproject-crd.yaml');
+
+/** The project's strict validation (CRD schemas and CEL, core rules, references) of every object of the render. */
+function problemsOf(synthesis: Synthesis): ValidationProblem[] {
+  return validateTargets(synthesis.targets.map((t) => ({
+    name: t.name,
+    subjects: t.objects.map((o) => ({ manifest: o.manifest as unknown as Record<string, unknown>, source: o.constructPath })),
+  })));
+}
+
+/** The synthesis with one object of one target replaced. */
+function withObject(synthesis: Synthesis, target: string, name: string, replace: (m: Manifest) => Manifest): Synthesis {
+  return {
+    ...synthesis,
+    targets: synthesis.targets.map((t) => (t.name !== target ? t : {
+      ...t, objects: t.objects.map((o) => (o.manifest.metadata.name === name ? { ...o, manifest: replace(o.manifest) } : o)),
+    })),
+  };
+}
+
+/** A ConfigMap whose `data.generated` a controller writes (a construct outside lib/delivery exposing entries). */
+class ControllerWrittenConfigMap extends Construct implements IArgoCdIgnoreDifferencesSource {
+  public readonly argoCdIgnoreDifferences: readonly ArgoCdIgnoreDifference[];
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new ApiObject(this, 'Resource', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id }, data: { generated: '' } });
+    this.argoCdIgnoreDifferences = [{
+      group: '', kind: 'ConfigMap', namespace: Chart.of(this).namespace!, name: id, jqPathExpressions: ['.data.generated'],
+    }];
+  }
+}
 
 function objectsOf(synthesis: Synthesis, target: string, kind: string): Manifest[] {
   return synthesis.targets.find((t) => t.name === target)!.objects.map((o) => o.manifest).filter((m) => m.kind === kind);
@@ -18,13 +50,14 @@ function objectsOf(synthesis: Synthesis, target: string, kind: string): Manifest
 const spec = (m: Manifest) => m.spec as Record<string, any>;
 
 describe('with the real app of main.ts', () => {
-  // Once main.ts constructs the Argo CD chart itself, use it as it is.
-  const real = synthesize((app) => {
-    buildApp(app);
-    if (!app.node.tryFindChild('argocd')) new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
+  let app!: App;
+  const real = synthesize((a) => {
+    buildApp(a);
+    app = a;
   });
   const folders = [...new Set([...real.files.keys()].filter((f) => f.includes('/')).map((f) => f.split('/')[0]))].sort();
   const applications = objectsOf(real, 'argocd', 'Application');
+  const byName = new Map(applications.map((a) => [a.metadata.name, a]));
 
   test('one Application per rendered folder of dist/, each syncing exactly that folder of the rendered branch', () => {
     expect(applications.map((a) => spec(a).source.path).sort()).toEqual(folders);
@@ -34,34 +67,82 @@ describe('with the real app of main.ts', () => {
     }
   });
 
-  test('Applications and AppProjects pass strict validation against the Argo CD CRDs', () => {
-    for (const a of applications) expect(validateApplication(a)).toEqual([]);
-    for (const p of objectsOf(real, 'argocd', 'AppProject')) expect(validateAppProject(p)).toEqual([]);
+  test('the Argo CD target passes the project\'s strict validation', () => {
+    expect(problemsOf(real).filter((p) => p.target === 'argocd')).toEqual([]);
+  });
+
+  test('each Application ignores exactly the fields the constructs of its chart expose, and respects them on sync', () => {
+    const charts = app.node.children.filter((c): c is Chart => c instanceof Chart && c.node.id !== 'argocd');
+    for (const chart of charts) {
+      const exposed = chart.node.findAll().filter(isArgoCdIgnoreDifferencesSource).flatMap((c) => c.argoCdIgnoreDifferences);
+      const application = spec(byName.get(chart.node.id)!);
+      expect(application.ignoreDifferences ?? []).toEqual(exposed);
+      expect(application.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true')).toBe(exposed.length > 0);
+    }
+    const withEntries = charts.filter((c) => spec(byName.get(c.node.id)!).ignoreDifferences !== undefined).map((c) => c.node.id);
+    expect(withEntries).toEqual(['rollouts-demo', 'nginx-canary']);
+    expect(spec(byName.get('rollouts-demo')!).ignoreDifferences).toEqual([{
+      group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'test', name: 'argo-rollouts-http-route',
+      jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
+    }]);
+  });
+
+  test('a target in a namespace that a sibling target renders may create it: podinfo-dynamic-routing works before or without rollouts-demo', () => {
+    const routing = spec(byName.get('podinfo-dynamic-routing')!);
+    expect(routing.destination.namespace).toBe('test');
+    expect(routing.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    expect(objectsOf(real, 'podinfo-dynamic-routing', 'Namespace')).toEqual([]);
+    // Argo CD creates the namespace bare (not meshed): the pods must ask for the proxy themselves.
+    for (const deployment of objectsOf(real, 'podinfo-dynamic-routing', 'Deployment')) {
+      expect(spec(deployment).template.metadata.annotations).toMatchObject({ 'linkerd.io/inject': 'enabled' });
+    }
+    // Both alternatives that own it render the meshed Namespace, which adopts the bare one.
+    for (const owner of ['rollouts-demo', 'flagger-podinfo']) {
+      expect(spec(byName.get(owner)!).syncPolicy.syncOptions).toContain('CreateNamespace=true');
+      expect(objectsOf(real, owner, 'Namespace').map((n) => n.metadata.name)).toEqual(['test']);
+    }
+    // Namespaces no target renders are expected to exist; the project may not create them.
+    for (const name of ['nginx-canary', 'argo-rollouts-platform']) {
+      expect(spec(byName.get(name)!).syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+    }
+  });
+
+  test('the platform chart of main.ts syncs first', () => {
+    const wave = (name: string) => Number(byName.get(name)!.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    expect(wave('argo-rollouts-platform')).toBe(PLATFORM_APPLICATION_WAVE);
+    for (const a of applications.filter((a) => !['argo-rollouts-platform', 'argocd'].includes(a.metadata.name))) {
+      expect(wave(a.metadata.name)).toBe(APPLICATION_WAVE);
+    }
   });
 });
 
-describe('with a platform target, a meshed app with a Rollout, and a plain target', () => {
+describe('with a platform target, a meshed app with a canary rollout, a target with a controller-written field, and a plain target', () => {
+  let canary!: CanaryRollout;
   const synthesis = synthesize((app) => {
     const platform = configMaps({ platform: { plugins: 'gatewayAPI' } });
     platform(app);
-    meshShop(app);
+    canary = meshShop(app).canary;
+    new ControllerWrittenConfigMap(new Chart(app, 'generated', { namespace: 'generated' }), 'state');
     configMaps({ plain: { a: 'b' } })(app);
     new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [app.node.findChild('platform') as Chart] });
   });
   const byName = new Map(objectsOf(synthesis, 'argocd', 'Application').map((a) => [a.metadata.name, a]));
   const projects = new Map(objectsOf(synthesis, 'argocd', 'AppProject').map((p) => [p.metadata.name, p]));
 
-  test('the strict CRD check is able to fail', () => {
-    const app = byName.get('shop')!;
-    expect(validateApplication({ ...app, spec: { ...spec(app), syncPolicy: { automated: { prun: true } } } }))
-      .toEqual(['/spec/syncPolicy/automated must NOT have additional properties (prun)']);
-    expect(validateApplication({ ...app, spec: { ...spec(app), syncPolicy: { retry: { backoff: { factor: '2' } } } } }))
-      .toEqual(['/spec/syncPolicy/retry/backoff/factor must be integer']);
+  test('the strict validation is able to fail: a typo and a wrong type in an Application are reported', () => {
+    const broken = withObject(synthesis, 'argocd', 'shop', (m) => ({
+      ...m, spec: { ...spec(m), syncPolicy: { automated: { prun: true }, retry: { backoff: { factor: '2' } } } },
+    }));
+    const problems = problemsOf(broken).map((p) => `${p.object} ${p.field}: ${p.rule}`);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^argoproj\.io\/Application argocd\/shop spec\.syncPolicy\.automated\.prun: schema\/unknown-field$/),
+      expect.stringMatching(/^argoproj\.io\/Application argocd\/shop spec\.syncPolicy\.retry\.backoff\.factor: schema\//),
+    ]));
+    expect(problems).toHaveLength(2);
   });
 
-  test('every Application and AppProject passes strict validation against the Argo CD CRDs', () => {
-    for (const a of byName.values()) expect(validateApplication(a)).toEqual([]);
-    for (const p of projects.values()) expect(validateAppProject(p)).toEqual([]);
+  test('every Application and AppProject passes the project\'s strict validation', () => {
+    expect(problemsOf(synthesis)).toEqual([]);
   });
 
   test('sync policy: automated prune and selfHeal, never allowEmpty, retry with backoff, safe sync options', () => {
@@ -73,20 +154,30 @@ describe('with a platform target, a meshed app with a Rollout, and a plain targe
     }
   });
 
-  test('CreateNamespace only where the target renders its own Namespace', () => {
+  test('CreateNamespace only for namespaces that a target renders', () => {
     expect(spec(byName.get('shop')!).destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'shop' });
     expect(spec(byName.get('shop')!).syncPolicy.syncOptions).toContain('CreateNamespace=true');
-    for (const name of ['platform', 'plain', 'argocd']) expect(spec(byName.get(name)!).syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+    for (const name of ['platform', 'generated', 'plain', 'argocd']) {
+      expect(spec(byName.get(name)!).syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+    }
   });
 
-  test('the HTTPRoute weights that the Rollout owns are ignored, scoped to that route and those fields, and respected on sync', () => {
+  test('each Application ignores exactly the fields the constructs of its chart expose, respected on sync; other targets ignore nothing', () => {
+    expect(spec(byName.get('shop')!).ignoreDifferences).toEqual(canary.argoCdIgnoreDifferences);
     expect(spec(byName.get('shop')!).ignoreDifferences).toEqual([{
-      group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'api-split', jqPathExpressions: ROLLOUT_OWNED_ROUTE_FIELDS,
+      group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'api-split',
+      jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
     }]);
-    expect(ROLLOUT_OWNED_ROUTE_FIELDS).toEqual(['.spec.rules[].backendRefs[].weight']);
-    expect(spec(byName.get('shop')!).syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
-    expect(spec(byName.get('plain')!).ignoreDifferences).toBeUndefined();
-    expect(spec(byName.get('plain')!).syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+    expect(spec(byName.get('generated')!).ignoreDifferences).toEqual([{
+      group: '', kind: 'ConfigMap', namespace: 'generated', name: 'state', jqPathExpressions: ['.data.generated'],
+    }]);
+    for (const name of ['shop', 'generated']) {
+      expect(spec(byName.get(name)!).syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    }
+    for (const name of ['platform', 'plain', 'argocd']) {
+      expect(spec(byName.get(name)!).ignoreDifferences).toBeUndefined();
+      expect(spec(byName.get(name)!).syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
+    }
   });
 
   test('app of apps: projects first, then platform Applications, then the other targets', () => {
@@ -106,7 +197,7 @@ describe('with a platform target, a meshed app with a Rollout, and a plain targe
   test('least privilege: the targets project allows this repository, the namespaces used and the kinds rendered, by name where cluster-scoped', () => {
     const targets = spec(projects.get('argocd-targets')!);
     expect(targets.sourceRepos).toEqual([REPO_URL]);
-    expect(targets.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['plain', 'platform', 'shop']);
+    expect(targets.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['generated', 'plain', 'platform', 'shop']);
     expect(targets.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'shop' }]);
     expect(targets.namespaceResourceWhitelist).toEqual([
       { group: '', kind: 'ConfigMap' }, { group: '', kind: 'Service' }, { group: '', kind: 'ServiceAccount' },
@@ -152,6 +243,13 @@ describe('invalid input', () => {
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
       configMaps({ late: { a: 'b' } })(app);
     }, /\[argocd\/applications\] the render targets changed after the Argo CD Applications were derived from them \(then: alpha; now: alpha, late\); construct argocd after every other chart/],
+    ['an ignoreDifferences entry for an object its chart does not render', (app) => {
+      // Any construct with the property is a source (duck typing): no lib/delivery class needed.
+      Object.assign(new Construct(app.node.findChild('alpha'), 'stale'), { argoCdIgnoreDifferences: [{
+        group: '', kind: 'ConfigMap', namespace: 'alpha', name: 'gone', jsonPointers: ['/data/a'],
+      }] });
+      new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
+    }, /\[alpha\/stale\] ignoreDifferences names core\/ConfigMap alpha\/gone, which chart alpha does not render; allowed: objects of the construct's own render target/],
   ])('%s', (_, build, message) => {
     expect(withTargets(build)).toThrow(message);
   });

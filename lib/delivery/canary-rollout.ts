@@ -11,9 +11,9 @@ import {
   toJson_RolloutSpecStrategyCanary,
 } from '../../imports/argo-rollouts-rollout-argoproj.io';
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
+import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../gitops/argo-cd-ignore-difference';
 import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
-import { ArgoCdIgnoreDifference } from './argo-cd';
 import { AnalysisReference, BackgroundAnalysis, CanaryStep, PodBudget } from './canary-step';
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import {
@@ -104,7 +104,7 @@ export interface CanaryRolloutProps {
  * Gateway API plugin — the stable and canary Services and the HTTPRoute whose weights the
  * plugin moves. Everything is derived from one set of props, so names, ports and selectors agree.
  */
-export class CanaryRollout extends Construct {
+export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferencesSource {
   /** Name of the Rollout. */
   public readonly name: string;
   /** Namespace of every object (that of the chart). */
@@ -126,7 +126,8 @@ export class CanaryRollout extends Construct {
   /**
    * The Argo CD `ignoreDifferences` entries for what the rollout controller changes in the
    * cluster: the weights of the HTTPRoute's two backends, and nothing else of the route.
-   * Empty when there is no HTTPRoute.
+   * Empty when there is no HTTPRoute. lib/gitops's `RenderedBranchApplications` gives them to
+   * the Application of this construct's chart.
    */
   public readonly argoCdIgnoreDifferences: readonly ArgoCdIgnoreDifference[];
 

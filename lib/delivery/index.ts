@@ -1,5 +1,4 @@
 export * from './analysis-metric';
-export * from './argo-cd';
 export * from './canary-rollout';
 export * from './canary-step';
 export * from './canary-traffic-routing';

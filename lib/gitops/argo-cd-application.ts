@@ -2,22 +2,9 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { SYNC_WAVE_ANNOTATION } from '../output';
+import { ArgoCdIgnoreDifference } from './argo-cd-ignore-difference';
 import { ArgoCdProject } from './argo-cd-project';
 import { SyncPolicy, SyncRetry, goDuration } from './sync-policy';
-
-/** Fields of one object that another controller owns, so Argo CD neither reports nor reverts them. */
-export interface IgnoredFields {
-  /** API group; `''` for core objects. */
-  readonly group: string;
-  /** Kind of the object. */
-  readonly kind: string;
-  /** Namespace of the object. */
-  readonly namespace: string;
-  /** Name of the object. */
-  readonly name: string;
-  /** jq path expressions of the owned fields, e.g. `.spec.rules[].backendRefs[].weight`. */
-  readonly jqPathExpressions: readonly string[];
-}
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
@@ -39,8 +26,9 @@ export interface ArgoCdApplicationProps {
    */
   readonly namespace?: string;
   /**
-   * Let Argo CD create `namespace` before the sync. Only for a namespace this Application
-   * owns (renders the Namespace object of); a shared namespace must come from its owner.
+   * Let Argo CD create `namespace` before the sync when it does not exist yet. Argo CD creates
+   * it bare (no labels or annotations) and does not manage it afterwards, so an Application that
+   * renders the Namespace object adopts it when it syncs.
    * @default false
    */
   readonly createNamespace?: boolean;
@@ -53,7 +41,7 @@ export interface ArgoCdApplicationProps {
    * synced with `RespectIgnoreDifferences` so that a sync does not reset them either.
    * @default - none
    */
-  readonly ignoreDifferences?: readonly IgnoredFields[];
+  readonly ignoreDifferences?: readonly ArgoCdIgnoreDifference[];
   /**
    * Order among the Applications synced by one parent Application (app of apps).
    * @default - the apply phase of its kind (see lib/output/apply-order.ts)
@@ -63,6 +51,10 @@ export interface ArgoCdApplicationProps {
 
 const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
 const PATH = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A pointer below the root: "/" then a non-empty reference token; "~" only as the escapes ~0 and ~1. */
+const JSON_POINTER = /^(\/([^~/]|~[01])+)+$/;
+/** A jq path below the root, without whitespace. */
+const JQ_PATH = /^\.[^\s.]\S*$/;
 
 /**
  * An Argo CD Application that syncs one folder of the rendered branch.
@@ -95,12 +87,7 @@ export class ArgoCdApplication extends Construct {
     }
     const retry = props.retry ?? SyncRetry.backoff();
     this.validateRetry(retry);
-    for (const ignored of props.ignoreDifferences ?? []) {
-      if (ignored.jqPathExpressions.length === 0) {
-        throw new Error(`[${this.node.path}] ignoreDifferences for ${ignored.kind} ${ignored.namespace}/${ignored.name} `
-          + 'lists no fields; allowed: at least one jq path (ignoring a whole object hides every drift)');
-      }
-    }
+    for (const ignored of props.ignoreDifferences ?? []) this.validateIgnoreDifference(ignored);
 
     const syncPolicy = props.syncPolicy ?? SyncPolicy.automated();
     const ignoreDifferences = props.ignoreDifferences ?? [];
@@ -128,11 +115,38 @@ export class ArgoCdApplication extends Construct {
           },
         },
         ignoreDifferences: ignoreDifferences.length === 0 ? undefined : ignoreDifferences.map((i) => ({
-          group: i.group, kind: i.kind, namespace: i.namespace, name: i.name, jqPathExpressions: [...i.jqPathExpressions],
+          group: i.group,
+          kind: i.kind,
+          namespace: i.namespace,
+          name: i.name,
+          jsonPointers: nonEmpty(i.jsonPointers),
+          jqPathExpressions: nonEmpty(i.jqPathExpressions),
         })),
       },
     });
     this.name = application.name;
+  }
+
+  private validateIgnoreDifference(ignored: ArgoCdIgnoreDifference): void {
+    const what = `ignoreDifferences for ${ignored.kind} ${ignored.namespace}/${ignored.name}`;
+    const pointers = ignored.jsonPointers ?? [];
+    const jqPaths = ignored.jqPathExpressions ?? [];
+    if (pointers.length === 0 && jqPaths.length === 0) {
+      throw new Error(`[${this.node.path}] ${what} lists no fields; allowed: at least one JSON pointer or jq path `
+        + '(ignoring a whole object hides every drift)');
+    }
+    for (const pointer of pointers) {
+      if (!JSON_POINTER.test(pointer)) {
+        throw new Error(`[${this.node.path}] ${what}: JSON pointer "${pointer}" is invalid; `
+          + 'allowed: an RFC 6901 pointer to a field, e.g. /spec/replicas (never "" or "/", the whole object)');
+      }
+    }
+    for (const jqPath of jqPaths) {
+      if (!JQ_PATH.test(jqPath)) {
+        throw new Error(`[${this.node.path}] ${what}: jq path "${jqPath}" is invalid; `
+          + 'allowed: a path to a field, e.g. .spec.replicas (never ".", the whole object)');
+      }
+    }
   }
 
   private validateRetry(retry: SyncRetry): void {
@@ -153,4 +167,8 @@ export class ArgoCdApplication extends Construct {
         + `${retry.initialDelay.toHumanString()}; allowed: maxDelay >= initialDelay`);
     }
   }
+}
+
+function nonEmpty(values: readonly string[] | undefined): string[] | undefined {
+  return values === undefined || values.length === 0 ? undefined : [...values];
 }

@@ -1,4 +1,5 @@
 export * from './argo-cd-application';
+export * from './argo-cd-ignore-difference';
 export * from './argo-cd-project';
 export * from './cli-args';
 export * from './diff-render';
@@ -6,6 +7,4 @@ export * from './prepare-render';
 export * from './publish-render';
 export * from './rendered-branch';
 export * from './rendered-branch-applications';
-export * from './review-report';
-export * from './rollout-managed-routes';
 export * from './sync-policy';

@@ -1,5 +1,4 @@
 import { AppBuilder, Manifest, Synthesis, apiGroupOf, synthesize } from '../output';
-import { reviewReports } from './review-report';
 
 /** Extra checks of a synthesis before it may be published; returns one line per problem. */
 export type RenderValidator = (synthesis: Synthesis) => readonly string[];
@@ -56,8 +55,8 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
   if (problems.length > 0) {
     throw new RenderRefusedError(`validation failed with ${problems.length} problem(s), nothing was published:\n  ${problems.join('\n  ')}`);
   }
+  // The synthesis already holds the target folders and their review reports.
   const files = new Map(synthesis.files);
-  for (const [file, content] of reviewReports(synthesis.targets)) files.set(file, content);
   files.set(RENDERED_BRANCH_README, renderedBranchReadme(targets));
   return { synthesis, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), targets };
 }

@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ApplyPhase, Manifest, apiGroupOf } from '../output';
-import { ArgoCdApplication, IgnoredFields } from './argo-cd-application';
+import { ArgoCdApplication } from './argo-cd-application';
+import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from './argo-cd-ignore-difference';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
-import { rolloutManagedRoutes } from './rollout-managed-routes';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 
 /** Sync wave of the Applications of platform targets: after the AppProjects (wave 1), before the other targets. */
@@ -46,7 +46,8 @@ interface TargetNeeds {
   readonly ownedNamespaces: readonly string[];
   readonly clusterResources: readonly ClusterResource[];
   readonly namespacedKinds: readonly ResourceKind[];
-  readonly ignoreDifferences: readonly IgnoredFields[];
+  /** The entries of the constructs in its chart that implement IArgoCdIgnoreDifferencesSource. */
+  readonly ignoreDifferences: readonly ArgoCdIgnoreDifference[];
 }
 
 const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
@@ -132,6 +133,11 @@ export class RenderedBranchApplications extends Construct {
     this.rootApplication = new ArgoCdApplication(this, chart.node.id, {
       ...common, name: chart.node.id, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
     });
+    // Namespaces some target renders: the app is responsible for them. A target may sync before
+    // the target that renders its namespace (or that target may be an alternative not deployed), so
+    // every target in such a namespace lets Argo CD create it; its owner adopts it when it syncs.
+    // Namespaces no target renders (e.g. `default`, a controller's own) are expected to exist.
+    const appNamespaces = new Set(needs.flatMap((n) => n.ownedNamespaces));
     const applications = new Map<string, ArgoCdApplication>();
     for (const target of needs) {
       const namespace = target.namespaces.length === 1 ? target.namespaces[0] : undefined;
@@ -141,7 +147,7 @@ export class RenderedBranchApplications extends Construct {
         project,
         path: target.name,
         namespace,
-        createNamespace: namespace !== undefined && target.ownedNamespaces.includes(namespace),
+        createNamespace: namespace !== undefined && appNamespaces.has(namespace),
         ignoreDifferences: target.ignoreDifferences,
         syncWave: [...platform].some((p) => p.node.id === target.name) ? PLATFORM_APPLICATION_WAVE : APPLICATION_WAVE,
       }));
@@ -164,24 +170,30 @@ export class RenderedBranchApplications extends Construct {
 }
 
 function deriveNeeds(charts: readonly Chart[]): TargetNeeds[] {
-  const manifestsByTarget = charts.map((chart) => ({
-    name: chart.node.id,
-    manifests: chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest),
-  }));
-  const managedRoutes = rolloutManagedRoutes(manifestsByTarget.flatMap((t) => t.manifests));
-  return manifestsByTarget.map(({ name, manifests }) => {
+  return charts.map((chart) => {
+    const constructs = chart.node.findAll();
+    const manifests = constructs.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
     const namespaced = manifests.filter((m) => m.metadata.namespace !== undefined);
     // Cluster-scoped objects are the ones rendered without a namespace (the project's rule, see COMMON).
     const clusterScoped = manifests.filter((m) => m.metadata.namespace === undefined);
     return {
-      name,
+      name: chart.node.id,
       namespaces: unique(namespaced.map((m) => m.metadata.namespace!)),
       ownedNamespaces: unique(clusterScoped.filter((m) => apiGroupOf(m) === 'core' && m.kind === 'Namespace').map((m) => m.metadata.name)),
       clusterResources: uniqueBy(clusterScoped.map((m) => ({ group: argoGroupOf(m), kind: m.kind, name: m.metadata.name })),
         (r) => `${r.group}/${r.kind}/${r.name}`),
       namespacedKinds: uniqueBy(namespaced.map((m) => ({ group: argoGroupOf(m), kind: m.kind })), (r) => `${r.group}/${r.kind}`),
-      ignoreDifferences: managedRoutes.filter((route) => namespaced.some((m) => argoGroupOf(m) === route.group
-        && m.kind === route.kind && m.metadata.namespace === route.namespace && m.metadata.name === route.name)),
+      ignoreDifferences: constructs.filter(isArgoCdIgnoreDifferencesSource).flatMap((source) => {
+        for (const entry of source.argoCdIgnoreDifferences) {
+          if (!namespaced.some((m) => argoGroupOf(m) === entry.group && m.kind === entry.kind
+            && m.metadata.namespace === entry.namespace && m.metadata.name === entry.name)) {
+            throw new Error(`[${source.node.path}] ignoreDifferences names ${entry.group || 'core'}/${entry.kind} `
+              + `${entry.namespace}/${entry.name}, which chart ${chart.node.id} does not render; `
+              + `allowed: objects of the construct's own render target (its Application ignores only those)`);
+          }
+        }
+        return source.argoCdIgnoreDifferences;
+      }),
     };
   });
 }

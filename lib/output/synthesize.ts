@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { reviewReports } from '../review';
 import { layoutFiles } from './file-layout';
 import { RenderTarget, renderTargets } from './render-target';
 import { validateRendered } from './validate-rendered';
@@ -7,7 +8,7 @@ import { writeAtomically } from './write-atomically';
 /** What a synthesis produced: the render targets and the files that represent them. */
 export interface Synthesis {
   readonly targets: readonly RenderTarget[];
-  /** Path relative to the output folder → file content. */
+  /** Path relative to the output folder → file content: the target folders and their review reports. */
   readonly files: ReadonlyMap<string, string>;
 }
 
@@ -18,7 +19,9 @@ export type AppBuilder = (app: App) => void;
  * The one synthesis pipeline that `npm run synth`, `cdk8s synth`, the tests and the
  * render and benchmark scripts share: build the construct tree, run the constructs'
  * validations, render each top-level chart into a target in apply order, validate every
- * rendered object (lib/validation), lay out the files. Pure: writes nothing.
+ * rendered object (lib/validation), lay out the files: `<target>/<object>.yaml`, and a review
+ * report `<target>.md` beside each folder (outside what `kubectl apply -f` and Argo CD read).
+ * Pure: writes nothing.
  */
 export function synthesize(build: AppBuilder): Synthesis {
   // outdir is never written: the app is only used as the root of the construct tree.
@@ -26,7 +29,7 @@ export function synthesize(build: AppBuilder): Synthesis {
   build(app);
   const targets = renderTargets(app);
   validateRendered(targets);
-  return { targets, files: layoutFiles(targets) };
+  return { targets, files: new Map([...layoutFiles(targets), ...reviewReports(targets)]) };
 }
 
 /** Synthesizes and replaces `outdir` with the result; on any error `outdir` is left exactly as it was. */

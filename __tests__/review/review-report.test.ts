@@ -1,6 +1,6 @@
 import { synthesize } from '../../lib/output';
-import { identityOf, reviewReport, reviewReports } from '../../lib/gitops';
-import { meshShop } from './support/mesh-fixture';
+import { identityOf, reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
+import { meshShop } from '../fixtures/mesh-shop';
 
 const synthesis = synthesize((app) => meshShop(app));
 const manifests = synthesis.targets[0].objects.map((o) => o.manifest);
@@ -46,7 +46,23 @@ test('a Server whose selector or port matches no workload is flagged', () => {
 });
 
 test('client-side traffic splits show weights and who owns them', () => {
-  expect(report).toContain('| `shop/api-split` | `shop/api` | any method any path | `api-stable` (100), `api-canary` (0) | Argo Rollouts |');
+  expect(report).toContain('| `shop/api-split` | `shop/api` | any method PathPrefix / | `api-stable` (100), `api-canary` (0) | Argo Rollouts |');
+  const withoutRollout = manifests.filter((m) => m.kind !== 'Rollout');
+  expect(reviewReport('shop', withoutRollout))
+    .toContain('| `shop/api-split` | `shop/api` | any method PathPrefix / | `api-stable` (100), `api-canary` (0) | this render |');
+});
+
+test('the routes Argo Rollouts owns are read from any rendered Rollout naming them for the Gateway API plugin', () => {
+  expect(rolloutManagedRoutes(manifests)).toEqual([{ namespace: 'shop', name: 'api-split' }]);
+  const rollout = (name: string, plugins: unknown) => ({
+    apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name, namespace: 'a' },
+    spec: { strategy: { canary: { trafficRouting: { plugins } } } },
+  });
+  expect(rolloutManagedRoutes([
+    rollout('one', { 'argoproj-labs/gatewayAPI': { httpRoutes: [{ name: 'r2' }, { name: 'r1' }] } }),
+    rollout('two', { 'argoproj-labs/gatewayAPI': { httpRoute: 'r3', namespace: 'b' } }),
+    rollout('three', { 'other/plugin': { httpRoute: 'r4' } }),
+  ])).toEqual([{ namespace: 'a', name: 'r1' }, { namespace: 'a', name: 'r2' }, { namespace: 'b', name: 'r3' }]);
 });
 
 test('the Mermaid diagram draws enforced and audited authorizations differently', () => {

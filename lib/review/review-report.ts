@@ -1,4 +1,5 @@
-import { Manifest, RenderTarget, apiGroupOf } from '../output';
+import { Manifest, apiGroupOf } from '../output/manifest';
+import type { RenderTarget } from '../output/render-target';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
 
 /**

@@ -1,0 +1,2 @@
+export * from './review-report';
+export * from './rollout-managed-routes';
