@@ -1,6 +1,5 @@
 import { CORE } from '../api-groups';
 import { fieldPath } from '../field-path';
-import { podTemplateOf } from '../pod-templates';
 import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asObject, asString, getIn, isObject } from '../values';
@@ -14,7 +13,7 @@ export const checkObjectMetadata: TargetCheck = (index, report) => {
     checkName(object, report);
     const metadata = asObject(object.manifest.metadata) ?? {};
     checkLabelsAndAnnotations(object, 'metadata', metadata, report);
-    const template = podTemplateOf(object);
+    const template = object.podTemplate;
     if (template && template.path !== '') checkLabelsAndAnnotations(object, fieldPath(template.path, 'metadata'), template.metadata, report);
     const matchLabels = getIn(object.manifest, 'spec', 'selector', 'matchLabels');
     if (isObject(matchLabels)) checkLabelMap(object, 'spec.selector.matchLabels', matchLabels, report);
