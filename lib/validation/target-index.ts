@@ -105,8 +105,9 @@ interface WorkloadsOfNamespace {
   readonly byLabel: Map<string, MeshableWorkload[]>;
 }
 
+/** Length-prefixed, so no two different identities share a key whatever characters their parts hold. */
 function nameKey(group: string, kind: string, namespace: string, name: string): string {
-  return JSON.stringify([group, kind, namespace, name]);
+  return `${group.length}:${group}${kind.length}:${kind}${namespace.length}:${namespace}${name.length}:${name}`;
 }
 
 function labelKey(key: string, value: string): string {
