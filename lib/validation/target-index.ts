@@ -31,7 +31,8 @@ export type Report = (object: IndexedObject, field: string, rule: string, messag
  */
 export class TargetIndex {
   public readonly objects: readonly IndexedObject[];
-  private readonly byName = new Map<string, IndexedObject>();
+  /** The first object of each identity: group → kind → namespace → name. */
+  private readonly byName = new Map<string, Map<string, Map<string, Map<string, IndexedObject>>>>();
   private readonly byKind = new Map<string, IndexedObject[]>();
   private readonly workloadsByNamespace = new Map<string, WorkloadsOfNamespace>();
 
@@ -42,18 +43,17 @@ export class TargetIndex {
     });
     for (const object of this.objects) {
       const { group, kind, namespace, name } = object.id;
-      const key = nameKey(group, kind, namespace, name);
-      if (!this.byName.has(key)) this.byName.set(key, object);
-      const ofKind = this.byKind.get(kindKey(group, kind));
-      if (ofKind) ofKind.push(object);
-      else this.byKind.set(kindKey(group, kind), [object]);
+      const kinds = getOrCreate(this.byName, group, () => new Map<string, Map<string, Map<string, IndexedObject>>>());
+      const names = getOrCreate(getOrCreate(kinds, kind, () => new Map<string, Map<string, IndexedObject>>()), namespace, () => new Map<string, IndexedObject>());
+      if (!names.has(name)) names.set(name, object);
+      getOrCreate(this.byKind, kindKey(group, kind), () => []).push(object);
       if (object.podTemplate && isKind(object.id, MESHABLE_WORKLOADS)) this.addWorkload(object, object.podTemplate);
     }
   }
 
   /** The first object with this group, kind, namespace ("" for cluster-scoped) and name. */
   public find(group: string, kind: string, namespace: string, name: string): IndexedObject | undefined {
-    return this.byName.get(nameKey(group, kind, namespace, name));
+    return this.byName.get(group)?.get(kind)?.get(namespace)?.get(name);
   }
 
   /** The objects of a kind, in target order. */
@@ -84,18 +84,10 @@ export class TargetIndex {
   }
 
   private addWorkload(object: IndexedObject, template: PodTemplate): void {
-    let workloads = this.workloadsByNamespace.get(object.id.namespace);
-    if (!workloads) {
-      workloads = { all: [], byLabel: new Map() };
-      this.workloadsByNamespace.set(object.id.namespace, workloads);
-    }
+    const workloads = getOrCreate(this.workloadsByNamespace, object.id.namespace, () => ({ all: [], byLabel: new Map() }));
     const workload = { object, template };
     workloads.all.push(workload);
-    for (const [key, value] of Object.entries(template.labels)) {
-      const labelled = workloads.byLabel.get(labelKey(key, value));
-      if (labelled) labelled.push(workload);
-      else workloads.byLabel.set(labelKey(key, value), [workload]);
-    }
+    for (const [key, value] of Object.entries(template.labels)) getOrCreate(workloads.byLabel, labelKey(key, value), () => []).push(workload);
   }
 }
 
@@ -105,9 +97,13 @@ interface WorkloadsOfNamespace {
   readonly byLabel: Map<string, MeshableWorkload[]>;
 }
 
-/** Length-prefixed, so no two different identities share a key whatever characters their parts hold. */
-function nameKey(group: string, kind: string, namespace: string, name: string): string {
-  return `${group.length}:${group}${kind.length}:${kind}${namespace.length}:${namespace}${name.length}:${name}`;
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function labelKey(key: string, value: string): string {
