@@ -107,6 +107,6 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
 }
 
 function labelKey(key: string, value: string): string {
-  // Label keys cannot contain "=", so the first "=" separates key and value.
+  // Valid label keys cannot contain "="; invalid ones may collide here, which only adds candidates the caller's selector drops.
   return `${key}=${value}`;
 }
