@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as jsYaml from 'js-yaml';
-import { CrdCatalog } from '../../lib/validation/schema/crd-catalog';
+import { CrdCatalog, parseOneVersion } from '../../lib/validation/schema/crd-catalog';
 import { CRD_DIRECTORY } from '../../lib/validation/schema/schema-files';
 
 /** The catalog indexes CRDs with a line scan; it must agree with a full parse of every file. */
@@ -23,4 +23,43 @@ test('the line-scan index matches a full parse of crds/', () => {
   const indexed = catalog.all().map((crd) => `${crd.group}/${crd.kind}/${crd.scope}/${[...catalog.versions(crd).keys()].join(',')}`);
   expect(indexed.sort()).toEqual(parsed.sort());
   expect(indexed.length).toBeGreaterThanOrEqual(20);
+});
+
+/** Parsing one version's part of a CRD must give exactly what a full parse gives, for every vendored CRD and version. */
+test('each version parsed on its own equals the same version of a full parse', () => {
+  const full = new CrdCatalog(CRD_DIRECTORY);
+  const single = new CrdCatalog(CRD_DIRECTORY);
+  let parsedAlone = 0;
+  for (const crd of full.all()) {
+    for (const [name, version] of full.versions(crd)) {
+      const alone = parseOneVersion(crd.text, name);
+      if (alone) {
+        parsedAlone++;
+        expect(alone).toEqual(version);
+      }
+      expect(single.version(crd, name)).toEqual(version);
+    }
+    expect(single.version(crd, 'v0-missing')).toBeUndefined();
+  }
+  // Every vendored CRD is laid out conventionally, so none needs the whole-document fallback.
+  expect(parsedAlone).toBe(full.all().reduce((n, crd) => n + full.versions(crd).size, 0));
+});
+
+test('a version item that cannot be parsed on its own falls back to the whole document', () => {
+  const text = [
+    'kind: CustomResourceDefinition',
+    'spec:',
+    '  group: example.com',
+    '  versions:',
+    '  - name: v1',
+    '    served: true',
+    '    schema: &shared',
+    '      openAPIV3Schema: {type: object}',
+    '  - name: v2',
+    '    served: false',
+    '    schema: *shared',
+  ].join('\n');
+  expect(parseOneVersion(text, 'v1')).toEqual({ name: 'v1', served: true, schema: { type: 'object' } });
+  expect(parseOneVersion(text, 'v2')).toBeUndefined();
+  expect(parseOneVersion(text.replace('  versions:', '  versions: []\n  other:'), 'v1')).toBeUndefined();
 });

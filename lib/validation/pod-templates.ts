@@ -1,16 +1,23 @@
 import { APPS, ARGO, BATCH, CORE } from './api-groups';
-import { IndexedObject } from './target-index';
-import { asObject, getIn, JsonObject, stringMap } from './values';
+import type { ObjectIdentity } from './object-identity';
+import { asObject, JsonObject, stringMap } from './values';
+
+/** A set of API kinds, keyed "group/kind". */
+export type KindSet = ReadonlySet<string>;
+
+export function kindKey(group: string, kind: string): string {
+  return `${group}/${kind}`;
+}
 
 /** Kinds whose spec.selector must select their spec.template's labels. */
-export const SELECTING_WORKLOADS: ReadonlyArray<readonly [string, string]> = [
-  [APPS, 'Deployment'], [APPS, 'StatefulSet'], [APPS, 'DaemonSet'], [APPS, 'ReplicaSet'], [BATCH, 'Job'], [ARGO, 'Rollout'],
-];
+export const SELECTING_WORKLOADS: KindSet = new Set([
+  kindKey(APPS, 'Deployment'), kindKey(APPS, 'StatefulSet'), kindKey(APPS, 'DaemonSet'), kindKey(APPS, 'ReplicaSet'), kindKey(BATCH, 'Job'), kindKey(ARGO, 'Rollout'),
+]);
 
 /** Kinds whose pods Linkerd policies and Services may select. */
-export const MESHABLE_WORKLOADS: ReadonlyArray<readonly [string, string]> = [
-  [APPS, 'Deployment'], [APPS, 'StatefulSet'], [APPS, 'DaemonSet'], [ARGO, 'Rollout'],
-];
+export const MESHABLE_WORKLOADS: KindSet = new Set([
+  kindKey(APPS, 'Deployment'), kindKey(APPS, 'StatefulSet'), kindKey(APPS, 'DaemonSet'), kindKey(ARGO, 'Rollout'),
+]);
 
 /** A pod template (or a Pod itself) inside an object. */
 export interface PodTemplate {
@@ -22,16 +29,17 @@ export interface PodTemplate {
   readonly spec: JsonObject;
 }
 
-export function isKind(object: IndexedObject, kinds: ReadonlyArray<readonly [string, string]>): boolean {
-  return kinds.some(([group, kind]) => object.id.group === group && object.id.kind === kind);
+export function isKind(id: ObjectIdentity, kinds: KindSet): boolean {
+  return kinds.has(kindKey(id.group, id.kind));
 }
 
 /** The pod template of a workload, CronJob or Pod; undefined for other kinds or when absent (e.g. Rollout workloadRef). */
-export function podTemplateOf(object: IndexedObject): PodTemplate | undefined {
-  const { group, kind } = object.id;
-  if (group === CORE && kind === 'Pod') return template('', object.manifest);
-  if (group === BATCH && kind === 'CronJob') return template('spec.jobTemplate.spec.template', getIn(object.manifest, 'spec', 'jobTemplate', 'spec', 'template'));
-  if (isKind(object, SELECTING_WORKLOADS)) return template('spec.template', getIn(object.manifest, 'spec', 'template'));
+export function findPodTemplate(id: ObjectIdentity, manifest: JsonObject): PodTemplate | undefined {
+  const { group, kind } = id;
+  if (group === CORE && kind === 'Pod') return template('', manifest);
+  const spec = asObject(manifest.spec);
+  if (group === BATCH && kind === 'CronJob') return template('spec.jobTemplate.spec.template', asObject(asObject(asObject(spec?.jobTemplate)?.spec)?.template));
+  if (isKind(id, SELECTING_WORKLOADS)) return template('spec.template', spec?.template);
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { fieldPath } from '../field-path';
 import { Finding } from '../finding';
 import { isObject, JsonObject } from '../values';
 import { CelRuleCompiler, firstLine } from './cel-rules';
-import { toCelValue } from './cel-value';
+import { CelValueCache, toCelValue } from './cel-value';
 
 /**
  * Evaluates every x-kubernetes-validations rule of a CRD schema at each node where it is declared, for every instance
@@ -10,18 +10,25 @@ import { toCelValue } from './cel-value';
  */
 export function celFindings(document: unknown, schema: JsonObject, compiler: CelRuleCompiler = CelRuleCompiler.default()): Finding[] {
   const findings: Finding[] = [];
-  walk(document, schema, '', compiler, findings);
+  walk(document, schema, '', { compiler, values: new CelValueCache(), findings });
   return findings;
 }
 
-function walk(value: unknown, schema: JsonObject, path: string, compiler: CelRuleCompiler, findings: Finding[]): void {
-  if (value === undefined || value === null) return;
+/** What one document's walk shares. */
+interface Walk {
+  readonly compiler: CelRuleCompiler;
+  readonly values: CelValueCache;
+  readonly findings: Finding[];
+}
+
+function walk(value: unknown, schema: JsonObject, path: string, context: Walk): void {
+  if (value === undefined || value === null || !declaresRules(schema)) return;
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
-    for (const rule of rules) if (isObject(rule)) evaluateRule(rule, value, schema, path, compiler, findings);
+    for (const rule of rules) if (isObject(rule)) evaluateRule(rule, value, schema, path, context);
   }
   if (Array.isArray(value)) {
-    if (isObject(schema.items)) value.forEach((item, index) => walk(item, schema.items as JsonObject, fieldPath(path, index), compiler, findings));
+    if (isObject(schema.items)) value.forEach((item, index) => walk(item, schema.items as JsonObject, fieldPath(path, index), context));
     return;
   }
   if (!isObject(value)) return;
@@ -29,11 +36,25 @@ function walk(value: unknown, schema: JsonObject, path: string, compiler: CelRul
   const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
   for (const [key, child] of Object.entries(value)) {
     const childSchema = isObject(properties[key]) ? (properties[key] as JsonObject) : additional;
-    if (childSchema) walk(child, childSchema, fieldPath(path, key), compiler, findings);
+    if (childSchema) walk(child, childSchema, fieldPath(path, key), context);
   }
 }
 
-function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path: string, compiler: CelRuleCompiler, findings: Finding[]): void {
+/** Schema nodes by whether they or any node below them (properties, additionalProperties, items) declare rules. */
+const withRules = new WeakMap<JsonObject, boolean>();
+
+function declaresRules(schema: JsonObject): boolean {
+  let declares = withRules.get(schema);
+  if (declares === undefined) {
+    const properties = isObject(schema.properties) ? Object.values(schema.properties) : [];
+    const children = [...properties, schema.additionalProperties, schema.items].filter(isObject);
+    declares = Array.isArray(schema['x-kubernetes-validations']) || children.some(declaresRules);
+    withRules.set(schema, declares);
+  }
+  return declares;
+}
+
+function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path: string, { compiler, values, findings }: Walk): void {
   const expression = typeof rule.rule === 'string' ? rule.rule : '';
   const field = typeof rule.fieldPath === 'string' ? joinRuleFieldPath(path, rule.fieldPath) : path;
   const compiled = compiler.compile(expression);
@@ -42,7 +63,7 @@ function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path
     findings.push({ field, rule: 'cel/unsupported', message: `cannot evaluate rule ${JSON.stringify(expression)}: ${compiled.reason}; the object was not checked against it` });
     return;
   }
-  const self = toCelValue(value, schema);
+  const self = toCelValue(value, schema, values);
   let result: unknown;
   try {
     result = compiled.evaluate(self);

@@ -1,5 +1,4 @@
 import { fieldPath } from '../field-path';
-import { podTemplateOf } from '../pod-templates';
 import { GO_DURATION_SYNTAX, parseGoDuration } from '../syntax/durations';
 import { isQuantity, QUANTITY_SYNTAX } from '../syntax/quantity';
 import { asObject, isObject } from '../values';
@@ -66,7 +65,7 @@ const RULES: Record<string, AnnotationRule> = {
 export const checkLinkerdAnnotations: TargetCheck = (index, report) => {
   for (const object of index.objects) {
     const places: Array<[unknown, string]> = [[asObject(object.manifest.metadata)?.annotations, 'metadata.annotations']];
-    const template = podTemplateOf(object);
+    const template = object.podTemplate;
     if (template && template.path !== '') places.push([template.metadata.annotations, fieldPath(template.path, 'metadata', 'annotations')]);
     for (const [annotations, path] of places) {
       if (!isObject(annotations)) continue;

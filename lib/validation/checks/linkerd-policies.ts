@@ -1,10 +1,9 @@
 import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { selectorMatches } from '../label-selector';
-import { isKind, MESHABLE_WORKLOADS, podTemplateOf } from '../pod-templates';
 import { dns1123SubdomainError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
-import { asArray, asObject, asString, JsonObject } from '../values';
+import { asArray, asObject, asString, JsonObject, stringMap } from '../values';
 import { TargetCheck } from './target-check';
 
 const PROXY_PROTOCOLS = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'];
@@ -50,14 +49,14 @@ function checkServer(index: TargetIndex, server: IndexedObject, report: Report):
 
 /** Workloads in a namespace whose pod template labels a selector selects. */
 export function selectedWorkloads(index: TargetIndex, namespace: string, selector: JsonObject): IndexedObject[] {
-  return index.objects.filter((object) => {
-    const template = podTemplateOf(object);
-    return isKind(object, MESHABLE_WORKLOADS) && object.id.namespace === namespace && template !== undefined && selectorMatches(selector, template.labels);
-  });
+  return index
+    .meshableWorkloads(namespace, stringMap(selector.matchLabels))
+    .filter(({ template }) => selectorMatches(selector, template.labels))
+    .map(({ object }) => object);
 }
 
 function declaresContainerPort(workload: IndexedObject, port: string | number): boolean {
-  const spec = podTemplateOf(workload)?.spec ?? {};
+  const spec = workload.podTemplate?.spec ?? {};
   return asArray(spec.containers).some((container) =>
     asArray(asObject(container)?.ports).some((entry) => {
       const declared = asObject(entry) ?? {};

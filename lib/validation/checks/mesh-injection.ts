@@ -1,5 +1,4 @@
 import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
-import { podTemplateOf } from '../pod-templates';
 import { IndexedObject, TargetIndex } from '../target-index';
 import { asArray, asObject, getIn } from '../values';
 import { selectedWorkloads } from './linkerd-policies';
@@ -21,7 +20,7 @@ export const checkMeshInjection: TargetCheck = (index, report) => {
     const namespace = policy.id.namespace;
     if (namespaceInjected(index, namespace)) continue;
     const workloads = workloadsOf(index, policy);
-    const uninjected = workloads.filter((workload) => podTemplateOf(workload)?.annotations[INJECT] !== 'enabled');
+    const uninjected = workloads.filter((workload) => workload.podTemplate?.annotations[INJECT] !== 'enabled');
     if (workloads.length > 0 && uninjected.length === 0) continue;
     const pods = uninjected.length > 0 ? `the pod templates of ${uninjected.map((w) => w.label).join(', ')}` : 'any selected pod template';
     report(policy, '', 'safety/unmeshed', `namespace "${namespace}" is not meshed: neither a Namespace object in this target nor ${pods} carries ${INJECT}: enabled; allowed: annotate the Namespace (or the pod templates) with ${INJECT}: enabled`);

@@ -1,6 +1,5 @@
 import { CORE } from '../api-groups';
 import { fieldPath } from '../field-path';
-import { podTemplateOf } from '../pod-templates';
 import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asObject, asString, getIn, isObject } from '../values';
@@ -12,9 +11,10 @@ const TOTAL_ANNOTATION_BYTES = 256 * 1024;
 export const checkObjectMetadata: TargetCheck = (index, report) => {
   for (const object of index.objects) {
     checkName(object, report);
+    checkClusterScopedNamespace(object, report);
     const metadata = asObject(object.manifest.metadata) ?? {};
     checkLabelsAndAnnotations(object, 'metadata', metadata, report);
-    const template = podTemplateOf(object);
+    const template = object.podTemplate;
     if (template && template.path !== '') checkLabelsAndAnnotations(object, fieldPath(template.path, 'metadata'), template.metadata, report);
     const matchLabels = getIn(object.manifest, 'spec', 'selector', 'matchLabels');
     if (isObject(matchLabels)) checkLabelMap(object, 'spec.selector.matchLabels', matchLabels, report);
@@ -36,6 +36,17 @@ function checkName(object: IndexedObject, report: Report): void {
     const namespaceError = dns1123LabelError(namespace);
     if (namespaceError) report(object, 'metadata.namespace', 'core/dns1123-name', namespaceError);
   }
+}
+
+/**
+ * The API server drops metadata.namespace from cluster-scoped objects, so the live object would differ from the
+ * rendered one and Argo CD would show the difference as drift forever.
+ */
+function checkClusterScopedNamespace(object: IndexedObject, report: Report): void {
+  const namespace = asString(getIn(object.manifest, 'metadata', 'namespace'));
+  if (!object.id.clusterScoped || namespace === undefined || namespace === '') return;
+  const kind = `${object.id.group === CORE ? '' : `${object.id.group}/`}${object.id.kind}`;
+  report(object, 'metadata.namespace', 'core/cluster-scoped-namespace', `${kind} is cluster-scoped, so the API server drops namespace "${namespace}" and the live object differs from this manifest; allowed: omit metadata.namespace`);
 }
 
 function checkLabelsAndAnnotations(object: IndexedObject, path: string, metadata: Record<string, unknown>, report: Report): void {

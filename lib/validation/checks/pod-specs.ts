@@ -1,5 +1,5 @@
 import { fieldPath } from '../field-path';
-import { podTemplateOf, PodTemplate } from '../pod-templates';
+import { PodTemplate } from '../pod-templates';
 import { PROTOCOLS } from '../service-ports';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
@@ -11,7 +11,7 @@ const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 /** The API server's pod spec checks: container names, images, port numbers and names, probe ports. */
 export const checkPodSpecs: TargetCheck = (index, report) => {
   for (const object of index.objects) {
-    const template = podTemplateOf(object);
+    const template = object.podTemplate;
     if (template) checkPodSpec(object, template, report);
   }
 };

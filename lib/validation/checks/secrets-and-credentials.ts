@@ -10,6 +10,8 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/, 'a bearer token'],
   [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
 ];
+/** Text every credential pattern requires; strings without any of it (nearly all) skip the patterns. */
+const CREDENTIAL_MARKERS = /-----BEGIN |eyJ|Bearer|AKIA/;
 
 /**
  * Secrets must come from outside Git (sealed/external secrets), so no Secret may carry data, and no string anywhere
@@ -25,18 +27,28 @@ export const checkSecretsAndCredentials: TargetCheck = (index, report) => {
         }
       }
     }
-    scanStrings(object.manifest, '', (path, description) =>
+    scanStrings(object.manifest, [], (path, description) =>
       report(object, path, 'safety/credential', `string looks like ${description}; allowed: no credentials in manifests, reference a Secret managed outside Git`),
     );
   }
 };
 
-function scanStrings(value: unknown, path: string, found: (path: string, description: string) => void): void {
+/** Walks every string, keeping the path as segments and formatting it only for a finding. */
+function scanStrings(value: unknown, segments: Array<string | number>, found: (path: string, description: string) => void): void {
   if (typeof value === 'string') {
-    for (const [pattern, description] of CREDENTIAL_PATTERNS) if (pattern.test(value)) found(path, description);
+    if (!CREDENTIAL_MARKERS.test(value)) return;
+    for (const [pattern, description] of CREDENTIAL_PATTERNS) if (pattern.test(value)) found(fieldPath('', ...segments), description);
   } else if (Array.isArray(value)) {
-    value.forEach((item, i) => scanStrings(item, fieldPath(path, i), found));
+    value.forEach((item, i) => {
+      segments.push(i);
+      scanStrings(item, segments, found);
+      segments.pop();
+    });
   } else if (isObject(value)) {
-    for (const [key, child] of Object.entries(value)) scanStrings(child, fieldPath(path, key), found);
+    for (const [key, child] of Object.entries(value)) {
+      segments.push(key);
+      scanStrings(child, segments, found);
+      segments.pop();
+    }
   }
 }

@@ -2,7 +2,6 @@ import { CORE } from '../api-groups';
 import { PROTOCOLS } from '../service-ports';
 import { fieldPath } from '../field-path';
 import { mapSelectorMatches } from '../label-selector';
-import { isKind, MESHABLE_WORKLOADS, podTemplateOf } from '../pod-templates';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, getIn, stringMap } from '../values';
@@ -58,10 +57,7 @@ function checkServicePorts(service: IndexedObject, report: Report): void {
 function checkServiceSelectsWorkload(index: TargetIndex, service: IndexedObject, report: Report): void {
   const selector = stringMap(getIn(service.manifest, 'spec', 'selector'));
   if (Object.keys(selector).length === 0 || getIn(service.manifest, 'spec', 'type') === 'ExternalName') return;
-  const selected = index.objects.some((object) => {
-    const template = podTemplateOf(object);
-    return isKind(object, MESHABLE_WORKLOADS) && object.id.namespace === service.id.namespace && template !== undefined && mapSelectorMatches(selector, template.labels);
-  });
+  const selected = index.meshableWorkloads(service.id.namespace, selector).some(({ template }) => mapSelectorMatches(selector, template.labels));
   if (!selected) {
     report(service, 'spec.selector', 'ref/service-selector', `selector ${JSON.stringify(selector)} matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${service.id.namespace}" of this target`);
   }

@@ -1,14 +1,14 @@
 import { APPS, ARGO } from '../api-groups';
 import { selectorMatches } from '../label-selector';
-import { isKind, podTemplateOf, SELECTING_WORKLOADS } from '../pod-templates';
+import { isKind, SELECTING_WORKLOADS } from '../pod-templates';
 import { asObject, getIn } from '../values';
 import { TargetCheck } from './target-check';
 
 /** A workload's spec.selector must exist (apps/v1, Rollout) and select its own pod template's labels. */
 export const checkWorkloadSelectors: TargetCheck = (index, report) => {
   for (const object of index.objects) {
-    if (!isKind(object, SELECTING_WORKLOADS)) continue;
-    const template = podTemplateOf(object);
+    if (!isKind(object.id, SELECTING_WORKLOADS)) continue;
+    const template = object.podTemplate;
     if (!template) continue;
     const selector = asObject(getIn(object.manifest, 'spec', 'selector'));
     const selectorRequired = object.id.group === APPS || object.id.group === ARGO;

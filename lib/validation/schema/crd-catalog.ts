@@ -35,6 +35,7 @@ export class CrdCatalog {
 
   private index?: Map<string, CrdLocation>;
   private readonly parsed = new Map<string, ReadonlyMap<string, CrdVersion>>();
+  private readonly parsedSingly = new Map<string, CrdVersion | undefined>();
 
   public constructor(private readonly directory: string) {}
 
@@ -55,6 +56,19 @@ export class CrdCatalog {
       this.parsed.set(key, versions);
     }
     return versions;
+  }
+
+  /**
+   * One version of a CRD. Multi-version CRDs (Linkerd's HTTPRoute has four, each a full schema) are large, so only the
+   * requested version's part of the YAML is parsed when the document is laid out as generated CRDs are; otherwise the
+   * whole document is.
+   */
+  public version(location: CrdLocation, name: string): CrdVersion | undefined {
+    const whole = this.parsed.get(`${location.group}/${location.kind}`);
+    if (whole) return whole.get(name);
+    const key = `${location.group}/${location.kind}/${name}`;
+    if (!this.parsedSingly.has(key)) this.parsedSingly.set(key, parseOneVersion(location.text, name) ?? this.versions(location).get(name));
+    return this.parsedSingly.get(key);
   }
 
   private locations(): Map<string, CrdLocation> {
@@ -85,11 +99,78 @@ function parseVersions(document: unknown): ReadonlyMap<string, CrdVersion> {
   const versions = new Map<string, CrdVersion>();
   const spec = isObject(document) && isObject(document.spec) ? document.spec : {};
   for (const version of Array.isArray(spec.versions) ? spec.versions : []) {
-    if (!isObject(version) || typeof version.name !== 'string') continue;
-    const schema = isObject(version.schema) && isObject(version.schema.openAPIV3Schema) ? version.schema.openAPIV3Schema : {};
-    versions.set(version.name, { name: version.name, served: version.served !== false, schema });
+    const parsed = crdVersion(version);
+    if (parsed) versions.set(parsed.name, parsed);
   }
   return versions;
+}
+
+function crdVersion(version: unknown): CrdVersion | undefined {
+  if (!isObject(version) || typeof version.name !== 'string') return undefined;
+  const schema = isObject(version.schema) && isObject(version.schema.openAPIV3Schema) ? version.schema.openAPIV3Schema : {};
+  return { name: version.name, served: version.served !== false, schema };
+}
+
+/**
+ * Parses only the spec.versions item named `name`, or returns undefined when the document is not laid out as expected
+ * (the caller then parses the whole document): a block list under "  versions:", items with unique names, and an item
+ * that parses on its own (no aliases to anchors outside it) into one version of that name.
+ */
+export function parseOneVersion(text: string, name: string): CrdVersion | undefined {
+  const items = versionItems(text);
+  if (!items) return undefined;
+  const names = items.map(versionNameOf);
+  if (names.includes(undefined) || new Set(names).size !== names.length) return undefined;
+  const item = items[names.indexOf(name)];
+  if (!item) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = jsYaml.load(item.join('\n'));
+  } catch {
+    return undefined;
+  }
+  const version = Array.isArray(parsed) && parsed.length === 1 ? crdVersion(parsed[0]) : undefined;
+  return version?.name === name ? version : undefined;
+}
+
+/**
+ * The lines of each item of the block list under "  versions:" (spec.versions). Items start at the indentation of
+ * the first one with "- "; the list ends at the first line (not blank, not a comment) indented less, or as much
+ * without "- ", which in YAML belongs to an enclosing node.
+ */
+function versionItems(text: string): string[][] | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => /^ {2}versions:\s*$/.test(line));
+  if (start < 0) return undefined;
+  const items: string[][] = [];
+  let itemIndent: number | undefined;
+  for (const line of lines.slice(start + 1)) {
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#')) {
+      items[items.length - 1]?.push(line);
+      continue;
+    }
+    const indent = line.length - content.length;
+    itemIndent ??= indent;
+    const startsItem = indent === itemIndent && content.startsWith('- ');
+    if (indent < itemIndent || (indent === itemIndent && !startsItem)) break;
+    if (startsItem) items.push([line]);
+    else if (items.length === 0) return undefined;
+    else items[items.length - 1].push(line);
+  }
+  return items.length > 0 ? items : undefined;
+}
+
+/** The name of a version item: "- name: v1" or a "name: v1" line at the item's key indentation. */
+function versionNameOf(item: string[]): string | undefined {
+  const indent = item[0].length - item[0].trimStart().length;
+  const keyIndent = ' '.repeat(indent + 2);
+  for (const [i, line] of item.entries()) {
+    const key = i === 0 ? line.slice(indent + 2) : line.startsWith(keyIndent) && line[indent + 2] !== ' ' ? line.slice(indent + 2) : undefined;
+    const match = key === undefined ? null : /^name:\s*(\S+)\s*$/.exec(key);
+    if (match) return match[1];
+  }
+  return undefined;
 }
 
 function yamlFilesUnder(directory: string): string[] {

@@ -47,10 +47,9 @@ export class SchemaRegistry {
   private find(group: string, version: string, kind: string): SchemaLookup {
     const crd = this.crds.locate(group, kind);
     if (crd) {
-      const versions = this.crds.versions(crd);
-      const crdVersion = versions.get(version);
+      const crdVersion = this.crds.version(crd, version);
       if (!crdVersion || !crdVersion.served) {
-        const served = [...versions.values()].filter((v) => v.served).map((v) => describeKind(group, v.name, kind));
+        const served = [...this.crds.versions(crd).values()].filter((v) => v.served).map((v) => describeKind(group, v.name, kind));
         return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${served.join(', ')}` };
       }
       return { found: true, schema: crdSchemaToJsonSchema(crdVersion.schema), crdSchema: crdVersion.schema };

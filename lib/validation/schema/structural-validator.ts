@@ -28,13 +28,27 @@ const FORMATS: Record<string, FormatCheck> = {
   [QUANTITY_FORMAT]: { description: QUANTITY_SYNTAX, accepts: (v) => typeof v !== 'string' || isQuantity(v) },
 };
 
+/** What the validator needs of one schema node, read once per node instead of once per validated value. */
+interface SchemaFacts {
+  /** The listed types ([schema.type].flat()), or undefined when the schema has no type. */
+  readonly types: readonly unknown[] | undefined;
+  readonly pattern: RegExp | null | undefined;
+  readonly checksLength: boolean;
+  readonly format: FormatCheck | undefined;
+  readonly checksPropertyCount: boolean;
+  readonly properties: JsonObject;
+  readonly additionalProperties: JsonObject | undefined;
+  readonly hasCombinators: boolean;
+}
+
 /**
  * Checks JSON against the converted schemas by walking only the parts of the schema the object uses. Large CRDs
  * (a Rollout embeds a whole pod template) would take hundreds of milliseconds to compile into code; interpreting costs
- * time proportional to the object instead.
+ * time proportional to the object instead. What each schema node asks for is worked out once, on first use.
  */
 export class StructuralValidator {
-  private readonly patterns = new Map<string, RegExp | null>();
+  private readonly facts = new WeakMap<JsonObject, SchemaFacts>();
+  private readonly resolved = new Map<string, JsonObject>();
 
   public constructor(private readonly resolve: RefResolver) {}
 
@@ -46,36 +60,50 @@ export class StructuralValidator {
 
   private check(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
     if (typeof schema.$ref === 'string') {
-      const target = this.resolve(schema.$ref);
-      if (!target) throw new Error(`unresolvable schema reference ${schema.$ref}`);
-      this.check(value, target, path, findings);
+      this.check(value, this.target(schema.$ref), path, findings);
       return;
     }
-    if (schema.type !== undefined && !matchesType(value, schema.type)) {
-      findings.push({ field: path, rule: 'schema/type', message: `${describeValue(value)} has the wrong type; allowed: ${[schema.type].flat().join(' or ')}` });
+    const facts = this.factsOf(schema);
+    if (facts.types !== undefined && !matchesType(value, facts.types)) {
+      findings.push({ field: path, rule: 'schema/type', message: `${describeValue(value)} has the wrong type; allowed: ${facts.types.join(' or ')}` });
       return;
     }
     if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => allowed === value)) {
       findings.push({ field: path, rule: 'schema/enum', message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
     }
-    if (typeof value === 'string') this.checkString(value, schema, path, findings);
-    else if (typeof value === 'number') checkNumber(value, schema, path, findings);
+    if (typeof value === 'string') checkString(value, schema, facts, path, findings);
+    else if (typeof value === 'number') checkNumber(value, schema, facts, path, findings);
     else if (Array.isArray(value)) this.checkArray(value, schema, path, findings);
-    else if (isObject(value)) this.checkObject(value, schema, path, findings);
-    this.checkCombinators(value, schema, path, findings);
+    else if (typeof value === 'object' && value !== null) this.checkObject(value as JsonObject, schema, facts, path, findings);
+    if (facts.hasCombinators) this.checkCombinators(value, schema, path, findings);
   }
 
-  private checkString(value: string, schema: JsonObject, path: string, findings: Finding[]): void {
-    if (typeof schema.pattern === 'string') {
-      const pattern = this.pattern(schema.pattern);
-      if (!pattern) findings.push({ field: path, rule: 'schema/pattern', message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
-      else if (!pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern', message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
+  private target(ref: string): JsonObject {
+    let target = this.resolved.get(ref);
+    if (!target) {
+      target = this.resolve(ref);
+      if (!target) throw new Error(`unresolvable schema reference ${ref}`);
+      this.resolved.set(ref, target);
     }
-    const length = [...value].length;
-    if ((typeof schema.minLength === 'number' && length < schema.minLength) || (typeof schema.maxLength === 'number' && length > schema.maxLength)) {
-      findings.push({ field: path, rule: 'schema/length', message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
+    return target;
+  }
+
+  private factsOf(schema: JsonObject): SchemaFacts {
+    let facts = this.facts.get(schema);
+    if (!facts) {
+      facts = {
+        types: schema.type === undefined ? undefined : [schema.type].flat(),
+        pattern: typeof schema.pattern === 'string' ? compilePattern(schema.pattern) : undefined,
+        checksLength: typeof schema.minLength === 'number' || typeof schema.maxLength === 'number',
+        format: typeof schema.format === 'string' ? FORMATS[schema.format] : undefined,
+        checksPropertyCount: typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number',
+        properties: isObject(schema.properties) ? schema.properties : {},
+        additionalProperties: isObject(schema.additionalProperties) ? schema.additionalProperties : undefined,
+        hasCombinators: Array.isArray(schema.allOf) || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf) || isObject(schema.not),
+      };
+      this.facts.set(schema, facts);
     }
-    checkFormat(value, schema, path, findings);
+    return facts;
   }
 
   private checkArray(value: unknown[], schema: JsonObject, path: string, findings: Finding[]): void {
@@ -99,25 +127,27 @@ export class StructuralValidator {
     }
   }
 
-  private checkObject(value: JsonObject, schema: JsonObject, path: string, findings: Finding[]): void {
-    const count = Object.keys(value).length;
-    if ((typeof schema.minProperties === 'number' && count < schema.minProperties) || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
-      findings.push({ field: path, rule: 'schema/properties', message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
+  private checkObject(value: JsonObject, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+    const names = Object.keys(value);
+    if (facts.checksPropertyCount) {
+      const count = names.length;
+      if ((typeof schema.minProperties === 'number' && count < schema.minProperties) || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
+        findings.push({ field: path, rule: 'schema/properties', message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
+      }
     }
     if (Array.isArray(schema.required)) {
       for (const name of schema.required as string[]) {
         if (value[name] === undefined) findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
       }
     }
-    const properties = isObject(schema.properties) ? schema.properties : {};
-    for (const [name, child] of Object.entries(value)) {
-      const childPath = fieldPath(path, name);
+    const { properties, additionalProperties } = facts;
+    for (const name of names) {
       const declared = properties[name];
-      if (isObject(declared)) this.check(child, declared, childPath, findings);
-      else if (isObject(schema.additionalProperties)) this.check(child, schema.additionalProperties, childPath, findings);
+      if (isObject(declared)) this.check(value[name], declared, fieldPath(path, name), findings);
+      else if (additionalProperties) this.check(value[name], additionalProperties, fieldPath(path, name), findings);
       else if (schema.additionalProperties === false) {
         const allowed = Object.keys(properties).sort();
-        findings.push({ field: childPath, rule: 'schema/unknown-field', message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
+        findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field', message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
       }
     }
   }
@@ -145,37 +175,62 @@ export class StructuralValidator {
     if (isObject(branch)) this.check(value, branch, '', findings);
     return findings.length === 0;
   }
+}
 
-  private pattern(source: string): RegExp | null {
-    let compiled = this.patterns.get(source);
-    if (compiled === undefined) {
-      try {
-        compiled = new RegExp(source);
-      } catch {
-        compiled = null;
-      }
-      this.patterns.set(source, compiled);
-    }
-    return compiled;
+function compilePattern(source: string): RegExp | null {
+  try {
+    return new RegExp(source);
+  } catch {
+    return null;
   }
 }
 
-function matchesType(value: unknown, type: unknown): boolean {
-  return [type].flat().some((t) => {
-    switch (t) {
-      case 'integer': return typeof value === 'number' && Number.isInteger(value);
-      case 'number': return typeof value === 'number';
-      case 'string': return typeof value === 'string';
-      case 'boolean': return typeof value === 'boolean';
-      case 'array': return Array.isArray(value);
-      case 'object': return isObject(value);
-      case 'null': return value === null;
+function matchesType(value: unknown, types: readonly unknown[]): boolean {
+  for (const type of types) {
+    switch (type) {
+      case 'integer': if (typeof value === 'number' && Number.isInteger(value)) return true; break;
+      case 'number': if (typeof value === 'number') return true; break;
+      case 'string': if (typeof value === 'string') return true; break;
+      case 'boolean': if (typeof value === 'boolean') return true; break;
+      case 'array': if (Array.isArray(value)) return true; break;
+      case 'object': if (isObject(value)) return true; break;
+      case 'null': if (value === null) return true; break;
       default: return true;
     }
-  });
+  }
+  return false;
 }
 
-function checkNumber(value: number, schema: JsonObject, path: string, findings: Finding[]): void {
+function checkString(value: string, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  if (facts.pattern !== undefined) {
+    if (!facts.pattern) findings.push({ field: path, rule: 'schema/pattern', message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
+    else if (!facts.pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern', message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
+  }
+  if (facts.checksLength) {
+    const length = codePointLength(value);
+    if ((typeof schema.minLength === 'number' && length < schema.minLength) || (typeof schema.maxLength === 'number' && length > schema.maxLength)) {
+      findings.push({ field: path, rule: 'schema/length', message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
+    }
+  }
+  checkFormat(value, facts, path, findings);
+}
+
+/** Length in Unicode code points, as the API server counts (a surrogate pair is one character). */
+function codePointLength(value: string): number {
+  let length = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    // A high surrogate followed by a low surrogate is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    length++;
+  }
+  return length;
+}
+
+function checkNumber(value: number, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
   const below = (typeof schema.minimum === 'number' && value < schema.minimum) || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
   const above = (typeof schema.maximum === 'number' && value > schema.maximum) || (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum);
   if (below || above) {
@@ -185,11 +240,11 @@ function checkNumber(value: number, schema: JsonObject, path: string, findings: 
   if (typeof schema.multipleOf === 'number' && !Number.isInteger(value / schema.multipleOf)) {
     findings.push({ field: path, rule: 'schema/multiple-of', message: `${value} is not a multiple of ${schema.multipleOf}` });
   }
-  checkFormat(value, schema, path, findings);
+  checkFormat(value, facts, path, findings);
 }
 
-function checkFormat(value: string | number, schema: JsonObject, path: string, findings: Finding[]): void {
-  const format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
+function checkFormat(value: string | number, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  const format = facts.format;
   if (format && !format.accepts(value)) {
     findings.push({ field: path, rule: 'schema/format', message: `${describeValue(value)} is not ${format.description}` });
   }
