@@ -9,6 +9,7 @@ import { App } from 'cdk8s';
 import { buildApp } from '../../main';
 import { layoutFiles, renderTargets, writeAtomically } from '../../lib/output';
 import { validateRendered } from '../../lib/output/validate-rendered';
+import { reviewReports } from '../../lib/review';
 import { buildFleet } from './fleet';
 
 export interface PhaseTimings {
@@ -37,12 +38,15 @@ function main(): void {
   const t2 = performance.now();
   validateRendered(targets);
   const t3 = performance.now();
-  const files = layoutFiles(targets);
+  // What synthesize() writes: the object files and the review report beside each target.
+  const files = new Map([...layoutFiles(targets), ...reviewReports(targets)]);
   writeAtomically(outdir, files);
   const t4 = performance.now();
 
   const objects = targets.flatMap((t) => t.objects.map((o) => ({ target: t.name, manifest: o.manifest })));
-  fs.writeFileSync(objectsFile, JSON.stringify(objects));
+  // The floor writes the same files, reports included, without constructs or validation.
+  const reports = [...files].filter(([file]) => file.endsWith('.md'));
+  fs.writeFileSync(objectsFile, JSON.stringify({ objects, reports }));
   const timings: PhaseTimings = {
     buildMs: t1 - t0,
     renderMs: t2 - t1,
