@@ -106,6 +106,12 @@ describe('CanaryRollout mesh settings', () => {
 });
 
 describe('RolloutsGatewayApiPlugin', () => {
+  test('the controller namespace is a namespace name (DNS-1123 label), so it may start with a digit', () => {
+    const chart = new Chart(Testing.app(), 'p');
+    new RolloutsGatewayApiPlugin(chart, 'plugin', { controllerNamespace: '1-rollouts' });
+    expect(find(Testing.synth(chart) as Obj[], 'ConfigMap')[0].metadata.namespace).toBe('1-rollouts');
+  });
+
   test('a file:// location and checksum are registered; cluster-scoped objects lose a chart namespace', () => {
     const chart = new Chart(Testing.app(), 'p', { namespace: 'somewhere' });
     new RolloutsGatewayApiPlugin(chart, 'plugin', {

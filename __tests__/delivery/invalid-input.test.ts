@@ -113,7 +113,7 @@ test.each<[string, () => unknown, RegExp]>([
     /\[p\/plugin\] plugin file path "plugins\/gatewayapi" is invalid; allowed: an absolute path of a file/],
   ['malformed sha256', plugin({ sha256: 'abc' }), /\[p\/plugin\] sha256 "abc" is invalid; allowed: 64 lowercase hexadecimal digits/],
   ['invalid controller namespace', plugin({ controllerNamespace: 'Argo_Rollouts' }),
-    /\[p\/plugin\] controllerNamespace "Argo_Rollouts" is invalid; allowed: a DNS-1035 label/],
+    /\[p\/plugin\] controllerNamespace "Argo_Rollouts" is invalid; allowed: a DNS-1123 label/],
   // FlaggerCanary
   ['stepWeight 0', flagger({ stepWeight: 0 }), /\[c\/canary\] stepWeight 0 is invalid; allowed: integers 1\.\.100/],
   ['maxWeight below stepWeight', flagger({ stepWeight: 20, maxWeight: 10 }), /\[c\/canary\] maxWeight 10 is invalid; allowed: integers 20\.\.100/],

@@ -61,7 +61,7 @@ describe('invalid Application props', () => {
     ['retry limit 0', { retry: SyncRetry.backoff({ limit: 0 }) }, /\[argocd\/shop\] retry limit 0 is invalid; allowed: integers 1\.\.20/],
     ['fractional factor', { retry: SyncRetry.backoff({ factor: 1.5 }) }, /\[argocd\/shop\] retry factor 1.5 is invalid; allowed: integers 1\.\.10/],
     ['sub-second delay', { retry: SyncRetry.backoff({ initialDelay: Duration.millis(500) }) },
-      /\[argocd\/shop\] retry initialDelay 500 millis is invalid; allowed: whole seconds, at least 1s/],
+      /\[argocd\/shop\] retry initialDelay 500ms is invalid; allowed: a whole number of seconds, at least 1s/],
     ['max below initial', { retry: SyncRetry.backoff({ initialDelay: Duration.minutes(5), maxDelay: Duration.minutes(1) }) },
       /\[argocd\/shop\] retry maxDelay 1 minute is shorter than initialDelay 5 minutes; allowed: maxDelay >= initialDelay/],
     ['ignoring a whole object (no fields)', { ignoreDifferences: [{ ...route }] },

@@ -17,8 +17,8 @@ import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { AnalysisReference, BackgroundAnalysis, CanaryStep, PodBudget } from './canary-step';
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import {
-  durationProblem, goDuration, integerProblem, labelProblems, objectNameProblem, serviceNameProblem, throwIfProblems,
-} from './validation';
+  durationProblem, goDuration, integerProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem, throwIfProblems,
+} from '../common/input-validation';
 
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
@@ -173,7 +173,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         : declaredPorts.includes(containerPort) ? undefined
           : `containerPort ${containerPort} is not declared by any container; allowed: one of [${declaredPorts.join(', ')}]`,
       props.servicePort === undefined && containerPort === undefined ? undefined
-        : integerProblem('servicePort', this.servicePort, 1, 65535),
+        : portNumberProblem('servicePort', this.servicePort),
       props.replicas === undefined ? undefined : integerProblem('replicas', props.replicas, 0),
       props.revisionHistoryLimit === undefined ? undefined : integerProblem('revisionHistoryLimit', props.revisionHistoryLimit, 0),
       ...budgetProblems(props.maxSurge, props.maxUnavailable),

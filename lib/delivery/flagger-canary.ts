@@ -2,7 +2,9 @@ import { Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
-import { durationProblem, goDuration, integerProblem, objectNameProblem, throwIfProblems } from './validation';
+import {
+  durationProblem, goDuration, integerProblem, objectNameProblem, portNumberProblem, throwIfProblems,
+} from '../common/input-validation';
 
 /** Properties of a {@link FlaggerCanary}. */
 export interface FlaggerCanaryProps {
@@ -66,7 +68,7 @@ export class FlaggerCanary extends Construct {
       port === undefined
         ? `the service port is ambiguous: the Deployment declares ports [${declaredPorts.join(', ')}]; `
           + 'allowed: exactly one declared port, or servicePort'
-        : integerProblem('servicePort', port, 1, 65535),
+        : portNumberProblem('servicePort', port),
       durationProblem('interval', props.interval),
       durationProblem('metricInterval', metricInterval),
       integerProblem('threshold', props.threshold, 1),

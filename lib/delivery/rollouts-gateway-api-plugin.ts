@@ -2,7 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
-import { objectNameProblem, serviceNameProblem, throwIfProblems } from './validation';
+import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common/input-validation';
 
 /** Where the Argo Rollouts controller loads a plugin binary from. */
 export class PluginLocation {
@@ -100,7 +100,7 @@ export class RolloutsGatewayApiPlugin extends Construct {
       location.problem,
       props.sha256 === undefined || /^[0-9a-f]{64}$/.test(props.sha256) ? undefined
         : `sha256 "${props.sha256}" is invalid; allowed: 64 lowercase hexadecimal digits`,
-      serviceNameProblem('controllerNamespace', controllerNamespace),
+      namespaceNameProblem('controllerNamespace', controllerNamespace),
       objectNameProblem('controllerServiceAccount', serviceAccount),
       objectNameProblem('roleName', roleName),
       objectNameProblem('bindingName', bindingName),

@@ -1,10 +1,10 @@
-import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
+import { durationProblem, goDuration, integerProblem, throwIfProblems, wholeSeconds } from '../common/input-validation';
 import { SYNC_WAVE_ANNOTATION } from '../output';
 import { ArgoCdIgnoreDifference } from './argo-cd-ignore-difference';
 import { ArgoCdProject } from './argo-cd-project';
-import { SyncPolicy, SyncRetry, goDuration } from './sync-policy';
+import { SyncPolicy, SyncRetry } from './sync-policy';
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
@@ -82,11 +82,11 @@ export class ArgoCdApplication extends Construct {
     if (props.createNamespace && props.namespace === undefined) {
       throw new Error(`[${this.node.path}] createNamespace is true but no namespace is given; allowed: createNamespace with a namespace`);
     }
-    if (props.syncWave !== undefined && !(Number.isInteger(props.syncWave) && props.syncWave >= 0 && props.syncWave <= 99)) {
-      throw new Error(`[${this.node.path}] syncWave ${props.syncWave} is invalid; allowed: integers 0..99`);
-    }
     const retry = props.retry ?? SyncRetry.backoff();
-    this.validateRetry(retry);
+    throwIfProblems(this.node.path, [
+      props.syncWave === undefined ? undefined : integerProblem('syncWave', props.syncWave, 0, 99),
+      ...retryProblems(retry),
+    ]);
     for (const ignored of props.ignoreDifferences ?? []) this.validateIgnoreDifference(ignored);
 
     const syncPolicy = props.syncPolicy ?? SyncPolicy.automated();
@@ -149,24 +149,21 @@ export class ArgoCdApplication extends Construct {
     }
   }
 
-  private validateRetry(retry: SyncRetry): void {
-    if (!(Number.isInteger(retry.limit) && retry.limit >= 1 && retry.limit <= 20)) {
-      throw new Error(`[${this.node.path}] retry limit ${retry.limit} is invalid; allowed: integers 1..20`);
-    }
-    if (!(Number.isInteger(retry.factor) && retry.factor >= 1 && retry.factor <= 10)) {
-      throw new Error(`[${this.node.path}] retry factor ${retry.factor} is invalid; allowed: integers 1..10 (Argo CD reads an integer)`);
-    }
-    const seconds = (d: Duration) => d.toSeconds({ integral: false });
-    for (const [name, delay] of [['initialDelay', retry.initialDelay], ['maxDelay', retry.maxDelay]] as const) {
-      if (!(Number.isInteger(seconds(delay)) && seconds(delay) >= 1)) {
-        throw new Error(`[${this.node.path}] retry ${name} ${delay.toHumanString()} is invalid; allowed: whole seconds, at least 1s`);
-      }
-    }
-    if (seconds(retry.maxDelay) < seconds(retry.initialDelay)) {
-      throw new Error(`[${this.node.path}] retry maxDelay ${retry.maxDelay.toHumanString()} is shorter than initialDelay `
-        + `${retry.initialDelay.toHumanString()}; allowed: maxDelay >= initialDelay`);
-    }
-  }
+}
+
+function retryProblems(retry: SyncRetry): (string | undefined)[] {
+  const initial = durationProblem('retry initialDelay', retry.initialDelay);
+  const max = durationProblem('retry maxDelay', retry.maxDelay);
+  return [
+    integerProblem('retry limit', retry.limit, 1, 20),
+    // Argo CD reads the factor as an integer.
+    integerProblem('retry factor', retry.factor, 1, 10),
+    initial,
+    max,
+    initial !== undefined || max !== undefined || wholeSeconds(retry.maxDelay)! >= wholeSeconds(retry.initialDelay)! ? undefined
+      : `retry maxDelay ${retry.maxDelay.toHumanString()} is shorter than initialDelay ${retry.initialDelay.toHumanString()}; `
+        + 'allowed: maxDelay >= initialDelay',
+  ];
 }
 
 function nonEmpty(values: readonly string[] | undefined): string[] | undefined {

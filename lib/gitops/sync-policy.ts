@@ -75,11 +75,3 @@ export class SyncRetry {
     public readonly maxDelay: Duration,
   ) {}
 }
-
-/** A whole number of seconds as a Go duration (`30s`, `3m`, `1h`), the form Argo CD parses. */
-export function goDuration(duration: Duration): string {
-  const seconds = duration.toSeconds();
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
-}
