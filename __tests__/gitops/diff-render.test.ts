@@ -1,18 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { compareRenders, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
 import { configMaps } from './support/fake-apps';
-import { RepoFixture, createRepo, userState } from './support/git-fixture';
+import { useRepoFixture } from './support/git-fixture';
 
-let repo: RepoFixture;
-let before: string;
-beforeEach(() => {
-  repo = createRepo();
-  before = userState(repo.dir);
-});
-afterEach(() => {
-  expect(userState(repo.dir)).toBe(before);
-  repo.cleanup();
-});
+const repo = useRepoFixture();
 
 const published = configMaps({ alpha: { greeting: 'hello', farewell: 'bye' }, beta: { greeting: 'hi' } });
 

@@ -3,19 +3,9 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { RenderRefusedError, publishRender } from '../../lib/gitops';
 import { configMaps } from './support/fake-apps';
-import { RepoFixture, createRepo, run, treeOf, userState } from './support/git-fixture';
+import { run, treeOf, useRepoFixture } from './support/git-fixture';
 
-let repo: RepoFixture;
-let before: string;
-beforeEach(() => {
-  repo = createRepo();
-  before = userState(repo.dir);
-});
-afterEach(() => {
-  // Whatever happened, the user's checkout and index are exactly as they were.
-  expect(userState(repo.dir)).toBe(before);
-  repo.cleanup();
-});
+const repo = useRepoFixture();
 
 const twoTargets = configMaps({ alpha: { greeting: 'hello' }, beta: { greeting: 'hi' } });
 
@@ -146,7 +136,7 @@ describe('refuses to publish, leaving the branch as it was', () => {
     fs.writeFileSync(path.join(repo.dir, 'main.ts'), 'export const source = 2;\n');
     fs.writeFileSync(path.join(repo.dir, 'new-chart.ts'), 'export {};\n');
     run(repo.dir, 'add', 'new-chart.ts');
-    before = userState(repo.dir);
+    repo.recordUserState();
 
     expect(() => publishRender({ repoDir: repo.dir, build: twoTargets })).toThrow(/uncommitted changes.*M main\.ts.*A  new-chart\.ts.*--allow-dirty/s);
     expect(branchTip(repo.dir)).toBeUndefined();

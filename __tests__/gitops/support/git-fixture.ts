@@ -34,6 +34,42 @@ export function createRepo(): RepoFixture {
 }
 
 /**
+ * A fresh repository for each test of the calling file (`repo.dir`, `repo.remote` read the
+ * current one). After each test it asserts that the user's checkout and index are exactly as
+ * they were, whatever the test did (a publish or diff must never touch them), then removes it.
+ */
+export function useRepoFixture(): RepoInTest {
+  let repo: RepoFixture | undefined;
+  let before = '';
+  beforeEach(() => {
+    repo = createRepo();
+    before = userState(repo.dir);
+  });
+  afterEach(() => {
+    try {
+      expect(userState(repo!.dir)).toBe(before);
+    } finally {
+      repo!.cleanup();
+    }
+  });
+  return {
+    get dir() { return repo!.dir; },
+    get remote() { return repo!.remote; },
+    recordUserState: () => {
+      before = userState(repo!.dir);
+    },
+  };
+}
+
+/** The repository of the running test, from {@link useRepoFixture}. */
+export interface RepoInTest {
+  readonly dir: string;
+  readonly remote: string;
+  /** The test changed the checkout on purpose: compare with its state now after the test. */
+  recordUserState(): void;
+}
+
+/**
  * Everything of the user's checkout that a publish must leave alone: HEAD, the index
  * file byte for byte, staged and unstaged changes, and every worktree file's content.
  */
