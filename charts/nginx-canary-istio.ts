@@ -1,12 +1,8 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayV1Alpha3, VirtualServiceV1Alpha3 } from '../imports/istio-networking-networking.istio.io';
-import {
-  AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PodBudget, PrometheusAnalysisTemplate,
-} from '../lib/delivery';
-
-/** Seed 003 runs in the `default` namespace, which exists in every cluster and is not rendered. */
-const NAMESPACE = 'default';
+import { AnalysisMetric, CanaryRollout, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
+import { SEED_003_NAMESPACE, SEED_003_NGINX_ROLLOUT, SEED_003_SUCCESS_RATE } from './nginx-canary';
 
 /**
  * Seed 003 as written, on Istio: a replica-ratio canary (no traffic router; the Istio
@@ -24,35 +20,19 @@ export class NginxCanaryIstioChart extends Chart {
   public readonly canary: CanaryRollout;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { ...props, namespace: NAMESPACE });
+    super(scope, id, { ...props, namespace: SEED_003_NAMESPACE });
 
     const httpReqCheck = new PrometheusAnalysisTemplate(this, 'HttpReqCheck', {
       name: 'http-req-check',
       prometheusAddress: 'http://prometheus.istio-system:9090',
-      metrics: [AnalysisMetric.istioSuccessRate({
-        name: 'request-success-rate',
-        minimum: 0.95,
-        interval: Duration.minutes(1),
-        failureLimit: 1,
-        rateWindow: Duration.minutes(5),
-      })],
+      metrics: [AnalysisMetric.istioSuccessRate({ ...SEED_003_SUCCESS_RATE, rateWindow: Duration.minutes(5) })],
     });
 
     this.canary = new CanaryRollout(this, 'Rollout', {
-      name: 'nginx',
+      ...SEED_003_NGINX_ROLLOUT,
       trafficRouting: CanaryTrafficRouting.replicaRatio(),
       meshInjection: false,
       podLabels: { 'sidecar.istio.io/inject': 'true' },
-      replicas: 2,
-      selectorLabels: { app: 'nginx' },
-      containers: [{ name: 'nginx', image: 'nginx:1.23.4', ports: [{ containerPort: 80 }] }],
-      maxSurge: PodBudget.count(1),
-      maxUnavailable: PodBudget.count(0),
-      steps: [
-        CanaryStep.setWeight(30), CanaryStep.pause(Duration.seconds(30)),
-        CanaryStep.setWeight(60), CanaryStep.pause(Duration.seconds(30)),
-        CanaryStep.setWeight(100), CanaryStep.pause(Duration.seconds(10)),
-      ],
       backgroundAnalysis: { template: httpReqCheck },
     });
 
@@ -72,7 +52,7 @@ export class NginxCanaryIstioChart extends Chart {
           match: [{ uri: { exact: '/' } }],
           route: [{
             destination: {
-              host: `${this.canary.rootService.name}.${NAMESPACE}.svc.cluster.local`,
+              host: `${this.canary.rootService.name}.${SEED_003_NAMESPACE}.svc.cluster.local`,
               port: { number: this.canary.servicePort },
             },
           }],

@@ -1,11 +1,37 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AnalysisMetric, CanaryRollout, CanaryStep, PodBudget, PrometheusAnalysisTemplate,
+  AnalysisMetric, CanaryRollout, CanaryRolloutProps, CanaryStep, PodBudget, PrometheusAnalysisTemplate, SuccessRateMetricOptions,
 } from '../lib/delivery';
 
 /** Seed 003 runs in the `default` namespace, which exists in every cluster and is not rendered. */
-const NAMESPACE = 'default';
+export const SEED_003_NAMESPACE = 'default';
+
+/**
+ * Seed 003's nginx Rollout, shared by its two renderings (this chart and `nginx-canary-istio`),
+ * which differ only in traffic routing, mesh and metrics.
+ */
+export const SEED_003_NGINX_ROLLOUT = {
+  name: 'nginx',
+  replicas: 2,
+  selectorLabels: { app: 'nginx' },
+  containers: [{ name: 'nginx', image: 'nginx:1.23.4', ports: [{ containerPort: 80 }] }],
+  maxSurge: PodBudget.count(1),
+  maxUnavailable: PodBudget.count(0),
+  steps: [
+    CanaryStep.setWeight(30), CanaryStep.pause(Duration.seconds(30)),
+    CanaryStep.setWeight(60), CanaryStep.pause(Duration.seconds(30)),
+    CanaryStep.setWeight(100), CanaryStep.pause(Duration.seconds(10)),
+  ],
+} satisfies Partial<CanaryRolloutProps>;
+
+/** Seed 003's `http-req-check` threshold: at least 95% success, measured every minute, one failure tolerated. */
+export const SEED_003_SUCCESS_RATE = {
+  name: 'request-success-rate',
+  minimum: 0.95,
+  interval: Duration.minutes(1),
+  failureLimit: 1,
+} satisfies SuccessRateMetricOptions;
 
 /**
  * Seed 003's nginx canary with Prometheus analysis, on Linkerd: the Gateway API plugin moves
@@ -17,30 +43,15 @@ export class NginxCanaryChart extends Chart {
   public readonly canary: CanaryRollout;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
-    super(scope, id, { ...props, namespace: NAMESPACE });
+    super(scope, id, { ...props, namespace: SEED_003_NAMESPACE });
 
     const httpReqCheck = new PrometheusAnalysisTemplate(this, 'HttpReqCheck', {
       name: 'http-req-check',
-      metrics: [AnalysisMetric.linkerdSuccessRate({
-        name: 'request-success-rate',
-        minimum: 0.95,
-        interval: Duration.minutes(1),
-        failureLimit: 1,
-      })],
+      metrics: [AnalysisMetric.linkerdSuccessRate(SEED_003_SUCCESS_RATE)],
     });
 
     this.canary = new CanaryRollout(this, 'Rollout', {
-      name: 'nginx',
-      replicas: 2,
-      selectorLabels: { app: 'nginx' },
-      containers: [{ name: 'nginx', image: 'nginx:1.23.4', ports: [{ containerPort: 80 }] }],
-      maxSurge: PodBudget.count(1),
-      maxUnavailable: PodBudget.count(0),
-      steps: [
-        CanaryStep.setWeight(30), CanaryStep.pause(Duration.seconds(30)),
-        CanaryStep.setWeight(60), CanaryStep.pause(Duration.seconds(30)),
-        CanaryStep.setWeight(100), CanaryStep.pause(Duration.seconds(10)),
-      ],
+      ...SEED_003_NGINX_ROLLOUT,
       backgroundAnalysis: { template: httpReqCheck },
     });
   }

@@ -170,6 +170,20 @@ test('nginx-canary-istio: Istio success rate of the root Service, no traffic rou
   expect(charts['nginx-canary-istio'].canary.argoCdIgnoreDifferences).toEqual([]);
 });
 
+test('the two renderings of seed 003 roll out the same pods with the same steps and threshold', () => {
+  const rolloutOf = (target: string) => {
+    const { spec } = one(target, 'Rollout', 'nginx');
+    const { steps, maxSurge, maxUnavailable } = spec.strategy.canary;
+    return { replicas: spec.replicas, selector: spec.selector, containers: spec.template.spec.containers, steps, maxSurge, maxUnavailable };
+  };
+  expect(rolloutOf('nginx-canary-istio')).toEqual(rolloutOf('nginx-canary'));
+  const metricOf = (target: string) => {
+    const { name, interval, failureLimit, successCondition } = one(target, 'AnalysisTemplate', 'http-req-check').spec.metrics[0];
+    return { name, interval, failureLimit, successCondition };
+  };
+  expect(metricOf('nginx-canary-istio')).toEqual(metricOf('nginx-canary'));
+});
+
 test('flagger-podinfo: the seed\'s Canary targets the rendered Deployment and its port; Flagger owns the podinfo Services', () => {
   const canary = one('flagger-podinfo', 'Canary', 'podinfo');
   const deployment = one('flagger-podinfo', 'Deployment', canary.spec.targetRef.name);
