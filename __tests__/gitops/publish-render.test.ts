@@ -132,6 +132,26 @@ describe('refuses to publish, leaving the branch as it was', () => {
     ].map((s) => s.replace(/[.()]/g, '\\$&')).join('.*'), 's'));
   });
 
+  test('Applications that all sync another repository than the remote: one problem naming them and what to change', () => {
+    const build = (app: App) => {
+      twoTargets(app);
+      const argocd = new Chart(app, 'argocd');
+      for (const target of ['alpha', 'beta']) {
+        new ApiObject(argocd, target, {
+          apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: target, namespace: 'argocd' },
+          spec: { project: 'p', destination: {}, source: { repoURL: 'https://github.com/example-org/repo.git', targetRevision: 'rendered', path: target } },
+        });
+      }
+    };
+
+    const error = errorOf(() => publishRender({ repoDir: repo.dir, build, remote: 'origin' }));
+    expect(error.message).toMatch(/^validation failed with 1 problem\(s\), so the render cannot be published:\n/);
+    expect(error.message).toContain(`2 Applications (alpha, beta) sync repository "https://github.com/example-org/repo.git" `
+      + `but this render is pushed to "${repo.remote}"; either set the repository URL the Argo CD Applications are rendered with `
+      + `(REPO_URL in main.ts) to the URL Argo CD clones "${repo.remote}" by, or push with --remote to the repository Argo CD reads`);
+    expect(branchTip(repo.remote)).toBeUndefined();
+  });
+
   test('a dirty worktree, unless explicitly allowed (and then the commit says so)', () => {
     fs.writeFileSync(path.join(repo.dir, 'main.ts'), 'export const source = 2;\n');
     fs.writeFileSync(path.join(repo.dir, 'new-chart.ts'), 'export {};\n');

@@ -43,7 +43,7 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
   try {
     synthesis = synthesize(build);
   } catch (error) {
-    throw new RenderRefusedError(`synthesis failed, nothing was published:\n${(error as Error).message}`);
+    throw new RenderRefusedError(`synthesis failed, so the render cannot be published:\n${(error as Error).message}`);
   }
   const targets = synthesis.targets.map((t) => t.name);
   const empty = synthesis.targets.filter((t) => t.objects.length === 0).map((t) => t.name);
@@ -53,7 +53,7 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
   }
   const problems = [...(validate?.(synthesis) ?? []), ...applicationSourceProblems(synthesis, destination)];
   if (problems.length > 0) {
-    throw new RenderRefusedError(`validation failed with ${problems.length} problem(s), nothing was published:\n  ${problems.join('\n  ')}`);
+    throw new RenderRefusedError(`validation failed with ${problems.length} problem(s), so the render cannot be published:\n  ${problems.join('\n  ')}`);
   }
   // The synthesis already holds the target folders and their review reports.
   const files = new Map(synthesis.files);
@@ -68,6 +68,8 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
 export function applicationSourceProblems(synthesis: Synthesis, destination: RenderDestination): string[] {
   const folders = new Set(synthesis.targets.map((t) => t.name));
   const problems: string[] = [];
+  /** Applications by the repository they sync, when that is not the remote: one problem per repository. */
+  const otherRepositories = new Map<string, { name: string; constructPath: string }[]>();
   for (const target of synthesis.targets) {
     for (const { manifest, constructPath } of target.objects) {
       if (apiGroupOf(manifest) !== 'argoproj.io' || manifest.kind !== 'Application') continue;
@@ -80,10 +82,19 @@ export function applicationSourceProblems(synthesis: Synthesis, destination: Ren
         problems.push(`${where} syncs revision "${source?.targetRevision ?? ''}" but this render is published to branch "${destination.branch}"`);
       }
       if (destination.remoteUrl !== undefined && normalizeRepoUrl(source?.repoURL ?? '') !== normalizeRepoUrl(destination.remoteUrl)) {
-        problems.push(`${where} syncs repository "${source?.repoURL ?? ''}" but this render is pushed to "${destination.remoteUrl}"; `
-          + 'set the repository URL of the Argo CD chart (main.ts) to the remote Argo CD reads');
+        const repoUrl = source?.repoURL ?? '';
+        otherRepositories.set(repoUrl, [...(otherRepositories.get(repoUrl) ?? []), { name: manifest.metadata.name, constructPath }]);
       }
     }
+  }
+  for (const [repoUrl, applications] of otherRepositories) {
+    // Usually every Application of the app of apps: one problem, not one per Application.
+    const which = applications.length === 1
+      ? `[${applications[0].constructPath}] Application ${applications[0].name} syncs`
+      : `${applications.length} Applications (${applications.map((a) => a.name).join(', ')}) sync`;
+    problems.push(`${which} repository "${repoUrl}" but this render is pushed to "${destination.remoteUrl}"; `
+      + `either set the repository URL the Argo CD Applications are rendered with (REPO_URL in main.ts) to the URL `
+      + `Argo CD clones "${destination.remoteUrl}" by, or push with --remote to the repository Argo CD reads`);
   }
   return problems;
 }
