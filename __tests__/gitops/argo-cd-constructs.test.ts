@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  ArgoCdApplication, ArgoCdApplicationProps, ArgoCdProject, ArgoCdProjectProps, SyncPolicy, SyncRetry,
+  ArgoCdApplication, ArgoCdApplicationProps, ArgoCdProject, ArgoCdProjectProps, SyncPolicy, SyncRetry, normalizeRepoUrl,
 } from '../../lib/gitops';
 
 const projectProps: ArgoCdProjectProps = {
@@ -92,5 +92,26 @@ describe('invalid AppProject props', () => {
   ])('%s', (_, props, message) => {
     const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
     expect(() => new ArgoCdProject(chart, 'project', { ...projectProps, ...props })).toThrow(message);
+  });
+});
+
+describe('repository URLs compared by render and diff', () => {
+  test.each([
+    'https://github.com/example-org/mesh.git',
+    'https://github.com/example-org/mesh',
+    'https://GitHub.com/example-org/mesh/',
+    'ssh://git@github.com/example-org/mesh.git',
+    'git@github.com:example-org/mesh.git',
+  ])('%s is the same repository as https://github.com/example-org/mesh.git', (url) => {
+    expect(normalizeRepoUrl(url)).toBe(normalizeRepoUrl('https://github.com/example-org/mesh.git'));
+  });
+
+  test.each([
+    'https://github.com/example-org/other.git',
+    'https://github.com/other-org/mesh.git',
+    'https://gitlab.com/example-org/mesh.git',
+    '/tmp/remote.git',
+  ])('%s is another repository', (url) => {
+    expect(normalizeRepoUrl(url)).not.toBe(normalizeRepoUrl('https://github.com/example-org/mesh.git'));
   });
 });

@@ -29,7 +29,7 @@ export interface RenderDestination {
 }
 
 /** The README at the top of the rendered branch. */
-export const RENDERED_BRANCH_README = 'README.md';
+const RENDERED_BRANCH_README = 'README.md';
 
 /**
  * Synthesizes with `build` and runs every check a publish needs; throws
@@ -65,7 +65,7 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
  * Problems of the Argo CD Applications in a render: each must sync a folder of this
  * render from the branch being published and, when the remote is known, from that remote.
  */
-export function applicationSourceProblems(synthesis: Synthesis, destination: RenderDestination): string[] {
+function applicationSourceProblems(synthesis: Synthesis, destination: RenderDestination): string[] {
   const folders = new Set(synthesis.targets.map((t) => t.name));
   const problems: string[] = [];
   /** Applications by the repository they sync, when that is not the remote: one problem per repository. */
