@@ -1,8 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import {
   AccessPolicy, AuthorizationPolicy, AuthorizationTarget, CircuitBreaker, GrpcRetryCondition, HttpBackend, HttpLocalRateLimitPolicy,
-  HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, Network, PathMatch,
+  HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, MeshedService, Network, PathMatch,
   ProxyLogLevel, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { renderTargets } from '../../lib/output';
@@ -30,6 +30,19 @@ test('a namespace is meshed with validated proxy settings and no namespace of it
     'config.linkerd.io/proxy-log-level': 'debug',
     'config.linkerd.io/default-inbound-policy': 'deny',
   });
+});
+
+test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
+  const f = fixture();
+  new MeshedService(f.chart, 'plain', { metadata: { name: 'plain' }, selector: f.deployment, ports: [{ port: 80, targetPort: 8080 }] });
+  new MeshedService(f.chart, 'external', { metadata: { name: 'external' }, selector: f.deployment, ports: [{ port: 80 }], externalIPs: ['192.0.2.10'] });
+  new MeshedService(f.chart, 'alias', { metadata: { name: 'alias' }, type: ServiceType.EXTERNAL_NAME, externalName: 'api.example.com' });
+  const manifests = manifestsOf(f.chart);
+  expect(find(manifests, 'Service', 'plain').spec).toEqual({ type: 'ClusterIP', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] });
+  expect(find(manifests, 'Service', 'external').spec.externalIPs).toEqual(['192.0.2.10']);
+  expect(find(manifests, 'Service', 'alias').spec).toEqual({ type: 'ExternalName', externalName: 'api.example.com' });
+  // A plain cdk8s-plus Service (the fixture's) still renders the empty list this class removes.
+  expect(find(manifests, 'Service', 'api').spec.externalIPs).toEqual([]);
 });
 
 test('a Server can be introduced in audit mode; without routes no probe route is created', () => {
