@@ -1,5 +1,5 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu, ServiceType } from 'cdk8s-plus-28';
+import { ConnectionScheme, Cpu, Probe, ServiceType } from 'cdk8s-plus-28';
 import {
   AccessPolicy, AuthorizationPolicy, AuthorizationTarget, CircuitBreaker, GrpcRetryCondition, HttpBackend, HttpLocalRateLimitPolicy,
   HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, MeshedService, Network, PathMatch,
@@ -78,6 +78,30 @@ test('probe authorization is skipped on other ports and can be opted out of', ()
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
+});
+
+test('probe paths are read from the rendered probes: default port included, HTTPS and other ports left out', () => {
+  const f = fixture();
+  f.deployment.addContainer({
+    // Probes without a port probe the container's portNumber.
+    name: 'sidecar', image: 'example/sidecar:1.0.0', portNumber: 9100, resources: {},
+    readiness: Probe.fromHttpGet('/sidecar-ready'),
+    liveness: Probe.fromHttpGet('/tls-health', { port: 9100, scheme: ConnectionScheme.HTTPS }),
+    startup: Probe.fromHttpGet('/started', { port: 8080 }),
+  });
+  const metrics = new Server(f.chart, 'metrics', { name: 'metrics', workload: f.deployment, port: ServerPort.number(9100) });
+  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http') });
+  expect(metrics.probePaths).toEqual(['/sidecar-ready']);
+  expect(http.probePaths).toEqual(['/healthz', '/ready', '/started']);
+});
+
+test('a container added after the first route would go unauthorized and is refused', () => {
+  const f = fixture();
+  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  new HttpRoute(f.chart, 'route', { name: 'route', parent: RouteParent.server(server), rules: [{}] });
+  expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
+  f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
+  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
 });
 
 test('Server grants: network access, and a namespace-wide policy', () => {
