@@ -104,6 +104,16 @@ test('a container added after the first route would go unauthorized and is refus
   expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
 });
 
+test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
+  const f = fixture();
+  new HttpRoute(f.chart, 'route', {
+    name: 'api', parent: RouteParent.service(f.service, 80),
+    rules: [{ matches: [{ path: PathMatch.regex('/users/(?P<id>[0-9]+)') }, { path: PathMatch.regex('(?i)/API/.*') }] }],
+  });
+  expect(find(manifestsOf(f.chart), 'HTTPRoute', 'api').spec.rules[0].matches.map((m: any) => m.path.value))
+    .toEqual(['/users/(?P<id>[0-9]+)', '(?i)/API/.*']);
+});
+
 test('Server grants: network access, and a namespace-wide policy', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });

@@ -125,6 +125,12 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   ['proxy memory limit below request', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(32) } }),
     /memoryLimit "32Mi" is invalid; allowed: a size not below memoryRequest 64Mi/],
   ['namespace name with capitals', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'Shop' }), /\[shop\/ns\] namespace name "Shop" is invalid; allowed: a DNS-1123 label/],
+  ['pod label key with two slashes', (f) => new MeshedDeployment(f.chart, 'd', { podLabels: { 'a/b/c': 'x' }, containers: [{ image: 'x' }] }),
+    /\[shop\/d\] pod label key "a\/b\/c" is invalid; allowed: a label key: an optional DNS-1123 subdomain prefix and "\/", then 1\.\.63 alphanumerics/],
+  ['pod label value ending in a dash', (f) => new MeshedDeployment(f.chart, 'd', { podLabels: { app: 'api-' }, containers: [{ image: 'x' }] }),
+    /\[shop\/d\] value of pod label app "api-" is invalid; allowed: a label value: empty, or 1\.\.63 alphanumerics, "-", "_" or "\.", starting and ending alphanumeric/],
+  ['regex with a back-reference', (f) => route(f, [{ matches: [{ path: PathMatch.regex('/(a)\\1') }] }]),
+    /\[shop\/route\] path regex "\/\(a\)\\\\1" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax .*backreferences/],
   ['Deployment without pod labels', (f) => new MeshedDeployment(f.chart, 'd', { podLabels: {}, containers: [{ image: 'x' }] }), /\[shop\/d\] podLabels "\{\}" is invalid/],
   // ingress
   ['Ingress host name not qualified', (f) => new AlbIngress(f.chart, 'ing', { service: f.service, port: 80, hostname: 'shop' }),

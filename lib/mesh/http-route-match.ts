@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { re2Error } from '../validation/syntax/re2';
 import { invalid } from './validation';
 
 /** HTTP methods an HTTPRoute can match. */
@@ -152,17 +153,12 @@ function validatePathValue(scope: IConstruct, what: string, path: string): void 
 }
 
 /**
- * Throws unless `pattern` compiles and avoids what RE2 and Rust's `regex` (the proxy's engine)
- * do not support: look-around and back-references.
+ * Throws unless `pattern` is RE2 syntax, which Rust's `regex` (the proxy's engine) shares:
+ * no look-around, back-references, atomic groups or possessive quantifiers.
  */
 export function validateRegex(scope: IConstruct, what: string, pattern: string, max: number): void {
   const allowed = `a regular expression of 1..${max} characters in RE2 syntax (no look-around, no back-references)`;
-  if (pattern.length < 1 || pattern.length > max || /\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
-    throw invalid(scope, what, pattern, allowed);
-  }
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    throw invalid(scope, what, pattern, `${allowed}; it does not compile: ${(error as Error).message}`);
-  }
+  if (pattern.length < 1 || pattern.length > max) throw invalid(scope, what, pattern, allowed);
+  const error = re2Error(pattern);
+  if (error !== undefined) throw invalid(scope, what, pattern, `${allowed}; the ${error}`);
 }
