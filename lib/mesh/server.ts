@@ -61,11 +61,6 @@ export interface ServerProps {
   readonly probeAuthorization?: ProbeAuthorizationOptions;
 }
 
-/** A route attached to a Server, as the Server sees it. */
-interface AttachedRoute {
-  readonly node: Construct['node'];
-}
-
 /**
  * A Linkerd `Server` (policy.linkerd.io/v1beta3): a port of a workload's pods whose inbound
  * traffic is subject to authorization policy.
@@ -85,7 +80,6 @@ export class Server extends Construct implements IAuthorizationTarget {
   public readonly proxyProtocol: ProxyProtocol;
   public readonly accessPolicy: AccessPolicy;
   private readonly probeOptions: ProbeAuthorizationOptions;
-  private readonly routes: AttachedRoute[] = [];
   private probe?: ProbeAuthorization;
   private probeRequested = false;
 
@@ -145,11 +139,6 @@ export class Server extends Construct implements IAuthorizationTarget {
     return [...paths].sort();
   }
 
-  /** Routes attached to this Server, including the derived probe route. */
-  public get attachedRoutes(): readonly AttachedRoute[] {
-    return [...this.routes];
-  }
-
   /** The probe authorization, once a route is attached and the containers have HTTP probes on this port. */
   public get probeAuthorization(): ProbeAuthorization | undefined {
     return this.probe;
@@ -172,8 +161,7 @@ export class Server extends Construct implements IAuthorizationTarget {
    * Called by an HTTPRoute whose parent is this Server.
    * @internal
    */
-  public _attachRoute(route: AttachedRoute): void {
-    this.routes.push(route);
+  public _attachRoute(): void {
     if (this.probeRequested || !(this.probeOptions.enabled ?? true)) return;
     // Set before the probe route attaches itself, so that its attachment does not recurse.
     this.probeRequested = true;
