@@ -3,7 +3,7 @@ import { ImagePullPolicy, Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AlbIngress, AlbListenPort, AlbScheme, AlbTargetType, FaultInjection, HttpMethod, HttpRoute, MeshedDeployment,
-  MeshedNamespace, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
+  MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
 } from '../lib/mesh';
 
 const NAMESPACE = 'booksapp';
@@ -75,7 +75,7 @@ export class BooksappChart extends Chart {
           readiness: Probe.fromHttpGet('/ping', { port: app.port }),
         }],
       });
-      services[app.name] = new Service(this, `${app.name}-svc`, {
+      services[app.name] = new MeshedService(this, `${app.name}-svc`, {
         metadata: { name: app.name, labels },
         selector: deployments[app.name],
         ports: [{ name: 'service', port: app.port }],

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { ImagePullPolicy, Pods, Service } from 'cdk8s-plus-28';
+import { ImagePullPolicy, Pods } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CircuitBreaker, MeshedDeployment, MeshedNamespace } from '../lib/mesh';
+import { CircuitBreaker, MeshedDeployment, MeshedNamespace, MeshedService } from '../lib/mesh';
 
 const NAMESPACE = 'circuit-breaking-demo';
 
@@ -46,7 +46,7 @@ export class CircuitBreakingDemoChart extends Chart {
         }],
       });
     }
-    const bb = new Service(this, 'bb', {
+    const bb = new MeshedService(this, 'bb', {
       metadata: { name: 'bb' },
       selector: Pods.select(this, 'bb-pods', { labels: { app: 'bb' } }),
       ports: [{ name: 'http', port: 8080, targetPort: 8080 }],

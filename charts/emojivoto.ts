@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ContainerProps, Cpu, ImagePullPolicy, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HttpMethod, MeshedDeployment, MeshedNamespace, ProxyProtocol, Server, ServerPort, legacy } from '../lib/mesh';
+import { HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, Server, ServerPort, legacy } from '../lib/mesh';
 
 const NAMESPACE = 'emojivoto';
 const VERSION = 'v11';
@@ -69,7 +69,7 @@ export class EmojivotoChart extends Chart {
           cpuMillis: 100,
         })],
       });
-      const service = new Service(this, `${name}-svc`, {
+      const service = new MeshedService(this, `${name}-svc`, {
         metadata: { name: `${name}-svc` },
         selector: deployment,
         ports: [{ name: 'grpc', port: 8080, targetPort: 8080 }, { name: 'prom', port: 8801, targetPort: 8801 }],
@@ -90,7 +90,7 @@ export class EmojivotoChart extends Chart {
         name: 'web-svc', image, envVariables: WEB_ENV, ports: [{ name: 'http', number: 8080 }], cpuMillis: 100,
       })],
     });
-    const webService = (name: string, deployment: MeshedDeployment): Service => new Service(this, `${name}-service`, {
+    const webService = (name: string, deployment: MeshedDeployment): Service => new MeshedService(this, `${name}-service`, {
       metadata: { name },
       selector: deployment,
       ports: [{ name: 'http', port: 80, targetPort: 8080 }],

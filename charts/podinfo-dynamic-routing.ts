@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HeaderMatch, HttpBackend, HttpRoute, MeshedDeployment, MeshedNamespace, RouteParent } from '../lib/mesh';
+import { HeaderMatch, HttpBackend, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib/mesh';
 
 const NAMESPACE = 'test';
 const IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
@@ -61,7 +61,7 @@ export class PodinfoDynamicRoutingChart extends Chart {
           resources: {},
         }],
       });
-      services[release] = new Service(this, `${name}-svc`, {
+      services[release] = new MeshedService(this, `${name}-svc`, {
         metadata: { name, labels },
         selector: deployment,
         ports: [{ name: 'http', port: 9898, targetPort: 9898 }, { name: 'grpc', port: 9999, targetPort: 9999 }],

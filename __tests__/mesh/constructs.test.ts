@@ -1,8 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { ConnectionScheme, Cpu, Probe, ServiceType } from 'cdk8s-plus-28';
 import {
   AccessPolicy, AuthorizationPolicy, AuthorizationTarget, CircuitBreaker, GrpcRetryCondition, HttpBackend, HttpLocalRateLimitPolicy,
-  HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, Network, PathMatch,
+  HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, MeshedService, Network, PathMatch,
   ProxyLogLevel, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { renderTargets } from '../../lib/output';
@@ -30,6 +30,19 @@ test('a namespace is meshed with validated proxy settings and no namespace of it
     'config.linkerd.io/proxy-log-level': 'debug',
     'config.linkerd.io/default-inbound-policy': 'deny',
   });
+});
+
+test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
+  const f = fixture();
+  new MeshedService(f.chart, 'plain', { metadata: { name: 'plain' }, selector: f.deployment, ports: [{ port: 80, targetPort: 8080 }] });
+  new MeshedService(f.chart, 'external', { metadata: { name: 'external' }, selector: f.deployment, ports: [{ port: 80 }], externalIPs: ['192.0.2.10'] });
+  new MeshedService(f.chart, 'alias', { metadata: { name: 'alias' }, type: ServiceType.EXTERNAL_NAME, externalName: 'api.example.com' });
+  const manifests = manifestsOf(f.chart);
+  expect(find(manifests, 'Service', 'plain').spec).toEqual({ type: 'ClusterIP', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] });
+  expect(find(manifests, 'Service', 'external').spec.externalIPs).toEqual(['192.0.2.10']);
+  expect(find(manifests, 'Service', 'alias').spec).toEqual({ type: 'ExternalName', externalName: 'api.example.com' });
+  // A plain cdk8s-plus Service (the fixture's) still renders the empty list this class removes.
+  expect(find(manifests, 'Service', 'api').spec.externalIPs).toEqual([]);
 });
 
 test('a Server can be introduced in audit mode; without routes no probe route is created', () => {
@@ -65,6 +78,40 @@ test('probe authorization is skipped on other ports and can be opted out of', ()
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
+});
+
+test('probe paths are read from the rendered probes: default port included, HTTPS and other ports left out', () => {
+  const f = fixture();
+  f.deployment.addContainer({
+    // Probes without a port probe the container's portNumber.
+    name: 'sidecar', image: 'example/sidecar:1.0.0', portNumber: 9100, resources: {},
+    readiness: Probe.fromHttpGet('/sidecar-ready'),
+    liveness: Probe.fromHttpGet('/tls-health', { port: 9100, scheme: ConnectionScheme.HTTPS }),
+    startup: Probe.fromHttpGet('/started', { port: 8080 }),
+  });
+  const metrics = new Server(f.chart, 'metrics', { name: 'metrics', workload: f.deployment, port: ServerPort.number(9100) });
+  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http') });
+  expect(metrics.probePaths).toEqual(['/sidecar-ready']);
+  expect(http.probePaths).toEqual(['/healthz', '/ready', '/started']);
+});
+
+test('a container added after the first route would go unauthorized and is refused', () => {
+  const f = fixture();
+  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  new HttpRoute(f.chart, 'route', { name: 'route', parent: RouteParent.server(server), rules: [{}] });
+  expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
+  f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
+  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
+});
+
+test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
+  const f = fixture();
+  new HttpRoute(f.chart, 'route', {
+    name: 'api', parent: RouteParent.service(f.service, 80),
+    rules: [{ matches: [{ path: PathMatch.regex('/users/(?P<id>[0-9]+)') }, { path: PathMatch.regex('(?i)/API/.*') }] }],
+  });
+  expect(find(manifestsOf(f.chart), 'HTTPRoute', 'api').spec.rules[0].matches.map((m: any) => m.path.value))
+    .toEqual(['/users/(?P<id>[0-9]+)', '(?i)/API/.*']);
 });
 
 test('Server grants: network access, and a namespace-wide policy', () => {

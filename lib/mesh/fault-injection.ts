@@ -3,6 +3,7 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { MeshedDeployment } from './meshed-deployment';
+import { MeshedService } from './meshed-service';
 import { invalid, validateInteger, validateLabelName } from './validation';
 
 /** Properties of a `FaultInjection`. */
@@ -93,7 +94,7 @@ export class FaultInjection extends Construct {
         },
       }],
     });
-    this.injectorService = new Service(this, 'Service', {
+    this.injectorService = new MeshedService(this, 'Service', {
       metadata: { name },
       selector: this.deployment,
       ports: [{ name: 'service', port: INJECTOR_PORT, targetPort: INJECTOR_PORT }],

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { re2Error } from '../validation/syntax/re2';
 import { invalid } from './validation';
 
 /** HTTP methods an HTTPRoute can match. */
@@ -59,11 +60,8 @@ export class HeaderMatch {
   private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
 
   /** @internal */
-  public _render(scope: IConstruct): { name: string; type: string; value: string } {
-    validateHeaderName(scope, 'header name', this.name);
-    if (this.type === 'RegularExpression') validateRegex(scope, `regex of header ${this.name}`, this.value, 4096);
-    else validateLength(scope, `value of header ${this.name}`, this.value, 4096);
-    return { name: this.name, type: this.type, value: this.value };
+  public _render(scope: IConstruct): RenderedNameValueMatch {
+    return renderNameValueMatch(scope, 'header', this, 4096);
   }
 }
 
@@ -82,12 +80,27 @@ export class QueryParamMatch {
   private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
 
   /** @internal */
-  public _render(scope: IConstruct): { name: string; type: string; value: string } {
-    validateLength(scope, 'query parameter name', this.name, 256);
-    if (this.type === 'RegularExpression') validateRegex(scope, `regex of query parameter ${this.name}`, this.value, 1024);
-    else validateLength(scope, `value of query parameter ${this.name}`, this.value, 1024);
-    return { name: this.name, type: this.type, value: this.value };
+  public _render(scope: IConstruct): RenderedNameValueMatch {
+    return renderNameValueMatch(scope, 'query parameter', this, 1024);
   }
+}
+
+interface RenderedNameValueMatch {
+  readonly name: string;
+  readonly type: 'Exact' | 'RegularExpression';
+  readonly value: string;
+}
+
+/**
+ * Validates a header or query parameter match as both HTTPRoute CRDs do: the name an RFC 7230
+ * token (what Gateway API v1 requires of both, so a route is valid in either API), the value or
+ * regex 1..`maxValue` characters.
+ */
+function renderNameValueMatch(scope: IConstruct, kind: string, match: RenderedNameValueMatch, maxValue: number): RenderedNameValueMatch {
+  validateHeaderName(scope, `${kind} name`, match.name);
+  if (match.type === 'RegularExpression') validateRegex(scope, `regex of ${kind} ${match.name}`, match.value, maxValue);
+  else validateLength(scope, `value of ${kind} ${match.name}`, match.value, maxValue);
+  return { name: match.name, type: match.type, value: match.value };
 }
 
 /** One way a request can match an HTTPRoute rule: every given condition must hold. */
@@ -117,10 +130,10 @@ export interface HttpRouteMatch {
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
 
-/** Throws unless `name` is an HTTP header name (RFC 7230 token, at most 256 characters). */
+/** Throws unless `name` is an HTTP header name (RFC 7230 token, 1..256 characters). */
 export function validateHeaderName(scope: IConstruct, what: string, name: string): void {
   if (name.length > 256 || !HEADER_NAME.test(name)) {
-    throw invalid(scope, what, name, 'an HTTP header name (RFC 7230 token characters, 1..256 of them)');
+    throw invalid(scope, what, name, 'an RFC 7230 token: 1..256 of the characters A-Z a-z 0-9 ! # $ % & \' * + - . ^ _ ` | ~');
   }
 }
 
@@ -140,17 +153,12 @@ function validatePathValue(scope: IConstruct, what: string, path: string): void 
 }
 
 /**
- * Throws unless `pattern` compiles and avoids what RE2 and Rust's `regex` (the proxy's engine)
- * do not support: look-around and back-references.
+ * Throws unless `pattern` is RE2 syntax, which Rust's `regex` (the proxy's engine) shares:
+ * no look-around, back-references, atomic groups or possessive quantifiers.
  */
 export function validateRegex(scope: IConstruct, what: string, pattern: string, max: number): void {
   const allowed = `a regular expression of 1..${max} characters in RE2 syntax (no look-around, no back-references)`;
-  if (pattern.length < 1 || pattern.length > max || /\(\?<?[=!]|\\[1-9]|\\k</.test(pattern)) {
-    throw invalid(scope, what, pattern, allowed);
-  }
-  try {
-    new RegExp(pattern);
-  } catch (error) {
-    throw invalid(scope, what, pattern, `${allowed}; it does not compile: ${(error as Error).message}`);
-  }
+  if (pattern.length < 1 || pattern.length > max) throw invalid(scope, what, pattern, allowed);
+  const error = re2Error(pattern);
+  if (error !== undefined) throw invalid(scope, what, pattern, `${allowed}; the ${error}`);
 }

@@ -164,7 +164,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     if (parentNamespace !== this.namespace) {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
-    server?._attachRoute(this);
+    server?._attachRoute();
   }
 
   /** Whether the route is outbound (parent: a Service). */

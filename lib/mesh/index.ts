@@ -11,6 +11,7 @@ export * from './http-route-match';
 export * from './mesh-tls-authentication';
 export * from './meshed-deployment';
 export * from './meshed-namespace';
+export * from './meshed-service';
 export * from './network';
 export * from './network-authentication';
 export * from './probe-authorization';

@@ -1,6 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { labelValueError, qualifiedNameError } from '../validation/syntax/names';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 import { invalid } from './validation';
 
@@ -19,9 +20,6 @@ export interface MeshedDeploymentProps extends Omit<DeploymentProps, 'select' | 
   readonly proxy?: ProxyConfig;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
 /**
  * A cdk8s-plus Deployment whose pods are meshed (`linkerd.io/inject: enabled` on the pod
  * template) and selected by exactly the given pod labels: cdk8s-plus' generated
@@ -35,8 +33,14 @@ export class MeshedDeployment extends Deployment {
     const entries = Object.entries(podLabels);
     if (entries.length === 0) throw invalid(this, 'podLabels', '{}', 'at least one label, since they select the pods');
     for (const [key, value] of entries) {
-      if (!LABEL_KEY.test(key)) throw invalid(this, 'pod label key', key, 'a Kubernetes label key ([prefix/]name)');
-      if (!LABEL_VALUE.test(value)) throw invalid(this, `value of pod label ${key}`, value, 'a Kubernetes label value (at most 63 characters)');
+      if (qualifiedNameError(key) !== undefined) {
+        throw invalid(this, 'pod label key', key, 'a label key: an optional DNS-1123 subdomain prefix and "/", then 1..63 '
+          + 'alphanumerics, "-", "_" or ".", starting and ending alphanumeric');
+      }
+      if (labelValueError(value) !== undefined) {
+        throw invalid(this, `value of pod label ${key}`, value, 'a label value: empty, or 1..63 alphanumerics, "-", "_" or ".", '
+          + 'starting and ending alphanumeric');
+      }
     }
     this.select(LabelSelector.of({ labels: podLabels }));
     for (const [key, value] of Object.entries(meshedPodAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);

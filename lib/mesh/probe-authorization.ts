@@ -61,10 +61,13 @@ export class ProbeAuthorization extends Construct {
   public readonly route: HttpRoute;
   public readonly authentication: NetworkAuthentication;
   public readonly policy: AuthorizationPolicy;
+  /** The probe paths authorized. */
+  public readonly paths: readonly string[];
 
   constructor(scope: Construct, id: string, props: ProbeAuthorizationProps) {
     super(scope, id);
     if (props.paths.length === 0) throw invalid(this, 'paths', [], 'at least one HTTP probe path');
+    this.paths = [...props.paths];
     const serverName = props.server.name;
     this.route = new HttpRoute(this, 'Route', {
       name: props.routeName ?? `${serverName}-probe-route`,

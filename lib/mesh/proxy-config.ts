@@ -81,7 +81,7 @@ export function meshedPodAnnotations(scope: IConstruct, config: ProxyConfig = {}
 const PROXY_PORTS = [4140, 4143, 4190, 4191];
 
 /** Validates `config` and returns its annotations; throws naming `scope` on invalid input. */
-export function proxyConfigAnnotations(scope: IConstruct, config: ProxyConfig = {}): Record<string, string> {
+function proxyConfigAnnotations(scope: IConstruct, config: ProxyConfig = {}): Record<string, string> {
   const annotations: Record<string, string> = {};
   const ports = (field: string, list: number[] | undefined, annotation: string): void => {
     if (list === undefined) return;

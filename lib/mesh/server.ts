@@ -1,9 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import { IServiceAccount, Workload } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   ServerV1Beta3,
   ServerV1Beta3SpecPodSelectorMatchExpressionsOperator as SelectorOperator,
 } from '../../imports/linkerd-server-policy.linkerd.io';
+import { identify } from '../validation/object-identity';
+import { findPodTemplate } from '../validation/pod-templates';
+import { asArray, asObject } from '../validation/values';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
 import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
@@ -57,11 +61,6 @@ export interface ServerProps {
   readonly probeAuthorization?: ProbeAuthorizationOptions;
 }
 
-/** A route attached to a Server, as the Server sees it. */
-interface AttachedRoute {
-  readonly node: Construct['node'];
-}
-
 /**
  * A Linkerd `Server` (policy.linkerd.io/v1beta3): a port of a workload's pods whose inbound
  * traffic is subject to authorization policy.
@@ -80,10 +79,7 @@ export class Server extends Construct implements IAuthorizationTarget {
   public readonly portNumber: number;
   public readonly proxyProtocol: ProxyProtocol;
   public readonly accessPolicy: AccessPolicy;
-  /** Paths of the HTTP probes of the selected containers on this port, sorted. */
-  public readonly probePaths: readonly string[];
   private readonly probeOptions: ProbeAuthorizationOptions;
-  private readonly routes: AttachedRoute[] = [];
   private probe?: ProbeAuthorization;
   private probeRequested = false;
 
@@ -101,7 +97,6 @@ export class Server extends Construct implements IAuthorizationTarget {
       throw invalid(this, 'workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
     }
     this.portNumber = this.resolvePort(props.port.value);
-    this.probePaths = this.deriveProbePaths();
 
     const resource = new ServerV1Beta3(this, 'Resource', {
       metadata: { name: props.name },
@@ -120,11 +115,28 @@ export class Server extends Construct implements IAuthorizationTarget {
     this.name = resource.name;
     this.namespace = resource.metadata.namespace;
     this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name: this.name };
+    this.node.addValidation({ validate: () => this.validateProbeAuthorization() });
   }
 
-  /** Routes attached to this Server, including the derived probe route. */
-  public get attachedRoutes(): readonly AttachedRoute[] {
-    return [...this.routes];
+  /**
+   * Paths of the HTTP probes of the workload's containers on this port, sorted, read from the
+   * workload's rendered pod template (so they are exactly what the kubelet will request).
+   */
+  public get probePaths(): string[] {
+    const manifest = ApiObject.of(this.workload).toJson();
+    const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers);
+    const paths = new Set<string>();
+    for (const container of containers.map(asObject)) {
+      for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const httpGet = asObject(asObject(container?.[field])?.httpGet);
+        if (httpGet === undefined || httpGet.scheme === 'HTTPS') continue;
+        // A named probe port refers to a port of the probed container itself.
+        const port = typeof httpGet.port === 'number' ? httpGet.port
+          : asArray(container?.ports).map(asObject).find((p) => p?.name === httpGet.port)?.containerPort;
+        if (port === this.portNumber) paths.add(typeof httpGet.path === 'string' ? httpGet.path : '/');
+      }
+    }
+    return [...paths].sort();
   }
 
   /** The probe authorization, once a route is attached and the containers have HTTP probes on this port. */
@@ -149,12 +161,23 @@ export class Server extends Construct implements IAuthorizationTarget {
    * Called by an HTTPRoute whose parent is this Server.
    * @internal
    */
-  public _attachRoute(route: AttachedRoute): void {
-    this.routes.push(route);
-    if (this.probeRequested || !(this.probeOptions.enabled ?? true) || this.probePaths.length === 0) return;
+  public _attachRoute(): void {
+    if (this.probeRequested || !(this.probeOptions.enabled ?? true)) return;
     // Set before the probe route attaches itself, so that its attachment does not recurse.
     this.probeRequested = true;
-    this.probe = new ProbeAuthorization(this, 'ProbeAuthorization', { ...this.probeOptions, server: this, paths: this.probePaths });
+    const paths = this.probePaths;
+    if (paths.length > 0) this.probe = new ProbeAuthorization(this, 'ProbeAuthorization', { ...this.probeOptions, server: this, paths });
+  }
+
+  /** The probe route was derived when the first route attached: containers or probes added since would go unauthorized. */
+  private validateProbeAuthorization(): string[] {
+    if (!this.probeRequested) return [];
+    const authorized = this.probe?.paths ?? [];
+    const probed = this.probePaths;
+    if (probed.join('\n') === authorized.join('\n')) return [];
+    return [`HTTP probe paths [${probed.join(', ')}] of ${this.workload.node.path} on port ${this.portNumber} are invalid: the probe `
+      + `authorization derived when the first HttpRoute attached covers [${authorized.join(', ')}]; allowed: add every container `
+      + 'and probe of the workload before the first HttpRoute attaches to this Server'];
   }
 
   private resolvePort(port: string | number): number {
@@ -172,20 +195,5 @@ export class Server extends Construct implements IAuthorizationTarget {
       throw invalid(this, 'port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
     }
     return match.number;
-  }
-
-  private deriveProbePaths(): string[] {
-    const paths = new Set<string>();
-    for (const container of this.workload.containers) {
-      const spec = container._toKube();
-      for (const probe of [spec.readinessProbe, spec.livenessProbe, spec.startupProbe]) {
-        const httpGet = probe?.httpGet;
-        if (httpGet === undefined || httpGet.scheme === 'HTTPS') continue;
-        const port: unknown = httpGet.port.value;
-        const number = typeof port === 'number' ? port : container.ports.find((p) => p.name === port)?.number;
-        if (number === this.portNumber) paths.add(httpGet.path ?? '/');
-      }
-    }
-    return [...paths].sort();
   }
 }

@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { parseGatewayDuration } from '../validation/syntax/durations';
+import { dns1123LabelError, dns1123SubdomainError } from '../validation/syntax/names';
 
 /**
  * The error every construct of this library throws for invalid input: it names the
@@ -16,19 +18,16 @@ function formatValue(value: unknown): string {
   return String(value);
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** Throws unless `name` is a Kubernetes object name (DNS-1123 subdomain, at most 253 characters). */
 export function validateObjectName(scope: IConstruct, what: string, name: string): void {
-  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+  if (dns1123SubdomainError(name) !== undefined) {
     throw invalid(scope, what, name, 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters');
   }
 }
 
 /** Throws unless `name` is a DNS-1123 label (at most 63 characters), as namespaces and Service names must be. */
 export function validateLabelName(scope: IConstruct, what: string, name: string): void {
-  if (name.length > 63 || !DNS_LABEL.test(name)) {
+  if (dns1123LabelError(name) !== undefined) {
     throw invalid(scope, what, name, 'a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters');
   }
 }
@@ -45,7 +44,6 @@ export function validatePortNumber(scope: IConstruct, what: string, port: number
   validateInteger(scope, what, port, 1, 65535);
 }
 
-const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 const UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
 
 /**
@@ -64,7 +62,7 @@ export function gatewayDuration(scope: IConstruct, what: string, duration: Durat
     rest -= amount * size;
     if (amount > 0) text += `${amount}${unit}`;
   }
-  if (!GATEWAY_DURATION.test(text)) throw invalid(scope, what, duration, allowed);
+  if (parseGatewayDuration(text) === undefined) throw invalid(scope, what, duration, allowed);
   return text;
 }
 
