@@ -115,6 +115,10 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   ['rate limit without limits', (f) => new HttpLocalRateLimitPolicy(f.chart, 'rl', { server: server(f) }), /\[shop\/rl\] limits "\{\}" is invalid; allowed: a total, a per-identity limit and\/or overrides/],
   ['fault injection of 0%', (f) => new FaultInjection(f.chart, 'fi', { service: f.service, errorPercent: 0, image: 'nginx:1.27-alpine' }),
     /\[shop\/fi\] errorPercent 0 is invalid; allowed: integers 1\.\.100/],
+  ['fault injector named like no Service may be', (f) => new FaultInjection(f.chart, 'fi', { service: f.service, errorPercent: 10, image: 'nginx:1.27-alpine', injectorName: '5xx-injector' }),
+    /\[shop\/fi\] injectorName "5xx-injector" is invalid; allowed: a DNS-1035 label \(.*starting with a letter/],
+  ['namespace name with a dot', (f) => new MeshedNamespace(f.chart, 'ns2', { name: 'shop.v2' }),
+    /\[shop\/ns2\] namespace name "shop\.v2" is invalid; allowed: a DNS-1123 label/],
   // mesh membership
   ['skipping the proxy\'s own port', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { skipInboundPorts: [4191] } }),
     /\[shop\/ns\] skipInboundPorts port 4191 is invalid; allowed: any port except the proxy's own ports/],

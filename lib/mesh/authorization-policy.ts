@@ -5,7 +5,7 @@ import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authen
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
-import { invalid, validateLabelName, validateObjectName } from './validation';
+import { invalid, validateNamespaceName, validateObjectName } from './validation';
 
 /** Targets that are not constructs of this library. */
 export class AuthorizationTarget {
@@ -13,7 +13,7 @@ export class AuthorizationTarget {
    * Every Server in a namespace: the policy must be in that namespace.
    */
   public static namespace(scope: Construct, name: string): IAuthorizationTarget {
-    validateLabelName(scope, 'target namespace', name);
+    validateNamespaceName(scope, 'target namespace', name);
     return new NamespaceTarget(scope, `Namespace-${name}`, name);
   }
 

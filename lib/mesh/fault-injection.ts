@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
-import { invalid, validateInteger, validateLabelName } from './validation';
+import { invalid, validateInteger, validateServiceName } from './validation';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {
@@ -62,7 +62,7 @@ export class FaultInjection extends Construct {
     validateInteger(this, 'statusCode', statusCode, 400, 599);
     if (props.image.trim() === '') throw invalid(this, 'image', props.image, 'an nginx image reference');
     const name = props.injectorName ?? `${props.service.name}-error-injector`;
-    validateLabelName(this, 'injectorName', name);
+    validateServiceName(this, 'injectorName', name);
     const labels = { app: name };
 
     this.configMap = new ConfigMap(this, 'Config', {

@@ -2,7 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
-import { validateLabelName } from './validation';
+import { validateNamespaceName } from './validation';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {
@@ -27,7 +27,7 @@ export class MeshedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshedNamespaceProps) {
     super(scope, id);
-    validateLabelName(this, 'namespace name', props.name);
+    validateNamespaceName(this, 'namespace name', props.name);
     this.name = props.name;
     const namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {

@@ -1,47 +1,54 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import {
+  integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, portNumberProblem, serviceNameProblem,
+} from '../common/input-validation';
 import { parseGatewayDuration } from '../validation/syntax/durations';
-import { dns1123LabelError, dns1123SubdomainError } from '../validation/syntax/names';
+
+/*
+ * The mesh constructs throw at the first invalid prop; the rules and their wording are the
+ * shared ones of lib/common/input-validation, so every construct library says the same thing.
+ */
 
 /**
  * The error every construct of this library throws for invalid input: it names the
  * construct path, the offending value and what would have been accepted.
  */
 export function invalid(scope: IConstruct, what: string, value: unknown, allowed: string): Error {
-  return new Error(`[${scope.node.path}] ${what} ${formatValue(value)} is invalid; allowed: ${allowed}`);
+  return problemError(scope, invalidValueProblem(what, value, allowed));
 }
 
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof Duration) return `${value.toMilliseconds({ integral: false })}ms`;
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
-  return String(value);
+function problemError(scope: IConstruct, problem: string): Error {
+  return new Error(`[${scope.node.path}] ${problem}`);
+}
+
+function throwIf(scope: IConstruct, problem: string | undefined): void {
+  if (problem !== undefined) throw problemError(scope, problem);
 }
 
 /** Throws unless `name` is a Kubernetes object name (DNS-1123 subdomain, at most 253 characters). */
 export function validateObjectName(scope: IConstruct, what: string, name: string): void {
-  if (dns1123SubdomainError(name) !== undefined) {
-    throw invalid(scope, what, name, 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters');
-  }
+  throwIf(scope, objectNameProblem(what, name));
 }
 
-/** Throws unless `name` is a DNS-1123 label (at most 63 characters), as namespaces and Service names must be. */
-export function validateLabelName(scope: IConstruct, what: string, name: string): void {
-  if (dns1123LabelError(name) !== undefined) {
-    throw invalid(scope, what, name, 'a DNS-1123 label: lowercase letters, digits and "-", at most 63 characters');
-  }
+/** Throws unless `name` is a namespace name (DNS-1123 label, at most 63 characters). */
+export function validateNamespaceName(scope: IConstruct, what: string, name: string): void {
+  throwIf(scope, namespaceNameProblem(what, name));
+}
+
+/** Throws unless `name` is a Service name (DNS-1035 label: it must start with a letter). */
+export function validateServiceName(scope: IConstruct, what: string, name: string): void {
+  throwIf(scope, serviceNameProblem(what, name));
 }
 
 /** Throws unless `value` is an integer in [min, max]. */
 export function validateInteger(scope: IConstruct, what: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalid(scope, what, value, `integers ${min}..${max}`);
-  }
+  throwIf(scope, integerProblem(what, value, min, max));
 }
 
 /** Throws unless `port` is a TCP port number (1..65535). */
 export function validatePortNumber(scope: IConstruct, what: string, port: number): void {
-  validateInteger(scope, what, port, 1, 65535);
+  throwIf(scope, portNumberProblem(what, port));
 }
 
 const UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
