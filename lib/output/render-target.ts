@@ -29,7 +29,7 @@ const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function renderTargets(app: App): RenderTarget[] {
   validateConstructs(app);
   const charts = app.node.children.filter((c): c is Chart => c instanceof Chart);
-  if (charts.length === 0) throw new Error('The app has no charts: there is nothing to render');
+  if (charts.length === 0) throw new Error('The app has no charts: there is nothing to render; allowed: one or more Charts directly under the App');
   return charts.map((chart) => {
     if (!TARGET_NAME.test(chart.node.id)) {
       throw new Error(`[${chart.node.path}] chart id "${chart.node.id}" names the folder dist/${chart.node.id}/ and an `
