@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { parse, stringify } from 'yaml';
+import { readTree, writeAtomically } from '../lib/output/write-atomically';
 
 const ROOT = path.resolve(__dirname, '..');
 const IMPORTS_DIR = path.join(ROOT, 'imports');
@@ -111,10 +112,8 @@ function main(): void {
       console.log(`imports/ matches crds/ (${listFiles(fresh).length} files)`);
       return;
     }
-    // Swap in only after a complete generation, so a failed import never leaves imports/ half-written.
-    const old = path.join(tmp, 'old');
-    if (fs.existsSync(IMPORTS_DIR)) fs.renameSync(IMPORTS_DIR, old);
-    fs.cpSync(fresh, IMPORTS_DIR, { recursive: true });
+    // Swapped in whole after a complete generation, so a failed import never leaves imports/ half-written.
+    writeAtomically(IMPORTS_DIR, readTree(fresh));
     console.log(`imports/ regenerated (${listFiles(IMPORTS_DIR).length} files)`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -50,17 +50,22 @@ describe('synthesis is deterministic', () => {
   test('`cdk8s synth` and `npm run synth` write the same bytes as each other, twice', () => {
     const viaNode = path.join(dir, 'node');
     const viaCli = path.join(dir, 'cli');
-    for (const outdir of [viaNode, `${viaNode}-again`]) {
-      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir } });
-    }
-    const cli = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(dir, 'cli-scratch')], { RENDER_OUTDIR: viaCli });
+    const said = [viaNode, `${viaNode}-again`].map((outdir) =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir }, encoding: 'utf8' }));
+    const scratch = path.join(dir, 'cli-scratch');
+    const cli = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', scratch], { RENDER_OUTDIR: viaCli });
     expect(cli.status).toBe(0);
     const rendered = readTree(viaNode);
-    expect(rendered.size).toBeGreaterThan(0);
+    const objectFiles = [...rendered.keys()].filter((file) => file.endsWith('.yaml'));
+    const reports = [...rendered.keys()].filter((file) => file.endsWith('.md'));
+    expect(objectFiles.length).toBeGreaterThan(0);
+    expect(said[0]).toBe(`Synthesized ${objectFiles.length} objects in ${reports.length} targets into ${viaNode}/: a folder and a review report (.md) per target\n`);
     expect(readTree(`${viaNode}-again`)).toEqual(rendered);
     expect(readTree(viaCli)).toEqual(rendered);
-    // The CLI lists what it synthesized from its own scratch folder: the same files.
-    expect(readTree(path.join(dir, 'cli-scratch'))).toEqual(rendered);
+    // The CLI lists what it synthesized from its own scratch folder: the same files; it lists only the .yaml ones.
+    expect(readTree(scratch)).toEqual(rendered);
+    const listed = cli.stdout.split('\n').filter((line) => line.startsWith('  - ')).map((line) => path.relative(scratch, line.slice(4)).split(path.sep).join('/'));
+    expect(listed.sort()).toEqual(objectFiles.sort());
   });
 });
 

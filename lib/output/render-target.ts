@@ -29,7 +29,7 @@ const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function renderTargets(app: App): RenderTarget[] {
   validateConstructs(app);
   const charts = app.node.children.filter((c): c is Chart => c instanceof Chart);
-  if (charts.length === 0) throw new Error('The app has no charts: there is nothing to render');
+  if (charts.length === 0) throw new Error('The app has no charts: there is nothing to render; allowed: one or more Charts directly under the App');
   return charts.map((chart) => {
     if (!TARGET_NAME.test(chart.node.id)) {
       throw new Error(`[${chart.node.path}] chart id "${chart.node.id}" names the folder dist/${chart.node.id}/ and an `
@@ -39,7 +39,7 @@ export function renderTargets(app: App): RenderTarget[] {
       .filter((c): c is ApiObject => c instanceof ApiObject)
       .map((apiObject) => ({ manifest: withSyncWave(apiObject.toJson() as Manifest), constructPath: apiObject.node.path }));
     assertUniqueIdentities(chart, objects);
-    return { name: chart.node.id, objects: objects.sort(compareApplyOrder) };
+    return { name: chart.node.id, objects: inApplyOrder(objects) };
   });
 }
 
@@ -64,15 +64,23 @@ function assertUniqueIdentities(chart: Chart, objects: readonly RenderedObject[]
   }
 }
 
-/** Apply order: sync wave, then group, kind, namespace and name, so the order never depends on construct order. */
-export function compareApplyOrder(a: RenderedObject, b: RenderedObject): number {
-  return syncWaveOf(a.manifest) - syncWaveOf(b.manifest)
-    || compareText(apiGroupOf(a.manifest), apiGroupOf(b.manifest))
-    || compareText(a.manifest.kind, b.manifest.kind)
-    || compareText(a.manifest.metadata.namespace ?? '', b.manifest.metadata.namespace ?? '')
-    || compareText(a.manifest.metadata.name, b.manifest.metadata.name);
+/**
+ * The objects in apply order: sync wave, then group, kind, namespace and name, so the order never depends on
+ * construct order. Each object's sort key is worked out once, not at every comparison.
+ */
+function inApplyOrder(objects: readonly RenderedObject[]): RenderedObject[] {
+  return objects
+    .map((object) => {
+      const { manifest } = object;
+      return { object, wave: syncWaveOf(manifest), text: [apiGroupOf(manifest), manifest.kind, manifest.metadata.namespace ?? '', manifest.metadata.name] };
+    })
+    .sort((a, b) => a.wave - b.wave || compareTexts(a.text, b.text))
+    .map(({ object }) => object);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function compareTexts(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  }
+  return 0;
 }

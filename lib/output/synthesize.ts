@@ -19,9 +19,7 @@ export type AppBuilder = (app: App) => void;
  * The one synthesis pipeline that `npm run synth`, `cdk8s synth`, the tests and the
  * render and benchmark scripts share: build the construct tree, run the constructs'
  * validations, render each top-level chart into a target in apply order, validate every
- * rendered object (lib/validation), lay out the files: `<target>/<object>.yaml`, and a review
- * report `<target>.md` beside each folder (outside what `kubectl apply -f` and Argo CD read).
- * Pure: writes nothing.
+ * rendered object (lib/validation), lay out the files. Pure: writes nothing.
  */
 export function synthesize(build: AppBuilder): Synthesis {
   // outdir is never written: the app is only used as the root of the construct tree.
@@ -29,30 +27,34 @@ export function synthesize(build: AppBuilder): Synthesis {
   build(app);
   const targets = renderTargets(app);
   validateRendered(targets);
-  return { targets, files: new Map([...layoutFiles(targets), ...reviewReports(targets)]) };
-}
-
-/** Synthesizes and replaces `outdir` with the result; on any error `outdir` is left exactly as it was. */
-export function synthesizeToDirectory(build: AppBuilder, outdir: string): Synthesis {
-  const synthesis = synthesize(build);
-  writeAtomically(outdir, synthesis.files);
-  return synthesis;
+  return { targets, files: synthesisFiles(targets) };
 }
 
 /**
- * Entry point of `main.ts`. Writes the render to `dist/` (or `$RENDER_OUTDIR`).
+ * The files of validated targets: `<target>/<object>.yaml`, and a review report `<target>.md`
+ * beside each folder (outside what `kubectl apply -f` and Argo CD read).
+ */
+export function synthesisFiles(targets: readonly RenderTarget[]): Map<string, string> {
+  return new Map([...layoutFiles(targets), ...reviewReports(targets)]);
+}
+
+/**
+ * Entry point of `main.ts`: synthesizes, then replaces `dist/` (or `$RENDER_OUTDIR`) with the
+ * result; on any error the folder is left exactly as it was and the exit code is 1.
  *
  * Under `cdk8s synth` the CLI first empties its own output folder (`$CDK8S_OUTDIR`, set to
- * `.cdk8s.out` in cdk8s.yaml, never `dist/`) and expects manifests there, so they are copied
- * there too; `dist/` itself is only ever replaced whole, after a successful synthesis.
+ * `.cdk8s.out` in cdk8s.yaml, never `dist/`) and then lists the `.yaml` files it finds there,
+ * so the same files are written there too, before `dist/`: if either write fails, `dist/` is unchanged.
  */
 export function synthesizeMain(build: AppBuilder, env: NodeJS.ProcessEnv = process.env): void {
   const outdir = env.RENDER_OUTDIR ?? 'dist';
   try {
-    const synthesis = synthesizeToDirectory(build, outdir);
+    const synthesis = synthesize(build);
     if (env.CDK8S_OUTDIR) writeAtomically(env.CDK8S_OUTDIR, synthesis.files);
+    writeAtomically(outdir, synthesis.files);
     const objects = synthesis.targets.reduce((n, t) => n + t.objects.length, 0);
-    console.log(`Synthesized ${objects} objects in ${synthesis.targets.length} targets into ${outdir}/`);
+    const targets = synthesis.targets.length;
+    console.log(`Synthesized ${objects} objects in ${targets} targets into ${outdir}/: a folder and a review report (.md) per target`);
   } catch (error) {
     console.error(`Synthesis failed; ${outdir}/ was left unchanged.\n${(error as Error).message}`);
     process.exitCode = 1;

@@ -64,7 +64,15 @@ export class TargetIndex {
   /** The names a reference could have used, for "allowed:" hints. */
   public namesOf(group: string, kind: string, namespace: string): string {
     const names = this.ofKind(group, kind).filter((object) => object.id.namespace === namespace).map((object) => object.id.name);
-    return names.length > 0 ? names.join(', ') : `no ${kind} in namespace "${namespace}"`;
+    if (names.length > 0) return names.join(', ');
+    return namespace === '' ? `no ${kind} in this target` : `no ${kind} in namespace "${namespace}"`;
+  }
+
+  /** The pod labels a selector in a namespace could have matched, for "allowed:" hints. */
+  public podLabelsOf(namespace: string): string {
+    const workloads = this.workloadsByNamespace.get(namespace)?.all ?? [];
+    if (workloads.length === 0) return `no Deployment, StatefulSet, DaemonSet or Rollout in namespace "${namespace}"`;
+    return `the pod labels of ${workloads.map(({ object, template }) => `${object.id.kind} ${object.id.name} ${JSON.stringify(template.labels)}`).join(', ')}`;
   }
 
   /**

@@ -37,7 +37,7 @@ function checkServer(index: TargetIndex, server: IndexedObject, report: Report):
   if (!podSelector) return;
   const selected = selectedWorkloads(index, server.id.namespace, podSelector);
   if (selected.length === 0) {
-    report(server, 'spec.podSelector', 'ref/server-selector', `podSelector matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${server.id.namespace}" of this target`);
+    report(server, 'spec.podSelector', 'ref/server-selector', `podSelector matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${server.id.namespace}" of this target; allowed: ${index.podLabelsOf(server.id.namespace)}`);
     return;
   }
   if (spec.port === undefined) return;
@@ -71,7 +71,7 @@ function checkAuthorizationPolicy(index: TargetIndex, policy: IndexedObject, rep
   const targetGroup = asString(target.group) ?? '';
   if (target.kind === 'Namespace') {
     const name = asString(target.name) ?? '';
-    if (!index.find(CORE, 'Namespace', '', name)) report(policy, 'spec.targetRef', 'ref/authorization-target', `target Namespace "${name}" is not in this target`);
+    if (!index.find(CORE, 'Namespace', '', name)) report(policy, 'spec.targetRef', 'ref/authorization-target', `target Namespace "${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Namespace', '')}`);
   } else if (target.kind === 'Server' || (target.kind === 'HTTPRoute' && (targetGroup === LINKERD_POLICY || targetGroup === GATEWAY))) {
     requireObject(index, policy, target.kind === 'Server' ? LINKERD_POLICY : targetGroup, target.kind, target, 'spec.targetRef', 'ref/authorization-target', report);
   }

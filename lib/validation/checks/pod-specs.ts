@@ -8,6 +8,27 @@ import { TargetCheck } from './target-check';
 
 const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
+/** How one kind of name in a pod is checked: its syntax, and that it is not used twice. */
+interface NameRules {
+  readonly syntaxError: (name: string) => string | undefined;
+  readonly syntaxRule: string;
+  readonly duplicateRule: string;
+  /** What the name is, and where it must be unique. */
+  readonly noun: string;
+  readonly uniqueWithin: string;
+}
+
+const CONTAINER_NAME: NameRules = {
+  syntaxError: dns1123LabelError, syntaxRule: 'core/container-name', duplicateRule: 'core/duplicate-container',
+  noun: 'container name', uniqueWithin: 'unique names across containers and initContainers',
+};
+// The API server requires unique port names only within a container; across the pod is required here because
+// Services, probes and Linkerd Servers that name a port would otherwise silently pick the first container's.
+const PORT_NAME: NameRules = {
+  syntaxError: ianaServiceNameError, syntaxRule: 'core/port-name', duplicateRule: 'core/duplicate-port-name',
+  noun: 'port name', uniqueWithin: 'unique port names within a pod',
+};
+
 /** The API server's pod spec checks: container names, images, port numbers and names, probe ports. */
 export const checkPodSpecs: TargetCheck = (index, report) => {
   for (const object of index.objects) {
@@ -27,14 +48,7 @@ function checkPodSpec(object: IndexedObject, template: PodTemplate, report: Repo
     asArray(template.spec[list]).forEach((value, i) => {
       const container = asObject(value) ?? {};
       const path = fieldPath(specPath, list, i);
-      const name = asString(container.name);
-      if (name !== undefined) {
-        const nameError = dns1123LabelError(name);
-        if (nameError) report(object, fieldPath(path, 'name'), 'core/container-name', nameError);
-        const first = containerNames.get(name);
-        if (first) report(object, fieldPath(path, 'name'), 'core/duplicate-container', `container name "${name}" is already used by ${first}; allowed: unique names across containers and initContainers`);
-        else containerNames.set(name, path);
-      }
+      checkUniqueName(object, asString(container.name), path, containerNames, CONTAINER_NAME, report);
       if (!asString(container.image)) report(object, fieldPath(path, 'image'), 'core/image-required', 'container image is required');
       checkContainerPorts(object, container, path, portNames, report);
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) checkProbePort(object, asObject(container[probe]), fieldPath(path, probe), report);
@@ -55,15 +69,19 @@ function checkContainerPorts(object: IndexedObject, container: Record<string, un
     if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as string)) {
       report(object, fieldPath(portPath, 'protocol'), 'core/protocol', `protocol ${JSON.stringify(port.protocol)} is not supported; allowed: ${PROTOCOLS.join(', ')}`);
     }
-    const name = asString(port.name);
-    if (name !== undefined) {
-      const nameError = ianaServiceNameError(name);
-      if (nameError) report(object, fieldPath(portPath, 'name'), 'core/port-name', nameError);
-      const first = portNames.get(name);
-      if (first) report(object, fieldPath(portPath, 'name'), 'core/duplicate-port-name', `port name "${name}" is already used by ${first}; allowed: unique port names within a pod`);
-      else portNames.set(name, portPath);
-    }
+    checkUniqueName(object, asString(port.name), portPath, portNames, PORT_NAME, report);
   });
+}
+
+/** `seen` maps each name to the field path that used it first. */
+function checkUniqueName(object: IndexedObject, name: string | undefined, path: string, seen: Map<string, string>, rules: NameRules, report: Report): void {
+  if (name === undefined) return;
+  const namePath = fieldPath(path, 'name');
+  const syntaxError = rules.syntaxError(name);
+  if (syntaxError) report(object, namePath, rules.syntaxRule, syntaxError);
+  const first = seen.get(name);
+  if (first) report(object, namePath, rules.duplicateRule, `${rules.noun} "${name}" is already used by ${first}; allowed: ${rules.uniqueWithin}`);
+  else seen.set(name, path);
 }
 
 function checkProbePort(object: IndexedObject, probe: Record<string, unknown> | undefined, path: string, report: Report): void {

@@ -6,6 +6,11 @@ import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, getIn, JsonObject } from '../values';
 import { TargetCheck } from './target-check';
 
+/**
+ * The name the Argo Rollouts Gateway API traffic router registers under: an upstream fact, like the groups in
+ * api-groups.ts. Spelled here rather than imported from lib/delivery (GATEWAY_API_PLUGIN_NAME) because the engine
+ * depends on no construct code; __tests__/rendered-app.test.ts checks that it recognizes the Rollouts lib/delivery renders.
+ */
 const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** Argo Rollouts, AnalysisTemplates, Flagger Canaries and SMI TrafficSplits: values the controllers reject and references within the target. */

@@ -59,6 +59,6 @@ function checkServiceSelectsWorkload(index: TargetIndex, service: IndexedObject,
   if (Object.keys(selector).length === 0 || getIn(service.manifest, 'spec', 'type') === 'ExternalName') return;
   const selected = index.meshableWorkloads(service.id.namespace, selector).some(({ template }) => mapSelectorMatches(selector, template.labels));
   if (!selected) {
-    report(service, 'spec.selector', 'ref/service-selector', `selector ${JSON.stringify(selector)} matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${service.id.namespace}" of this target`);
+    report(service, 'spec.selector', 'ref/service-selector', `selector ${JSON.stringify(selector)} matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${service.id.namespace}" of this target; allowed: ${index.podLabelsOf(service.id.namespace)}`);
   }
 }

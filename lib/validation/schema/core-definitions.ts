@@ -2,9 +2,14 @@ import * as fs from 'fs';
 import { isObject, JsonObject } from '../values';
 import { CORE_DEFINITIONS_FILE } from './schema-files';
 
-/** The id under which the converted core definitions are registered with ajv. */
-export const CORE_SCHEMA_ID = 'k8s';
-export const OBJECT_META_REF = `${CORE_SCHEMA_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
+/**
+ * The `$ref` that names a core definition: the form the definitions file uses between its own definitions, so the
+ * registry resolves the references it hands out and those inside the file the same way.
+ */
+export function coreDefinitionRef(name: string): string {
+  return `#/definitions/${name}`;
+}
+export const OBJECT_META_REF = coreDefinitionRef('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
 
 /** Kinds of the built-in API groups that are not namespaced (the definitions file does not say). */
 const CLUSTER_SCOPED_CORE_KINDS = new Set([

@@ -1,7 +1,7 @@
 import { describeKind } from '../object-identity';
 import { JsonObject } from '../values';
 import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
-import { CORE_SCHEMA_ID, CoreDefinitions } from './core-definitions';
+import { coreDefinitionRef, CoreDefinitions } from './core-definitions';
 import { CrdCatalog } from './crd-catalog';
 import { StructuralValidator } from './structural-validator';
 
@@ -10,7 +10,7 @@ export type SchemaLookup =
   | { readonly found: true; readonly schema: JsonObject; readonly crdSchema?: JsonObject }
   | { readonly found: false; readonly message: string };
 
-const DEFINITION_REF = /^(?:k8s)?#\/definitions\/(.+)$/;
+const DEFINITION_REF = /^#\/definitions\/(.+)$/;
 
 /**
  * Finds and converts (once per process) the schema of each group/version/kind, from the built-in 1.28 definitions or
@@ -56,7 +56,7 @@ export class SchemaRegistry {
     }
     const definition = this.core.definitionName(group, version, kind);
     if (definition) {
-      return { found: true, schema: { $ref: `${CORE_SCHEMA_ID}#/definitions/${definition}` } };
+      return { found: true, schema: { $ref: coreDefinitionRef(definition) } };
     }
     return { found: false, message: `no schema for ${describeKind(group, version, kind)}; known: ${this.knownKinds(group).join(', ')}` };
   }
