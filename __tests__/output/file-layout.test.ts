@@ -1,3 +1,4 @@
+import { parseAllDocuments } from 'yaml';
 import { fileNameOf, layoutFiles, RenderTarget } from '../../lib/output';
 
 const object = (apiVersion: string, kind: string, name: string, namespace?: string) => ({
@@ -45,4 +46,10 @@ describe('file layout', () => {
     expect(() => layoutFiles([{ name: 't', objects: [twice, twice] }]))
       .toThrow('[chart/Service/web] would overwrite t/05-service_ns_web.yaml');
   });
+});
+
+test('every file opens a YAML document, so the files of a folder concatenate into one valid stream', () => {
+  const files = [...layoutFiles([{ name: 't', objects: [object('v1', 'Service', 'a', 'ns'), object('v1', 'Service', 'b', 'ns')] }]).values()];
+  const documents = parseAllDocuments(files.join('')).map((d) => d.toJS());
+  expect(documents.map((d) => d.metadata.name)).toEqual(['a', 'b']);
 });

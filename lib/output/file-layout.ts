@@ -20,6 +20,15 @@ export function fileNameOf(manifest: Manifest): string {
   return `${prefix}-${kind}_${namespace}${manifest.metadata.name}.yaml`;
 }
 
+/**
+ * The content of an object's file: one YAML document, opened with `---` so that files can be
+ * concatenated into one valid stream (`cat dist/<target>/*.yaml | kubectl apply -f -`,
+ * `cdk8s synth --stdout`).
+ */
+export function manifestFileContent(manifest: Manifest): string {
+  return `---\n${Yaml.stringify(manifest)}`;
+}
+
 /** Every file of the rendered output, keyed by its path relative to the output folder, in a stable order. */
 export function layoutFiles(targets: readonly RenderTarget[]): Map<string, string> {
   const files = new Map<string, string>();
@@ -27,7 +36,7 @@ export function layoutFiles(targets: readonly RenderTarget[]): Map<string, strin
     for (const { manifest, constructPath } of target.objects) {
       const file = `${target.name}/${fileNameOf(manifest)}`;
       if (files.has(file)) throw new Error(`[${constructPath}] would overwrite ${file}; object identities must be unique`);
-      files.set(file, Yaml.stringify(manifest));
+      files.set(file, manifestFileContent(manifest));
     }
   }
   return files;

@@ -5,8 +5,7 @@
  *   node --import tsx scripts/bench/floor-run.ts <objects.json> <outdir>
  */
 import * as fs from 'node:fs';
-import { Yaml } from 'cdk8s';
-import { fileNameOf, Manifest, writeAtomically } from '../../lib/output';
+import { fileNameOf, Manifest, manifestFileContent, writeAtomically } from '../../lib/output';
 
 const [objectsFile, outdir] = process.argv.slice(2);
 const { objects, reports } = JSON.parse(fs.readFileSync(objectsFile, 'utf8')) as {
@@ -15,7 +14,7 @@ const { objects, reports } = JSON.parse(fs.readFileSync(objectsFile, 'utf8')) as
 };
 const start = performance.now();
 const files = new Map<string, string>();
-for (const { target, manifest } of objects) files.set(`${target}/${fileNameOf(manifest)}`, Yaml.stringify(manifest));
+for (const { target, manifest } of objects) files.set(`${target}/${fileNameOf(manifest)}`, manifestFileContent(manifest));
 for (const [file, content] of reports) files.set(file, content);
 writeAtomically(outdir, files);
 console.log(JSON.stringify({ totalMs: performance.now() - start }));
