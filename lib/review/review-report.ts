@@ -1,4 +1,4 @@
-import { Manifest, apiGroupOf } from '../output/manifest';
+import { Manifest, apiGroupOf, objectIdOf } from '../output/manifest';
 import type { RenderTarget } from '../output/render-target';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
 
@@ -155,7 +155,7 @@ class MeshModel {
   private readonly namespaceAnnotations: Map<string, Record<string, string>>;
 
   constructor(manifests: readonly Manifest[]) {
-    const sorted = [...manifests].sort((a, b) => compare(keyOf(a), keyOf(b)));
+    const sorted = [...manifests].sort((a, b) => compare(objectIdOf(a), objectIdOf(b)));
     this.byKind = new Map();
     for (const m of sorted) {
       const kind = `${apiGroupOf(m)}/${m.kind}`;
@@ -408,10 +408,6 @@ function describeNetwork(network: Json): string {
 
 function namespaceOf(manifest: Manifest): string {
   return manifest.metadata.namespace ?? 'default';
-}
-
-function keyOf(manifest: Manifest): string {
-  return `${apiGroupOf(manifest)}/${manifest.kind} ${manifest.metadata.namespace ?? ''}/${manifest.metadata.name}`;
 }
 
 function table(header: readonly string[], rows: readonly string[][]): string {
