@@ -36,8 +36,16 @@ function hasServerParent(route: IndexedObject): boolean {
   return asArray(getIn(route.manifest, 'spec', 'parentRefs')).some((ref) => asObject(ref)?.kind === 'Server');
 }
 
-/** The workloads whose pods a policy object ends up applying to, through its Server. */
+/**
+ * The workloads whose pods a policy object ends up applying to: through its Server (a Server,
+ * a Server-parented route, a policy on either), or every workload of a namespace a policy targets.
+ */
 function workloadsOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
+  const target = asObject(getIn(policy.manifest, 'spec', 'targetRef')) ?? {};
+  if (policy.id.kind === 'AuthorizationPolicy' && target.kind === 'Namespace') {
+    const namespace = typeof target.name === 'string' ? target.name : policy.id.namespace;
+    return index.meshableWorkloads(namespace).map(({ object }) => object);
+  }
   const servers = policy.id.kind === 'Server' ? [policy] : serversOf(index, policy);
   return servers.flatMap((server) => {
     const selector = asObject(getIn(server.manifest, 'spec', 'podSelector'));
@@ -45,11 +53,21 @@ function workloadsOf(index: TargetIndex, policy: IndexedObject): IndexedObject[]
   });
 }
 
+/** The Servers a route is parented to, or that a policy targets directly or through a route. */
 function serversOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
-  const refs = policy.id.kind === 'AuthorizationPolicy' ? [getIn(policy.manifest, 'spec', 'targetRef')] : asArray(getIn(policy.manifest, 'spec', 'parentRefs'));
+  if (policy.id.kind !== 'AuthorizationPolicy') return serverRefs(index, policy, asArray(getIn(policy.manifest, 'spec', 'parentRefs')));
+  const target = asObject(getIn(policy.manifest, 'spec', 'targetRef')) ?? {};
+  if (target.kind === 'HTTPRoute' && typeof target.name === 'string') {
+    const route = index.find(target.group === GATEWAY ? GATEWAY : LINKERD_POLICY, 'HTTPRoute', policy.id.namespace, target.name);
+    return route ? serversOf(index, route) : [];
+  }
+  return serverRefs(index, policy, [target]);
+}
+
+function serverRefs(index: TargetIndex, from: IndexedObject, refs: readonly unknown[]): IndexedObject[] {
   return refs
     .map((ref) => asObject(ref) ?? {})
     .filter((ref) => ref.kind === 'Server' && typeof ref.name === 'string')
-    .map((ref) => index.find(LINKERD_POLICY, 'Server', typeof ref.namespace === 'string' ? ref.namespace : policy.id.namespace, ref.name as string))
+    .map((ref) => index.find(LINKERD_POLICY, 'Server', typeof ref.namespace === 'string' ? ref.namespace : from.id.namespace, ref.name as string))
     .filter((server): server is IndexedObject => server !== undefined);
 }
