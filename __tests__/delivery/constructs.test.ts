@@ -1,5 +1,6 @@
 import * as yaml from 'yaml';
 import { Chart, Duration, Testing } from 'cdk8s';
+import { validatedSynth } from '../support/validated-synth';
 import {
   AnalysisArgValue, AnalysisMetric, CanaryRollout, CanaryStep, PluginLocation, PrometheusAnalysisTemplate, RolloutsGatewayApiPlugin,
 } from '../../lib/delivery';
@@ -28,7 +29,7 @@ describe('CanaryRollout', () => {
         CanaryStep.pause(Duration.seconds(90)),
       ],
     });
-    return { web, objects: Testing.synth(chart) as Obj[] };
+    return { web, objects: validatedSynth(chart) as Obj[] };
   };
 
   test('an analysis step runs the template with its args, overrides win; a manual pause renders as pause: {}', () => {
@@ -88,7 +89,7 @@ describe('CanaryRollout mesh settings', () => {
       meshInjection,
       proxy,
     });
-    return find(Testing.synth(chart), 'Rollout')[0].spec.template.metadata.annotations;
+    return find(validatedSynth(chart), 'Rollout')[0].spec.template.metadata.annotations;
   };
 
   test('pods are injected with the proxy settings given, through the same helper as meshed Deployments', () => {
@@ -109,7 +110,7 @@ describe('RolloutsGatewayApiPlugin', () => {
   test('the controller namespace is a namespace name (DNS-1123 label), so it may start with a digit', () => {
     const chart = new Chart(Testing.app(), 'p');
     new RolloutsGatewayApiPlugin(chart, 'plugin', { controllerNamespace: '1-rollouts' });
-    expect(find(Testing.synth(chart) as Obj[], 'ConfigMap')[0].metadata.namespace).toBe('1-rollouts');
+    expect(find(validatedSynth(chart) as Obj[], 'ConfigMap')[0].metadata.namespace).toBe('1-rollouts');
   });
 
   test('a file:// location and checksum are registered; cluster-scoped objects lose a chart namespace', () => {
@@ -120,7 +121,7 @@ describe('RolloutsGatewayApiPlugin', () => {
       controllerNamespace: 'rollouts',
       controllerServiceAccount: 'controller',
     });
-    const objects = Testing.synth(chart) as Obj[];
+    const objects = validatedSynth(chart) as Obj[];
     const [config] = find(objects, 'ConfigMap');
     expect(config.metadata.namespace).toBe('rollouts');
     expect(yaml.parse(config.data.trafficRouterPlugins)).toEqual([

@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { MeshedDeployment } from '../../lib/mesh';
 import { Manifest } from '../../lib/output';
-import { formatProblem, validateTargets } from '../../lib/validation';
+import { validatedSynth } from '../support/validated-synth';
 
 /** A small meshed app in namespace `shop`: Deployment `api` (port http=8080, probes /healthz and /ready), Service `api`, clients. */
 export function fixture() {
@@ -29,19 +29,9 @@ export function fixture() {
   return { app, chart, deployment, service, canary, apiAccount, frontend, admin };
 }
 
-/**
- * The chart's manifests, after checking that each passes the project's validator (CRD schemas
- * and CEL rules, core API rules, Linkerd semantics, safety). Reference rules (`ref/*`) are left
- * out: a unit test's small chart need not contain every object its constructs point at.
- */
+/** The chart's manifests, each checked by the project's validator. */
 export function manifestsOf(chart: Chart): Manifest[] {
-  const manifests = Testing.synth(chart) as Manifest[];
-  const problems = validateTargets([{
-    name: chart.node.id,
-    subjects: manifests.map((m, i) => ({ manifest: m as unknown as Record<string, unknown>, source: `${chart.node.id}#${i}` })),
-  }]).filter((p) => !p.rule.startsWith('ref/'));
-  expect(problems.map(formatProblem)).toEqual([]);
-  return manifests;
+  return validatedSynth(chart);
 }
 
 /** The manifest of a kind and name; fails the test when absent. */
