@@ -152,7 +152,12 @@ class MeshModel {
   public readonly inboundRoutes: Route[];
   public readonly serviceRoutes: Route[];
   private readonly byKind: Map<string, Manifest[]>;
+  /** `<group>/<Kind> <namespace>/<name>` → object, for reference lookups. */
+  private readonly byReference = new Map<string, Manifest>();
+  /** `<namespace>/<serviceAccount>` → the workloads running as it. */
+  private readonly workloadsByServiceAccount = new Map<string, Workload[]>();
   private readonly namespaceAnnotations: Map<string, Record<string, string>>;
+  private matrix: MatrixRow[] | undefined;
 
   constructor(manifests: readonly Manifest[]) {
     const sorted = [...manifests].sort((a, b) => compare(objectIdOf(a), objectIdOf(b)));
@@ -160,6 +165,7 @@ class MeshModel {
     for (const m of sorted) {
       const kind = `${apiGroupOf(m)}/${m.kind}`;
       this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), m]);
+      this.byReference.set(`${kind} ${namespaceOf(m)}/${m.metadata.name}`, m);
     }
     this.namespaceAnnotations = new Map(this.all('core/Namespace').map((n) => [n.metadata.name, n.metadata.annotations ?? {}]));
     this.workloads = sorted.flatMap((m) => {
@@ -174,6 +180,10 @@ class MeshModel {
         ports: (template.spec?.containers ?? []).flatMap((c: Json) => c.ports ?? []),
       }];
     });
+    for (const w of this.workloads) {
+      const key = `${w.namespace}/${w.serviceAccount}`;
+      this.workloadsByServiceAccount.set(key, [...(this.workloadsByServiceAccount.get(key) ?? []), w]);
+    }
     this.servers = this.all('policy.linkerd.io/Server').map((s) => {
       const spec: Json = (s as Json).spec ?? {};
       return {
@@ -215,37 +225,54 @@ class MeshModel {
     return workload.annotations[key] ?? this.namespaceAnnotations.get(workload.namespace)?.[key];
   }
 
-  /** Every (Server, route, client) that some policy authorizes. */
+  /** Every (Server, route, client) that some policy authorizes. Computed once. */
   public authorizationMatrix(): MatrixRow[] {
+    this.matrix ??= this.computeAuthorizationMatrix();
+    return this.matrix;
+  }
+
+  private computeAuthorizationMatrix(): MatrixRow[] {
     const rows: MatrixRow[] = [];
-    for (const server of this.servers) {
-      const serverId = `${server.namespace}/${server.name}`;
-      const enforcement = server.accessPolicy === 'audit' ? '**audit** (not enforced)' : 'enforced';
-      const add = (policy: string, route: string | undefined, refs: readonly Ref[], policyNamespace: string) => {
-        for (const grant of this.resolveAuthentications(refs, policyNamespace)) {
-          rows.push({ server: serverId, route, ...grant, policy, enforcement });
-        }
-      };
-      for (const p of this.all('policy.linkerd.io/AuthorizationPolicy')) {
-        const spec: Json = (p as Json).spec ?? {};
-        const ns = namespaceOf(p);
-        const target: Ref = spec.targetRef ?? { kind: '', name: '' };
-        const refs: Ref[] = spec.requiredAuthenticationRefs ?? [];
-        if (target.kind === 'Server' && ns === server.namespace && target.name === server.name) add(p.metadata.name, undefined, refs, ns);
-        if (target.kind === 'Namespace' && target.name === server.namespace && ns === server.namespace) add(p.metadata.name, undefined, refs, ns);
-        if (target.kind === 'HTTPRoute') {
-          const route = this.inboundRoutes.find((r) => r.namespace === ns && r.name === target.name);
-          if (route?.servers.includes(serverId)) add(p.metadata.name, `${route.namespace}/${route.name}`, refs, ns);
+    const serversById = new Map(this.servers.map((server) => [`${server.namespace}/${server.name}`, server]));
+    const inboundRoutesById = new Map(this.inboundRoutes.map((route) => [`${route.namespace}/${route.name}`, route]));
+    const serversByNamespace = new Map<string, Server[]>();
+    for (const server of this.servers) serversByNamespace.set(server.namespace, [...(serversByNamespace.get(server.namespace) ?? []), server]);
+    const enforcementOf = (server: Server) => (server.accessPolicy === 'audit' ? '**audit** (not enforced)' : 'enforced');
+    const add = (server: Server, policy: string, route: string | undefined, grants: readonly { client: string; condition: string }[]) => {
+      for (const grant of grants) {
+        rows.push({ server: `${server.namespace}/${server.name}`, route, ...grant, policy, enforcement: enforcementOf(server) });
+      }
+    };
+    for (const p of this.all('policy.linkerd.io/AuthorizationPolicy')) {
+      const spec: Json = (p as Json).spec ?? {};
+      const ns = namespaceOf(p);
+      const target: Ref = spec.targetRef ?? { kind: '', name: '' };
+      const refs: Ref[] = spec.requiredAuthenticationRefs ?? [];
+      const targets: [Server, string | undefined][] = [];
+      if (target.kind === 'Server') {
+        const server = serversById.get(`${ns}/${target.name}`);
+        if (server) targets.push([server, undefined]);
+      }
+      if (target.kind === 'Namespace' && target.name === ns) {
+        for (const server of serversByNamespace.get(ns) ?? []) targets.push([server, undefined]);
+      }
+      if (target.kind === 'HTTPRoute') {
+        const route = inboundRoutesById.get(`${ns}/${target.name}`);
+        for (const serverId of new Set(route?.servers ?? [])) {
+          const server = serversById.get(serverId);
+          if (server) targets.push([server, `${route!.namespace}/${route!.name}`]);
         }
       }
-      for (const a of this.all('policy.linkerd.io/ServerAuthorization')) {
-        const spec: Json = (a as Json).spec ?? {};
-        const matches = namespaceOf(a) === server.namespace && (spec.server?.name === server.name
-          || (spec.server?.selector !== undefined && selects(spec.server.selector, server.labels)));
-        if (!matches) continue;
-        for (const grant of this.legacyClients(spec.client ?? {}, namespaceOf(a))) {
-          rows.push({ server: serverId, route: undefined, ...grant, policy: a.metadata.name, enforcement });
-        }
+      if (targets.length === 0) continue;
+      const grants = this.resolveAuthentications(refs, ns);
+      for (const [server, route] of targets) add(server, p.metadata.name, route, grants);
+    }
+    for (const a of this.all('policy.linkerd.io/ServerAuthorization')) {
+      const spec: Json = (a as Json).spec ?? {};
+      for (const server of serversByNamespace.get(namespaceOf(a)) ?? []) {
+        const matches = spec.server?.name === server.name
+          || (spec.server?.selector !== undefined && selects(spec.server.selector, server.labels));
+        if (matches) add(server, a.metadata.name, undefined, this.legacyClients(spec.client ?? {}, namespaceOf(a)));
       }
     }
     return rows.sort((a, b) => compare(`${a.server} ${a.route ?? ''} ${a.client} ${a.policy}`, `${b.server} ${b.route ?? ''} ${b.client} ${b.policy}`));
@@ -254,17 +281,23 @@ class MeshModel {
   /** Servers and routes that no policy authorizes anyone for. */
   public unauthorized(): string[] {
     const matrix = this.authorizationMatrix();
+    const authorizedServers = new Set(matrix.map((r) => r.server));
+    const serverWide = new Set(matrix.filter((r) => r.route === undefined).map((r) => r.server));
+    const authorizedRoutes = new Set(matrix.filter((r) => r.route !== undefined).map((r) => `${r.server} ${r.route}`));
+    const routesByServer = new Map<string, Route[]>();
+    for (const route of this.inboundRoutes) {
+      for (const serverId of route.servers) routesByServer.set(serverId, [...(routesByServer.get(serverId) ?? []), route]);
+    }
     const problems: string[] = [];
     for (const server of this.servers) {
       const id = `${server.namespace}/${server.name}`;
-      const serverWide = matrix.some((r) => r.server === id && r.route === undefined);
-      const routes = this.inboundRoutes.filter((r) => r.servers.includes(id));
-      if (!serverWide && routes.length === 0 && !matrix.some((r) => r.server === id)) {
+      const routes = routesByServer.get(id) ?? [];
+      if (!serverWide.has(id) && routes.length === 0 && !authorizedServers.has(id)) {
         problems.push(`Server ${code(id)}: no client (${ACCESS_POLICIES[server.accessPolicy] ?? server.accessPolicy})`);
       }
       for (const route of routes) {
         const routeId = `${route.namespace}/${route.name}`;
-        if (!serverWide && !matrix.some((r) => r.server === id && r.route === routeId)) {
+        if (!serverWide.has(id) && !authorizedRoutes.has(`${id} ${routeId}`)) {
           problems.push(`route ${code(routeId)} of Server ${code(id)}: no client`);
         }
       }
@@ -280,6 +313,12 @@ class MeshModel {
       return ids.get(key)!;
     };
     const lines = ['flowchart LR'];
+    const declared = new Set<string>();
+    const declareOnce = (id: string, declaration: string) => {
+      if (declared.has(id)) return;
+      declared.add(id);
+      lines.push(declaration);
+    };
     const namespaces = [...new Set([...this.servers.map((s) => s.namespace), ...this.serviceRoutes.map((r) => r.namespace)])].sort();
     for (const ns of namespaces) {
       lines.push(`  subgraph ${node(`namespace ${ns}`)}["namespace ${ns}"]`);
@@ -296,17 +335,17 @@ class MeshModel {
     }
     for (const row of matrix) {
       const client = node(`client ${row.client} ${row.condition}`);
-      if (!lines.some((l) => l.startsWith(`  ${client}(`))) lines.push(`  ${client}([${label(`${row.client} (${row.condition})`)}])`);
+      declareOnce(client, `  ${client}([${label(`${row.client} (${row.condition})`)}])`);
       const to = row.route ? node(`route ${row.route}`) : node(`server ${row.server}`);
       lines.push(`  ${client} ${row.enforcement === 'enforced' ? '-->' : '-.->'}|${label(row.policy)}| ${to}`);
     }
     for (const r of this.serviceRoutes) {
       for (const svc of r.services) {
         const from = node(`service ${svc}`);
-        if (!lines.some((l) => l.startsWith(`  ${from}[`))) lines.push(`  ${from}[${label(`Service ${svc}`)}]`);
+        declareOnce(from, `  ${from}[${label(`Service ${svc}`)}]`);
         for (const b of r.backends) {
           const to = node(`service ${r.namespace}/${b.name}`);
-          if (!lines.some((l) => l.startsWith(`  ${to}[`))) lines.push(`  ${to}[${label(`Service ${r.namespace}/${b.name}`)}]`);
+          declareOnce(to, `  ${to}[${label(`Service ${r.namespace}/${b.name}`)}]`);
           lines.push(`  ${from} -->|${label(`${r.name}: weight ${b.weight}${r.rolloutManaged ? ' (Argo Rollouts)' : ''}`)}| ${to}`);
         }
       }
@@ -367,7 +406,7 @@ class MeshModel {
   }
 
   private describeServiceAccount(name: string, namespace: string): string {
-    const runs = this.workloads.filter((w) => w.namespace === namespace && w.serviceAccount === name).map((w) => `${w.kind} ${w.name}`);
+    const runs = (this.workloadsByServiceAccount.get(`${namespace}/${name}`) ?? []).map((w) => `${w.kind} ${w.name}`);
     return `${code(identityOf(name, namespace))}${runs.length > 0 ? ` (${runs.join(', ')})` : ''}`;
   }
 
@@ -376,7 +415,7 @@ class MeshModel {
   }
 
   private find(kind: string, namespace: string, name: string): Manifest | undefined {
-    return this.all(kind).find((m) => namespaceOf(m) === namespace && m.metadata.name === name);
+    return this.byReference.get(`${kind} ${namespace}/${name}`);
   }
 }
 
