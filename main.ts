@@ -33,13 +33,14 @@ export function buildApp(app: App): void {
 
   // Progressive delivery.
   const rolloutsPlatform = new ArgoRolloutsPlatformChart(app, 'argo-rollouts-platform');
-  new RolloutsDemoChart(app, 'rollouts-demo'); //          pick one: Argo Rollouts
-  new FlaggerPodinfoChart(app, 'flagger-podinfo'); //      pick one: Flagger
-  new NginxCanaryChart(app, 'nginx-canary'); //            pick one: Linkerd metrics
-  new NginxCanaryIstioChart(app, 'nginx-canary-istio'); // pick one: Istio metrics
+  new RolloutsDemoChart(app, 'rollouts-demo'); //                          pick one: Argo Rollouts
+  const flagger = new FlaggerPodinfoChart(app, 'flagger-podinfo'); //      pick one: Flagger
+  new NginxCanaryChart(app, 'nginx-canary'); //                            pick one: Linkerd metrics
+  const nginxIstio = new NginxCanaryIstioChart(app, 'nginx-canary-istio'); // pick one: Istio metrics
 
-  // GitOps: one Argo CD Application per chart above (app of apps); constructed last.
-  new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [rolloutsPlatform] });
+  // GitOps: the app of apps, one Argo CD Application per chart above that this cluster runs
+  // (the alternatives not picked stay in dist/ for kubectl); constructed last.
+  new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [rolloutsPlatform], excludedCharts: [flagger, nginxIstio] });
 }
 
 if (require.main === module) synthesizeMain(buildApp);

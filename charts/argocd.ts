@@ -10,13 +10,15 @@ export interface ArgoCdChartProps {
   readonly branch?: string;
   /** Charts whose Applications sync before the others. @default - none */
   readonly platformCharts?: readonly Chart[];
+  /** Render targets not deployed on this cluster (the alternatives not picked). @default - none */
+  readonly excludedCharts?: readonly Chart[];
 }
 
 /** Argo CD's namespace, where AppProjects and Applications live. */
 const ARGOCD_NAMESPACE = 'argocd';
 
 /**
- * The app of apps: one Argo CD Application per render target of the app, each syncing its
+ * The app of apps: one Argo CD Application per deployed render target of the app, each syncing its
  * folder of the rendered branch, and a root Application for this chart's own folder.
  * Bootstrap once with `kubectl apply -f argocd/` from a checkout of the rendered branch.
  * Construct it last in `buildApp`.
@@ -28,6 +30,7 @@ export class ArgoCdChart extends Chart {
       repoUrl: props.repoUrl,
       branch: props.branch,
       platformCharts: props.platformCharts,
+      excludedCharts: props.excludedCharts,
     });
   }
 }

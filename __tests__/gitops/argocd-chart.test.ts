@@ -59,8 +59,10 @@ describe('with the real app of main.ts', () => {
   const applications = objectsOf(real, 'argocd', 'Application');
   const byName = new Map(applications.map((a) => [a.metadata.name, a]));
 
-  test('one Application per rendered folder of dist/, each syncing exactly that folder of the rendered branch', () => {
-    expect(applications.map((a) => spec(a).source.path).sort()).toEqual(folders);
+  test('one Application per rendered folder of dist/ but the excluded alternatives, each syncing exactly that folder of the rendered branch', () => {
+    const notDeployed = ['flagger-podinfo', 'nginx-canary-istio'];
+    expect(notDeployed.every((f) => folders.includes(f))).toBe(true);
+    expect(applications.map((a) => spec(a).source.path).sort()).toEqual(folders.filter((f) => !notDeployed.includes(f)));
     for (const a of applications) {
       expect(a.metadata.name).toBe(spec(a).source.path);
       expect(spec(a).source).toEqual({ repoURL: REPO_URL, targetRevision: 'rendered', path: spec(a).source.path });
@@ -72,7 +74,7 @@ describe('with the real app of main.ts', () => {
   });
 
   test('each Application ignores exactly the fields the constructs of its chart expose, and respects them on sync', () => {
-    const charts = app.node.children.filter((c): c is Chart => c instanceof Chart && c.node.id !== 'argocd');
+    const charts = app.node.children.filter((c): c is Chart => c instanceof Chart && byName.has(c.node.id) && c.node.id !== 'argocd');
     for (const chart of charts) {
       const exposed = chart.node.findAll().filter(isArgoCdIgnoreDifferencesSource).flatMap((c) => c.argoCdIgnoreDifferences);
       const application = spec(byName.get(chart.node.id)!);
@@ -98,9 +100,9 @@ describe('with the real app of main.ts', () => {
     }
     // Both alternatives that own it render the meshed Namespace, which adopts the bare one.
     for (const owner of ['rollouts-demo', 'flagger-podinfo']) {
-      expect(spec(byName.get(owner)!).syncPolicy.syncOptions).toContain('CreateNamespace=true');
       expect(objectsOf(real, owner, 'Namespace').map((n) => n.metadata.name)).toEqual(['test']);
     }
+    expect(spec(byName.get('rollouts-demo')!).syncPolicy.syncOptions).toContain('CreateNamespace=true');
     // Namespaces no target renders are expected to exist; the project may not create them.
     for (const name of ['nginx-canary', 'argo-rollouts-platform']) {
       expect(spec(byName.get(name)!).syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
@@ -250,8 +252,26 @@ describe('invalid input', () => {
       }] });
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
     }, /\[alpha\/stale\] ignoreDifferences names core\/ConfigMap alpha\/gone, which chart alpha does not render; allowed: objects of the construct's own render target/],
+    ['two deployed targets rendering the same object (alternatives)', (app) => {
+      const alternative = new Chart(app, 'alpha-alternative');
+      new ApiObject(alternative, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'alpha' }, data: {} });
+      new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
+    }, /\[argocd\/applications\] deployed render targets render the same objects: core\/ConfigMap alpha\/settings \(alpha and alpha-alternative\); allowed: each object in one deployed target — list the alternatives not deployed on this cluster in excludedCharts/],
+    ['an excluded chart that is not a sibling', (app) => {
+      new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, excludedCharts: [new Chart(new App(), 'elsewhere')] });
+    }, /\[argocd\/applications\] excluded chart elsewhere is not a top-level chart constructed before argocd; allowed: one of alpha/],
   ])('%s', (_, build, message) => {
     expect(withTargets(build)).toThrow(message);
+  });
+
+  test('excluding one of two alternatives deploys the other only', () => {
+    const synthesis = withTargets((app) => {
+      const alternative = new Chart(app, 'alpha-alternative');
+      new ApiObject(alternative, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'alpha' }, data: {} });
+      new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, excludedCharts: [alternative] });
+    })();
+    expect(objectsOf(synthesis, 'argocd', 'Application').map((a) => a.metadata.name).sort()).toEqual(['alpha', 'argocd']);
+    expect(synthesis.targets.map((t) => t.name)).toContain('alpha-alternative');
   });
 
   test('nothing to deploy', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ApplyPhase, Manifest, apiGroupOf } from '../output';
+import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from './argo-cd-ignore-difference';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
@@ -31,6 +31,13 @@ export interface RenderedBranchApplicationsProps {
    * @default - none; every target syncs in the same wave
    */
   readonly platformCharts?: readonly Chart[];
+  /**
+   * Render targets this app of apps does not deploy, e.g. the alternatives not picked for this
+   * cluster (Argo Rollouts or Flagger in one namespace). They stay in the render for `kubectl`
+   * users. Two deployed targets may never render the same object (group, kind, namespace, name).
+   * @default - none; every other top-level chart is deployed
+   */
+  readonly excludedCharts?: readonly Chart[];
   /** When Argo CD syncs the targets. @default SyncPolicy.automated() (prune and selfHeal) */
   readonly syncPolicy?: SyncPolicy;
   /** How Argo CD retries failed syncs. @default SyncRetry.backoff() */
@@ -56,7 +63,7 @@ const BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?!.*\.lock$)[A-Za-z0-9][A-Za-z0-9._/-]*[A-
 
 /**
  * App of apps for the rendered-manifests pattern: one Argo CD Application per render
- * target (every other top-level chart of the app), each syncing its `<chart id>/` folder
+ * target (every other top-level chart of the app but the excluded ones), each syncing its `<chart id>/` folder
  * of the rendered branch, plus a root Application that syncs this chart's own folder.
  *
  * Everything the AppProject permits is derived from the rendered objects of the targets:
@@ -96,7 +103,15 @@ export class RenderedBranchApplications extends Construct {
     if (!BRANCH.test(branch)) {
       throw new Error(`[${this.node.path}] branch "${branch}" is invalid; allowed: a git branch name of letters, digits, ".", "_", "-" and "/"`);
     }
-    const targets = () => app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    const topLevelCharts = app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
+    const excluded = new Set(props.excludedCharts ?? []);
+    for (const e of excluded) {
+      if (!topLevelCharts.includes(e)) {
+        throw new Error(`[${this.node.path}] excluded chart ${e.node.path} is not a top-level chart constructed before ${chart.node.path}; `
+          + `allowed: one of ${topLevelCharts.map((c) => c.node.id).join(', ')}`);
+      }
+    }
+    const targets = () => app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart && !excluded.has(c));
     const deployed = targets();
     if (deployed.length === 0) {
       throw new Error(`[${this.node.path}] there are no other charts to deploy; allowed: construct ${chart.node.id} after the charts it deploys`);
@@ -109,6 +124,7 @@ export class RenderedBranchApplications extends Construct {
       }
     }
 
+    assertNoSharedObjects(this, deployed);
     const needs = deriveNeeds(deployed);
     const cluster = props.cluster ?? DEFAULT_CLUSTER;
     const common = { repoUrl: props.repoUrl, branch, cluster, syncPolicy: props.syncPolicy, retry: props.retry };
@@ -166,6 +182,29 @@ export class RenderedBranchApplications extends Construct {
           + `construct ${chart.node.id} after every other chart, and change no chart afterwards`];
       },
     });
+  }
+}
+
+/**
+ * Deployed to one cluster, two targets that render the same object would fight over it (Argo CD
+ * refuses with FailOnSharedResource, or the last sync wins): they are alternatives, of which
+ * all but one must be excluded.
+ */
+function assertNoSharedObjects(scope: Construct, charts: readonly Chart[]): void {
+  const owner = new Map<string, string>();
+  const shared: string[] = [];
+  for (const chart of charts) {
+    for (const object of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+      const id = objectIdOf(object.toJson() as Manifest);
+      const first = owner.get(id);
+      if (first === undefined) owner.set(id, chart.node.id);
+      else if (first !== chart.node.id) shared.push(`${id} (${first} and ${chart.node.id})`);
+    }
+  }
+  if (shared.length > 0) {
+    throw new Error(`[${scope.node.path}] deployed render targets render the same objects: ${shared.slice(0, 5).join(', ')}`
+      + `${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; allowed: each object in one deployed target — `
+      + 'list the alternatives not deployed on this cluster in excludedCharts');
   }
 }
 
