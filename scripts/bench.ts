@@ -4,12 +4,13 @@
  * Measures synthesis speed and memory on this machine and rewrites BENCHMARKS.md:
  * the demo app end to end, a generated fleet of N meshed services phase by phase, the
  * serialization floor for the same objects, and the same fleet through stock cdk8s.
- * --quick (CI smoke test): fleet sizes up to 100, 3 runs, no timing targets asserted.
+ * --quick (CI smoke test): fleet sizes up to 100, 3 runs, figures printed only (BENCHMARKS.md is
+ * left alone), no timing targets asserted.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatStats, ROOT, Stats, stats, tempDir, timedRun } from './bench/measure';
+import { formatStats, removeTempDirs, ROOT, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
 
 const quick = process.argv.includes('--quick');
@@ -113,13 +114,14 @@ function withMeasurements(existing: string, measured: string): string {
 
 function main(): void {
   const started = Date.now();
-  const demo = measureDemo();
-  const fleets = FLEET_SIZES.map(measureFleet);
-  const measured = report(demo, fleets);
-  const file = quick ? path.join(tempDir('quick'), 'BENCHMARKS.md') : path.join(ROOT, 'BENCHMARKS.md');
-  fs.writeFileSync(file, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));
-  console.log(measured);
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; written to ${path.relative(ROOT, file) || file})`);
+  try {
+    const measured = report(measureDemo(), FLEET_SIZES.map(measureFleet));
+    console.log(measured);
+    if (!quick) fs.writeFileSync(BENCHMARKS, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));
+    console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; ${quick ? 'quick run: BENCHMARKS.md left alone' : 'written to BENCHMARKS.md'})`);
+  } finally {
+    removeTempDirs();
+  }
 }
 
 main();

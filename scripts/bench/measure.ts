@@ -51,6 +51,16 @@ export function formatStats(s: Stats, unit: string, digits = 0): string {
   return `${f(s.median)} ${unit} (${f(s.min)}–${f(s.max)})`;
 }
 
+const tempDirs: string[] = [];
+
+/** A fresh scratch folder, removed by {@link removeTempDirs}. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every scratch folder this run created (renders of up to 20,000 files each). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
