@@ -13,6 +13,7 @@ import {
 import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../gitops/argo-cd-ignore-difference';
 import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
+import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh/server';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { AnalysisReference, BackgroundAnalysis, CanaryStep, PodBudget } from './canary-step';
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
@@ -104,7 +105,7 @@ export interface CanaryRolloutProps {
  * Gateway API plugin — the stable and canary Services and the HTTPRoute whose weights the
  * plugin moves. Everything is derived from one set of props, so names, ports and selectors agree.
  */
-export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferencesSource {
+export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferencesSource, IServerWorkload {
   /** Name of the Rollout. */
   public readonly name: string;
   /** Namespace of every object (that of the chart). */
@@ -115,6 +116,15 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
   public readonly servicePort: number;
   /** The Rollout object. */
   public readonly rollout: ApiObject;
+  /**
+   * The selector labels: a Linkerd `Server` on this construct selects the stable and the canary
+   * pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
+   */
+  public readonly podSelector: ServerPodSelector;
+  /** The ports declared by the containers, for a Linkerd `Server` on this construct. */
+  public readonly declaredContainerPorts: readonly ServerContainerPort[];
+  /** The Rollout, whose `spec.template` is the pod template. */
+  public readonly podTemplateObject: ApiObject;
   /** The Service that clients call. */
   public readonly rootService: k8s.KubeService;
   /** The Service Argo Rollouts points at the stable pods (Gateway API plugin only). */
@@ -136,6 +146,9 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
+    this.podSelector = { matchLabels: { ...props.selectorLabels } };
+    this.declaredContainerPorts = props.containers.flatMap((c) =>
+      (c.ports ?? []).map((p) => ({ container: c.name, name: p.name, number: p.containerPort })));
     if (props.proxy !== undefined && props.meshInjection === false) {
       throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
         + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
@@ -262,6 +275,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         },
       },
     });
+    this.podTemplateObject = this.rollout;
   }
 }
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { IServiceAccount, Workload } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { IServiceAccount, LabelSelectorRequirement, Workload } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
 import {
   ServerV1Beta3,
   ServerV1Beta3SpecPodSelectorMatchExpressionsOperator as SelectorOperator,
@@ -31,6 +31,63 @@ export class ServerPort {
   private constructor(public readonly value: string | number) {}
 }
 
+/** A container port declared by the pods of an {@link IServerWorkload}. */
+export interface ServerContainerPort {
+  /** Name of the container that declares the port. */
+  readonly container: string;
+  /**
+   * Name of the port (`ports[].name`).
+   * @default - the port has no name and can only be selected by number
+   */
+  readonly name?: string;
+  /** The port number (`ports[].containerPort`). */
+  readonly number: number;
+}
+
+/** The label selector of the pods of an {@link IServerWorkload}. */
+export interface ServerPodSelector {
+  /** Labels every selected pod carries. */
+  readonly matchLabels: Readonly<Record<string, string>>;
+  /**
+   * Set-based requirements on the pod labels.
+   * @default - none
+   */
+  readonly matchExpressions?: readonly LabelSelectorRequirement[];
+}
+
+/**
+ * What a `Server` needs from the workload whose pods it selects. cdk8s-plus `Workload`s
+ * (Deployment, StatefulSet, …) are accepted as they are; other constructs that own a pod
+ * template implement this interface, e.g. lib/delivery's `CanaryRollout`.
+ */
+export interface IServerWorkload extends IConstruct {
+  /**
+   * The selector of the workload's pods: it must select every pod the workload runs (for a
+   * canary, the stable and the canary pods alike), and only those.
+   */
+  readonly podSelector: ServerPodSelector;
+  /** Every container port of the pod template, in container order. */
+  readonly declaredContainerPorts: readonly ServerContainerPort[];
+  /**
+   * The object whose rendered manifest holds the pod template (`spec.template`); the Server
+   * reads the HTTP probes from it, so they are exactly what the kubelet will request.
+   */
+  readonly podTemplateObject: ApiObject;
+}
+
+/** What a Server reads from its workload: an `IServerWorkload`'s members, without the construct. */
+type SelectedPods = Pick<IServerWorkload, 'podSelector' | 'declaredContainerPorts' | 'podTemplateObject'>;
+
+/** The selected pods of either kind of workload: a cdk8s-plus Workload is read through its own API. */
+function selectedPodsOf(workload: Workload | IServerWorkload): SelectedPods {
+  if (!(workload instanceof Workload)) return workload;
+  return {
+    podSelector: { matchLabels: workload.matchLabels, matchExpressions: workload.matchExpressions },
+    declaredContainerPorts: workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number }))),
+    podTemplateObject: ApiObject.of(workload),
+  };
+}
+
 /** Properties of a `Server`. */
 export interface ServerProps {
   /**
@@ -38,8 +95,12 @@ export interface ServerProps {
    * @default - generated from the construct path
    */
   readonly name?: string;
-  /** The workload whose pods the Server selects; its pod selector becomes the Server's. */
-  readonly workload: Workload;
+  /**
+   * The workload whose pods the Server selects; its pod selector becomes the Server's. A
+   * cdk8s-plus `Workload` (Deployment, StatefulSet, …) or an `IServerWorkload` such as a
+   * `CanaryRollout`, whose selector covers its stable and canary pods.
+   */
+  readonly workload: Workload | IServerWorkload;
   /** The port, which must be declared by one of the workload's containers. */
   readonly port: ServerPort;
   /**
@@ -74,11 +135,12 @@ export class Server extends Construct implements IAuthorizationTarget {
   public readonly namespace: string | undefined;
   public readonly authorizationTargetRef: PolicyReference;
   /** The workload whose pods are selected. */
-  public readonly workload: Workload;
+  public readonly workload: Workload | IServerWorkload;
   /** The selected container port's number. */
   public readonly portNumber: number;
   public readonly proxyProtocol: ProxyProtocol;
   public readonly accessPolicy: AccessPolicy;
+  private readonly pods: SelectedPods;
   private readonly probeOptions: ProbeAuthorizationOptions;
   private probe?: ProbeAuthorization;
   private probeRequested = false;
@@ -87,12 +149,13 @@ export class Server extends Construct implements IAuthorizationTarget {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
     this.workload = props.workload;
+    this.pods = selectedPodsOf(props.workload);
     this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
     this.accessPolicy = props.accessPolicy ?? AccessPolicy.DENY;
     this.probeOptions = props.probeAuthorization ?? {};
 
-    const matchLabels = props.workload.matchLabels;
-    const matchExpressions = props.workload.matchExpressions;
+    const matchLabels = { ...this.pods.podSelector.matchLabels };
+    const matchExpressions = this.pods.podSelector.matchExpressions ?? [];
     if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
       throw invalid(this, 'workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
     }
@@ -123,7 +186,7 @@ export class Server extends Construct implements IAuthorizationTarget {
    * workload's rendered pod template (so they are exactly what the kubelet will request).
    */
   public get probePaths(): string[] {
-    const manifest = ApiObject.of(this.workload).toJson();
+    const manifest = this.pods.podTemplateObject.toJson();
     const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers);
     const paths = new Set<string>();
     for (const container of containers.map(asObject)) {
@@ -181,7 +244,7 @@ export class Server extends Construct implements IAuthorizationTarget {
   }
 
   private resolvePort(port: string | number): number {
-    const declared = this.workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, ...p })));
+    const declared = this.pods.declaredContainerPorts;
     const describe = declared.map((p) => `${p.container}:${p.name ? `${p.name}=` : ''}${p.number}`).join(', ') || 'none';
     if (typeof port === 'number') {
       validatePortNumber(this, 'port', port);
