@@ -1,5 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from './argo-cd-ignore-difference';
@@ -124,8 +124,9 @@ export class RenderedBranchApplications extends Construct {
       }
     }
 
-    assertNoSharedObjects(this, deployed);
-    const needs = deriveNeeds(deployed);
+    const rendered = deployed.map(renderChart);
+    assertNoSharedObjects(this, rendered);
+    const needs = deriveNeeds(rendered);
     const cluster = props.cluster ?? DEFAULT_CLUSTER;
     const common = { repoUrl: props.repoUrl, branch, cluster, syncPolicy: props.syncPolicy, retry: props.retry };
 
@@ -175,7 +176,7 @@ export class RenderedBranchApplications extends Construct {
     const derivedFrom = JSON.stringify(needs);
     this.node.addValidation({
       validate: () => {
-        const now = deriveNeeds(targets());
+        const now = deriveNeeds(targets().map(renderChart));
         if (JSON.stringify(now) === derivedFrom) return [];
         return [`the render targets changed after the Argo CD Applications were derived from them (then: `
           + `${needs.map((n) => n.name).join(', ')}; now: ${now.map((n) => n.name).join(', ')}); `
@@ -190,12 +191,12 @@ export class RenderedBranchApplications extends Construct {
  * refuses with FailOnSharedResource, or the last sync wins): they are alternatives, of which
  * all but one must be excluded.
  */
-function assertNoSharedObjects(scope: Construct, charts: readonly Chart[]): void {
+function assertNoSharedObjects(scope: Construct, charts: readonly RenderedChart[]): void {
   const owner = new Map<string, string>();
   const shared: string[] = [];
-  for (const chart of charts) {
-    for (const object of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-      const id = objectIdOf(object.toJson() as Manifest);
+  for (const { chart, manifests } of charts) {
+    for (const manifest of manifests) {
+      const id = objectIdOf(manifest);
       const first = owner.get(id);
       if (first === undefined) owner.set(id, chart.node.id);
       else if (first !== chart.node.id) shared.push(`${id} (${first} and ${chart.node.id})`);
@@ -208,10 +209,21 @@ function assertNoSharedObjects(scope: Construct, charts: readonly Chart[]): void
   }
 }
 
-function deriveNeeds(charts: readonly Chart[]): TargetNeeds[] {
-  return charts.map((chart) => {
-    const constructs = chart.node.findAll();
-    const manifests = constructs.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
+/** A deployed chart, its constructs and its rendered objects: rendered once, read by every derivation. */
+interface RenderedChart {
+  readonly chart: Chart;
+  readonly constructs: readonly IConstruct[];
+  readonly manifests: readonly Manifest[];
+}
+
+function renderChart(chart: Chart): RenderedChart {
+  const constructs = chart.node.findAll();
+  const manifests = constructs.filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
+  return { chart, constructs, manifests };
+}
+
+function deriveNeeds(charts: readonly RenderedChart[]): TargetNeeds[] {
+  return charts.map(({ chart, constructs, manifests }) => {
     const namespaced = manifests.filter((m) => m.metadata.namespace !== undefined);
     // Cluster-scoped objects are the ones rendered without a namespace (the project's rule, see COMMON).
     const clusterScoped = manifests.filter((m) => m.metadata.namespace === undefined);
