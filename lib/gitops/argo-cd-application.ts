@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { durationProblem, goDuration, integerProblem, throwIfProblems, wholeSeconds } from '../common/input-validation';
-import { SYNC_WAVE_ANNOTATION } from '../output';
+import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
 import { ArgoCdIgnoreDifference } from './argo-cd-ignore-difference';
 import { ArgoCdProject } from './argo-cd-project';
 import { SyncPolicy, SyncRetry } from './sync-policy';
@@ -50,7 +50,6 @@ export interface ArgoCdApplicationProps {
 }
 
 const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
-const PATH = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A pointer below the root: "/" then a non-empty reference token; "~" only as the escapes ~0 and ~1. */
 const JSON_POINTER = /^(\/([^~/]|~[01])+)+$/;
 /** A jq path below the root, without whitespace. */
@@ -75,7 +74,7 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
-    if (!PATH.test(props.path)) {
+    if (!TARGET_NAME.test(props.path)) {
       throw new Error(`[${this.node.path}] path "${props.path}" is not allowed; allowed: one rendered folder name `
         + '(lowercase letters, digits and "-"), never the repository root');
     }

@@ -19,7 +19,8 @@ export interface RenderTarget {
   readonly objects: readonly RenderedObject[];
 }
 
-const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A render target's name: a folder of `dist/` and an Argo CD Application name (lowercase letters, digits, `-`). */
+export const TARGET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Runs every construct's validations, then renders each top-level chart of the app
