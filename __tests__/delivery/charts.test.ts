@@ -6,7 +6,7 @@ import { NginxCanaryChart } from '../../charts/nginx-canary';
 import { NginxCanaryIstioChart } from '../../charts/nginx-canary-istio';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { INJECT_ANNOTATION } from '../../lib/mesh';
-import { renderTargets, synthesize } from '../../lib/output';
+import { renderTargets, synthesize, toValidationTargets } from '../../lib/output';
 import { validateTargets } from '../../lib/validation';
 
 type Obj = Record<string, any>;
@@ -32,8 +32,7 @@ test('rendered files match the snapshot', () => {
 });
 
 test('every rendered object passes strict schema validation, the CRDs\' CEL rules and the reference checks', () => {
-  const targets = synthesis.targets.map((t) => ({ name: t.name, subjects: t.objects.map((o) => ({ manifest: o.manifest as Obj, source: o.constructPath })) }));
-  expect(validateTargets(targets)).toEqual([]);
+  expect(validateTargets(toValidationTargets(synthesis.targets))).toEqual([]);
 });
 
 describe.each([

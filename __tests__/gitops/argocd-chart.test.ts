@@ -6,7 +6,7 @@ import { CanaryRollout } from '../../lib/delivery';
 import {
   APPLICATION_WAVE, ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource, PLATFORM_APPLICATION_WAVE, isArgoCdIgnoreDifferencesSource,
 } from '../../lib/gitops';
-import { Manifest, SYNC_WAVE_ANNOTATION, Synthesis, synthesize } from '../../lib/output';
+import { Manifest, SYNC_WAVE_ANNOTATION, Synthesis, synthesize, toValidationTargets } from '../../lib/output';
 import { ValidationProblem, validateTargets } from '../../lib/validation';
 import { buildApp } from '../../main';
 import { meshShop } from '../fixtures/mesh-shop';
@@ -16,10 +16,7 @@ const REPO_URL = 'https://github.com/example-org/linkerd-progressive-delivery.gi
 
 /** The project's strict validation (CRD schemas and CEL, core rules, references) of every object of the render. */
 function problemsOf(synthesis: Synthesis): ValidationProblem[] {
-  return validateTargets(synthesis.targets.map((t) => ({
-    name: t.name,
-    subjects: t.objects.map((o) => ({ manifest: o.manifest as unknown as Record<string, unknown>, source: o.constructPath })),
-  })));
+  return validateTargets(toValidationTargets(synthesis.targets));
 }
 
 /** The synthesis with one object of one target replaced. */
