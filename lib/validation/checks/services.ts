@@ -1,4 +1,4 @@
-import { CORE } from '../api-groups';
+import { ARGO, CORE } from '../api-groups';
 import { PROTOCOLS } from '../service-ports';
 import { fieldPath } from '../field-path';
 import { mapSelectorMatches } from '../label-selector';
@@ -6,6 +6,8 @@ import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, getIn, stringMap } from '../values';
 import { TargetCheck } from './target-check';
+
+const ROLLOUT_POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
 
 /** Service port rules of the API server, and that a selecting Service selects some workload of the target. */
 export const checkServices: TargetCheck = (index, report) => {
@@ -57,7 +59,11 @@ function checkServicePorts(service: IndexedObject, report: Report): void {
 function checkServiceSelectsWorkload(index: TargetIndex, service: IndexedObject, report: Report): void {
   const selector = stringMap(getIn(service.manifest, 'spec', 'selector'));
   if (Object.keys(selector).length === 0 || getIn(service.manifest, 'spec', 'type') === 'ExternalName') return;
-  const selected = index.meshableWorkloads(service.id.namespace, selector).some(({ template }) => mapSelectorMatches(selector, template.labels));
+  // Argo Rollouts labels each Rollout pod with rollouts-pod-template-hash at runtime (and sets it on the Services it
+  // manages), so a selector on that key matches a Rollout's pods though no rendered template carries it.
+  const { [ROLLOUT_POD_TEMPLATE_HASH]: hash, ...rest } = selector;
+  const selected = index.meshableWorkloads(service.id.namespace, rest).some(({ object, template }) =>
+    (hash === undefined || (object.id.group === ARGO && object.id.kind === 'Rollout')) && mapSelectorMatches(rest, template.labels));
   if (!selected) {
     report(service, 'spec.selector', 'ref/service-selector', `selector ${JSON.stringify(selector)} matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${service.id.namespace}" of this target; allowed: ${index.podLabelsOf(service.id.namespace)}`);
   }
