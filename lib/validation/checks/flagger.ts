@@ -1,4 +1,4 @@
-import { APPS, FLAGGER } from '../api-groups';
+import { APPS, CORE, FLAGGER } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { splitApiVersion } from '../object-identity';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
@@ -42,10 +42,12 @@ export function checkFlaggerCanary(index: TargetIndex, canary: IndexedObject, re
 
 function checkTarget(index: TargetIndex, canary: IndexedObject, spec: JsonObject, report: Report): IndexedObject | undefined {
   const ref = asObject(spec.targetRef) ?? {};
-  const { group } = splitApiVersion(asString(ref.apiVersion) ?? 'apps/v1');
   const kind = asString(ref.kind) ?? 'Deployment';
   const name = asString(ref.name) ?? '';
-  if (group === 'serving.knative.dev') return undefined; // Knative is not rendered or vendored here.
+  const apiGroup = splitApiVersion(asString(ref.apiVersion) ?? 'apps/v1').group;
+  if (apiGroup === 'serving.knative.dev') return undefined; // Knative is not rendered or vendored here.
+  // Flagger finds a Service target by kind; its own tests write apiVersion core/v1.
+  const group = kind === 'Service' && (apiGroup === 'core' || apiGroup === CORE) ? CORE : apiGroup;
   const target = index.find(group, kind, canary.id.namespace, name);
   if (!target) {
     report(canary, 'spec.targetRef', 'ref/canary-target', `${kind} "${canary.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(group, kind, canary.id.namespace)}`);
@@ -88,19 +90,15 @@ function checkWeights(canary: IndexedObject, spec: JsonObject, analysis: JsonObj
   const maxWeightField = typeof analysis.maxWeight === 'number' ? analysis.maxWeight : 0;
   const stepWeights = asArray(analysis.stepWeights).filter((w): w is number => typeof w === 'number');
   if (iterations > 0 || spec.provider === 'kubernetes') {
-    // Blue/green or A/B testing (the kubernetes provider forces iterations): traffic moves at once, weights are unused.
-    for (const field of ['stepWeight', 'stepWeights', 'maxWeight']) {
-      if (analysis[field] !== undefined) {
-        report(canary, fieldPath(path, field), 'semantic/flagger-weights', `${field} is ignored: with ${iterations > 0 ? `iterations ${iterations}` : 'the kubernetes provider'} `
-          + 'Flagger runs a blue/green (or A/B) analysis that moves traffic at once; allowed: no weights, or weights without iterations');
-      }
+    // Blue/green or A/B testing (the kubernetes provider forces iterations): traffic moves at once. The CRD's oneOf
+    // already rejects stepWeight or stepWeights next to iterations; maxWeight it lets through.
+    if (analysis.maxWeight !== undefined) {
+      report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights', `maxWeight is ignored: with ${iterations > 0 ? `iterations ${iterations}` : 'the kubernetes provider'} `
+        + 'Flagger runs a blue/green (or A/B) analysis that moves all traffic at once; allowed: no maxWeight, or stepWeight without iterations');
     }
     return;
   }
-  if (stepWeights.length > 0 && stepWeight > 0) {
-    report(canary, fieldPath(path, 'stepWeights'), 'semantic/flagger-weights', 'stepWeights are ignored with stepWeight: Flagger advances by stepWeight and only '
-      + 'uses the last stepWeights value as the maximum weight; allowed: stepWeight (with maxWeight) or stepWeights, not both');
-  }
+  // stepWeight next to stepWeights is a CRD oneOf error; maxWeight next to stepWeights is accepted and unused.
   if (stepWeights.length > 0 && analysis.maxWeight !== undefined) {
     report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights', `maxWeight ${maxWeightField} is ignored with stepWeights: Flagger promotes at the last `
       + 'stepWeights value; allowed: maxWeight with stepWeight, or stepWeights alone');
