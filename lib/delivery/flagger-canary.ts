@@ -16,7 +16,8 @@ export interface FlaggerCanaryProps {
   /** The Deployment that Flagger takes over (it creates `<name>-primary` from it and scales it to zero between releases). */
   readonly deployment: k8s.KubeDeployment;
   /**
-   * Port of the Services that Flagger creates.
+   * Port of the Services that Flagger creates. When it is not a port the containers declare, the Services forward it
+   * to the one declared container port (`service.targetPort`; Flagger would otherwise send traffic to this port of the pods).
    * @default - the only port declared by the Deployment's containers
    */
   readonly servicePort?: number;
@@ -58,6 +59,7 @@ export class FlaggerCanary extends Construct {
     const containers: { ports?: { containerPort: number }[] }[] = deployment.spec?.template?.spec?.containers ?? [];
     const declaredPorts = containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
     const port = props.servicePort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
+    const targetPort = port !== undefined && declaredPorts.length === 1 && declaredPorts[0] !== port ? declaredPorts[0] : undefined;
     const metricInterval = props.metricInterval ?? Duration.minutes(1);
 
     throwIfProblems(this.node.path, [
@@ -77,6 +79,7 @@ export class FlaggerCanary extends Construct {
       props.minSuccessRatePercent >= 0 && props.minSuccessRatePercent <= 100 ? undefined
         : `minSuccessRatePercent ${props.minSuccessRatePercent} is invalid; allowed: a percentage from 0 to 100`,
       integerProblem('maxRequestDuration in milliseconds', props.maxRequestDuration.toMilliseconds({ integral: false }), 1),
+      ...flaggerTargetProblems(props.deployment.name, deployment.spec?.selector?.matchLabels ?? {}, port, declaredPorts),
     ]);
 
     // Flagger's duration pattern is ^[0-9]+(m|s): no hours.
@@ -85,7 +88,7 @@ export class FlaggerCanary extends Construct {
       metadata: { name: this.name },
       spec: {
         targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: props.deployment.name },
-        service: { port: port! },
+        service: { port: port!, ...(targetPort === undefined ? {} : { targetPort }) },
         analysis: {
           interval: flaggerDuration(props.interval),
           threshold: props.threshold,
@@ -99,4 +102,23 @@ export class FlaggerCanary extends Construct {
       },
     });
   }
+}
+
+/** Flagger's default `-selector-labels`: the Deployment selector key Flagger builds the primary's selector from. */
+const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+
+/**
+ * What Flagger v1.44.0 needs of the target Deployment that the Canary CRD cannot check: a selector label it knows
+ * (pkg/canary getSelectorLabel), and a Service port that reaches a container port (pkg/router: targetPort defaults to the port).
+ */
+function flaggerTargetProblems(deployment: string, matchLabels: Record<string, string>, port: number | undefined,
+  declaredPorts: readonly number[]): (string | undefined)[] {
+  return [
+    FLAGGER_SELECTOR_LABELS.some((label) => label in matchLabels) ? undefined
+      : `deployment ${deployment} selector ${JSON.stringify(matchLabels)} is invalid: Flagger finds none of its selector labels and never `
+        + `starts the Canary; allowed: a matchLabels key of ${FLAGGER_SELECTOR_LABELS.join(', ')}`,
+    port === undefined || declaredPorts.length <= 1 || declaredPorts.includes(port) ? undefined
+      : `servicePort ${port} is invalid: it is not a port of deployment ${deployment}'s containers, and with several declared ports `
+        + `[${declaredPorts.join(', ')}] Flagger's Services would send traffic to port ${port} of the pods; allowed: one of [${declaredPorts.join(', ')}]`,
+  ];
 }

@@ -1,0 +1,100 @@
+import { App, Chart, Duration, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { synthesize } from '../../lib/output';
+import { AnalysisMetric, CanaryRollout, CanaryStep, FlaggerCanary, FlaggerCanaryProps, PrometheusAnalysisTemplate } from '../../lib/delivery';
+
+/**
+ * Misconfigurations built from the real lib/delivery constructs fail synthesis, each naming the construct path,
+ * what Argo Rollouts or Flagger would do, and what to write instead: in the constructor where the construct knows
+ * the prop, otherwise in the validation engine run on the rendered objects (lib/validation, Argo/Flagger model).
+ */
+const steps = [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(30))];
+const successRate = AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, count: 3 });
+const containers = [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }];
+
+function podinfo(scope: Chart, selector: Record<string, string> = { app: 'podinfo' }, ports = [9898]): k8s.KubeDeployment {
+  return new k8s.KubeDeployment(scope, 'podinfo', {
+    metadata: { name: 'podinfo' },
+    spec: {
+      selector: { matchLabels: selector },
+      template: { metadata: { labels: selector }, spec: { containers: [{ name: 'p', image: 'p', ports: ports.map((containerPort) => ({ containerPort })) }] } },
+    },
+  });
+}
+const flaggerProps = (deployment: k8s.KubeDeployment, overrides: Partial<FlaggerCanaryProps> = {}): FlaggerCanaryProps => ({
+  deployment, interval: Duration.seconds(10), threshold: 5, stepWeight: 10, maxWeight: 100,
+  minSuccessRatePercent: 99, maxRequestDuration: Duration.millis(500), ...overrides,
+});
+
+test('a Rollout and its analysis template in one chart synthesize cleanly (the template declares every argument its queries use)', () => {
+  const { targets } = synthesize((app) => {
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    const template = new PrometheusAnalysisTemplate(chart, 'rate', { metrics: [successRate] });
+    new CanaryRollout(chart, 'web', { selectorLabels: { app: 'web' }, containers, steps: [...steps, CanaryStep.analysis({ template })], backgroundAnalysis: { template } });
+  });
+  expect(targets[0].objects.map((o) => o.manifest.kind)).toEqual(expect.arrayContaining(['Rollout', 'AnalysisTemplate', 'HTTPRoute']));
+});
+
+test('an analysis template rendered into another target: Argo marks the Rollout InvalidSpec', () => {
+  const build = (app: App) => {
+    const templates = new Chart(app, 'templates', { namespace: 'apps' });
+    const template = new PrometheusAnalysisTemplate(templates, 'rate', { metrics: [successRate] });
+    new CanaryRollout(new Chart(app, 'apps', { namespace: 'apps' }), 'web', { selectorLabels: { app: 'web' }, containers, steps, backgroundAnalysis: { template } });
+  };
+  expect(() => synthesize(build)).toThrow(new RegExp('apps apps/web/Resource argoproj.io/Rollout apps/web spec\\.strategy\\.canary\\.analysis\\.templates\\[0\\]\\.templateName: '
+    + '\\[ref/rollout-analysis\\] AnalysisTemplate "apps/rate" is not in this target: Argo Rollouts marks the Rollout InvalidSpec and does not roll it out; '
+    + 'allowed: no AnalysisTemplate in namespace "apps"'));
+});
+
+test('a Rollout patched to use one Service as stable and canary: the engine names the construct and the fix', () => {
+  const build = (app: App) => {
+    const web = new CanaryRollout(new Chart(app, 'apps', { namespace: 'apps' }), 'web', { selectorLabels: { app: 'web' }, containers, steps });
+    web.rollout.addJsonPatch(JsonPatch.replace('/spec/strategy/canary/canaryService', 'web-stable'));
+  };
+  expect(() => synthesize(build)).toThrow(new RegExp('apps/web/Resource .* spec\\.strategy\\.canary\\.stableService: \\[semantic/rollout-services\\] '
+    + 'stableService "web-stable" equal to canaryService is invalid: Argo Rollouts marks the Rollout InvalidSpec.*; allowed: two different Services'));
+});
+
+test('a Rollout patched to a setWeight above 100 or a pause Argo cannot read', () => {
+  const build = (patch: JsonPatch) => (app: App) => {
+    new CanaryRollout(new Chart(app, 'apps', { namespace: 'apps' }), 'web', { selectorLabels: { app: 'web' }, containers, steps }).rollout.addJsonPatch(patch);
+  };
+  expect(() => synthesize(build(JsonPatch.replace('/spec/strategy/canary/steps/0/setWeight', 120))))
+    .toThrow(/apps\/web\/Resource .*steps\[0\]\.setWeight: \[semantic\/rollout-weight\] setWeight 120 is invalid: .*allowed: 0\.\.100/);
+  expect(() => synthesize(build(JsonPatch.replace('/spec/strategy/canary/steps/1/pause/duration', '5 minutes'))))
+    .toThrow(/apps\/web\/Resource .*steps\[1\]\.pause\.duration: \[semantic\/rollout-pause\] pause duration "5 minutes" is invalid/);
+});
+
+test('a decreasing setWeight is honoured by Argo and not reported by the engine', () => {
+  const build = (app: App) => {
+    const web = new CanaryRollout(new Chart(app, 'apps', { namespace: 'apps' }), 'web', { selectorLabels: { app: 'web' }, containers, steps: [...steps, CanaryStep.setWeight(30)] });
+    web.rollout.addJsonPatch(JsonPatch.replace('/spec/strategy/canary/steps/2/setWeight', 10));
+  };
+  expect(() => synthesize(build)).not.toThrow();
+});
+
+test('a FlaggerCanary whose Deployment is rendered into another target: Flagger finds no target', () => {
+  const build = (app: App) => {
+    const deployment = podinfo(new Chart(app, 'workloads', { namespace: 'apps' }));
+    new FlaggerCanary(new Chart(app, 'apps', { namespace: 'apps' }), 'canary', flaggerProps(deployment));
+  };
+  expect(() => synthesize(build)).toThrow(/apps apps\/canary\/Resource flagger\.app\/Canary apps\/podinfo spec\.targetRef: \[ref\/canary-target\] Deployment "apps\/podinfo" is not in this target/);
+});
+
+test('FlaggerCanary rejects a Deployment without a selector label Flagger knows', () => {
+  const chart = new Chart(new App(), 'apps', { namespace: 'apps' });
+  expect(() => new FlaggerCanary(chart, 'canary', flaggerProps(podinfo(chart, { tier: 'web' }))))
+    .toThrow(/\[apps\/canary\] deployment podinfo selector \{"tier":"web"\} is invalid: Flagger finds none of its selector labels and never starts the Canary; allowed: a matchLabels key of app, name, app\.kubernetes\.io\/name/);
+});
+
+test('FlaggerCanary forwards a servicePort the container does not declare to the container port, and rejects it when that is ambiguous', () => {
+  const { targets } = synthesize((app) => {
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    new FlaggerCanary(chart, 'canary', flaggerProps(podinfo(chart), { servicePort: 80 }));
+  });
+  const canary = targets[0].objects.find((o) => o.manifest.kind === 'Canary')!.manifest as unknown as { spec: { service: unknown } };
+  expect(canary.spec.service).toEqual({ port: 80, targetPort: 9898 });
+  const chart = new Chart(new App(), 'apps', { namespace: 'apps' });
+  expect(() => new FlaggerCanary(chart, 'canary', flaggerProps(podinfo(chart, { app: 'podinfo' }, [9898, 9797]), { servicePort: 80 })))
+    .toThrow(/\[apps\/canary\] servicePort 80 is invalid: it is not a port of deployment podinfo's containers.*allowed: one of \[9898, 9797\]/);
+});
