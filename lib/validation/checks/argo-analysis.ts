@@ -48,7 +48,8 @@ export function checkRolloutAnalyses(index: TargetIndex, rollout: IndexedObject,
   // Upstream checks metadata fieldRefs of step and experiment analyses at spec validation.
   asArray(getIn(rollout.manifest, 'spec', 'strategy', 'canary', 'steps')).forEach((step, i) => {
     asArray(getIn(step, 'experiment', 'analyses')).forEach((analysis, j) => {
-      checkRolloutArgs(rollout, asArray(asObject(analysis)?.args), fieldPath('spec.strategy.canary.steps', i, 'experiment', 'analyses', j, 'args'), report);
+      checkRolloutArgs(rollout, asArray(asObject(analysis)?.args), fieldPath('spec.strategy.canary.steps', i, 'experiment', 'analyses', j, 'args'),
+        report);
     });
   });
 }
@@ -59,13 +60,15 @@ function checkRolloutArgs(rollout: IndexedObject, args: unknown[], path: string,
     if (!valueFrom) return;
     const fieldRef = asString(asObject(valueFrom.fieldRef)?.fieldPath);
     if (fieldRef !== undefined && fieldRef.startsWith('metadata') && !METADATA_FIELD.test(fieldRef)) {
-      report(rollout, fieldPath(path, i, 'valueFrom', 'fieldRef', 'fieldPath'), 'semantic/rollout-analysis-arg', `fieldPath "${fieldRef}" is invalid: `
-        + `Argo Rollouts cannot read it from the Rollout and marks it InvalidSpec; allowed: metadata.name, metadata.namespace, metadata.uid, `
-        + `metadata.labels['<key>'], metadata.annotations['<key>'], or a spec/status path`);
+      report(rollout, fieldPath(path, i, 'valueFrom', 'fieldRef', 'fieldPath'), 'semantic/rollout-analysis-arg',
+        `fieldPath "${fieldRef}" is invalid: `
+        + 'Argo Rollouts cannot read it from the Rollout (InvalidSpec for step and experiment analyses; otherwise the AnalysisRun is never created); '
+        + `allowed: metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], or a spec/status path`);
     }
     const hash = valueFrom.podTemplateHashValue;
     if (hash !== undefined && hash !== 'Latest' && hash !== 'Stable') {
-      report(rollout, fieldPath(path, i, 'valueFrom', 'podTemplateHashValue'), 'semantic/rollout-analysis-arg', `podTemplateHashValue ${JSON.stringify(hash)} is invalid: `
+      report(rollout, fieldPath(path, i, 'valueFrom', 'podTemplateHashValue'), 'semantic/rollout-analysis-arg',
+        `podTemplateHashValue ${JSON.stringify(hash)} is invalid: `
         + 'Argo Rollouts passes an empty value for it; allowed: Latest (the canary pods) or Stable');
     }
   });
@@ -119,7 +122,8 @@ function checkAnalysisUse(index: TargetIndex, rollout: IndexedObject, use: Analy
       const previous = args.get(name);
       const text = asString(arg.value);
       if (previous?.value !== undefined && text !== undefined && previous.value !== text) {
-        report(rollout, template.path, 'ref/rollout-analysis', `argument "${name}" has value ${JSON.stringify(previous.value)} in ${previous.owner} and `
+        report(rollout, template.path, 'ref/rollout-analysis',
+          `argument "${name}" has value ${JSON.stringify(previous.value)} in ${previous.owner} and `
           + `${JSON.stringify(text)} in ${template.label}: ${INVALID_SPEC}; allowed: one value, or the value supplied by the Rollout`);
       }
       // Like upstream flattenArgs, a later argument replaces an earlier one unless the earlier one has a value.
@@ -139,7 +143,8 @@ function checkAnalysisUse(index: TargetIndex, rollout: IndexedObject, use: Analy
     for (const value of asArray(getIn(template.object.manifest, 'spec', 'metrics'))) {
       const metric = asObject(value) ?? {};
       if (effectiveCountMissing(metric)) {
-        report(rollout, template.path, 'ref/rollout-analysis', `${template.label} has metric "${asString(metric.name) ?? ''}" which runs indefinitely (interval without count): `
+        report(rollout, template.path, 'ref/rollout-analysis',
+          `${template.label} has metric "${asString(metric.name) ?? ''}" which runs indefinitely (interval without count): `
           + `${INVALID_SPEC}, since this analysis must finish; allowed: a count on every metric, or the template as background analysis`);
       }
     }
@@ -188,7 +193,8 @@ export function checkAnalysisTemplate(template: IndexedObject, report: Report): 
   const spec = asObject(template.manifest.spec) ?? {};
   const metrics = asArray(spec.metrics);
   if (metrics.length === 0) {
-    report(template, 'spec.metrics', 'semantic/analysis-metrics', `an analysis template without metrics is invalid: ${RUN_ERROR} ("no metrics specified"); allowed: at least one metric`);
+    report(template, 'spec.metrics', 'semantic/analysis-metrics',
+      `an analysis template without metrics is invalid: ${RUN_ERROR} ("no metrics specified"); allowed: at least one metric`);
     return;
   }
   const declared = new Set<string>();
@@ -197,7 +203,8 @@ export function checkAnalysisTemplate(template: IndexedObject, report: Report): 
     const name = asString(arg.name);
     if (name !== undefined) declared.add(name);
     if (arg.value !== undefined && arg.valueFrom !== undefined) {
-      report(template, fieldPath('spec.args', i), 'semantic/analysis-args', `argument "${name ?? ''}" has both value and valueFrom, which is invalid: `
+      report(template, fieldPath('spec.args', i), 'semantic/analysis-args',
+        `argument "${name ?? ''}" has both value and valueFrom, which is invalid: `
         + `Argo Rollouts refuses the template; allowed: one of value, valueFrom`);
     }
   });
@@ -208,17 +215,21 @@ export function checkAnalysisTemplate(template: IndexedObject, report: Report): 
     const name = asString(metric.name) ?? '';
     const first = names.get(name);
     if (first !== undefined) {
-      report(template, fieldPath(path, 'name'), 'semantic/analysis-metric', `metric name "${name}" duplicates spec.metrics[${first}]: ${RUN_ERROR}; allowed: unique metric names`);
+      report(template, fieldPath(path, 'name'), 'semantic/analysis-metric',
+        `metric name "${name}" duplicates spec.metrics[${first}]: ${RUN_ERROR}; allowed: unique metric names`);
     } else {
       names.set(name, i);
     }
     const unresolved = templateTags(metric, []).filter((tag) => !(tag.startsWith('args.') && declared.has(tag.slice('args.'.length))));
     for (const tag of new Set(unresolved)) {
-      report(template, path, 'semantic/analysis-args', `metric "${name}" uses {{${tag}}}, which spec.args does not declare: Argo Rollouts fails to resolve it `
-        + `(InvalidSpec for Rollouts running it in a step, otherwise ${RUN_ERROR}); allowed: {{args.<name>}} with <name> in spec.args (${[...declared].join(', ') || 'none'})`);
+      report(template, path, 'semantic/analysis-args',
+        `metric "${name}" uses {{${tag}}}, which spec.args does not declare: Argo Rollouts fails to resolve it `
+        + `(InvalidSpec for Rollouts running it in a step, otherwise ${RUN_ERROR}); `
+        + `allowed: {{args.<name>}} with <name> in spec.args (${[...declared].join(', ') || 'none'})`);
     }
     const problem = metricProblem(metric);
-    if (problem) report(template, fieldPath(path, problem.field), 'semantic/analysis-metric', `metric "${name}": ${problem.what} is invalid: ${RUN_ERROR}; allowed: ${problem.allowed}`);
+    if (problem) report(template, fieldPath(path, problem.field), 'semantic/analysis-metric',
+      `metric "${name}": ${problem.what} is invalid: ${RUN_ERROR}; allowed: ${problem.allowed}`);
   });
 }
 
@@ -233,7 +244,8 @@ function metricProblem(metric: JsonObject): { field: string; what: string; allow
   if (successLimit < 0) return { field: 'consecutiveSuccessLimit', what: `consecutiveSuccessLimit ${successLimit}`, allowed: 'integers >= 0' };
   if (failureLimit < -1) return { field: 'failureLimit', what: `failureLimit ${failureLimit}`, allowed: 'integers >= 0, or -1 to disable it' };
   if (successLimit === 0 && failureLimit === -1) {
-    return { field: 'failureLimit', what: 'failureLimit -1 without consecutiveSuccessLimit', allowed: 'a consecutiveSuccessLimit > 0 when failureLimit is -1' };
+    return { field: 'failureLimit', what: 'failureLimit -1 without consecutiveSuccessLimit',
+      allowed: 'a consecutiveSuccessLimit > 0 when failureLimit is -1' };
   }
   if (inconclusiveLimit < 0) return { field: 'inconclusiveLimit', what: `inconclusiveLimit ${inconclusiveLimit}`, allowed: 'integers >= 0' };
   if (metric.consecutiveErrorLimit !== undefined && intValue(metric.consecutiveErrorLimit) < 0) {
@@ -241,7 +253,8 @@ function metricProblem(metric: JsonObject): { field: string; what: string; allow
   }
   if (count > 0) {
     if (successLimit >= 0 && failureLimit >= 0 && count < failureLimit + successLimit) {
-      return { field: 'count', what: `count ${count}`, allowed: `at least failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit})` };
+      return { field: 'count', what: `count ${count}`,
+        allowed: `at least failureLimit + consecutiveSuccessLimit (${failureLimit} + ${successLimit})` };
     }
     if (successLimit >= 0 && failureLimit < 0 && count < successLimit) {
       return { field: 'count', what: `count ${count}`, allowed: `at least consecutiveSuccessLimit (${successLimit})` };
@@ -249,14 +262,16 @@ function metricProblem(metric: JsonObject): { field: string; what: string; allow
     if (count < inconclusiveLimit) return { field: 'count', what: `count ${count}`, allowed: `at least inconclusiveLimit (${inconclusiveLimit})` };
   }
   const interval = asString(metric.interval) ?? '';
-  if (count > 1 && interval === '') return { field: 'interval', what: `count ${count} without interval`, allowed: 'an interval (e.g. 1m) when count > 1' };
+  if (count > 1 && interval === '') return { field: 'interval', what: `count ${count} without interval`,
+    allowed: 'an interval (e.g. 1m) when count > 1' };
   for (const field of ['interval', 'initialDelay']) {
     const text = asString(metric[field]) ?? '';
     if (text !== '' && parseGoDuration(text) === undefined) return { field, what: `${field} ${JSON.stringify(text)}`, allowed: GO_DURATION_SYNTAX };
   }
   const providers = providerCount(asObject(metric.provider) ?? {});
   if (providers !== 1) {
-    return { field: 'provider', what: providers === 0 ? 'a metric without provider' : `a metric with ${providers} providers`, allowed: 'exactly one provider (prometheus, job, web, ...)' };
+    return { field: 'provider', what: providers === 0 ? 'a metric without provider' : `a metric with ${providers} providers`,
+      allowed: 'exactly one provider (prometheus, job, web, ...)' };
   }
   return undefined;
 }

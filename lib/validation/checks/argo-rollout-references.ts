@@ -25,9 +25,11 @@ function referencedServices(rollout: IndexedObject): Array<[string, string]> {
   if (canary) {
     fields.push(['spec.strategy.canary.stableService', canary.stableService], ['spec.strategy.canary.canaryService', canary.canaryService]);
     const pingPong = asObject(canary.pingPong);
-    if (pingPong) fields.push(['spec.strategy.canary.pingPong.pingService', pingPong.pingService], ['spec.strategy.canary.pingPong.pongService', pingPong.pongService]);
+    if (pingPong) fields.push(['spec.strategy.canary.pingPong.pingService', pingPong.pingService], ['spec.strategy.canary.pingPong.pongService',
+      pingPong.pongService]);
   }
-  if (blueGreen) fields.push(['spec.strategy.blueGreen.activeService', blueGreen.activeService], ['spec.strategy.blueGreen.previewService', blueGreen.previewService]);
+  if (blueGreen) fields.push(['spec.strategy.blueGreen.activeService', blueGreen.activeService], ['spec.strategy.blueGreen.previewService',
+    blueGreen.previewService]);
   return fields.filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
 }
 
@@ -43,7 +45,8 @@ function podLabels(index: TargetIndex, rollout: IndexedObject, report: Report): 
   const name = asString(ref.name) ?? '';
   const target = index.find(group, kind, rollout.id.namespace, name);
   if (!target) {
-    report(rollout, 'spec.workloadRef', 'ref/rollout-workload-ref', `${kind} "${rollout.id.namespace}/${name}" is not in this target: Argo Rollouts cannot resolve `
+    report(rollout, 'spec.workloadRef', 'ref/rollout-workload-ref',
+      `${kind} "${rollout.id.namespace}/${name}" is not in this target: Argo Rollouts cannot resolve `
       + `the pod template and marks the Rollout InvalidSpec; allowed: ${index.namesOf(group, kind, rollout.id.namespace)}`);
     return undefined;
   }
@@ -58,20 +61,24 @@ export function checkRolloutServices(index: TargetIndex, rollout: IndexedObject,
   for (const [path, name] of services) {
     const service = index.find(CORE, 'Service', rollout.id.namespace, name);
     if (!service) {
-      report(rollout, path, 'ref/rollout-service', `Service "${rollout.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', rollout.id.namespace)}`);
+      report(rollout, path, 'ref/rollout-service',
+        `Service "${rollout.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', rollout.id.namespace)}`);
       continue;
     }
     if (labels) {
       const selector = stringMap(getIn(service.manifest, 'spec', 'selector'));
-      const unmatched = Object.entries(selector).filter(([key, value]) => key !== POD_TEMPLATE_HASH && labels[key] !== value).map(([key, value]) => `${key}=${value}`);
+      const unmatched = Object.entries(selector).filter(([key, value]) => key !== POD_TEMPLATE_HASH && labels[key] !== value).map(([key,
+        value]) => `${key}=${value}`);
       if (unmatched.length > 0) {
-        report(rollout, path, 'ref/rollout-service-selector', `Service "${name}" selects ${unmatched.join(', ')}, which the Rollout's pods do not have: `
+        report(rollout, path, 'ref/rollout-service-selector',
+          `Service "${name}" selects ${unmatched.join(', ')}, which the Rollout's pods do not have: `
           + `${INVALID_SPEC}; allowed: a Service whose selector is a subset of the pod labels ${JSON.stringify(labels)}`);
       }
     }
     const owner = stringMap(getIn(service.manifest, 'metadata', 'annotations'))[MANAGED_BY];
     if (owner !== undefined && owner !== rollout.id.name) {
-      report(rollout, path, 'ref/rollout-service-owner', `Service "${name}" is annotated ${MANAGED_BY}: ${owner}: Argo Rollouts treats it as another Rollout's `
+      report(rollout, path, 'ref/rollout-service-owner',
+        `Service "${name}" is annotated ${MANAGED_BY}: ${owner}: Argo Rollouts treats it as another Rollout's `
         + `and marks this one InvalidSpec; allowed: a Service of this Rollout only`);
     }
   }
@@ -88,12 +95,14 @@ export function checkGatewayApiPlugin(index: TargetIndex, rollout: IndexedObject
   const pluginPath = fieldPath('spec.strategy.canary.trafficRouting.plugins', GATEWAY_API_PLUGIN);
   const namespace = asString(plugin.namespace) ?? rollout.id.namespace;
   const routes: Array<[string, string, string]> = [];
-  for (const [single, list, kind] of [['httpRoute', 'httpRoutes', 'HTTPRoute'], ['grpcRoute', 'grpcRoutes', 'GRPCRoute'], ['tcpRoute', 'tcpRoutes', 'TCPRoute']]) {
+  for (const [single, list, kind] of [['httpRoute', 'httpRoutes', 'HTTPRoute'], ['grpcRoute', 'grpcRoutes', 'GRPCRoute'], ['tcpRoute', 'tcpRoutes',
+    'TCPRoute']]) {
     if (typeof plugin[single] === 'string' && plugin[single] !== '') routes.push([kind, plugin[single] as string, fieldPath(pluginPath, single)]);
     asArray(plugin[list]).forEach((route, i) => {
       const name = asString(asObject(route)?.name) ?? '';
       if (name === '') {
-        report(rollout, fieldPath(pluginPath, list, i, 'name'), 'semantic/rollout-plugin', `${list}[${i}] has no name: the plugin rejects its configuration and every `
+        report(rollout, fieldPath(pluginPath, list, i, 'name'), 'semantic/rollout-plugin',
+          `${list}[${i}] has no name: the plugin rejects its configuration and every `
           + 'weight change fails; allowed: {name: <route name>}');
       } else {
         routes.push([kind, name, fieldPath(pluginPath, list, i, 'name')]);
@@ -101,14 +110,16 @@ export function checkGatewayApiPlugin(index: TargetIndex, rollout: IndexedObject
     });
   }
   if (routes.length === 0) {
-    report(rollout, pluginPath, 'semantic/rollout-plugin', 'the Gateway API plugin configuration names no route: every weight change fails ("No routes configured"); '
+    report(rollout, pluginPath, 'semantic/rollout-plugin',
+      'the Gateway API plugin configuration names no route: every weight change fails ("No routes configured"); '
       + 'allowed: httpRoute, httpRoutes, grpcRoute, grpcRoutes, tcpRoute or tcpRoutes');
   }
   const services: Array<[string, string]> = [];
   for (const field of ['stableService', 'canaryService']) {
     const name = asString(canary[field]) ?? '';
     if (name === '') {
-      report(rollout, fieldPath('spec.strategy.canary', field), 'semantic/rollout-plugin', `${field} is missing: the Gateway API plugin finds no backendRef to set `
+      report(rollout, fieldPath('spec.strategy.canary', field), 'semantic/rollout-plugin',
+        `${field} is missing: the Gateway API plugin finds no backendRef to set `
         + 'and every weight change fails; allowed: stableService and canaryService naming the route\'s two backendRefs');
     } else {
       services.push([field, name]);
@@ -118,13 +129,16 @@ export function checkGatewayApiPlugin(index: TargetIndex, rollout: IndexedObject
     if (kind === 'TCPRoute') continue; // Not a kind this project renders or vendors; the API server checks existence.
     const route = index.find(GATEWAY, kind, namespace, name);
     if (!route) {
-      report(rollout, path, 'ref/rollout-httproute', `gateway.networking.k8s.io ${kind} "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(GATEWAY, kind, namespace)}`);
+      report(rollout, path, 'ref/rollout-httproute',
+        `gateway.networking.k8s.io ${kind} "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(GATEWAY, kind, namespace)}`);
       continue;
     }
-    const backends = new Set(asArray(getIn(route.manifest, 'spec', 'rules')).flatMap((rule) => asArray(asObject(rule)?.backendRefs).map((ref) => asString(asObject(ref)?.name))));
+    const backends = new Set(asArray(getIn(route.manifest, 'spec',
+      'rules')).flatMap((rule) => asArray(asObject(rule)?.backendRefs).map((ref) => asString(asObject(ref)?.name))));
     const missing = services.map(([, service]) => service).filter((service) => !backends.has(service));
     if (missing.length > 0) {
-      report(rollout, path, 'ref/rollout-httproute', `${kind} "${namespace}/${name}" has no backendRef to ${missing.join(' and ')}: the plugin fails every weight change; `
+      report(rollout, path, 'ref/rollout-httproute',
+        `${kind} "${namespace}/${name}" has no backendRef to ${missing.join(' and ')}: the plugin fails every weight change; `
         + 'allowed: a route whose backendRefs include both the stable and the canary Service');
     }
   }

@@ -32,7 +32,8 @@ export function checkRolloutSpec(rollout: IndexedObject, report: Report): void {
   const template = asObject(spec.template);
   const templateMeta = asObject(template?.metadata) ?? {};
   // Upstream RolloutSpec.EmptyTemplate looks at the template's labels and annotations only.
-  if (workloadRef && (Object.keys(asObject(templateMeta.labels) ?? {}).length > 0 || Object.keys(asObject(templateMeta.annotations) ?? {}).length > 0)) {
+  const hasEntries = (value: unknown): boolean => Object.keys(asObject(value) ?? {}).length > 0;
+  if (workloadRef && (hasEntries(templateMeta.labels) || hasEntries(templateMeta.annotations))) {
     bad('spec.template', 'semantic/rollout-workload-ref', 'a template with labels or annotations next to workloadRef',
       'either workloadRef (and an empty template) or a pod template, not both');
   }
@@ -48,7 +49,8 @@ export function checkRolloutSpec(rollout: IndexedObject, report: Report): void {
   const minReadySeconds = integer(spec.minReadySeconds) ?? 0;
   const progressDeadlineSeconds = integer(spec.progressDeadlineSeconds) ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
   if (progressDeadlineSeconds <= minReadySeconds) {
-    bad('spec.progressDeadlineSeconds', 'semantic/rollout-spec', `progressDeadlineSeconds ${progressDeadlineSeconds}${present(spec.progressDeadlineSeconds) ? '' : ' (the default)'}`,
+    bad('spec.progressDeadlineSeconds', 'semantic/rollout-spec',
+      `progressDeadlineSeconds ${progressDeadlineSeconds}${present(spec.progressDeadlineSeconds) ? '' : ' (the default)'}`,
       `more than minReadySeconds (${minReadySeconds})`);
   }
 
@@ -71,7 +73,8 @@ type Bad = (field: string, rule: string, what: string, allowed: string) => void;
 function checkBlueGreen(spec: JsonObject, blueGreen: JsonObject, bad: Bad): void {
   const path = 'spec.strategy.blueGreen';
   if ((asString(blueGreen.activeService) ?? '') === (asString(blueGreen.previewService) ?? '')) {
-    bad(fieldPath(path, 'activeService'), 'semantic/rollout-services', `activeService "${asString(blueGreen.activeService) ?? ''}" equal to previewService`,
+    bad(fieldPath(path, 'activeService'), 'semantic/rollout-services',
+      `activeService "${asString(blueGreen.activeService) ?? ''}" equal to previewService`,
       'two different Services');
   }
   const limit = integer(blueGreen.scaleDownDelayRevisionLimit);
@@ -104,15 +107,20 @@ function checkCanary(canary: JsonObject, bad: Bad, report: Report, rollout: Inde
   const pingPong = asObject(canary.pingPong);
   if (pingPong) {
     if (routing && !isObject(routing.alb) && !isObject(routing.istio)) {
-      bad(fieldPath(path, 'trafficRouting', 'alb'), 'semantic/rollout-ping-pong', 'pingPong with a router other than ALB or Istio', 'pingPong with alb or istio');
+      bad(fieldPath(path, 'trafficRouting', 'alb'), 'semantic/rollout-ping-pong', 'pingPong with a router other than ALB or Istio',
+        'pingPong with alb or istio');
     }
     const ping = asString(pingPong.pingService) ?? '';
     const pong = asString(pingPong.pongService) ?? '';
-    if (ping === '') bad(fieldPath(path, 'pingPong', 'pingService'), 'semantic/rollout-ping-pong', 'an empty pingService', 'both pingService and pongService');
-    if (pong === '') bad(fieldPath(path, 'pingPong', 'pongService'), 'semantic/rollout-ping-pong', 'an empty pongService', 'both pingService and pongService');
-    if (ping === pong) bad(fieldPath(path, 'pingPong', 'pingService'), 'semantic/rollout-ping-pong', `pingService "${ping}" equal to pongService`, 'two different Services');
+    if (ping === '') bad(fieldPath(path, 'pingPong', 'pingService'), 'semantic/rollout-ping-pong', 'an empty pingService',
+      'both pingService and pongService');
+    if (pong === '') bad(fieldPath(path, 'pingPong', 'pongService'), 'semantic/rollout-ping-pong', 'an empty pongService',
+      'both pingService and pongService');
+    if (ping === pong) bad(fieldPath(path, 'pingPong', 'pingService'), 'semantic/rollout-ping-pong', `pingService "${ping}" equal to pongService`,
+      'two different Services');
     if (routing && isObject(routing.alb) && (asString(asObject(routing.alb)?.rootService) ?? '') === '') {
-      bad(fieldPath(path, 'trafficRouting', 'alb', 'rootService'), 'semantic/rollout-ping-pong', 'ALB routing with pingPong and no rootService', 'alb.rootService set');
+      bad(fieldPath(path, 'trafficRouting', 'alb', 'rootService'), 'semantic/rollout-ping-pong', 'ALB routing with pingPong and no rootService',
+        'alb.rootService set');
     }
   }
   if (routing) {
@@ -126,7 +134,8 @@ function checkCanary(canary: JsonObject, bad: Bad, report: Report, rollout: Inde
       }
     }
     if (present(canary.scaleDownDelaySeconds) && canary.dynamicStableScale === true) {
-      bad(fieldPath(path, 'dynamicStableScale'), 'semantic/rollout-scale-down', 'dynamicStableScale together with scaleDownDelaySeconds', 'one of them');
+      bad(fieldPath(path, 'dynamicStableScale'), 'semantic/rollout-scale-down', 'dynamicStableScale together with scaleDownDelaySeconds',
+        'one of them');
     }
     if (present(routing.maxTrafficWeight) && !isObject(routing.nginx) && plugins.length === 0) {
       bad(fieldPath(path, 'trafficRouting', 'maxTrafficWeight'), 'semantic/rollout-traffic-routing', 'maxTrafficWeight with this router',
@@ -134,15 +143,18 @@ function checkCanary(canary: JsonObject, bad: Bad, report: Report, rollout: Inde
     }
   } else {
     if (present(canary.scaleDownDelaySeconds)) {
-      bad(fieldPath(path, 'scaleDownDelaySeconds'), 'semantic/rollout-scale-down', `scaleDownDelaySeconds ${JSON.stringify(canary.scaleDownDelaySeconds)} without trafficRouting`,
+      bad(fieldPath(path, 'scaleDownDelaySeconds'), 'semantic/rollout-scale-down',
+        `scaleDownDelaySeconds ${JSON.stringify(canary.scaleDownDelaySeconds)} without trafficRouting`,
         'scaleDownDelaySeconds only with trafficRouting');
     }
     if (canary.dynamicStableScale === true) {
-      bad(fieldPath(path, 'dynamicStableScale'), 'semantic/rollout-scale-down', 'dynamicStableScale without trafficRouting', 'dynamicStableScale only with trafficRouting');
+      bad(fieldPath(path, 'dynamicStableScale'), 'semantic/rollout-scale-down', 'dynamicStableScale without trafficRouting',
+        'dynamicStableScale only with trafficRouting');
     }
   }
   const maxWeight = routing ? integer(routing.maxTrafficWeight) ?? 100 : 100;
-  asArray(canary.steps).forEach((value, i) => checkStep(asObject(value) ?? {}, fieldPath(path, 'steps', i), { routing, plugins, maxWeight }, bad, report, rollout));
+  asArray(canary.steps).forEach((value, i) => checkStep(asObject(value) ?? {}, fieldPath(path, 'steps', i), { routing, plugins, maxWeight }, bad,
+    report, rollout));
   checkAntiAffinity(canary.antiAffinity, fieldPath(path, 'antiAffinity'), bad);
 }
 
@@ -178,10 +190,12 @@ function checkStep(step: JsonObject, path: string, context: StepContext, bad: Ba
   }
   const exclusive = EXCLUSIVE_STEP_KINDS.filter((kind) => present(step[kind]));
   if (exclusive.length > 1) {
-    bad(path, 'semantic/rollout-step', `a step with ${exclusive.join(' and ')}`, `one of ${EXCLUSIVE_STEP_KINDS.join(', ')} per step (split it into several steps)`);
+    bad(path, 'semantic/rollout-step', `a step with ${exclusive.join(' and ')}`,
+      `one of ${EXCLUSIVE_STEP_KINDS.join(', ')} per step (split it into several steps)`);
   }
   if (typeof step.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > maxWeight)) {
-    bad(fieldPath(path, 'setWeight'), 'semantic/rollout-weight', `setWeight ${step.setWeight}`, `0..${maxWeight}${maxWeight === 100 ? '' : ' (maxTrafficWeight)'}`);
+    bad(fieldPath(path, 'setWeight'), 'semantic/rollout-weight', `setWeight ${step.setWeight}`,
+      `0..${maxWeight}${maxWeight === 100 ? '' : ' (maxTrafficWeight)'}`);
   }
   const pause = asObject(step.pause);
   if (pause && present(pause.duration) && pauseSeconds(pause.duration) < 0) {
@@ -219,20 +233,23 @@ function checkStep(step: JsonObject, path: string, context: StepContext, bad: Ba
     asArray(mirrorRoute.match).forEach((match, j) => {
       const matchObject = asObject(match) ?? {};
       for (const field of ['method', 'path']) {
-        if (present(matchObject[field])) stringMatchProblem(asObject(matchObject[field]), fieldPath(path, 'setMirrorRoute', 'match', j), 'semantic/rollout-mirror-route', bad);
+        if (present(matchObject[field])) stringMatchProblem(asObject(matchObject[field]), fieldPath(path, 'setMirrorRoute', 'match', j),
+          'semantic/rollout-mirror-route', bad);
       }
     });
   }
   if (routing && (headerRoute || mirrorRoute)) {
     const managed = routing.managedRoutes;
     if (!present(managed)) {
-      bad(fieldPath('spec.strategy.canary.trafficRouting', 'managedRoutes'), 'semantic/rollout-managed-routes', `${headerRoute ? 'setHeaderRoute' : 'setMirrorRoute'} without managedRoutes`,
+      bad(fieldPath('spec.strategy.canary.trafficRouting', 'managedRoutes'), 'semantic/rollout-managed-routes',
+        `${headerRoute ? 'setHeaderRoute' : 'setMirrorRoute'} without managedRoutes`,
         'trafficRouting.managedRoutes listing the route names the steps use');
     } else {
       const names = new Set(asArray(managed).map((route) => asString(asObject(route)?.name)));
       for (const [field, route] of [['setHeaderRoute', headerRoute], ['setMirrorRoute', mirrorRoute]] as const) {
         if (route && !names.has(asString(route.name) ?? '')) {
-          bad(fieldPath(path, field, 'name'), 'semantic/rollout-managed-routes', `route name "${asString(route.name) ?? ''}", which is not in managedRoutes,`,
+          bad(fieldPath(path, field, 'name'), 'semantic/rollout-managed-routes',
+            `route name "${asString(route.name) ?? ''}", which is not in managedRoutes,`,
             `a name listed in trafficRouting.managedRoutes (${[...names].filter((n) => n !== undefined).join(', ') || 'none'})`);
         }
       }
@@ -246,7 +263,8 @@ function checkStep(step: JsonObject, path: string, context: StepContext, bad: Ba
       if (!routing) {
         bad(weightPath, 'semantic/rollout-experiment', 'an experiment template weight without trafficRouting', 'weight only with trafficRouting');
       } else if (!isObject(routing.alb) && !isObject(routing.smi) && !isObject(routing.istio) && plugins.length === 0) {
-        bad(weightPath, 'semantic/rollout-experiment', 'an experiment template weight with this router', 'weight only with SMI, ALB, Istio or a plugin');
+        bad(weightPath, 'semantic/rollout-experiment', 'an experiment template weight with this router',
+          'weight only with SMI, ALB, Istio or a plugin');
       }
     });
   }
@@ -269,7 +287,8 @@ function stringMatchProblem(match: JsonObject | undefined, path: string, rule: s
  */
 function checkCanaryScale(scale: JsonObject, path: string, routing: JsonObject | undefined, bad: Bad, report: Report, rollout: IndexedObject): void {
   if (!routing) {
-    bad(path, 'semantic/rollout-canary-scale', 'setCanaryScale without trafficRouting', 'setCanaryScale only with trafficRouting (without it, weights are pod ratios)');
+    bad(path, 'semantic/rollout-canary-scale', 'setCanaryScale without trafficRouting',
+      'setCanaryScale only with trafficRouting (without it, weights are pod ratios)');
     return;
   }
   const ignored = (field: string, winner: string) => report(rollout, fieldPath(path, field), 'semantic/rollout-canary-scale',

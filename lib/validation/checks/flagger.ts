@@ -25,17 +25,21 @@ export function checkFlaggerCanary(index: TargetIndex, canary: IndexedObject, re
     const affinity = asObject(analysis.sessionAffinity);
     if (affinity && (asString(affinity.cookieName) ?? '') === (asString(affinity.primaryCookieName) ?? '')) {
       report(canary, fieldPath(analysisPath, 'sessionAffinity', 'primaryCookieName'), 'semantic/flagger-session-affinity',
-        `primaryCookieName "${asString(affinity.primaryCookieName) ?? ''}" equal to cookieName is invalid: Flagger refuses the Canary ("invalid canary spec"); allowed: two different cookie names`);
+        `primaryCookieName "${asString(affinity.primaryCookieName) ?? ''}" equal to cookieName is invalid: Flagger refuses the Canary `
+        + '("invalid canary spec"); allowed: two different cookie names');
     }
   }
   const ref = asObject(spec.targetRef) ?? {};
   const knativeTarget = ref.kind === 'Service' && ref.apiVersion === 'serving.knative.dev/v1';
   if (knativeTarget !== (spec.provider === 'knative')) {
     report(canary, knativeTarget ? 'spec.provider' : 'spec.targetRef', 'semantic/flagger-knative', knativeTarget
-      ? `provider ${JSON.stringify(spec.provider ?? '')} with a Knative Service target is invalid: Flagger refuses the Canary; allowed: provider knative`
-      : `target ${asString(ref.apiVersion) ?? ''}/${asString(ref.kind) ?? ''} with provider knative is invalid: Flagger refuses the Canary; allowed: a serving.knative.dev/v1 Service`);
+      ? `provider ${JSON.stringify(spec.provider ?? '')} with a Knative Service target is invalid: Flagger refuses the Canary; `
+        + 'allowed: provider knative'
+      : `target ${asString(ref.apiVersion) ?? ''}/${asString(ref.kind) ?? ''} with provider knative is invalid: Flagger refuses the Canary; `
+        + 'allowed: a serving.knative.dev/v1 Service');
   } else if (knativeTarget && spec.autoscalerRef !== undefined) {
-    report(canary, 'spec.autoscalerRef', 'semantic/flagger-knative', 'autoscalerRef with a Knative Service is invalid: Flagger refuses the Canary; allowed: no autoscalerRef');
+    report(canary, 'spec.autoscalerRef', 'semantic/flagger-knative',
+      'autoscalerRef with a Knative Service is invalid: Flagger refuses the Canary; allowed: no autoscalerRef');
   }
   if (target) checkTargetPort(canary, spec, target, report);
 }
@@ -50,14 +54,17 @@ function checkTarget(index: TargetIndex, canary: IndexedObject, spec: JsonObject
   const group = kind === 'Service' && (apiGroup === 'core' || apiGroup === CORE) ? CORE : apiGroup;
   const target = index.find(group, kind, canary.id.namespace, name);
   if (!target) {
-    report(canary, 'spec.targetRef', 'ref/canary-target', `${kind} "${canary.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(group, kind, canary.id.namespace)}`);
+    report(canary, 'spec.targetRef', 'ref/canary-target',
+      `${kind} "${canary.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(group, kind, canary.id.namespace)}`);
     return undefined;
   }
   if (group === APPS && (kind === 'Deployment' || kind === 'DaemonSet')) {
     const matchLabels = stringMap(getIn(target.manifest, 'spec', 'selector', 'matchLabels'));
     if (!SELECTOR_LABELS.some((label) => label in matchLabels)) {
-      report(canary, 'spec.targetRef', 'semantic/flagger-selector-label', `${kind} "${name}" has no ${SELECTOR_LABELS.join(', ')} label in spec.selector.matchLabels: `
-        + `Flagger (default -selector-labels) cannot create the primary and never starts the Canary; allowed: a matchLabels key of ${SELECTOR_LABELS.join(', ')}`);
+      report(canary, 'spec.targetRef', 'semantic/flagger-selector-label',
+        `${kind} "${name}" has no ${SELECTOR_LABELS.join(', ')} label in spec.selector.matchLabels: `
+        + 'Flagger (default -selector-labels) cannot create the primary and never starts the Canary; '
+        + `allowed: a matchLabels key of ${SELECTOR_LABELS.join(', ')}`);
     }
   }
   return target;
@@ -70,8 +77,9 @@ function checkTargetPort(canary: IndexedObject, spec: JsonObject, target: Indexe
   const names = asArray(target.podTemplate.spec.containers).flatMap((c) => asArray(asObject(c)?.ports).map((p) => asString(asObject(p)?.name)))
     .filter((n): n is string => n !== undefined);
   if (!names.includes(targetPort)) {
-    report(canary, 'spec.service.targetPort', 'semantic/flagger-target-port', `targetPort "${targetPort}" is not a container port name of ${target.id.kind} "${target.id.name}": `
-      + `the Services Flagger creates send traffic nowhere; allowed: ${names.length > 0 ? names.join(', ') : 'a port number (the containers name no ports)'}`);
+    report(canary, 'spec.service.targetPort', 'semantic/flagger-target-port',
+      `targetPort "${targetPort}" is not a container port name of ${target.id.kind} "${target.id.name}": `
+      + `the Services Flagger creates send traffic nowhere; allowed: ${names.length > 0 ? names.join(', ') : 'a port number (no port is named)'}`);
   }
 }
 
@@ -81,7 +89,8 @@ function checkWeights(canary: IndexedObject, spec: JsonObject, analysis: JsonObj
     .concat(asArray(analysis.stepWeights).map((w, i) => [`stepWeights[${i}]`, w] as const))
     .filter(([, value]) => typeof value === 'number' && !Number.isInteger(value));
   for (const [field, value] of fractional) {
-    report(canary, `${path}.${field}`, 'semantic/flagger-weights', `${field} ${value} is invalid: Flagger decodes it into an integer field and cannot read the Canary; allowed: integers`);
+    report(canary, `${path}.${field}`, 'semantic/flagger-weights',
+      `${field} ${value} is invalid: Flagger decodes it into an integer field and cannot read the Canary; allowed: integers`);
   }
   if (fractional.length > 0) return;
   if (spec.skipAnalysis === true) return;
@@ -93,14 +102,16 @@ function checkWeights(canary: IndexedObject, spec: JsonObject, analysis: JsonObj
     // Blue/green or A/B testing (the kubernetes provider forces iterations): traffic moves at once. The CRD's oneOf
     // already rejects stepWeight or stepWeights next to iterations; maxWeight it lets through.
     if (analysis.maxWeight !== undefined) {
-      report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights', `maxWeight is ignored: with ${iterations > 0 ? `iterations ${iterations}` : 'the kubernetes provider'} `
+      report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights',
+        `maxWeight is ignored: with ${iterations > 0 ? `iterations ${iterations}` : 'the kubernetes provider'} `
         + 'Flagger runs a blue/green (or A/B) analysis that moves all traffic at once; allowed: no maxWeight, or stepWeight without iterations');
     }
     return;
   }
   // stepWeight next to stepWeights is a CRD oneOf error; maxWeight next to stepWeights is accepted and unused.
   if (stepWeights.length > 0 && analysis.maxWeight !== undefined) {
-    report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights', `maxWeight ${maxWeightField} is ignored with stepWeights: Flagger promotes at the last `
+    report(canary, fieldPath(path, 'maxWeight'), 'semantic/flagger-weights',
+      `maxWeight ${maxWeightField} is ignored with stepWeights: Flagger promotes at the last `
       + 'stepWeights value; allowed: maxWeight with stepWeight, or stepWeights alone');
   }
   const stuck = simulateCanaryWeights(stepWeight, stepWeights, maxWeightField);
@@ -148,11 +159,13 @@ function checkMetrics(index: TargetIndex, canary: IndexedObject, analysis: JsonO
       const name = asString(ref.name) ?? '';
       const namespace = asString(ref.namespace) || canary.id.namespace;
       if (!index.find(FLAGGER, 'MetricTemplate', namespace, name)) {
-        report(canary, fieldPath(metricPath, 'templateRef'), 'ref/flagger-metric-template', `MetricTemplate "${namespace}/${name}" is not in this target: `
+        report(canary, fieldPath(metricPath, 'templateRef'), 'ref/flagger-metric-template',
+          `MetricTemplate "${namespace}/${name}" is not in this target: `
           + `every analysis run fails and Flagger rolls the canary back; allowed: ${index.namesOf(FLAGGER, 'MetricTemplate', namespace)}`);
       }
     } else if (!BUILTIN_METRICS.has(asString(metric.name) ?? '') && (asString(metric.query) ?? '') === '') {
-      report(canary, metricPath, 'semantic/flagger-metric', `metric "${asString(metric.name) ?? ''}" has no templateRef or query and is not a built-in metric: `
+      report(canary, metricPath, 'semantic/flagger-metric',
+        `metric "${asString(metric.name) ?? ''}" has no templateRef or query and is not a built-in metric: `
         + 'every analysis run fails and Flagger rolls the canary back; allowed: request-success-rate, request-duration, a templateRef or a query');
     }
   });

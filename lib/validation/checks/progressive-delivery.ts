@@ -28,13 +28,15 @@ export const checkProgressiveDelivery: TargetCheck = (index, report) => {
   for (const split of index.ofKind(SMI_SPLIT, 'TrafficSplit')) {
     const spec = asObject(split.manifest.spec) ?? {};
     requireService(index, split, spec.service, 'spec.service', report);
-    asArray(spec.backends).forEach((backend, i) => requireService(index, split, asObject(backend)?.service, fieldPath('spec.backends', i, 'service'), report));
+    asArray(spec.backends).forEach((backend, i) => requireService(index, split, asObject(backend)?.service, fieldPath('spec.backends', i,
+      'service'), report));
   }
 };
 
 function requireService(index: TargetIndex, from: IndexedObject, name: unknown, path: string, report: Report): void {
   if (typeof name !== 'string' || name === '') return;
   if (!index.find(CORE, 'Service', from.id.namespace, name)) {
-    report(from, path, 'ref/trafficsplit-service', `Service "${from.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', from.id.namespace)}`);
+    report(from, path, 'ref/trafficsplit-service',
+      `Service "${from.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', from.id.namespace)}`);
   }
 }

@@ -23,7 +23,8 @@ const REFERENCES = 'pkg/apis/rollouts/validation/validation_references_test.go';
 const FACTORY = 'utils/analysis/factory_test.go';
 
 export function service(name: string, selector: Record<string, string> = { app: 'ro' }, annotations?: Record<string, string>): Json {
-  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS, ...(annotations ? { annotations } : {}) }, spec: { selector, ports: [{ port: 80 }] } };
+  return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: NS, ...(annotations ? { annotations } : {}) }, spec: { selector,
+    ports: [{ port: 80 }] } };
 }
 
 function rolloutWith(strategy: Json, spec: Json = {}): Json {
@@ -50,7 +51,8 @@ function canary(strategy: Json, spec: Json = {}, extra: readonly Json[] = []): J
 
 const ALB = { alb: { rootService: 'root-service', servicePort: 80 } };
 /** TestValidateRolloutStrategyCanary's canaryStrategy, with step 0 given by the case. */
-const baseCanary = (step: Json, changes: Json = {}): Json => ({ canaryService: 'canary', stableService: 'stable', trafficRouting: ALB, steps: [step], ...changes });
+const baseCanary = (step: Json, changes: Json = {}): Json => ({ canaryService: 'canary', stableService: 'stable', trafficRouting: ALB,
+  steps: [step], ...changes });
 const ISTIO_VS = { istio: { virtualService: { name: 'virtual-service' } } };
 const DESTINATION_RULE = { name: 'destination-rule', canarySubsetName: 'canary', stableSubsetName: 'stable' };
 const PLUGIN = { plugins: { 'some-plugin': { key: 'value' } } };
@@ -68,13 +70,15 @@ const missingServiceNames: Array<[string, Json]> = [
   ['Traefik', { traefik: { weightedTraefikServiceName: 'traefik' } }],
   ['Traefik and Istio Subset Routing', { traefik: { weightedTraefikServiceName: 'traefik' }, istio: { destinationRule: DESTINATION_RULE } }],
   ['AppMesh and external plugin(doesnt require service names)', { appMesh: {}, ...PLUGIN }],
-  ['Apisix, Istio Subset Routing and external plugin(doesnt require service names)', { apisix: {}, istio: { destinationRule: DESTINATION_RULE }, ...PLUGIN }],
+  ['Apisix, Istio Subset Routing and external plugin(doesnt require service names)', { apisix: {}, istio: { destinationRule: DESTINATION_RULE },
+    ...PLUGIN }],
 ];
 
 const MAX_SURGE = 'MaxSurge and MaxUnavailable both can not be zero';
 const surgeCombos: Array<[number | string, number | string]> = [[0, 0], ['0', 0], ['0%', 0], [0, '0'], [0, '0%'], ['0', '0'], ['0%', '0%']];
 
-const headerRoute = (headerValue: Json, name?: string): Json => ({ setHeaderRoute: { ...(name ? { name } : {}), match: [{ headerName: 'agent', headerValue }] } });
+const headerRoute = (headerValue: Json, name?: string): Json => ({ setHeaderRoute: { ...(name ? { name } : {}), match: [{ headerName: 'agent',
+  headerValue }] } });
 const mirrorRoute = (match: Json[]): Json => ({ setMirrorRoute: { name: 'test-mirror-1', match } });
 const experimentStep = { experiment: { templates: [{ name: 'template', specRef: 'canary', weight: 20 }] } };
 const EXPERIMENT_ROUTER = 'Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time';
@@ -92,15 +96,19 @@ function analysisTemplate(kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', 
   };
 }
 const inlineAnalysis = (templates: Json[], args?: Json[]): Json => ({
-  analysis: { templates: [{ templateName: 'analysis-template-name' }, { templateName: 'cluster-analysis-template-name', clusterScope: true }], ...(args ? { args } : {}) },
+  analysis: { templates: [{ templateName: 'analysis-template-name' }, { templateName: 'cluster-analysis-template-name', clusterScope: true }],
+    ...(args ? { args } : {}) },
   _templates: templates,
 });
 function withAnalysis(step: Json, strategy: Json = {}): Json[] {
   const { _templates, ...analysisStep } = step as { _templates: Json[] };
-  return canary({ stableService: 'stable-service-name', canaryService: 'canary-service-name', trafficRouting: ALB, steps: [analysisStep], ...strategy }, {}, _templates);
+  return canary({ stableService: 'stable-service-name', canaryService: 'canary-service-name', trafficRouting: ALB, steps: [analysisStep],
+    ...strategy }, {}, _templates);
 }
-const atName = (args?: Json[], metric: Json = {}) => analysisTemplate('AnalysisTemplate', 'analysis-template-name', { name: 'metric1-name', ...metric }, args);
-const catName = (metric: Json = {}) => analysisTemplate('ClusterAnalysisTemplate', 'cluster-analysis-template-name', { name: 'metric2-name', ...metric });
+const atName = (args?: Json[], metric: Json = {}) => analysisTemplate('AnalysisTemplate', 'analysis-template-name', { name: 'metric1-name',
+  ...metric }, args);
+const catName = (metric: Json = {}) => analysisTemplate('ClusterAnalysisTemplate', 'cluster-analysis-template-name', { name: 'metric2-name',
+  ...metric });
 
 /** Validates one AnalysisTemplate the way the analysis controller runs it (ValidateMetrics on the resolved metrics). */
 const metricTemplate = (metrics: Json[]): Json[] => [{
@@ -111,29 +119,37 @@ const metric = (fields: Json): Json => ({ name: 'success-rate', provider: PROMET
 
 export const CASES: readonly UpstreamCase[] = [
   // validation_test.go: TestValidateRollout
-  { file: VALIDATION, test: 'TestValidateRollout/missing selector', objects: [{ ...rolloutWith({ canary: {} }), spec: { ...(rolloutWith({ canary: {} }).spec as Json), selector: undefined } }],
+  { file: VALIDATION, test: 'TestValidateRollout/missing selector', objects: [{ ...rolloutWith({ canary: {} }),
+    spec: { ...(rolloutWith({ canary: {} }).spec as Json), selector: undefined } }],
     upstream: invalid("Rollout has missing field '.spec.selector'", 'core/selector-required', 'spec.selector') },
   { file: VALIDATION, test: 'TestValidateRollout/empty selector', objects: [rolloutWith({ canary: {} }, { selector: {} })],
     upstream: invalid('empty selector is invalid for deployment', 'core/selector-required', 'spec.selector') },
   { file: VALIDATION, test: 'TestValidateRollout/invalid progressDeadlineSeconds', objects: [rolloutWith({ canary: {} }, { minReadySeconds: 601 })],
     upstream: invalid('must be greater than minReadySeconds', 'semantic/rollout-spec', 'spec.progressDeadlineSeconds') },
-  { file: VALIDATION, test: 'TestValidateRollout/successful run', objects: [rolloutWith({ blueGreen: { activeService: 'active', previewService: 'preview' } }), service('active'), service('preview')],
+  { file: VALIDATION, test: 'TestValidateRollout/successful run', objects: [rolloutWith({ blueGreen: { activeService: 'active',
+    previewService: 'preview' } }), service('active'), service('preview')],
     upstream: 'valid' },
   { file: VALIDATION, test: 'TestValidateRollout/privileged container', upstream: 'valid', objects: [rolloutWith({ canary: {} }, {
-    template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'image-name', image: 'foo', securityContext: { privileged: true } }] } } })] },
+    template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'image-name', image: 'foo',
+      securityContext: { privileged: true } }] } } })] },
   // TestValidateRolloutStrategy
   { file: VALIDATION, test: 'TestValidateRolloutStrategy (no strategy)', objects: [rolloutWith({})],
-    upstream: invalid("Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'", 'semantic/rollout-strategy', 'spec.strategy') },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategy (both strategies)', objects: [rolloutWith({ canary: {}, blueGreen: { activeService: 'a' } }), service('a')],
+    upstream: invalid("Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'", 'semantic/rollout-strategy',
+      'spec.strategy') },
+  { file: VALIDATION, test: 'TestValidateRolloutStrategy (both strategies)', objects: [rolloutWith({ canary: {},
+    blueGreen: { activeService: 'a' } }), service('a')],
     upstream: invalid('Multiple Strategies can not be listed', 'semantic/rollout-strategy', 'spec.strategy') },
   // TestValidateRolloutStrategyBlueGreen
   { file: VALIDATION, test: 'TestValidateRolloutStrategyBlueGreen',
-    objects: [rolloutWith({ blueGreen: { activeService: 'service-name', previewService: 'service-name', scaleDownDelayRevisionLimit: 11, autoPromotionSeconds: 30 } }), service('service-name')],
-    upstream: invalid('This rollout uses the same service for the active and preview services, but two different services are required.', 'semantic/rollout-services',
+    objects: [rolloutWith({ blueGreen: { activeService: 'service-name', previewService: 'service-name', scaleDownDelayRevisionLimit: 11,
+      autoPromotionSeconds: 30 } }), service('service-name')],
+    upstream: invalid('This rollout uses the same service for the active and preview services, but two different services are required.',
+      'semantic/rollout-services',
       'spec.strategy.blueGreen.activeService', ['semantic/rollout-spec']) },
   // TestValidateRolloutStrategyCanaryMissingServiceNames
   ...missingServiceNames.map(([name, trafficRouting]): UpstreamCase => ({
-    file: VALIDATION, test: `TestValidateRolloutStrategyCanaryMissingServiceNames/${name}`, objects: canary({ trafficRouting, steps: [{ setWeight: 10 }] }),
+    file: VALIDATION, test: `TestValidateRolloutStrategyCanaryMissingServiceNames/${name}`, objects: canary({ trafficRouting,
+      steps: [{ setWeight: 10 }] }),
     upstream: invalid(MISSING_SERVICES, 'semantic/rollout-traffic-routing', 'spec.strategy.canary.stableService'),
   })),
   // TestValidateRolloutStrategyCanary
@@ -141,39 +157,51 @@ export const CASES: readonly UpstreamCase[] = [
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid plugin missing canary and stable service',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', trafficRouting: PLUGIN })), upstream: 'valid' },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid Istio missing canary and stable service',
-    objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', trafficRouting: { istio: { destinationRule: DESTINATION_RULE } } })), upstream: 'valid' },
+    objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '',
+      trafficRouting: { istio: { destinationRule: DESTINATION_RULE } } })), upstream: 'valid' },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid Istio with ping pong', upstream: 'valid',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', pingPong: { pingService: 'ping', pongService: 'pong' },
       trafficRouting: { istio: { destinationRule: DESTINATION_RULE } } })) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid PingPong missing canary and stable service', upstream: 'valid',
-    objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', pingPong: { pingService: 'ping', pongService: 'pong' } })) },
+    objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', pingPong: { pingService: 'ping',
+      pongService: 'pong' } })) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid two plugins missing canary and stable service',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', trafficRouting: { istio: {}, ...PLUGIN } })),
     upstream: invalid(MISSING_SERVICES, 'semantic/rollout-traffic-routing', 'spec.strategy.canary.stableService') },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/duplicate services', objects: canary(baseCanary({ setWeight: 10 }, { canaryService: 'stable' })),
-    upstream: invalid('This rollout uses the same service for the stable and canary services, but two different services are required.', 'semantic/rollout-services',
+  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/duplicate services', objects: canary(baseCanary({ setWeight: 10 },
+    { canaryService: 'stable' })),
+    upstream: invalid('This rollout uses the same service for the stable and canary services, but two different services are required.',
+      'semantic/rollout-services',
       'spec.strategy.canary.stableService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/duplicate ping pong services',
     objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'ping' } })),
-    upstream: invalid('This rollout uses the same service for the ping and pong services, but two different services are required.', 'semantic/rollout-ping-pong',
+    upstream: invalid('This rollout uses the same service for the ping and pong services, but two different services are required.',
+      'semantic/rollout-ping-pong',
       'spec.strategy.canary.pingPong.pingService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/ping services using only',
     objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: '' } })),
-    upstream: invalid('Ping service and Pong service must to be set to use Ping-Pong feature', 'semantic/rollout-ping-pong', 'spec.strategy.canary.pingPong.pongService') },
+    upstream: invalid('Ping service and Pong service must to be set to use Ping-Pong feature', 'semantic/rollout-ping-pong',
+      'spec.strategy.canary.pingPong.pongService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/missed ALB root service for the ping-pong feature',
-    objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { rootService: '', servicePort: 80 } } })),
+    objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'pong' },
+      trafficRouting: { alb: { rootService: '', servicePort: 80 } } })),
     upstream: invalid('Root service field is required for the configuration with ALB and ping-pong feature enabled', 'semantic/rollout-ping-pong',
       'spec.strategy.canary.trafficRouting.alb.rootService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/ping-pong feature without the ALB traffic routing',
-    objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { nginx: { stableIngress: 'stable-ingress' } } })),
-    upstream: invalid('Ping-pong feature works with the ALB and Istio traffic routers only', 'semantic/rollout-ping-pong', 'spec.strategy.canary.trafficRouting.alb') },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid traffic routing', objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '' })),
+    objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'pong' },
+      trafficRouting: { nginx: { stableIngress: 'stable-ingress' } } })),
+    upstream: invalid('Ping-pong feature works with the ALB and Istio traffic routers only', 'semantic/rollout-ping-pong',
+      'spec.strategy.canary.trafficRouting.alb') },
+  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid traffic routing', objects: canary(baseCanary({ setWeight: 10 },
+    { canaryService: '' })),
     upstream: invalid(MISSING_SERVICES, 'semantic/rollout-traffic-routing', 'spec.strategy.canary.canaryService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid setCanaryScale without trafficRouting',
     objects: canary(baseCanary({ setCanaryScale: {} }, { trafficRouting: undefined })),
-    upstream: invalid('SetCanaryScale requires TrafficRouting to be set', 'semantic/rollout-canary-scale', 'spec.strategy.canary.steps[0].setCanaryScale') },
+    upstream: invalid('SetCanaryScale requires TrafficRouting to be set', 'semantic/rollout-canary-scale',
+      'spec.strategy.canary.steps[0].setCanaryScale') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid canary step', objects: canary(baseCanary({})),
-    upstream: invalid('Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause', 'semantic/rollout-step', 'spec.strategy.canary.steps[0]') },
+    upstream: invalid('Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause', 'semantic/rollout-step',
+      'spec.strategy.canary.steps[0]') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid set weight value', objects: canary(baseCanary({ setWeight: 101 })),
     upstream: invalid('SetWeight needs to be between 0 and 100', 'semantic/rollout-weight', 'spec.strategy.canary.steps[0].setWeight') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/only nginx/plugins support max weight value (ALB)',
@@ -184,11 +212,13 @@ export const CASES: readonly UpstreamCase[] = [
     objects: canary(baseCanary({ setWeight: 1 }, { trafficRouting: { nginx: { stableIngress: 'stable-ingress' }, maxTrafficWeight: 1 } })) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/only nginx/plugins support max weight value (plugins)', upstream: 'valid',
     objects: canary(baseCanary({ setWeight: 1 }, { trafficRouting: { plugins: { anyplugin: { key: 'value' } }, maxTrafficWeight: 1 } })) },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid duration set in paused step', objects: canary(baseCanary({ pause: { duration: -1 } })),
+  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid duration set in paused step',
+    objects: canary(baseCanary({ pause: { duration: -1 } })),
     upstream: invalid('Duration needs to be greater than 0', 'semantic/rollout-pause', 'spec.strategy.canary.steps[0].pause.duration') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid metadata references in analysis step',
     objects: canary(baseCanary({ analysis: { args: [
-      { name: "metadata.labels['app']", valueFrom: { fieldRef: { fieldPath: "metadata.label['app']" } } }, { name: 'value-key', value: 'hardcoded-value' }] } })),
+      { name: "metadata.labels['app']", valueFrom: { fieldRef: { fieldPath: "metadata.label['app']" } } }, { name: 'value-key',
+        value: 'hardcoded-value' }] } })),
     upstream: invalid('Analyses arguments must refer to valid object metadata supported by downwardAPI', 'semantic/rollout-analysis-arg',
       'spec.strategy.canary.steps[0].analysis.args[0].valueFrom.fieldRef.fieldPath') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/invalid metadata references in experiment step',
@@ -197,7 +227,8 @@ export const CASES: readonly UpstreamCase[] = [
     upstream: invalid('Analyses arguments must refer to valid object metadata supported by downwardAPI', 'semantic/rollout-analysis-arg',
       'spec.strategy.canary.steps[0].experiment.analyses[0].args[0].valueFrom.fieldRef.fieldPath') },
   // TestValidateRolloutStrategyAntiAffinity
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyAntiAffinity (no strategy)', objects: canary(baseCanary({ setWeight: 10 }, { antiAffinity: {} })),
+  { file: VALIDATION, test: 'TestValidateRolloutStrategyAntiAffinity (no strategy)', objects: canary(baseCanary({ setWeight: 10 },
+    { antiAffinity: {} })),
     upstream: invalid('AntiAffinity must have exactly one strategy listed', 'semantic/rollout-anti-affinity', 'spec.strategy.canary.antiAffinity') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyAntiAffinity (weight 101)',
     objects: canary(baseCanary({ setWeight: 10 }, { antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 101 } } })),
@@ -205,21 +236,26 @@ export const CASES: readonly UpstreamCase[] = [
   // SetHeaderRoute
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRoute/using SetHeaderRoute step without the traffic routing',
     objects: canary({ canaryService: 'canary', stableService: 'stable', steps: [headerRoute({ exact: 'chrome' })] }),
-    upstream: invalid('SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', 'semantic/rollout-header-route', 'spec.strategy.canary.steps[0].setHeaderRoute') },
+    upstream: invalid('SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix', 'semantic/rollout-header-route',
+      'spec.strategy.canary.steps[0].setHeaderRoute') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRoutePlugins/using SetHeaderRoute step with plugins', upstream: 'valid',
     objects: canary({ canaryService: 'canary', stableService: 'stable', steps: [headerRoute({ exact: 'chrome' }, 'test')],
       trafficRouting: { managedRoutes: [{ name: 'test' }], plugins: { anyplugin: { key: 'value' } } } }) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRouteIstio/using SetHeaderRoute step with multiple values',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [headerRoute({ exact: 'chrome', regex: 'chrome(.*)' })] }),
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [headerRoute({ exact: 'chrome',
+      regex: 'chrome(.*)' })] }),
     upstream: invalid('StringMatch match value must have exactly one of the following: exact, regex, prefix', 'semantic/rollout-header-route',
       'spec.strategy.canary.steps[0].setHeaderRoute.match[0]', ['semantic/rollout-managed-routes']) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRouteIstio/using SetHeaderRoute step with missed values',
     objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [headerRoute({})] }),
     upstream: invalid('StringMatch value missed, match value must have one of the following: exact, regex, prefix', 'semantic/rollout-header-route',
       'spec.strategy.canary.steps[0].setHeaderRoute.match[0]', ['semantic/rollout-managed-routes']) },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRouteIstio/using SetHeaderRoute step without managedRoutes defined but missing route',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { ...ISTIO_VS, managedRoutes: [{ name: 'not-in-steps' }] }, steps: [headerRoute({ exact: 'exact' })] }),
-    upstream: invalid('Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes', 'semantic/rollout-managed-routes',
+  { file: VALIDATION,
+    test: 'TestValidateRolloutStrategyCanarySetHeaderRouteIstio/using SetHeaderRoute step without managedRoutes defined but missing route',
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { ...ISTIO_VS, managedRoutes: [{ name: 'not-in-steps' }] },
+      steps: [headerRoute({ exact: 'exact' })] }),
+    upstream: invalid('Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes',
+      'semantic/rollout-managed-routes',
       'spec.strategy.canary.steps[0].setHeaderRoute.name') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRoutingALB/using SetHeaderRouting step with multiple values',
     objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { alb: { rootService: 'action_name', servicePort: 80 } },
@@ -234,16 +270,20 @@ export const CASES: readonly UpstreamCase[] = [
   // SetMirrorRoute
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetMirrorRouteIstio/using SetMirrorRoute step without the traffic routing',
     objects: canary({ canaryService: 'canary', stableService: 'stable', steps: [{ setMirrorRoute: { name: 'test-mirror-1' } }] }),
-    upstream: invalid('SetMirrorRoute requires TrafficRouting, supports Istio only', 'semantic/rollout-mirror-route', 'spec.strategy.canary.steps[0].setMirrorRoute') },
+    upstream: invalid('SetMirrorRoute requires TrafficRouting, supports Istio only', 'semantic/rollout-mirror-route',
+      'spec.strategy.canary.steps[0].setMirrorRoute') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetMirrorRouteIstio/using SetMirrorRoute step with multiple values',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [mirrorRoute([{ method: { exact: 'test', prefix: 'test' } }])] }),
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [mirrorRoute([{ method: { exact: 'test',
+      prefix: 'test' } }])] }),
     upstream: invalid('StringMatch match value must have exactly one of the following: exact, regex, prefix', 'semantic/rollout-mirror-route',
       'spec.strategy.canary.steps[0].setMirrorRoute.match[0]', ['semantic/rollout-managed-routes']) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetMirrorRouteIstio/using SetMirrorRoute step without managedRoutes not defined',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS, steps: [mirrorRoute([{ method: { exact: 'exact' } }])] }),
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: ISTIO_VS,
+      steps: [mirrorRoute([{ method: { exact: 'exact' } }])] }),
     upstream: invalid("Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'", 'semantic/rollout-managed-routes',
       'spec.strategy.canary.trafficRouting.managedRoutes') },
-  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetMirrorRouteIstio/using SetMirrorRoute step with managedRoutes defined', upstream: 'valid',
+  { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetMirrorRouteIstio/using SetMirrorRoute step with managedRoutes defined',
+    upstream: 'valid',
     objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { ...ISTIO_VS, managedRoutes: [{ name: 'test-mirror-1' }] },
       steps: [mirrorRoute([{ method: { exact: 'GET' }, path: { prefix: '/' } }])] }) },
   // TestInvalidMaxSurgeMaxUnavailable
@@ -254,29 +294,38 @@ export const CASES: readonly UpstreamCase[] = [
   // TestHasMultipleStepsType
   { file: VALIDATION, test: 'TestHasMultipleStepsType (setWeight)', objects: canary({ steps: [{ setWeight: 1 }] }), upstream: 'valid' },
   { file: VALIDATION, test: 'TestHasMultipleStepsType (setWeight and pause)', objects: canary({ steps: [{ setWeight: 1, pause: { duration: 1 } }] }),
-    upstream: invalid('Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause', 'semantic/rollout-step', 'spec.strategy.canary.steps[0]') },
+    upstream: invalid('Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause', 'semantic/rollout-step',
+      'spec.strategy.canary.steps[0]') },
   // TestCanaryScaleDownDelaySeconds, TestCanaryDynamicStableScale
   { file: VALIDATION, test: 'TestCanaryScaleDownDelaySeconds/scaleDownDelaySeconds with basic canary',
     objects: canary({ stableService: 'stable', canaryService: 'canary', scaleDownDelaySeconds: 60 }),
-    upstream: invalid('Canary scaleDownDelaySeconds can only be used with traffic routing', 'semantic/rollout-scale-down', 'spec.strategy.canary.scaleDownDelaySeconds') },
+    upstream: invalid('Canary scaleDownDelaySeconds can only be used with traffic routing', 'semantic/rollout-scale-down',
+      'spec.strategy.canary.scaleDownDelaySeconds') },
   { file: VALIDATION, test: 'TestCanaryScaleDownDelaySeconds/scaleDownDelaySeconds with traffic weight canary', upstream: 'valid',
     objects: canary({ stableService: 'stable', canaryService: 'canary', scaleDownDelaySeconds: 60, trafficRouting: { smi: {} } }) },
   { file: VALIDATION, test: 'TestCanaryDynamicStableScale/dynamicStableScale with basic canary',
     objects: canary({ stableService: 'stable', canaryService: 'canary', dynamicStableScale: true }),
-    upstream: invalid('Canary dynamicStableScale can only be used with traffic routing', 'semantic/rollout-scale-down', 'spec.strategy.canary.dynamicStableScale') },
+    upstream: invalid('Canary dynamicStableScale can only be used with traffic routing', 'semantic/rollout-scale-down',
+      'spec.strategy.canary.dynamicStableScale') },
   { file: VALIDATION, test: 'TestCanaryDynamicStableScale/dynamicStableScale with scaleDownDelaySeconds',
-    objects: canary({ stableService: 'stable', canaryService: 'canary', dynamicStableScale: true, scaleDownDelaySeconds: 60, trafficRouting: { smi: {} } }),
-    upstream: invalid('Canary dynamicStableScale cannot be used with scaleDownDelaySeconds', 'semantic/rollout-scale-down', 'spec.strategy.canary.dynamicStableScale') },
+    objects: canary({ stableService: 'stable', canaryService: 'canary', dynamicStableScale: true, scaleDownDelaySeconds: 60,
+      trafficRouting: { smi: {} } }),
+    upstream: invalid('Canary dynamicStableScale cannot be used with scaleDownDelaySeconds', 'semantic/rollout-scale-down',
+      'spec.strategy.canary.dynamicStableScale') },
   // TestWorkloadRefWithTemplate
-  ...(['workload reference with template', 'valid workload reference with selector', 'valid workload reference without selector'] as const).map((name): UpstreamCase => {
+  ...(['workload reference with template', 'valid workload reference with selector',
+  'valid workload reference without selector'] as const).map((name): UpstreamCase => {
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'my-deployment', namespace: NS }, spec: {
-      replicas: 0, selector: { matchLabels: { app: 'ro' } }, template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'c', image: 'foo' }] } } } };
-    const [ro, ...services] = canary({ stableService: 'stable', canaryService: 'canary' }, { workloadRef: { name: 'my-deployment', kind: 'Deployment', apiVersion: 'apps/v1' } });
+      replicas: 0, selector: { matchLabels: { app: 'ro' } }, template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'c',
+        image: 'foo' }] } } } };
+    const [ro, ...services] = canary({ stableService: 'stable', canaryService: 'canary' }, { workloadRef: { name: 'my-deployment',
+      kind: 'Deployment', apiVersion: 'apps/v1' } });
     const spec = ro.spec as Json;
     const template = name === 'workload reference with template' ? { metadata: { labels: { app: 'ro' } } } : undefined;
     const selector = name === 'valid workload reference without selector' ? undefined : spec.selector;
     return {
-      file: VALIDATION, test: `TestWorkloadRefWithTemplate/${name}`, objects: [{ ...ro, spec: { ...spec, template, selector } }, ...services, deployment],
+      file: VALIDATION, test: `TestWorkloadRefWithTemplate/${name}`, objects: [{ ...ro, spec: { ...spec, template, selector } }, ...services,
+        deployment],
       upstream: name === 'workload reference with template'
         ? invalid('template must be empty for workload reference rollout', 'semantic/rollout-workload-ref', 'spec.template') : 'valid',
     };
@@ -295,23 +344,30 @@ export const CASES: readonly UpstreamCase[] = [
   ] as Array<[string, Json | undefined, string | undefined]>).map(([name, trafficRouting, error]): UpstreamCase => ({
     file: VALIDATION, test: `TestCanaryExperimentStepWithWeight/${name}`,
     objects: canary({ canaryService: 'canary', stableService: 'stable', steps: [experimentStep], ...(trafficRouting ? { trafficRouting } : {}) }),
-    upstream: error === undefined ? 'valid' : invalid(error, 'semantic/rollout-experiment', 'spec.strategy.canary.steps[0].experiment.templates[0].weight'),
+    upstream: error === undefined ? 'valid' : invalid(error, 'semantic/rollout-experiment',
+      'spec.strategy.canary.steps[0].experiment.templates[0].weight'),
   })),
 
   // validation_references_test.go: TestValidateService (the Rollout's pods are labelled app=ro)
   { file: REFERENCES, test: 'TestValidateService/validate service - success', upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } } }) },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } } }) },
   { file: REFERENCES, test: 'TestValidateService/validate service - failure',
-    objects: [...canary({ stableService: 'canary', canaryService: 'canary2', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } } }).slice(0, 1),
+    objects: [...canary({ stableService: 'canary', canaryService: 'canary2', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } } }).slice(0, 1),
       service('canary'), service('canary2', { app: 'ro' }, { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'not-rollout-name' })],
-    upstream: invalid('Service "stable-service-name" is managed by another Rollout', 'ref/rollout-service-owner', 'spec.strategy.canary.canaryService') },
+    upstream: invalid('Service "stable-service-name" is managed by another Rollout', 'ref/rollout-service-owner',
+      'spec.strategy.canary.canaryService') },
   { file: REFERENCES, test: 'TestValidateService/validate service with unmatch label - failure',
-    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } } }).slice(0, 1),
+    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } } }).slice(0, 1),
       service('stable-service-name', { app: 'unmatch-rollout-label' }), service('canary')],
-    upstream: invalid('Service "stable-service-name" has unmatch label "app" in rollout', 'ref/rollout-service-selector', 'spec.strategy.canary.stableService',
+    upstream: invalid('Service "stable-service-name" has unmatch label "app" in rollout', 'ref/rollout-service-selector',
+      'spec.strategy.canary.stableService',
       ['ref/service-selector']) },
   { file: REFERENCES, test: 'TestValidateService/validate service with Rollout label - success', upstream: 'valid',
-    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } } }).slice(0, 1),
+    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } } }).slice(0, 1),
       service('stable-service-name', { 'rollouts-pod-template-hash': '123-456' }), service('canary')] },
   // TestValidateAnalysisTemplatesWithType (getAlbRollout with an inline analysis of both templates)
   { file: REFERENCES, test: 'TestValidateAnalysisTemplatesWithType/failure - invalid argument',
@@ -324,35 +380,50 @@ export const CASES: readonly UpstreamCase[] = [
     objects: withAnalysis(inlineAnalysis([atName(), catName()])) },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate inline clusterAnalysisTemplate - failure',
     objects: withAnalysis(inlineAnalysis([atName(), catName({ count: 0 })])),
-    upstream: invalid('AnalysisTemplate cluster-analysis-template-name has metric metric2-name which runs indefinitely. Invalid value for count: 0', 'ref/rollout-analysis',
+    upstream: invalid('AnalysisTemplate cluster-analysis-template-name has metric metric2-name which runs indefinitely. Invalid value for count: 0',
+      'ref/rollout-analysis',
       'spec.strategy.canary.steps[0].analysis.templates[1].templateName') },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate inline analysisTemplate argument - success', upstream: 'valid',
     objects: withAnalysis(inlineAnalysis([atName([{ name: 'service-name', value: 'service-name' }]), catName()])) },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - failure',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } },
-      analysis: { templates: [{ templateName: 'analysis-template-name' }], args: [{ name: 'a-different-service-name' }] } }, {}, [atName([{ name: 'service-name' }])]),
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } },
+      analysis: { templates: [{ templateName: 'analysis-template-name' }],
+        args: [{ name: 'a-different-service-name' }] } }, {}, [atName([{ name: 'service-name' }])]),
     upstream: invalid('service-name', 'ref/rollout-analysis-arg', 'spec.strategy.canary.analysis.args') },
-  { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (rollout supplies the argument)', upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } },
-      analysis: { templates: [{ templateName: 'analysis-template-name' }], args: [{ name: 'service-name' }] } }, {}, [atName([{ name: 'service-name', value: 'service-name' }])]) },
-  { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (metric runs indefinitely)', upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress', servicePort: 80 } },
+  { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (rollout supplies the argument)',
+    upstream: 'valid',
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } },
+      analysis: { templates: [{ templateName: 'analysis-template-name' }],
+        args: [{ name: 'service-name' }] } }, {}, [atName([{ name: 'service-name', value: 'service-name' }])]) },
+  { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (metric runs indefinitely)',
+    upstream: 'valid',
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
+      servicePort: 80 } },
       analysis: { templates: [{ templateName: 'analysis-template-name' }] } }, {}, [atName(undefined, { count: 0 })]) },
 
   // utils/analysis/factory_test.go: TestValidateMetrics (what the analysis controller does with a template's metrics)
-  { file: FACTORY, test: 'TestValidateMetrics/Ensure count >= failureLimit + consecutiveSuccessLimit', objects: metricTemplate([metric({ count: 1, failureLimit: 2 })]),
-    upstream: invalid('metrics[0]: count (1) must be >= failureLimit + consecutiveSuccessLimit (2 + 0) if both >= 0', 'semantic/analysis-metric', 'spec.metrics[0].count') },
+  { file: FACTORY, test: 'TestValidateMetrics/Ensure count >= failureLimit + consecutiveSuccessLimit', objects: metricTemplate([metric({ count: 1,
+    failureLimit: 2 })]),
+    upstream: invalid('metrics[0]: count (1) must be >= failureLimit + consecutiveSuccessLimit (2 + 0) if both >= 0', 'semantic/analysis-metric',
+      'spec.metrics[0].count') },
   { file: FACTORY, test: 'TestValidateMetrics/Ensure count >= failureLimit + consecutiveSuccessLimit (count 0)', upstream: 'valid',
     objects: metricTemplate([metric({ count: 0, failureLimit: 2 })]) },
-  { file: FACTORY, test: 'TestValidateMetrics/Ensure count must be >= inconclusiveLimit', objects: metricTemplate([metric({ count: 1, inconclusiveLimit: 2 })]),
+  { file: FACTORY, test: 'TestValidateMetrics/Ensure count must be >= inconclusiveLimit', objects: metricTemplate([metric({ count: 1,
+    inconclusiveLimit: 2 })]),
     upstream: invalid('metrics[0]: count must be >= inconclusiveLimit', 'semantic/analysis-metric', 'spec.metrics[0].count') },
-  { file: FACTORY, test: 'TestValidateMetrics/Validate metric', upstream: 'valid', objects: metricTemplate([metric({ count: 2, interval: '60s', failureLimit: 2 })]) },
-  { file: FACTORY, test: 'TestValidateMetrics/Ensure valid internal string', objects: metricTemplate([metric({ count: 2, interval: '60s-typo', failureLimit: 2 })]),
-    upstream: invalid('metrics[0]: invalid interval string: time: unknown unit "s-typo" in duration "60s-typo"', 'semantic/analysis-metric', 'spec.metrics[0].interval',
+  { file: FACTORY, test: 'TestValidateMetrics/Validate metric', upstream: 'valid', objects: metricTemplate([metric({ count: 2, interval: '60s',
+    failureLimit: 2 })]) },
+  { file: FACTORY, test: 'TestValidateMetrics/Ensure valid internal string', objects: metricTemplate([metric({ count: 2, interval: '60s-typo',
+    failureLimit: 2 })]),
+    upstream: invalid('metrics[0]: invalid interval string: time: unknown unit "s-typo" in duration "60s-typo"', 'semantic/analysis-metric',
+      'spec.metrics[0].interval',
       ['schema/format']) },
   { file: FACTORY, test: 'TestValidateMetrics/Ensure valid initialDelay string',
     objects: metricTemplate([metric({ count: 2, interval: '60s', initialDelay: '60s-typo', failureLimit: 2 })]),
-    upstream: invalid('metrics[0]: invalid startDelay string: time: unknown unit "s-typo" in duration "60s-typo"', 'semantic/analysis-metric', 'spec.metrics[0].initialDelay',
+    upstream: invalid('metrics[0]: invalid startDelay string: time: unknown unit "s-typo" in duration "60s-typo"', 'semantic/analysis-metric',
+      'spec.metrics[0].initialDelay',
       ['schema/format']) },
   { file: FACTORY, test: 'TestValidateMetrics/Ensure metric provider listed', objects: metricTemplate([]),
     upstream: invalid('no metrics specified', 'semantic/analysis-metrics', 'spec.metrics') },
@@ -371,15 +442,18 @@ export const CASES: readonly UpstreamCase[] = [
   { file: FACTORY, test: 'TestValidateMetrics/Ensure metric does not have more than 1 provider',
     objects: metricTemplate([metric({ count: 1, provider: { ...PROMETHEUS, web: { url: 'http://example.com' }, datadog: { query: 'q' } } })]),
     upstream: invalid('metrics[0]: multiple providers specified', 'semantic/analysis-metric', 'spec.metrics[0].provider') },
-  { file: FACTORY, test: 'TestValidateMetrics/Ensure consecutiveSuccessLimit >= 0', objects: metricTemplate([metric({ consecutiveSuccessLimit: -1 })]),
+  { file: FACTORY, test: 'TestValidateMetrics/Ensure consecutiveSuccessLimit >= 0',
+    objects: metricTemplate([metric({ consecutiveSuccessLimit: -1 })]),
     upstream: invalid('metrics[0]: consecutiveSuccessLimit must be >= 0', 'semantic/analysis-metric', 'spec.metrics[0].consecutiveSuccessLimit') },
   { file: FACTORY, test: 'TestValidateMetrics/Ensure consecutiveSuccessLimit and failureLimit are not both disabled',
     objects: metricTemplate([metric({ consecutiveSuccessLimit: 0, failureLimit: -1 })]),
-    upstream: invalid('metrics[0]: failureLimit and consecutiveSuccessLimit cannot both be disabled', 'semantic/analysis-metric', 'spec.metrics[0].failureLimit') },
+    upstream: invalid('metrics[0]: failureLimit and consecutiveSuccessLimit cannot both be disabled', 'semantic/analysis-metric',
+      'spec.metrics[0].failureLimit') },
   // utils/analysis/factory_test.go TestResolveMetricArgs: declared arguments are substituted into the metric
   { file: FACTORY, test: 'TestResolveMetricArgs', upstream: 'valid', objects: [{ ...metricTemplate([])[0], spec: {
     args: [{ name: 'metric-name', value: 'success-rate' }, { name: 'metric-name2', value: 'success-rate2' }],
-    metrics: [metric({ name: 'metric-name', successCondition: 'result > {{args.metric-name}}' }), metric({ name: 'metric-name2', successCondition: 'result < {{args.metric-name2}}' })],
+    metrics: [metric({ name: 'metric-name', successCondition: 'result > {{args.metric-name}}' }), metric({ name: 'metric-name2',
+      successCondition: 'result < {{args.metric-name2}}' })],
   } }] },
   // utils/template/template_test.go TestMissingArgs: a tag no argument supplies fails to resolve
   { file: 'utils/template/template_test.go', test: 'TestMissingArgs',
