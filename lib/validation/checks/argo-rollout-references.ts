@@ -1,4 +1,4 @@
-import { CORE, GATEWAY } from '../api-groups';
+import { CORE, GATEWAY, NETWORKING } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { splitApiVersion } from '../object-identity';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
@@ -140,6 +140,37 @@ export function checkGatewayApiPlugin(index: TargetIndex, rollout: IndexedObject
       report(rollout, path, 'ref/rollout-httproute',
         `${kind} "${namespace}/${name}" has no backendRef to ${missing.join(' and ')}: the plugin fails every weight change; `
         + 'allowed: a route whose backendRefs include both the stable and the canary Service');
+    }
+  }
+}
+
+/**
+ * The Ingresses the ALB or Nginx router edits (upstream getReferencedIngresses and ValidateIngress): each exists and has
+ * a rule whose backend is the stable Service (ALB: the rootService when set).
+ */
+export function checkRolloutIngresses(index: TargetIndex, rollout: IndexedObject, canary: JsonObject, report: Report): void {
+  const routing = asObject(canary.trafficRouting);
+  const router = asObject(routing?.alb) ? 'alb' : asObject(routing?.nginx) ? 'nginx' : undefined;
+  if (!routing || router === undefined) return;
+  const config = asObject(routing[router]) ?? {};
+  const [single, list] = router === 'alb' ? ['ingress', 'ingresses'] : ['stableIngress', 'stableIngresses'];
+  const path = fieldPath('spec.strategy.canary.trafficRouting', router);
+  const names: Array<[string, string]> = asArray(config[list]).length > 0
+    ? asArray(config[list]).map((name, i) => [String(name), fieldPath(path, list, i)])
+    : typeof config[single] === 'string' && config[single] !== '' ? [[config[single] as string, fieldPath(path, single)]] : [];
+  const service = (router === 'alb' ? asString(config.rootService) : undefined) || (asString(canary.stableService) ?? '');
+  for (const [name, namePath] of names) {
+    const ingress = index.find(NETWORKING, 'Ingress', rollout.id.namespace, name);
+    if (!ingress) {
+      report(rollout, namePath, 'ref/rollout-ingress', `Ingress "${rollout.id.namespace}/${name}" is not in this target: ${INVALID_SPEC}; `
+        + `allowed: ${index.namesOf(NETWORKING, 'Ingress', rollout.id.namespace)}`);
+      continue;
+    }
+    const backends = asArray(getIn(ingress.manifest, 'spec', 'rules'))
+      .flatMap((rule) => asArray(getIn(rule, 'http', 'paths')).map((entry) => asString(getIn(entry, 'backend', 'service', 'name'))));
+    if (!backends.includes(service)) {
+      report(rollout, namePath, 'ref/rollout-ingress', `Ingress "${name}" has no rule with a backend to Service "${service}": ${INVALID_SPEC}; `
+        + `allowed: an Ingress whose rules route to the ${router === 'alb' && asString(config.rootService) ? 'rootService' : 'stableService'}`);
     }
   }
 }

@@ -137,6 +137,7 @@ function checkCanary(canary: JsonObject, bad: Bad, report: Report, rollout: Inde
       bad(fieldPath(path, 'dynamicStableScale'), 'semantic/rollout-scale-down', 'dynamicStableScale together with scaleDownDelaySeconds',
         'one of them');
     }
+    checkRouterTargets(routing, bad);
     if (present(routing.maxTrafficWeight) && !isObject(routing.nginx) && plugins.length === 0) {
       bad(fieldPath(path, 'trafficRouting', 'maxTrafficWeight'), 'semantic/rollout-traffic-routing', 'maxTrafficWeight with this router',
         'maxTrafficWeight only with nginx or a traffic router plugin');
@@ -156,6 +157,34 @@ function checkCanary(canary: JsonObject, bad: Bad, report: Report, rollout: Inde
   asArray(canary.steps).forEach((value, i) => checkStep(asObject(value) ?? {}, fieldPath(path, 'steps', i), { routing, plugins, maxWeight }, bad,
     report, rollout));
   checkAntiAffinity(canary.antiAffinity, fieldPath(path, 'antiAffinity'), bad);
+}
+
+/**
+ * Upstream ValidateRolloutNginxIngressesConfig, ValidateRolloutAlbIngressesConfig and ValidateRolloutVirtualServicesConfig
+ * (run by the controller before it reads the referenced objects): one of the single and the list field.
+ */
+function checkRouterTargets(routing: JsonObject, bad: Bad): void {
+  const path = 'spec.strategy.canary.trafficRouting';
+  const exactlyOne = (router: string, single: string, list: string): void => {
+    const config = asObject(routing[router]);
+    if (!config) return;
+    const hasSingle = nonEmpty(config[single]);
+    const hasList = asArray(config[list]).length > 0;
+    if (hasSingle === hasList) {
+      bad(fieldPath(path, router), 'semantic/rollout-traffic-routing',
+        `${router} routing with ${hasSingle ? `both ${single} and ${list}` : `neither ${single} nor ${list}`}`,
+        `exactly one of ${single}, ${list}`);
+    }
+  };
+  exactlyOne('nginx', 'stableIngress', 'stableIngresses');
+  exactlyOne('alb', 'ingress', 'ingresses');
+  const istio = asObject(routing.istio);
+  // Upstream tests VirtualServices against nil, so an empty list counts as "the list is used".
+  if (istio && present(istio.virtualServices) === present(istio.virtualService)) {
+    bad(fieldPath(path, 'istio'), 'semantic/rollout-traffic-routing',
+      `istio routing with ${present(istio.virtualService) ? 'both' : 'neither'} virtualService `
+      + `${present(istio.virtualService) ? 'and' : 'nor'} virtualServices`, 'exactly one of virtualService, virtualServices');
+  }
 }
 
 /** Upstream invalidMaxSurgeMaxUnavailable, with the controller's defaults (25 each) and intstr.IntValue's reading of strings. */

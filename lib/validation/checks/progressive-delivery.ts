@@ -3,7 +3,7 @@ import { fieldPath } from '../field-path';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, getIn } from '../values';
 import { checkAnalysisTemplate, checkRolloutAnalyses } from './argo-analysis';
-import { checkRolloutServices, checkGatewayApiPlugin } from './argo-rollout-references';
+import { checkGatewayApiPlugin, checkRolloutIngresses, checkRolloutServices } from './argo-rollout-references';
 import { checkRolloutSpec } from './argo-rollout-spec';
 import { checkFlaggerCanary } from './flagger';
 import { TargetCheck } from './target-check';
@@ -18,7 +18,10 @@ export const checkProgressiveDelivery: TargetCheck = (index, report) => {
     checkRolloutSpec(rollout, report);
     checkRolloutServices(index, rollout, report);
     const canary = asObject(getIn(rollout.manifest, 'spec', 'strategy', 'canary'));
-    if (canary) checkGatewayApiPlugin(index, rollout, canary, report);
+    if (canary) {
+      checkGatewayApiPlugin(index, rollout, canary, report);
+      checkRolloutIngresses(index, rollout, canary, report);
+    }
     checkRolloutAnalyses(index, rollout, report);
   }
   for (const kind of ['AnalysisTemplate', 'ClusterAnalysisTemplate']) {

@@ -3,7 +3,8 @@
  * targets. Each case names its upstream file and test (function/subtest) and states upstream's verdict: `valid`
  * (upstream asserts no error), or the upstream error detail it asserts, with the rule and field this engine reports
  * for it. Upstream builds partial Go structs; the ports add what a real object needs (selector, pod template, the
- * referenced Services and templates) and nothing that changes the verdict.
+ * referenced Services, Ingresses and templates) and nothing that changes the verdict; upstream's ALB rootService
+ * "action_name" is spelled "action-name", since a Service cannot have that name.
  */
 export type Json = Record<string, unknown>;
 
@@ -41,18 +42,41 @@ function rolloutWith(strategy: Json, spec: Json = {}): Json {
   };
 }
 
-/** A canary Rollout plus the Services it names (upstream leaves them out; reference checks need them). */
-function canary(strategy: Json, spec: Json = {}, extra: readonly Json[] = []): Json[] {
+function ingress(name: string, serviceName: string): Json {
+  return {
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: NS },
+    spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { number: 80 } } } }] } }] },
+  };
+}
+
+/**
+ * A canary Rollout plus what the controller reads before it validates (upstream's unit tests leave them out): the
+ * Services it names, and the Ingresses of its ALB or Nginx router, routing to the rootService or stableService.
+ * `services` replaces the generated Services; an Ingress given in `extra` replaces the generated one.
+ */
+function canary(strategy: Json, spec: Json = {}, extra: readonly Json[] = [], services?: readonly Json[]): Json[] {
   const names = ['stableService', 'canaryService'].map((f) => strategy[f]).filter((n): n is string => typeof n === 'string' && n !== '');
   const pingPong = strategy.pingPong as { pingService?: string; pongService?: string } | undefined;
   for (const name of [pingPong?.pingService, pingPong?.pongService]) if (name) names.push(name);
-  return [rolloutWith({ canary: strategy }, spec), ...[...new Set(names)].map((n) => service(n)), ...extra];
+  const routing = (strategy.trafficRouting ?? {}) as { alb?: Json; nginx?: Json };
+  const ingresses: Json[] = [];
+  const router = routing.alb ?? routing.nginx;
+  const backend = (routing.alb?.rootService as string | undefined) || (strategy.stableService as string | undefined);
+  if (router && backend) {
+    const ingressNames = routing.alb ? [routing.alb.ingress, ...((routing.alb.ingresses ?? []) as string[])] : [routing.nginx!.stableIngress];
+    const given = new Set(extra.filter((o) => o.kind === 'Ingress').map((o) => (o.metadata as Json).name));
+    for (const name of new Set(ingressNames)) if (typeof name === 'string' && name !== '' && !given.has(name)) ingresses.push(ingress(name, backend));
+    names.push(backend);
+  }
+  const generated = [...new Set(names)].map((n) => service(n));
+  return [rolloutWith({ canary: strategy }, spec), ...(services ?? generated), ...ingresses, ...extra];
 }
 
-const ALB = { alb: { rootService: 'root-service', servicePort: 80 } };
+const ALB = { alb: { rootService: 'root-service', servicePort: 80, ingress: 'alb-ingress' } };
 /** TestValidateRolloutStrategyCanary's canaryStrategy, with step 0 given by the case. */
 const baseCanary = (step: Json, changes: Json = {}): Json => ({ canaryService: 'canary', stableService: 'stable', trafficRouting: ALB,
   steps: [step], ...changes });
+const ALB_INGRESS = { alb: { ingress: 'alb-ingress', servicePort: 80 } };
 const ISTIO_VS = { istio: { virtualService: { name: 'virtual-service' } } };
 const DESTINATION_RULE = { name: 'destination-rule', canarySubsetName: 'canary', stableSubsetName: 'stable' };
 const PLUGIN = { plugins: { 'some-plugin': { key: 'value' } } };
@@ -158,10 +182,10 @@ export const CASES: readonly UpstreamCase[] = [
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', trafficRouting: PLUGIN })), upstream: 'valid' },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid Istio missing canary and stable service',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '',
-      trafficRouting: { istio: { destinationRule: DESTINATION_RULE } } })), upstream: 'valid' },
+      trafficRouting: { istio: { destinationRule: DESTINATION_RULE, virtualService: { name: 'vsvc' } } } })), upstream: 'valid' },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid Istio with ping pong', upstream: 'valid',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', pingPong: { pingService: 'ping', pongService: 'pong' },
-      trafficRouting: { istio: { destinationRule: DESTINATION_RULE } } })) },
+      trafficRouting: { istio: { destinationRule: DESTINATION_RULE, virtualService: { name: 'vsvc' } } } })) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/valid PingPong missing canary and stable service', upstream: 'valid',
     objects: canary(baseCanary({ setWeight: 10 }, { canaryService: '', stableService: '', pingPong: { pingService: 'ping',
       pongService: 'pong' } })) },
@@ -184,7 +208,7 @@ export const CASES: readonly UpstreamCase[] = [
       'spec.strategy.canary.pingPong.pongService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/missed ALB root service for the ping-pong feature',
     objects: canary(baseCanary({ setWeight: 10 }, { pingPong: { pingService: 'ping', pongService: 'pong' },
-      trafficRouting: { alb: { rootService: '', servicePort: 80 } } })),
+      trafficRouting: { alb: { rootService: '', servicePort: 80, ingress: 'alb-ingress' } } })),
     upstream: invalid('Root service field is required for the configuration with ALB and ping-pong feature enabled', 'semantic/rollout-ping-pong',
       'spec.strategy.canary.trafficRouting.alb.rootService') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanary/ping-pong feature without the ALB traffic routing',
@@ -258,12 +282,14 @@ export const CASES: readonly UpstreamCase[] = [
       'semantic/rollout-managed-routes',
       'spec.strategy.canary.steps[0].setHeaderRoute.name') },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRoutingALB/using SetHeaderRouting step with multiple values',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { alb: { rootService: 'action_name', servicePort: 80 } },
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { alb: { rootService: 'action-name', servicePort: 80,
+      ingress: 'alb-ingress' } },
       steps: [headerRoute({ exact: 'chrome', regex: 'chrome(.*)' })] }),
     upstream: invalid("SetHeaderRoute match value invalid. ALB supports 'exact' value only", 'semantic/rollout-header-route',
       'spec.strategy.canary.steps[0].setHeaderRoute.match[0]', ['semantic/rollout-managed-routes']) },
   { file: VALIDATION, test: 'TestValidateRolloutStrategyCanarySetHeaderRoutingALB/using SetHeaderRouting step with invalid ALB match value',
-    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { alb: { rootService: 'action_name', servicePort: 80 } },
+    objects: canary({ canaryService: 'canary', stableService: 'stable', trafficRouting: { alb: { rootService: 'action-name', servicePort: 80,
+      ingress: 'alb-ingress' } },
       steps: [headerRoute({ prefix: 'chrome' })] }),
     upstream: invalid("SetHeaderRoute match value invalid. ALB supports 'exact' value only", 'semantic/rollout-header-route',
       'spec.strategy.canary.steps[0].setHeaderRoute.match[0]', ['semantic/rollout-managed-routes']) },
@@ -338,7 +364,7 @@ export const CASES: readonly UpstreamCase[] = [
     ['unsupported - Ambassador TrafficRouting', { ambassador: { mappings: ['stable-mapping'] } }, EXPERIMENT_ROUTER],
     ['unsupported - Istio TrafficRouting', { istio: { virtualService: { name: 'virtualSvc' } } }, undefined],
     ['success - SMI TrafficRouting', { smi: {} }, undefined],
-    ['success - ALB TrafficRouting', { alb: { servicePort: 80 } }, undefined],
+    ['success - ALB TrafficRouting', { alb: { servicePort: 80, ingress: 'alb-ingress' } }, undefined],
     ['unsupported - AppMesh TrafficRouting', { appMesh: {} }, EXPERIMENT_ROUTER],
     ['success - Plugins', { plugins: { 'any/plugin': {} } }, undefined],
   ] as Array<[string, Json | undefined, string | undefined]>).map(([name, trafficRouting, error]): UpstreamCase => ({
@@ -350,25 +376,74 @@ export const CASES: readonly UpstreamCase[] = [
 
   // validation_references_test.go: TestValidateService (the Rollout's pods are labelled app=ro)
   { file: REFERENCES, test: 'TestValidateService/validate service - success', upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } } }) },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS }) },
   { file: REFERENCES, test: 'TestValidateService/validate service - failure',
-    objects: [...canary({ stableService: 'canary', canaryService: 'canary2', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } } }).slice(0, 1),
-      service('canary'), service('canary2', { app: 'ro' }, { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'not-rollout-name' })],
+    objects: canary({ stableService: 'canary', canaryService: 'canary2', trafficRouting: ALB_INGRESS }, {}, [],
+      [service('canary'), service('canary2', { app: 'ro' }, { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'not-rollout-name' })]),
     upstream: invalid('Service "stable-service-name" is managed by another Rollout', 'ref/rollout-service-owner',
       'spec.strategy.canary.canaryService') },
   { file: REFERENCES, test: 'TestValidateService/validate service with unmatch label - failure',
-    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } } }).slice(0, 1),
-      service('stable-service-name', { app: 'unmatch-rollout-label' }), service('canary')],
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS }, {}, [],
+      [service('stable-service-name', { app: 'unmatch-rollout-label' }), service('canary')]),
     upstream: invalid('Service "stable-service-name" has unmatch label "app" in rollout', 'ref/rollout-service-selector',
-      'spec.strategy.canary.stableService',
-      ['ref/service-selector']) },
+      'spec.strategy.canary.stableService', ['ref/service-selector']) },
   { file: REFERENCES, test: 'TestValidateService/validate service with Rollout label - success', upstream: 'valid',
-    objects: [...canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } } }).slice(0, 1),
-      service('stable-service-name', { 'rollouts-pod-template-hash': '123-456' }), service('canary')] },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS }, {}, [],
+      [service('stable-service-name', { 'rollouts-pod-template-hash': '123-456' }), service('canary')]) },
+  // TestValidateRolloutNginxIngressesConfig, TestValidateRolloutAlbIngressesConfig, TestValidateRolloutVirtualServicesConfig
+  ...(['No ingress configured', 'Both ingresses configured', 'Just StableIngress configured', 'Just StableIngresses configured'] as const)
+    .flatMap((name, i): UpstreamCase[] => {
+      const single = i === 1 || i === 2 ? 'stable-ingress' : undefined;
+      const list = i === 1 || i === 3 ? ['stable-ingress', 'additional-stable-ingress'] : undefined;
+      const albName = name.replace('StableIngresses', 'Ingresses').replace('StableIngress', 'Ingress');
+      const verdict = (router: string, fields: string) => (i < 2
+        ? invalid(`Either ${fields} must be configured. ${i === 0 ? 'Neither' : 'Both'} are configured.`, 'semantic/rollout-traffic-routing',
+          `spec.strategy.canary.trafficRouting.${router}`) : 'valid' as const);
+      return [
+        { file: REFERENCES, test: `TestValidateRolloutNginxIngressesConfig/${name}`, upstream: verdict('nginx', 'StableIngress or StableIngresses'),
+          objects: canary({ stableService: 'stable', canaryService: 'canary', trafficRouting: { nginx: { stableIngress: single,
+            stableIngresses: list } } }, {},
+            list ? list.map((n) => ingress(n, 'stable')) : []) },
+        { file: REFERENCES, test: `TestValidateRolloutAlbIngressesConfig/${albName}`, upstream: verdict('alb', 'Ingress or Ingresses'),
+          objects: canary({ stableService: 'stable', canaryService: 'canary', trafficRouting: { alb: { servicePort: 80, ingress: single,
+            ingresses: list } } }) },
+      ];
+    }),
+  { file: REFERENCES, test: 'TestValidateRolloutVirtualServicesConfig/validate No virtualService configured - fail',
+    objects: canary({ stableService: 'stable', canaryService: 'canary', trafficRouting: { istio: {} } }),
+    upstream: invalid('either VirtualService or VirtualServices must be configured', 'semantic/rollout-traffic-routing',
+      'spec.strategy.canary.trafficRouting.istio') },
+  { file: REFERENCES, test: 'TestValidateRolloutVirtualServicesConfig/validate both virtualService configured - fail',
+    objects: canary({ stableService: 'stable', canaryService: 'canary',
+      trafficRouting: { istio: { virtualService: { name: 'istio-vsvc1-name' }, virtualServices: [{ name: 'istio-vsvc1-name' }] } } }),
+    upstream: invalid('either VirtualService or VirtualServices must be configured', 'semantic/rollout-traffic-routing',
+      'spec.strategy.canary.trafficRouting.istio') },
+  { file: REFERENCES, test: 'TestValidateRolloutVirtualServicesConfig/validate either virtualService or  virtualServices configured - pass',
+    upstream: 'valid',
+    objects: canary({ stableService: 'stable', canaryService: 'canary',
+      trafficRouting: { istio: { virtualService: { name: 'istio-vsvc1-name' } } } }) },
+  // TestValidateRolloutReferencedResourcesNginxIngress (getRolloutSingleIngress / getRolloutMultiIngress; "wrong" routes to wrong-stable-service)
+  ...([
+    ['Validate single Nginx Ingress -- success', false, [true], []],
+    ['Validate single Nginx Ingress -- failure', false, [false], ['stableIngress']],
+    ['Validate multiple Nginx Ingresses successfully', true, [true, true, true], []],
+    ['Validate multiple Nginx Ingresses -- primary fails', true, [false, true, true], ['stableIngresses[0]']],
+    ['Validate multiple Nginx Ingresses -- additional ingress fails', true, [true, false, true], ['stableIngresses[1]']],
+    ['Validate multiple Nginx Ingresses -- all ingresses fail fails', true, [false, false, false], ['stableIngresses[0]', 'stableIngresses[1]',
+      'stableIngresses[2]']],
+  ] as Array<[string, boolean, boolean[], string[]]>).map(([name, multiple, right, failing]): UpstreamCase => {
+    const names = ['stable-ingress', 'additional-stable-ingress-1', 'additional-stable-ingress-2'].slice(0, right.length);
+    const nginx = multiple ? { stableIngresses: names } : { stableIngress: names[0] };
+    return {
+      file: REFERENCES, test: `TestValidateRolloutReferencedResourcesNginxIngress/${name}`,
+      objects: canary({ stableService: 'stable-service', canaryService: 'canary-service-name', trafficRouting: { nginx } }, {},
+        [service('wrong-stable-service'), ...names.map((n, i) => ingress(n, right[i] ? 'stable-service' : 'wrong-stable-service'))],
+        [service('stable-service'), service('canary-service-name')]),
+      upstream: failing.length === 0 ? 'valid'
+        : invalid('ingress `stable-ingress` has no rules using service stable-service backend', 'ref/rollout-ingress',
+          `spec.strategy.canary.trafficRouting.nginx.${failing[0]}`),
+    };
+  }),
   // TestValidateAnalysisTemplatesWithType (getAlbRollout with an inline analysis of both templates)
   { file: REFERENCES, test: 'TestValidateAnalysisTemplatesWithType/failure - invalid argument',
     objects: withAnalysis(inlineAnalysis([atName([{ name: 'invalid' }]), catName()])),
@@ -386,21 +461,18 @@ export const CASES: readonly UpstreamCase[] = [
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate inline analysisTemplate argument - success', upstream: 'valid',
     objects: withAnalysis(inlineAnalysis([atName([{ name: 'service-name', value: 'service-name' }]), catName()])) },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - failure',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS,
       analysis: { templates: [{ templateName: 'analysis-template-name' }],
         args: [{ name: 'a-different-service-name' }] } }, {}, [atName([{ name: 'service-name' }])]),
     upstream: invalid('service-name', 'ref/rollout-analysis-arg', 'spec.strategy.canary.analysis.args') },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (rollout supplies the argument)',
     upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS,
       analysis: { templates: [{ templateName: 'analysis-template-name' }],
         args: [{ name: 'service-name' }] } }, {}, [atName([{ name: 'service-name', value: 'service-name' }])]) },
   { file: REFERENCES, test: 'TestValidateAnalysisTemplateWithType/validate background analysisTemplate - success (metric runs indefinitely)',
     upstream: 'valid',
-    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: { alb: { ingress: 'alb-ingress',
-      servicePort: 80 } },
+    objects: canary({ stableService: 'stable-service-name', canaryService: 'canary', trafficRouting: ALB_INGRESS,
       analysis: { templates: [{ templateName: 'analysis-template-name' }] } }, {}, [atName(undefined, { count: 0 })]) },
 
   // utils/analysis/factory_test.go: TestValidateMetrics (what the analysis controller does with a template's metrics)
