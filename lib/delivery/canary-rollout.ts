@@ -293,17 +293,11 @@ function budgetProblems(maxSurge: PodBudget | undefined, maxUnavailable: PodBudg
 
 function stepProblems(steps: readonly CanaryStep[]): (string | undefined)[] {
   if (steps.length === 0) return ['steps are empty; allowed: at least one step'];
-  let previousWeight = 0;
+  // A lower weight than the step before is what Argo Rollouts applies (traffic goes back), so it is allowed.
   return steps.map(({ action }, i) => {
     if (action.setWeight !== undefined) {
-      const weight = action.setWeight;
-      const range = integerProblem(`step ${i} setWeight`, weight, 0, 100);
+      const range = integerProblem(`step ${i} setWeight`, action.setWeight, 0, 100);
       if (range !== undefined) return range;
-      if (weight < previousWeight) {
-        return `step ${i} setWeight ${weight} is lower than the previous weight ${previousWeight}; `
-          + 'allowed: weights that never decrease';
-      }
-      previousWeight = weight;
     }
     if (action.pause instanceof Object) return durationProblem(`step ${i} pause duration`, action.pause);
     return undefined;

@@ -25,7 +25,7 @@ export interface BackgroundAnalysis extends AnalysisReference {
 
 /** One step of a canary strategy. */
 export class CanaryStep {
-  /** Send `percent` of the traffic (0..100) to the canary; weights may only grow from step to step. */
+  /** Send `percent` of the traffic (0..100) to the canary; a later step may lower it again. */
   public static setWeight(percent: number): CanaryStep {
     return new CanaryStep({ setWeight: percent });
   }
