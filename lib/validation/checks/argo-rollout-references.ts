@@ -62,7 +62,8 @@ export function checkRolloutServices(index: TargetIndex, rollout: IndexedObject,
     const service = index.find(CORE, 'Service', rollout.id.namespace, name);
     if (!service) {
       report(rollout, path, 'ref/rollout-service',
-        `Service "${rollout.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', rollout.id.namespace)}`);
+        `Service "${rollout.id.namespace}/${name}" is not in this target: ${INVALID_SPEC}; `
+        + `allowed: ${index.namesOf(CORE, 'Service', rollout.id.namespace)}`);
       continue;
     }
     if (labels) {
@@ -130,7 +131,8 @@ export function checkGatewayApiPlugin(index: TargetIndex, rollout: IndexedObject
     const route = index.find(GATEWAY, kind, namespace, name);
     if (!route) {
       report(rollout, path, 'ref/rollout-httproute',
-        `gateway.networking.k8s.io ${kind} "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(GATEWAY, kind, namespace)}`);
+        `gateway.networking.k8s.io ${kind} "${namespace}/${name}" is not in this target: the plugin cannot read it and every weight change fails; `
+        + `allowed: ${index.namesOf(GATEWAY, kind, namespace)}`);
       continue;
     }
     const backends = new Set(asArray(getIn(route.manifest, 'spec',

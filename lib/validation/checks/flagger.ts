@@ -55,7 +55,8 @@ function checkTarget(index: TargetIndex, canary: IndexedObject, spec: JsonObject
   const target = index.find(group, kind, canary.id.namespace, name);
   if (!target) {
     report(canary, 'spec.targetRef', 'ref/canary-target',
-      `${kind} "${canary.id.namespace}/${name}" is not in this target; allowed: ${index.namesOf(group, kind, canary.id.namespace)}`);
+      `${kind} "${canary.id.namespace}/${name}" is not in this target: Flagger cannot initialize the Canary; `
+      + `allowed: ${index.namesOf(group, kind, canary.id.namespace)}`);
     return undefined;
   }
   if (group === APPS && (kind === 'Deployment' || kind === 'DaemonSet')) {
