@@ -10,6 +10,7 @@ const PLUGIN = 'argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi v0.6.0 pk
 const CANARY_GO = 'argoproj/argo-rollouts v1.9.1 utils/replicaset/canary.go (UseSetCanaryScale, GetCanaryReplicasOrWeight)';
 const FACTORY_GO = 'argoproj/argo-rollouts v1.9.1 utils/analysis/factory.go (BuildArgumentsForRolloutAnalysisRun), helpers.go (flattenArgs)';
 const REFS_GO = 'argoproj/argo-rollouts v1.9.1 pkg/apis/rollouts/validation/validation_references.go';
+const CONTROLLER_GO = 'argoproj/argo-rollouts v1.9.1 rollout/controller.go (getReferencedAnalysisTemplatesFromRef: nested templates)';
 const FLAGGER_SCHEDULER = 'fluxcd/flagger v1.44.0 pkg/controller/scheduler.go (maxWeight, nextStepWeight, runCanary)';
 const FLAGGER_CANARY = 'fluxcd/flagger v1.44.0 pkg/canary/deployment_controller.go (getSelectorLabel), pkg/router/kubernetes_default.go';
 
@@ -39,13 +40,15 @@ function withStep(step: Json, trafficRouting: Json | undefined = { smi: {} }): J
   return pluginWorld({ httpRoute: 'web', namespace: 'default' }, { trafficRouting, steps: [step] });
 }
 
-function analysisWorld(rolloutArgs: Json[], templates: Array<{ name: string; args: Json[]; metric?: string }>): Json[] {
+interface TemplateSpec { name: string; args: Json[]; metric?: string; nests?: string[]; referenced?: boolean }
+function analysisWorld(rolloutArgs: Json[], templates: TemplateSpec[]): Json[] {
   const world = pluginWorld({ httpRoute: 'web', namespace: 'default' }, {
-    analysis: { templates: templates.map((t) => ({ templateName: t.name })), args: rolloutArgs },
+    analysis: { templates: templates.filter((t) => t.referenced !== false).map((t) => ({ templateName: t.name })), args: rolloutArgs },
   });
   return [...world, ...templates.map((t) => ({
     apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: t.name, namespace: 'default' },
-    spec: { args: t.args, metrics: [{ name: t.metric ?? t.name, provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } }] },
+    spec: t.nests ? { args: t.args, templates: t.nests.map((templateName) => ({ templateName })) }
+      : { args: t.args, metrics: [{ name: t.metric ?? t.name, provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } }] },
   }))];
 }
 
@@ -94,6 +97,14 @@ const MODEL_CASES: readonly UpstreamCase[] = [
     upstream: invalid("two metrics have the same name 'm'", 'ref/rollout-analysis', 'spec.strategy.canary.analysis.templates[1].templateName') },
   { file: FACTORY_GO, test: 'a Rollout argument supplies the template argument', objects: analysisWorld([{ name: 'x', value: 'v' }], [{ name: 'a',
     args: [{ name: 'x' }] }]), upstream: 'valid' },
+  { file: CONTROLLER_GO, test: 'a template composing another (spec.templates) takes its metrics and arguments', upstream: 'valid',
+    objects: analysisWorld([{ name: 'x', value: 'v' }], [{ name: 'all', args: [], nests: ['inner'] }, { name: 'inner', args: [{ name: 'x' }],
+      referenced: false }]) },
+  { file: CONTROLLER_GO, test: 'a nested template argument the Rollout does not supply',
+    objects: analysisWorld([], [{ name: 'all', args: [], nests: ['inner'] }, { name: 'inner', args: [{ name: 'x' }], referenced: false }]),
+    upstream: invalid('args.x was not resolved', 'ref/rollout-analysis-arg', 'spec.strategy.canary.analysis.args') },
+  { file: CONTROLLER_GO, test: 'a nested template not in the target', objects: analysisWorld([], [{ name: 'all', args: [], nests: ['missing'] }]),
+    upstream: invalid("AnalysisTemplate 'missing' not found", 'ref/rollout-analysis', 'spec.strategy.canary.analysis.templates[0].templateName') },
   { file: REFS_GO, test: 'workloadRef to a Deployment not in the target',
     objects: (() => {
       const objects = clone(CASES.find((c) => c.test === 'TestWorkloadRefWithTemplate/valid workload reference with selector')!.objects);

@@ -83,22 +83,32 @@ interface ResolvedTemplate {
 function checkAnalysisUse(index: TargetIndex, rollout: IndexedObject, use: AnalysisUse, report: Report): void {
   const { analysis, path } = use;
   checkRolloutArgs(rollout, asArray(analysis.args), fieldPath(path, 'args'), report);
+  // Upstream getReferencedAnalysisTemplatesFromRef: each reference, then the templates it nests (spec.templates, looked up
+  // in the Rollout's namespace), each template once (FilterUniqueTemplates).
   const templates: ResolvedTemplate[] = [];
-  asArray(analysis.templates).forEach((value, i) => {
-    const ref = asObject(value) ?? {};
-    const name = asString(ref.templateName) ?? '';
-    const clusterScope = ref.clusterScope === true;
-    const kind = clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-    const namespace = clusterScope ? '' : rollout.id.namespace;
-    const templatePath = fieldPath(path, 'templates', i, 'templateName');
-    const template = index.find(ARGO, kind, namespace, name);
-    if (!template) {
-      report(rollout, templatePath, 'ref/rollout-analysis', `${kind} "${clusterScope ? name : `${namespace}/${name}`}" is not in this target: `
-        + `${INVALID_SPEC}; allowed: ${index.namesOf(ARGO, kind, namespace)}`);
-      return;
-    }
-    templates.push({ object: template, label: `${kind} "${name}"`, path: templatePath });
-  });
+  const seen = new Set<string>();
+  const resolve = (refs: unknown[], pathOf: (i: number) => string, via: string): void => {
+    refs.forEach((value, i) => {
+      const ref = asObject(value) ?? {};
+      const name = asString(ref.templateName) ?? '';
+      const clusterScope = ref.clusterScope === true;
+      const kind = clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+      const namespace = clusterScope ? '' : rollout.id.namespace;
+      const templatePath = pathOf(i);
+      if (seen.has(`${kind}/${name}`)) return;
+      seen.add(`${kind}/${name}`);
+      const template = index.find(ARGO, kind, namespace, name);
+      if (!template) {
+        const shown = clusterScope ? name : `${namespace}/${name}`;
+        report(rollout, templatePath, 'ref/rollout-analysis', `${kind} "${shown}" ${via}is not in this target: `
+          + `${INVALID_SPEC}; allowed: ${index.namesOf(ARGO, kind, namespace)}`);
+        return;
+      }
+      templates.push({ object: template, label: `${kind} "${name}"`, path: templatePath });
+      resolve(asArray(getIn(template.manifest, 'spec', 'templates')), () => templatePath, `(nested in ${kind} "${name}") `);
+    });
+  };
+  resolve(asArray(analysis.templates), (i) => fieldPath(path, 'templates', i, 'templateName'), '');
   if (templates.length === 0) return;
 
   // FlattenTemplates: metric names are unique across the templates, an argument keeps one value.
@@ -193,6 +203,8 @@ export function checkAnalysisTemplate(template: IndexedObject, report: Report): 
   const spec = asObject(template.manifest.spec) ?? {};
   const metrics = asArray(spec.metrics);
   if (metrics.length === 0) {
+    // A template may only compose others (spec.templates); the AnalysisRun then takes their metrics.
+    if (asArray(spec.templates).length > 0) return;
     report(template, 'spec.metrics', 'semantic/analysis-metrics',
       `an analysis template without metrics is invalid: ${RUN_ERROR} ("no metrics specified"); allowed: at least one metric`);
     return;
