@@ -1,0 +1,188 @@
+/**
+ * Splits a YAML file into documents the way kubectl does, reading it in chunks so that memory holds one document
+ * at a time, never the whole file.
+ *
+ * kubectl (k8s.io/apimachinery/pkg/util/yaml YAMLReader) cuts the stream at every line that starts with "---" at
+ * column 0, before any YAML parsing: inside a block scalar or a quoted string too; anything but spaces or a comment
+ * after the "---" is an error ("invalid Yaml document separator"). Each piece then goes to yaml.v2, which stops at
+ * a "..." document end marker and ignores what follows in that piece. Pieces with only blanks and comments are skipped.
+ */
+import * as fs from 'fs';
+
+/** One document's text, with where it starts. */
+export interface DocumentText {
+  readonly kind: 'document';
+  /** Index among the documents of the file that have content (blank and comment-only pieces are not counted). */
+  readonly index: number;
+  /** 1-based line of the document's first line in the file. */
+  readonly firstLine: number;
+  readonly text: string;
+}
+
+/** Something wrong with the stream itself: a document cannot be told apart, or the file is not UTF-8 text. */
+export interface StreamProblem {
+  readonly kind: 'problem';
+  /** The document it belongs to, or undefined for the file as a whole. */
+  readonly index?: number;
+  /** True when the whole file is unreadable (binary, not UTF-8): nothing read from it counts. */
+  readonly wholeFile: boolean;
+  readonly message: string;
+}
+
+export type StreamItem = DocumentText | StreamProblem;
+
+const CHUNK_BYTES = 1 << 20;
+const SEPARATOR = /^---/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|#|$)/;
+const CONTENT = /^[ \t\r]*[^ \t\r#]/;
+/** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream; NUL is caught before. */
+const CONTROL = /[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Reads a file as a stream of documents; stops at the first whole-file problem. */
+export function* readDocumentStream(file: string): Generator<StreamItem> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    yield* splitDocuments(byteChunks(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function* byteChunks(fd: number): Generator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const read = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+    if (read === 0) return;
+    yield buffer.subarray(0, read);
+  }
+}
+
+/** The split itself, over any sequence of byte chunks (exported for tests). */
+export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let offset = 0;
+  let pending = '';
+  let lineNumber = 0;
+  let document: string[] = [];
+  let documentLine = 1;
+  let hasContent = false;
+  let ended: number | undefined; // line of a "..." marker in the current document
+  let afterEnd: number | undefined; // first line with content after it
+  let separatorError: string | undefined;
+  let index = 0;
+
+  function* finishDocument(): Generator<StreamItem> {
+    if (separatorError !== undefined) {
+      yield { kind: 'problem', index, wholeFile: false, message: separatorError };
+      separatorError = undefined;
+    }
+    if (hasContent) {
+      yield { kind: 'document', index, firstLine: documentLine, text: document.join('') };
+      if (afterEnd !== undefined) {
+        yield { kind: 'problem', index, wholeFile: false, message: `content on line ${afterEnd} after the document end marker "..." (line ${ended}); `
+          + 'kubectl ignores it; allowed: "---" to start another document' };
+      }
+      index++;
+    }
+    document = [];
+    hasContent = false;
+    ended = undefined;
+    afterEnd = undefined;
+  }
+
+  function* line(text: string): Generator<StreamItem> {
+    lineNumber++;
+    if (SEPARATOR.test(text)) {
+      const rest = text.slice(3).trim();
+      yield* finishDocument();
+      documentLine = lineNumber + 1;
+      if (rest !== '' && !rest.startsWith('#')) {
+        separatorError = `content after the document separator on line ${lineNumber} ("---${rest.slice(0, 40)}"); kubectl rejects it `
+          + '("invalid Yaml document separator"); allowed: "---" alone on its line, then the document';
+      }
+      return;
+    }
+    if (ended !== undefined) {
+      if (afterEnd === undefined && CONTENT.test(text)) afterEnd = lineNumber;
+      return;
+    }
+    if (hasContent && DOCUMENT_END.test(text)) {
+      ended = lineNumber;
+      return;
+    }
+    if (!hasContent && CONTENT.test(text)) hasContent = true;
+    document.push(text);
+  }
+
+  let first = true;
+  for (const chunk of chunks) {
+    const unreadable = first ? unreadableStart(chunk) : undefined;
+    if (unreadable !== undefined) {
+      yield { kind: 'problem', wholeFile: true, message: unreadable };
+      return;
+    }
+    const nul = chunk.indexOf(0);
+    if (nul !== -1) {
+      yield { kind: 'problem', wholeFile: true, message: `binary file (a NUL byte at offset ${offset + nul}); allowed: UTF-8 YAML text` };
+      return;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      yield { kind: 'problem', wholeFile: true, message: `not UTF-8 (invalid byte sequence at offset ${offset + firstInvalidUtf8(chunk)}); allowed: UTF-8 YAML text` };
+      return;
+    }
+    const control = CONTROL.exec(text);
+    if (control !== null) {
+      const line = lineNumber + 1 + countNewlines(pending) + countNewlines(text.slice(0, control.index));
+      const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
+      yield { kind: 'problem', wholeFile: true, message: `binary file (control character 0x${code} on line ${line}); allowed: UTF-8 YAML text` };
+      return;
+    }
+    first = false;
+    offset += chunk.length;
+    pending += text;
+    let start = 0;
+    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
+      yield* line(pending.slice(start, newline + 1));
+      start = newline + 1;
+    }
+    pending = pending.slice(start);
+  }
+  try {
+    pending += decoder.decode();
+  } catch {
+    yield { kind: 'problem', wholeFile: true, message: `not UTF-8 (the file ends inside a multi-byte character at offset ${offset}); allowed: UTF-8 YAML text` };
+    return;
+  }
+  if (pending !== '') yield* line(pending);
+  yield* finishDocument();
+}
+
+/** UTF-16 and UTF-32 byte order marks: kubectl's yaml.v2 would decode UTF-16, but this reader takes UTF-8 only. */
+function unreadableStart(chunk: Buffer): string | undefined {
+  if (chunk.length >= 4 && (chunk.readUInt32BE(0) === 0x0000feff || chunk.readUInt32LE(0) === 0x0000feff)) return 'UTF-32 text; allowed: UTF-8 YAML text';
+  if (chunk.length >= 2 && (chunk.readUInt16BE(0) === 0xfeff || chunk.readUInt16LE(0) === 0xfeff)) return 'UTF-16 text; allowed: UTF-8 YAML text';
+  return undefined;
+}
+
+/** Offset of the first byte that does not continue a valid UTF-8 sequence (for the message only). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i];
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    if (i + length > bytes.length) return i; // cut by the chunk end: the decoder reports it only at the end
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return i;
+}

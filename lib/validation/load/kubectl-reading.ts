@@ -1,0 +1,166 @@
+/**
+ * One YAML document read the way kubectl 1.28 reads it: gopkg.in/yaml.v2 (through sigs.k8s.io/yaml v1.3), then
+ * converted to JSON. js-yaml parses with KUBECTL_SCHEMA; a post-pass then applies what js-yaml cannot express:
+ * yaml.v2's merge-key order, its alias-expansion limit, its key conversion, and JSON's refusal of NaN and infinity.
+ */
+import * as jsYaml from 'js-yaml';
+import { GoBigInt, GoFloat, KEY_MARK, KUBECTL_SCHEMA, MergeKey, NULL_NODE } from './kubectl-schema';
+
+/** A document that kubectl would not read, or would read in a way this reader cannot reproduce. */
+export class YamlReadingError extends Error {
+  constructor(readonly rule: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Parses one document's text (as split from its stream by kubectl's rules) to plain JSON values.
+ * @param firstLine line number of the text's first line in its file, for messages
+ * @throws YamlReadingError
+ */
+export function readKubectlDocument(text: string, firstLine = 1): unknown {
+  let parsed: unknown;
+  try {
+    parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener: refuseCollectionKeys(firstLine) });
+  } catch (error) {
+    if (error instanceof YamlReadingError) throw error;
+    if (!(error instanceof jsYaml.YAMLException)) throw error;
+    const at = error.mark ? ` (line ${error.mark.line + firstLine}, column ${error.mark.column + 1})` : '';
+    throw new YamlReadingError('yaml/parse', `${error.reason}${at}`);
+  }
+  return new JsonConversion().convert(parsed);
+}
+
+interface LoaderState {
+  readonly input: string;
+  readonly position: number;
+  readonly line: number;
+  readonly kind: string | null;
+  readonly result: unknown;
+}
+
+/**
+ * kubectl rejects a sequence or mapping used as a mapping key ("invalid map key"); js-yaml stringifies it (`[a]: 1`
+ * reads as `a: 1`). The listener sees each node as it closes: a collection followed by ":" is a key.
+ */
+function refuseCollectionKeys(firstLine: number): (event: string, state: LoaderState) => void {
+  return (event, state) => {
+    if (event !== 'close' || (state.kind !== 'sequence' && state.kind !== 'mapping') || state.result === null) return;
+    const after = /^(?:[ \t]|\r?\n)*:(?:[ \t\r\n,\]}]|$)/.exec(state.input.slice(state.position, state.position + 200));
+    if (after !== null) {
+      throw new YamlReadingError('yaml/parse', `a ${state.kind} is used as a mapping key (line ${state.line + firstLine}); kubectl rejects it `
+        + '("invalid map key"); allowed: a string key');
+    }
+  };
+}
+
+const INTEGER_LIKE_KEY = /^(0|[1-9][0-9]{0,8})$/;
+
+/** yaml.v2's limit on alias expansion (decode.go allowedAliasRatio): up to 99% of decoded nodes may come from aliases in small documents, 10% in huge ones. */
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= 400_000) return 0.99;
+  if (decoded >= 4_000_000) return 0.1;
+  return 0.99 - (0.89 * (decoded - 400_000)) / 3_600_000;
+}
+
+class JsonConversion {
+  private readonly converted = new Map<object, unknown>();
+  private readonly expandedSizes = new Map<object, number>();
+  private decoded = 0;
+  private fromAliases = 0;
+
+  convert(node: unknown): unknown {
+    if (node === null || typeof node !== 'object') return node;
+    if (node === NULL_NODE) return null;
+    if (node instanceof GoFloat) {
+      if (!Number.isFinite(node.value)) {
+        throw new YamlReadingError('yaml/parse', `value ${node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan'} has no JSON form; kubectl rejects it `
+          + '("json: unsupported value"); allowed: a finite number, or a quoted string');
+      }
+      return node.value;
+    }
+    if (node instanceof GoBigInt) return Number(node.value);
+    if (node instanceof MergeKey) return '<<';
+    const done = this.converted.get(node);
+    if (done !== undefined) {
+      this.countAlias(node);
+      return done;
+    }
+    this.decoded++;
+    const result = Array.isArray(node) ? node.map((item) => this.convert(item)) : this.convertMapping(node as Record<string, unknown>);
+    this.converted.set(node, result);
+    return result;
+  }
+
+  /** yaml.v2 decodes an alias again at every use; count its expanded size as it does, and stop an alias bomb the same way. */
+  private countAlias(node: object): void {
+    const size = this.expandedSize(node);
+    this.decoded += size;
+    this.fromAliases += size;
+    if (this.fromAliases > 100 && this.decoded > 1000 && this.fromAliases / this.decoded > allowedAliasRatio(this.decoded)) {
+      throw new YamlReadingError('yaml/parse', `document contains excessive aliasing (${this.fromAliases} of ${this.decoded} nodes come from aliases; `
+        + 'kubectl stops there too); allowed: aliases that expand to less than the document itself');
+    }
+  }
+
+  private expandedSize(node: unknown): number {
+    if (node === null || typeof node !== 'object' || node instanceof GoFloat || node instanceof GoBigInt || node instanceof MergeKey || node === NULL_NODE) return 1;
+    const known = this.expandedSizes.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    if (Array.isArray(node)) for (const item of node) size += this.expandedSize(item);
+    else for (const value of Object.values(node)) size += 1 + this.expandedSize(value);
+    this.expandedSizes.set(node, size);
+    return size;
+  }
+
+  private convertMapping(node: Record<string, unknown>): Record<string, unknown> {
+    const entries: { key: string; value: unknown; merge: boolean }[] = [];
+    for (const key of Object.keys(node)) {
+      this.decoded++;
+      if (key.startsWith(KEY_MARK)) {
+        const mark = key.slice(KEY_MARK.length);
+        if (mark === 'null') throw new YamlReadingError('yaml/parse', 'a mapping key is null (~, null or empty); kubectl rejects it; allowed: a string key');
+        if (mark.startsWith('uint64:')) {
+          throw new YamlReadingError('yaml/parse', `mapping key ${mark.slice('uint64:'.length)} is beyond int64; kubectl rejects it; allowed: a quoted key`);
+        }
+        entries.push({ key, value: node[key], merge: true });
+      } else if (key === '[object Object]') {
+        throw new YamlReadingError('yaml/parse', 'a mapping is used as a mapping key; kubectl rejects it ("invalid map key"); allowed: a string key');
+      } else {
+        entries.push({ key, value: node[key], merge: false });
+      }
+    }
+    const result: Record<string, unknown> = {};
+    // yaml.v2 applies a mapping's pairs in document order, so a merge overrides the keys written before it. js-yaml
+    // lists integer-like keys first, losing their order against <<: refuse the one case where that order matters.
+    const integerKeys = new Set(entries.filter((entry) => !entry.merge && INTEGER_LIKE_KEY.test(entry.key)).map((entry) => entry.key));
+    for (const entry of entries) {
+      const value = this.convert(entry.value);
+      if (!entry.merge) {
+        assign(result, entry.key, value);
+        continue;
+      }
+      const sources = Array.isArray(value) ? [...value].reverse() : [value];
+      for (const source of sources) {
+        if (source === null || typeof source !== 'object' || Array.isArray(source)) {
+          throw new YamlReadingError('yaml/parse', 'map merge requires a mapping or a list of mappings as the value of <<; allowed: <<: *anchor or <<: [*a, *b]');
+        }
+        for (const [key, merged] of Object.entries(source as Record<string, unknown>)) {
+          if (integerKeys.has(key)) {
+            throw new YamlReadingError('yaml/merge-order', `key ${key} is set both here and by the merge key <<; kubectl keeps whichever comes last, `
+              + 'an order this reader cannot see for integer-like keys; allowed: the key in one place only');
+          }
+          assign(result, key, merged);
+        }
+      }
+    }
+    return result;
+  }
+}
+
+function assign(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
