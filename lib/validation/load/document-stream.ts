@@ -33,8 +33,8 @@ export type StreamItem = DocumentText | StreamProblem;
 
 const CHUNK_BYTES = 1 << 20;
 const SEPARATOR = /^---/;
-const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|#|$)/;
-const CONTENT = /^[ \t\r]*[^ \t\r#]/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|#|$)/;
+const CONTENT = /^[ \t\r]*[^ \t\r\n#]/;
 /** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream; NUL is caught before. */
 const CONTROL = /[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
@@ -74,13 +74,14 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
   let hasContent = false;
   let ended: number | undefined; // line of a "..." marker in the current document
   let afterEnd: number | undefined; // first line with content after it
-  let separatorError: string | undefined;
+  let pieceError: string | undefined; // a problem of the piece being read: its separator line or a directive
   let index = 0;
 
   function* finishDocument(): Generator<StreamItem> {
-    if (separatorError !== undefined) {
-      yield { kind: 'problem', index, wholeFile: false, message: separatorError };
-      separatorError = undefined;
+    if (pieceError !== undefined) {
+      yield { kind: 'problem', index, wholeFile: false, message: pieceError };
+      pieceError = undefined;
+      if (!hasContent) index++;
     }
     if (hasContent) {
       yield { kind: 'document', index, firstLine: documentLine, text: document.join('') };
@@ -103,7 +104,7 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
       yield* finishDocument();
       documentLine = lineNumber + 1;
       if (rest !== '' && !rest.startsWith('#')) {
-        separatorError = `content after the document separator on line ${lineNumber} ("---${rest.slice(0, 40)}"); kubectl rejects it `
+        pieceError = `content after the document separator on line ${lineNumber} ("${text.trimEnd().slice(0, 40)}"); kubectl rejects it `
           + '("invalid Yaml document separator"); allowed: "---" alone on its line, then the document';
       }
       return;
@@ -114,6 +115,11 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     }
     if (hasContent && DOCUMENT_END.test(text)) {
       ended = lineNumber;
+      return;
+    }
+    if (!hasContent && text.startsWith('%')) {
+      pieceError ??= `directive on line ${lineNumber} ("${text.trim().slice(0, 40)}"); kubectl cuts the stream at "---" before parsing, which `
+        + 'leaves the directive without its document ("did not find expected <document start>"); allowed: no directives';
       return;
     }
     if (!hasContent && CONTENT.test(text)) hasContent = true;
@@ -143,7 +149,7 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     if (control !== null) {
       const line = lineNumber + 1 + countNewlines(pending) + countNewlines(text.slice(0, control.index));
       const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
-      yield { kind: 'problem', wholeFile: true, message: `binary file (control character 0x${code} on line ${line}); allowed: UTF-8 YAML text` };
+      yield { kind: 'problem', wholeFile: true, message: `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text` };
       return;
     }
     first = false;

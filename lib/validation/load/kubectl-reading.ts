@@ -26,7 +26,9 @@ export function readKubectlDocument(text: string, firstLine = 1): unknown {
     if (error instanceof YamlReadingError) throw error;
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const at = error.mark ? ` (line ${error.mark.line + firstLine}, column ${error.mark.column + 1})` : '';
-    throw new YamlReadingError('yaml/parse', `${error.reason}${at}`);
+    const reason = error.reason.replace(/!<tag:yaml\.org,2002:([a-z]+)>/g, '!!$1');
+    const hint = reason === 'duplicated mapping key' ? '; kubectl would silently keep the last value; allowed: each key once' : '';
+    throw new YamlReadingError('yaml/parse', `${reason}${at}${hint}`);
   }
   return new JsonConversion().convert(parsed);
 }
@@ -77,7 +79,8 @@ class JsonConversion {
         throw new YamlReadingError('yaml/parse', `value ${node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan'} has no JSON form; kubectl rejects it `
           + '("json: unsupported value"); allowed: a finite number, or a quoted string');
       }
-      return node.value;
+      // kubectl's JSON round trip prints -0 as "-0", which it then reads as the integer 0.
+      return node.value === 0 ? 0 : node.value;
     }
     if (node instanceof GoBigInt) return Number(node.value);
     if (node instanceof MergeKey) return '<<';
