@@ -7,7 +7,7 @@
  * 2 on a usage error (also: no YAML found), 3 on an internal error (one line; DEBUG=1 prints the stack).
  */
 import * as fs from 'fs';
-import { formatProblem, loadManifestFiles, validateTargets } from '../lib/validation';
+import { explainYaml11Readings, formatProblem, loadManifestFiles, validateTargets } from '../lib/validation';
 
 const USAGE = 'usage: validate.ts [--format json|text] <dir|file...>';
 
@@ -34,7 +34,7 @@ function main(argv: readonly string[]): number {
     return usageError(`no YAML files (*.yaml, *.yml, searched recursively) in ${loaded.directoriesWithoutYaml.join(', ')}`);
   }
   if (loaded.documents === 0 && loaded.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
-  const problems = [...loaded.problems, ...validateTargets(loaded.targets)];
+  const problems = explainYaml11Readings([...loaded.problems, ...validateTargets(loaded.targets)], loaded.yaml11Readings);
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
   } else {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readDocumentStream } from './load/document-stream';
-import { readKubectlDocument, YamlReadingError } from './load/kubectl-reading';
+import { readKubectlDocument, Yaml11Reading, YamlReadingError } from './load/kubectl-reading';
 import { ValidationProblem, ValidationSubject, ValidationTarget } from './model';
 import { isObject } from './values';
 
@@ -13,6 +13,28 @@ export interface LoadedManifests {
   readonly directoriesWithoutYaml: string[];
   /** Documents with content, over all files (0 when every file is empty or only comments). */
   readonly documents: number;
+  /** Scalars read as YAML 1.1 booleans or numbers (kubectl's reading) that YAML 1.2 reads otherwise, by source. */
+  readonly yaml11Readings: readonly SourcedYaml11Reading[];
+}
+
+export interface SourcedYaml11Reading extends Yaml11Reading {
+  readonly target: string;
+  readonly source: string;
+}
+
+/**
+ * Adds to a type error the YAML 1.1 reading behind it: `enabled: yes` in a string field is the boolean true for
+ * kubectl (and so for the API server), which the schema check rightly refuses, but the user wrote "yes".
+ */
+export function explainYaml11Readings(problems: readonly ValidationProblem[], readings: readonly SourcedYaml11Reading[]): ValidationProblem[] {
+  if (readings.length === 0) return [...problems];
+  const byPlace = new Map(readings.map((reading) => [`${reading.target}\u0000${reading.source}\u0000${reading.field}`, reading]));
+  return problems.map((problem) => {
+    const reading = problem.rule === 'schema/type' ? byPlace.get(`${problem.target}\u0000${problem.source}\u0000${problem.field}`) : undefined;
+    if (reading === undefined) return problem;
+    const what = typeof reading.value === 'boolean' ? `the boolean ${reading.value}` : `the number ${reading.value}`;
+    return { ...problem, message: `${problem.message} (the unquoted ${reading.text} is ${what} in YAML 1.1, as kubectl reads it; quote it for a string)` };
+  });
 }
 
 /**
@@ -27,6 +49,7 @@ export function loadManifestFiles(paths: readonly string[]): LoadedManifests {
   const problems: ValidationProblem[] = [];
   const directoriesWithoutYaml: string[] = [];
   let documents = 0;
+  const yaml11Readings: SourcedYaml11Reading[] = [];
   for (const given of paths) {
     const isDirectory = fs.statSync(given).isDirectory();
     const name = path.basename(path.resolve(given));
@@ -35,17 +58,24 @@ export function loadManifestFiles(paths: readonly string[]): LoadedManifests {
     const subjects: ValidationSubject[] = [];
     for (const file of files) {
       const label = isDirectory ? path.relative(given, file).split(path.sep).join('/') : path.basename(file);
-      documents += readFile(file, label, name, subjects, problems);
+      documents += readFile(file, label, name, { subjects, problems, yaml11Readings });
     }
     targets.push({ name, subjects });
   }
-  return { targets, problems, directoriesWithoutYaml, documents };
+  return { targets, problems, directoriesWithoutYaml, documents, yaml11Readings };
+}
+
+interface Collected {
+  readonly subjects: ValidationSubject[];
+  readonly problems: ValidationProblem[];
+  readonly yaml11Readings: SourcedYaml11Reading[];
 }
 
 /** Adds the file's objects and problems; returns its number of documents with content. */
-function readFile(file: string, label: string, target: string, subjects: ValidationSubject[], problems: ValidationProblem[]): number {
+function readFile(file: string, label: string, target: string, { subjects, problems, yaml11Readings }: Collected): number {
   const subjectsBefore = subjects.length;
   const problemsBefore = problems.length;
+  const readingsBefore = yaml11Readings.length;
   let documents = 0;
   for (const item of readDocumentStream(file)) {
     if (item.kind === 'problem') {
@@ -53,6 +83,7 @@ function readFile(file: string, label: string, target: string, subjects: Validat
       if (item.wholeFile) {
         subjects.length = subjectsBefore;
         problems.length = problemsBefore;
+        yaml11Readings.length = readingsBefore;
         problems.push(problem);
         return 0;
       }
@@ -63,7 +94,9 @@ function readFile(file: string, label: string, target: string, subjects: Validat
     const source = `${label}#${item.index}`;
     let value: unknown;
     try {
-      value = readKubectlDocument(item.text, item.firstLine);
+      const document = readKubectlDocument(item.text, item.firstLine);
+      value = document.value;
+      for (const reading of document.yaml11Readings) yaml11Readings.push({ target, source, ...reading });
     } catch (error) {
       if (!(error instanceof YamlReadingError)) throw error;
       problems.push({ target, source, object: '', field: '', rule: error.rule, message: error.message });

@@ -4,7 +4,8 @@
  * yaml.v2's merge-key order, its alias-expansion limit, its key conversion, and JSON's refusal of NaN and infinity.
  */
 import * as jsYaml from 'js-yaml';
-import { GoBigInt, GoFloat, KEY_MARK, KUBECTL_SCHEMA, MergeKey, NULL_NODE } from './kubectl-schema';
+import { fieldPath } from '../field-path';
+import { GoBigInt, GoFloat, KEY_MARK, KUBECTL_SCHEMA, MergeKey, NULL_NODE, Yaml11Scalar } from './kubectl-schema';
 
 /** A document that kubectl would not read, or would read in a way this reader cannot reproduce. */
 export class YamlReadingError extends Error {
@@ -13,12 +14,28 @@ export class YamlReadingError extends Error {
   }
 }
 
+/** A plain scalar that YAML 1.1 (and so kubectl) reads as a boolean or number where YAML 1.2 reads otherwise. */
+export interface Yaml11Reading {
+  /** Field path in the document, as validation problems give it. */
+  readonly field: string;
+  /** The scalar as written, e.g. "yes" or "0755". */
+  readonly text: string;
+  readonly value: boolean | number;
+}
+
+/** A document read as kubectl reads it. */
+export interface KubectlDocument {
+  /** Plain JSON values. */
+  readonly value: unknown;
+  readonly yaml11Readings: readonly Yaml11Reading[];
+}
+
 /**
  * Parses one document's text (as split from its stream by kubectl's rules) to plain JSON values.
  * @param firstLine line number of the text's first line in its file, for messages
  * @throws YamlReadingError
  */
-export function readKubectlDocument(text: string, firstLine = 1): unknown {
+export function readKubectlDocument(text: string, firstLine = 1): KubectlDocument {
   let parsed: unknown;
   try {
     parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener: refuseCollectionKeys(firstLine) });
@@ -30,7 +47,9 @@ export function readKubectlDocument(text: string, firstLine = 1): unknown {
     const hint = reason === 'duplicated mapping key' ? '; kubectl would silently keep the last value; allowed: each key once' : '';
     throw new YamlReadingError('yaml/parse', `${reason}${at}${hint}`);
   }
-  return new JsonConversion().convert(parsed);
+  const conversion = new JsonConversion();
+  const value = conversion.convert(parsed);
+  return { value, yaml11Readings: conversion.yaml11Readings };
 }
 
 interface LoaderState {
@@ -66,6 +85,9 @@ function allowedAliasRatio(decoded: number): number {
 }
 
 class JsonConversion {
+  readonly yaml11Readings: Yaml11Reading[] = [];
+  /** Keys and indexes from the root to the node being converted (first occurrence of shared nodes). */
+  private readonly path: (string | number)[] = [];
   private readonly converted = new Map<object, unknown>();
   private readonly expandedSizes = new Map<object, number>();
   private decoded = 0;
@@ -84,13 +106,17 @@ class JsonConversion {
     }
     if (node instanceof GoBigInt) return Number(node.value);
     if (node instanceof MergeKey) return '<<';
+    if (node instanceof Yaml11Scalar) {
+      this.yaml11Readings.push({ field: fieldPath('', ...this.path), text: node.text, value: node.value });
+      return node.value;
+    }
     const done = this.converted.get(node);
     if (done !== undefined) {
       this.countAlias(node);
       return done;
     }
     this.decoded++;
-    const result = Array.isArray(node) ? node.map((item) => this.convert(item)) : this.convertMapping(node as Record<string, unknown>);
+    const result = Array.isArray(node) ? node.map((item, index) => this.convertAt(index, item)) : this.convertMapping(node as Record<string, unknown>);
     this.converted.set(node, result);
     return result;
   }
@@ -106,8 +132,18 @@ class JsonConversion {
     }
   }
 
+  private convertAt(segment: string | number, node: unknown): unknown {
+    this.path.push(segment);
+    try {
+      return this.convert(node);
+    } finally {
+      this.path.pop();
+    }
+  }
+
   private expandedSize(node: unknown): number {
-    if (node === null || typeof node !== 'object' || node instanceof GoFloat || node instanceof GoBigInt || node instanceof MergeKey || node === NULL_NODE) return 1;
+    if (node === null || typeof node !== 'object' || node instanceof GoFloat || node instanceof GoBigInt || node instanceof MergeKey || node instanceof Yaml11Scalar
+      || node === NULL_NODE) return 1;
     const known = this.expandedSizes.get(node);
     if (known !== undefined) return known;
     let size = 1;
@@ -139,7 +175,7 @@ class JsonConversion {
     // lists integer-like keys first, losing their order against <<: refuse the one case where that order matters.
     const integerKeys = new Set(entries.filter((entry) => !entry.merge && INTEGER_LIKE_KEY.test(entry.key)).map((entry) => entry.key));
     for (const entry of entries) {
-      const value = this.convert(entry.value);
+      const value = entry.merge ? this.convert(entry.value) : this.convertAt(entry.key, entry.value);
       if (!entry.merge) {
         assign(result, entry.key, value);
         continue;

@@ -34,6 +34,20 @@ export class GoBigInt {
   }
 }
 
+/**
+ * A boolean or integer that only YAML 1.1 reads so (`yes`, `off`, `0755`, `1_000`, `0b1`): YAML 1.2 and most
+ * editors read a string or another number. Kept as the text too, to explain a type error where a string was meant.
+ */
+export class Yaml11Scalar {
+  get [Symbol.toStringTag]() {
+    return 'Yaml11Scalar';
+  }
+  constructor(readonly value: boolean | number, readonly text: string) {}
+  toString(): string {
+    return String(this.value);
+  }
+}
+
 class Marker {
   get [Symbol.toStringTag]() {
     return 'Marker';
@@ -63,6 +77,9 @@ const BOOLEANS = new Map<string, boolean>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((word) => [word, true] as const),
   ...['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'].map((word) => [word, false] as const),
 ]);
+const YAML12_BOOLEANS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/** Integers the YAML 1.2 core schema reads as the same number. */
+const YAML12_INT = /^([-+]?(0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
 const SPECIAL_FLOATS = new Map<string, number>([
   ...['.nan', '.NaN', '.NAN'].map((word) => [word, NaN] as const),
@@ -165,13 +182,16 @@ const nullType = new jsYaml.Type('tag:yaml.org,2002:null', {
 const boolType = new jsYaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
   resolve: (data: string | null) => data !== null && BOOLEANS.has(data),
-  construct: (data: string) => BOOLEANS.get(data),
+  construct: (data: string) => (YAML12_BOOLEANS.has(data) ? BOOLEANS.get(data) : new Yaml11Scalar(BOOLEANS.get(data)!, data)),
 });
 
 const intType = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string | null) => data !== null && resolvePlain(data).kind === 'int',
-  construct: (data: string) => intValue((resolvePlain(data) as { value: bigint }).value),
+  construct: (data: string) => {
+    const value = intValue((resolvePlain(data) as { value: bigint }).value);
+    return YAML12_INT.test(data) || typeof value !== 'number' ? value : new Yaml11Scalar(value, data);
+  },
 });
 
 const floatType = new jsYaml.Type('tag:yaml.org,2002:float', {
