@@ -32,7 +32,6 @@ export interface StreamProblem {
 export type StreamItem = DocumentText | StreamProblem;
 
 const CHUNK_BYTES = 1 << 20;
-const SEPARATOR = /^---/;
 const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|#|$)/;
 const CONTENT = /^[ \t\r]*[^ \t\r\n#]/;
 /** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream; NUL is caught before. */
@@ -77,17 +76,20 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
   let pieceError: string | undefined; // a problem of the piece being read: its separator line or a directive
   let index = 0;
 
-  function* finishDocument(): Generator<StreamItem> {
+  // Plain functions filling `ready`, emptied after each line: a generator per line costs more than the parsing.
+  const ready: StreamItem[] = [];
+
+  function finishDocument(): void {
     if (pieceError !== undefined) {
-      yield { kind: 'problem', index, wholeFile: false, message: pieceError };
+      ready.push({ kind: 'problem', index, wholeFile: false, message: pieceError });
       pieceError = undefined;
       if (!hasContent) index++;
     }
     if (hasContent) {
-      yield { kind: 'document', index, firstLine: documentLine, text: document.join('') };
+      ready.push({ kind: 'document', index, firstLine: documentLine, text: document.join('') });
       if (afterEnd !== undefined) {
-        yield { kind: 'problem', index, wholeFile: false, message: `content on line ${afterEnd} after the document end marker "..." (line ${ended}); `
-          + 'kubectl ignores it; allowed: "---" to start another document' };
+        ready.push({ kind: 'problem', index, wholeFile: false, message: `content on line ${afterEnd} after the document end marker "..." (line ${ended}); `
+          + 'kubectl ignores it; allowed: "---" to start another document' });
       }
       index++;
     }
@@ -97,11 +99,11 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     afterEnd = undefined;
   }
 
-  function* line(text: string): Generator<StreamItem> {
+  function line(text: string): void {
     lineNumber++;
-    if (SEPARATOR.test(text)) {
+    if (text.startsWith('---')) {
       const rest = text.slice(3).trim();
-      yield* finishDocument();
+      finishDocument();
       documentLine = lineNumber + 1;
       if (rest !== '' && !rest.startsWith('#')) {
         pieceError = `content after the document separator on line ${lineNumber} ("${text.trimEnd().slice(0, 40)}"); kubectl rejects it `
@@ -157,8 +159,9 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     pending += text;
     let start = 0;
     for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
-      yield* line(pending.slice(start, newline + 1));
+      line(pending.slice(start, newline + 1));
       start = newline + 1;
+      if (ready.length > 0) yield* ready.splice(0);
     }
     pending = pending.slice(start);
   }
@@ -168,8 +171,9 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     yield { kind: 'problem', wholeFile: true, message: `not UTF-8 (the file ends inside a multi-byte character at offset ${offset}); allowed: UTF-8 YAML text` };
     return;
   }
-  if (pending !== '') yield* line(pending);
-  yield* finishDocument();
+  if (pending !== '') line(pending);
+  finishDocument();
+  yield* ready.splice(0);
 }
 
 /** UTF-16 and UTF-32 byte order marks: kubectl's yaml.v2 would decode UTF-16, but this reader takes UTF-8 only. */

@@ -92,25 +92,38 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 type Resolved = { kind: 'null' } | { kind: 'bool'; value: boolean } | { kind: 'int'; value: bigint } | { kind: 'float'; value: number }
-  | { kind: 'merge' } | { kind: 'str' };
+  | { kind: 'str' };
 
-/** gopkg.in/yaml.v2 resolve() for a plain scalar without a tag. */
+let lastText: string | undefined;
+let lastResolved: Resolved = { kind: 'str' };
+
+/** gopkg.in/yaml.v2 resolve() for a plain scalar without a tag (js-yaml asks each type in turn: remember the last). */
 export function resolvePlain(text: string): Resolved {
+  if (text !== lastText) {
+    lastResolved = resolveUncached(text);
+    lastText = text;
+  }
+  return lastResolved;
+}
+
+function resolveUncached(text: string): Resolved {
   if (NULLS.has(text)) return { kind: 'null' };
-  const first = text[0];
-  const hint = /[0-9]/.test(first) ? 'D' : first === '+' || first === '-' ? 'S' : first === '.' ? '.' : /[yYnNtTfFoO~]/.test(first) ? 'M' : '';
-  if (hint === '') return { kind: 'str' };
+  const first = text.charCodeAt(0);
+  const digit = first >= 48 && first <= 57;
+  const sign = first === 43 || first === 45;
+  const dot = first === 46;
+  const word = 'yYnNtTfFoO~'.includes(text[0]);
+  if (!digit && !sign && !dot && !word) return { kind: 'str' };
   const bool = BOOLEANS.get(text);
   if (bool !== undefined) return { kind: 'bool', value: bool };
   const special = SPECIAL_FLOATS.get(text);
   if (special !== undefined) return { kind: 'float', value: special };
-  if (text === '<<') return { kind: 'merge' };
-  if (hint === 'M') return { kind: 'str' };
-  if (hint === '.') {
+  if (word) return { kind: 'str' };
+  if (dot) {
     const float = goParseFloat(text);
     return float === undefined ? { kind: 'str' } : { kind: 'float', value: float };
   }
-  const plain = text.replace(/_/g, '');
+  const plain = text.includes('_') ? text.replace(/_/g, '') : text;
   const int = goParseInt(plain);
   if (int !== undefined && int >= INT64_MIN && int <= UINT64_MAX) return { kind: 'int', value: int };
   if (YAML_STYLE_FLOAT.test(plain)) {
