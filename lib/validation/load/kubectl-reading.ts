@@ -57,16 +57,27 @@ interface LoaderState {
   readonly position: number;
   readonly line: number;
   readonly kind: string | null;
-  readonly result: unknown;
+  tag: string | null;
+  result: unknown;
 }
 
+const SPEC_MERGE_TAG = 'tag:yaml.org,2002:merge';
+
 /**
- * kubectl rejects a sequence or mapping used as a mapping key ("invalid map key"); js-yaml stringifies it (`[a]: 1`
- * reads as `a: 1`). The listener sees each node as it closes: a collection followed by ":" is a key.
+ * Sees each node as js-yaml closes it, for two things a schema cannot do:
+ * - kubectl rejects a sequence or mapping used as a mapping key ("invalid map key"); js-yaml stringifies it (`[a]: 1`
+ *   reads as `a: 1`): a collection followed by ":" is a key;
+ * - an explicit `!!merge <<` key would make js-yaml merge with YAML-spec precedence: it becomes our MergeKey instead.
  */
 function refuseCollectionKeys(firstLine: number): (event: string, state: LoaderState) => void {
   return (event, state) => {
-    if (event !== 'close' || (state.kind !== 'sequence' && state.kind !== 'mapping') || state.result === null) return;
+    if (event !== 'close') return;
+    if (state.tag === SPEC_MERGE_TAG) {
+      state.tag = 'tag:kubectl-reading,merge-tagged';
+      if (state.result === '<<') state.result = new MergeKey();
+      return;
+    }
+    if ((state.kind !== 'sequence' && state.kind !== 'mapping') || state.result === null) return;
     const after = /^(?:[ \t]|\r?\n)*:(?:[ \t\r\n,\]}]|$)/.exec(state.input.slice(state.position, state.position + 200));
     if (after !== null) {
       throw new YamlReadingError('yaml/parse', `a ${state.kind} is used as a mapping key (line ${state.line + firstLine}); kubectl rejects it `
