@@ -56,7 +56,8 @@ function main(): number {
   for (const name of fixtureFiles()) readings[name] = recordKubectlReading(kubectl, path.join(YAML_READING_FIXTURES, name));
   const recordedWith = (JSON.parse(version.stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
   fs.writeFileSync(KUBECTL_READING_FILE, `${JSON.stringify({ recordedWith: `kubectl ${recordedWith}`, readings }, null, 2)}\n`);
-  process.stdout.write(`recorded ${Object.keys(readings).length} fixtures with kubectl ${recordedWith} into ${path.relative(process.cwd(), KUBECTL_READING_FILE)}\n`);
+  const into = path.relative(process.cwd(), KUBECTL_READING_FILE);
+  process.stdout.write(`recorded ${Object.keys(readings).length} fixtures with kubectl ${recordedWith} into ${into}\n`);
   return 0;
 }
 

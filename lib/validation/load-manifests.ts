@@ -33,7 +33,8 @@ export function explainYaml11Readings(problems: readonly ValidationProblem[], re
     const reading = problem.rule === 'schema/type' ? byPlace.get(`${problem.target}\u0000${problem.source}\u0000${problem.field}`) : undefined;
     if (reading === undefined) return problem;
     const what = typeof reading.value === 'boolean' ? `the boolean ${reading.value}` : `the number ${reading.value}`;
-    return { ...problem, message: `${problem.message} (the unquoted ${reading.text} is ${what} in YAML 1.1, as kubectl reads it; quote it for a string)` };
+    const explanation = `the unquoted ${reading.text} is ${what} in YAML 1.1, as kubectl reads it; quote it for a string`;
+    return { ...problem, message: `${problem.message} (${explanation})` };
   });
 }
 
@@ -79,7 +80,8 @@ function readFile(file: string, label: string, target: string, { subjects, probl
   let documents = 0;
   for (const item of readDocumentStream(file)) {
     if (item.kind === 'problem') {
-      const problem = { target, source: item.index === undefined ? label : `${label}#${item.index}`, object: '', field: '', rule: 'yaml/parse', message: item.message };
+      const problemSource = item.index === undefined ? label : `${label}#${item.index}`;
+      const problem = { target, source: problemSource, object: '', field: '', rule: 'yaml/parse', message: item.message };
       if (item.wholeFile) {
         subjects.length = subjectsBefore;
         problems.length = problemsBefore;
@@ -104,7 +106,9 @@ function readFile(file: string, label: string, target: string, { subjects, probl
     }
     if (value === null || value === undefined) continue;
     if (!isObject(value)) {
-      problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message: `document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; allowed: a Kubernetes object (a mapping with apiVersion and kind)` });
+      const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+      const message = `document is ${what}; allowed: a Kubernetes object (a mapping with apiVersion and kind)`;
+      problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message });
       continue;
     }
     subjects.push({ manifest: value, source });

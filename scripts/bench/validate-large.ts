@@ -19,7 +19,9 @@ export function measureLargeValidation(mebibytes: number, runs: number): LargeVa
   const { objects } = writeLargeManifest(file, mebibytes * 2 ** 20);
   const measured = Array.from({ length: runs }, () => {
     const run = timedRun(process.execPath, ['--import', 'tsx', 'scripts/validate.ts', file]);
-    if (!run.stdout.endsWith(`${objects} objects in 1 target: 0 problems\n`)) throw new Error(`unexpected validate output: ${run.stdout.slice(-300)}`);
+    if (!run.stdout.endsWith(`${objects} objects in 1 target: 0 problems\n`)) {
+      throw new Error(`unexpected validate output: ${run.stdout.slice(-300)}`);
+    }
     return run;
   });
   fs.rmSync(file, { force: true });

@@ -34,8 +34,8 @@ export type StreamItem = DocumentText | StreamProblem;
 const CHUNK_BYTES = 1 << 20;
 const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|#|$)/;
 const CONTENT = /^[ \t\r]*[^ \t\r\n#]/;
-/** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream; NUL is caught before. */
-const CONTROL = /[\x01-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+/** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream (NUL in UTF-8 is caught before). */
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
 
 function countNewlines(text: string): number {
   let count = 0;
@@ -64,7 +64,7 @@ function* byteChunks(fd: number): Generator<Buffer> {
 
 /** The split itself, over any sequence of byte chunks (exported for tests). */
 export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem> {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
   let pending = '';
   let lineNumber = 0;
@@ -88,8 +88,9 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     if (hasContent) {
       ready.push({ kind: 'document', index, firstLine: documentLine, text: document.join('') });
       if (afterEnd !== undefined) {
-        ready.push({ kind: 'problem', index, wholeFile: false, message: `content on line ${afterEnd} after the document end marker "..." (line ${ended}); `
-          + 'kubectl ignores it; allowed: "---" to start another document' });
+        const message = `content on line ${afterEnd} after the document end marker "..." (line ${ended}); kubectl ignores it; `
+          + 'allowed: "---" to start another document';
+        ready.push({ kind: 'problem', index, wholeFile: false, message });
       }
       index++;
     }
@@ -130,12 +131,15 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
 
   let first = true;
   for (const chunk of chunks) {
-    const unreadable = first ? unreadableStart(chunk) : undefined;
-    if (unreadable !== undefined) {
-      yield { kind: 'problem', wholeFile: true, message: unreadable };
-      return;
+    if (first) {
+      const encoding = encodingOf(chunk);
+      if (encoding === 'utf-32') {
+        yield { kind: 'problem', wholeFile: true, message: 'UTF-32 text (byte order mark); allowed: UTF-8 or UTF-16 YAML text' };
+        return;
+      }
+      decoder = new TextDecoder(encoding, { fatal: true });
     }
-    const nul = chunk.indexOf(0);
+    const nul = decoder.encoding === 'utf-8' ? chunk.indexOf(0) : -1; // UTF-16 is full of zero bytes: U+0000 is CONTROL then
     if (nul !== -1) {
       yield { kind: 'problem', wholeFile: true, message: `binary file (a NUL byte at offset ${offset + nul}); allowed: UTF-8 YAML text` };
       return;
@@ -144,14 +148,17 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     try {
       text = decoder.decode(chunk, { stream: true });
     } catch {
-      yield { kind: 'problem', wholeFile: true, message: `not UTF-8 (invalid byte sequence at offset ${offset + firstInvalidUtf8(chunk)}); allowed: UTF-8 YAML text` };
+      const utf8 = decoder.encoding === 'utf-8';
+      const at = utf8 ? `invalid byte sequence at offset ${offset + firstInvalidUtf8(chunk)}` : `invalid ${decoder.encoding}`;
+      yield { kind: 'problem', wholeFile: true, message: `not ${utf8 ? 'UTF-8' : 'UTF-16'} (${at}); allowed: UTF-8 YAML text` };
       return;
     }
     const control = CONTROL.exec(text);
     if (control !== null) {
       const line = lineNumber + 1 + countNewlines(pending) + countNewlines(text.slice(0, control.index));
       const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
-      yield { kind: 'problem', wholeFile: true, message: `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text` };
+      const message = `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text`;
+      yield { kind: 'problem', wholeFile: true, message };
       return;
     }
     first = false;
@@ -168,7 +175,8 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
   try {
     pending += decoder.decode();
   } catch {
-    yield { kind: 'problem', wholeFile: true, message: `not UTF-8 (the file ends inside a multi-byte character at offset ${offset}); allowed: UTF-8 YAML text` };
+    const message = `not UTF-8 (the file ends inside a multi-byte character at offset ${offset}); allowed: UTF-8 YAML text`;
+    yield { kind: 'problem', wholeFile: true, message };
     return;
   }
   if (pending !== '') line(pending);
@@ -176,11 +184,15 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
   yield* ready.splice(0);
 }
 
-/** UTF-16 and UTF-32 byte order marks: kubectl's yaml.v2 would decode UTF-16, but this reader takes UTF-8 only. */
-function unreadableStart(chunk: Buffer): string | undefined {
-  if (chunk.length >= 4 && (chunk.readUInt32BE(0) === 0x0000feff || chunk.readUInt32LE(0) === 0x0000feff)) return 'UTF-32 text; allowed: UTF-8 YAML text';
-  if (chunk.length >= 2 && (chunk.readUInt16BE(0) === 0xfeff || chunk.readUInt16LE(0) === 0xfeff)) return 'UTF-16 text; allowed: UTF-8 YAML text';
-  return undefined;
+/**
+ * kubectl reads files through unicode.BOMOverride: a UTF-16 byte order mark makes it decode UTF-16 (LE or BE), a
+ * UTF-8 one is dropped, and anything else is taken as UTF-8. UTF-32 has no decoder there (its BOM starts like UTF-16 LE).
+ */
+function encodingOf(chunk: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32' {
+  if (chunk.length >= 4 && (chunk.readUInt32BE(0) === 0x0000feff || chunk.readUInt32LE(0) === 0x0000feff)) return 'utf-32';
+  if (chunk.length >= 2 && chunk.readUInt16LE(0) === 0xfeff) return 'utf-16le';
+  if (chunk.length >= 2 && chunk.readUInt16BE(0) === 0xfeff) return 'utf-16be';
+  return 'utf-8';
 }
 
 /** Offset of the first byte that does not continue a valid UTF-8 sequence (for the message only). */

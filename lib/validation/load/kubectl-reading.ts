@@ -38,7 +38,8 @@ export interface KubectlDocument {
 export function readKubectlDocument(text: string, firstLine = 1): KubectlDocument {
   let parsed: unknown;
   try {
-    parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener: refuseCollectionKeys(firstLine) });
+    const listener = refuseCollectionKeys(firstLine) as unknown as jsYaml.LoadOptions['listener'];
+    parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener });
   } catch (error) {
     if (error instanceof YamlReadingError) throw error;
     if (!(error instanceof jsYaml.YAMLException)) throw error;
@@ -88,7 +89,10 @@ function refuseCollectionKeys(firstLine: number): (event: string, state: LoaderS
 
 const INTEGER_LIKE_KEY = /^(0|[1-9][0-9]{0,8})$/;
 
-/** yaml.v2's limit on alias expansion (decode.go allowedAliasRatio): up to 99% of decoded nodes may come from aliases in small documents, 10% in huge ones. */
+/**
+ * yaml.v2's limit on alias expansion (decode.go allowedAliasRatio): up to 99% of decoded nodes may come from aliases
+ * in small documents, 10% in huge ones.
+ */
 function allowedAliasRatio(decoded: number): number {
   if (decoded <= 400_000) return 0.99;
   if (decoded >= 4_000_000) return 0.1;
@@ -109,8 +113,9 @@ class JsonConversion {
     if (node === NULL_NODE) return null;
     if (node instanceof GoFloat) {
       if (!Number.isFinite(node.value)) {
-        throw new YamlReadingError('yaml/parse', `value ${node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan'} has no JSON form; kubectl rejects it `
-          + '("json: unsupported value"); allowed: a finite number, or a quoted string');
+        const text = node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan';
+        throw new YamlReadingError('yaml/parse', `value ${text} has no JSON form; kubectl rejects it ("json: unsupported value"); `
+          + 'allowed: a finite number, or a quoted string');
       }
       // kubectl's JSON round trip prints -0 as "-0", which it then reads as the integer 0.
       return node.value === 0 ? 0 : node.value;
@@ -127,7 +132,9 @@ class JsonConversion {
       return done;
     }
     this.decoded++;
-    const result = Array.isArray(node) ? node.map((item, index) => this.convertAt(index, item)) : this.convertMapping(node as Record<string, unknown>);
+    const result = Array.isArray(node)
+      ? node.map((item, index) => this.convertAt(index, item))
+      : this.convertMapping(node as Record<string, unknown>);
     this.converted.set(node, result);
     return result;
   }
@@ -138,8 +145,8 @@ class JsonConversion {
     this.decoded += size;
     this.fromAliases += size;
     if (this.fromAliases > 100 && this.decoded > 1000 && this.fromAliases / this.decoded > allowedAliasRatio(this.decoded)) {
-      throw new YamlReadingError('yaml/parse', `document contains excessive aliasing (${this.fromAliases} of ${this.decoded} nodes come from aliases; `
-        + 'kubectl stops there too); allowed: aliases that expand to less than the document itself');
+      throw new YamlReadingError('yaml/parse', `document contains excessive aliasing (${this.fromAliases} of ${this.decoded} nodes `
+        + 'come from aliases; kubectl stops there too); allowed: aliases that expand to less than the document itself');
     }
   }
 
@@ -153,8 +160,8 @@ class JsonConversion {
   }
 
   private expandedSize(node: unknown): number {
-    if (node === null || typeof node !== 'object' || node instanceof GoFloat || node instanceof GoBigInt || node instanceof MergeKey || node instanceof Yaml11Scalar
-      || node === NULL_NODE) return 1;
+    const boxed = node instanceof GoFloat || node instanceof GoBigInt || node instanceof MergeKey || node instanceof Yaml11Scalar;
+    if (node === null || typeof node !== 'object' || boxed || node === NULL_NODE) return 1;
     const known = this.expandedSizes.get(node);
     if (known !== undefined) return known;
     let size = 1;
@@ -170,9 +177,12 @@ class JsonConversion {
       this.decoded++;
       if (key.startsWith(KEY_MARK)) {
         const mark = key.slice(KEY_MARK.length);
-        if (mark === 'null') throw new YamlReadingError('yaml/parse', 'a mapping key is null (~, null or empty); kubectl rejects it; allowed: a string key');
+        if (mark === 'null') {
+          throw new YamlReadingError('yaml/parse', 'a mapping key is null (~, null or empty); kubectl rejects it; allowed: a string key');
+        }
         if (mark.startsWith('uint64:')) {
-          throw new YamlReadingError('yaml/parse', `mapping key ${mark.slice('uint64:'.length)} is beyond int64; kubectl rejects it; allowed: a quoted key`);
+          const key = mark.slice('uint64:'.length);
+          throw new YamlReadingError('yaml/parse', `mapping key ${key} is beyond int64; kubectl rejects it; allowed: a quoted key`);
         }
         entries.push({ key, value: node[key], merge: true });
       } else if (key === '[object Object]') {
@@ -194,7 +204,8 @@ class JsonConversion {
       const sources = Array.isArray(value) ? [...value].reverse() : [value];
       for (const source of sources) {
         if (source === null || typeof source !== 'object' || Array.isArray(source)) {
-          throw new YamlReadingError('yaml/parse', 'map merge requires a mapping or a list of mappings as the value of <<; allowed: <<: *anchor or <<: [*a, *b]');
+          throw new YamlReadingError('yaml/parse', 'map merge requires a mapping or a list of mappings as the value of <<; '
+            + 'allowed: <<: *anchor or <<: [*a, *b]');
         }
         for (const [key, merged] of Object.entries(source as Record<string, unknown>)) {
           if (integerKeys.has(key)) {

@@ -230,10 +230,12 @@ const mergeType = new jsYaml.Type('tag:kubectl-reading,merge', {
   construct: () => new MergeKey(),
 });
 
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/;
+
 /** Timestamps stay strings (yaml.v2 keeps them as text when decoding into interface{}); an explicit tag checks the shape. */
 const timestampType = new jsYaml.Type('tag:yaml.org,2002:timestamp', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/.test(data),
+  resolve: (data: string | null) => data !== null && TIMESTAMP.test(data),
 });
 
 const binaryType = new jsYaml.Type('tag:yaml.org,2002:binary', {
