@@ -80,11 +80,13 @@ function refuseCollectionKeys(firstLine: number): (event: string, state: LoaderS
     }
     if ((state.kind !== 'sequence' && state.kind !== 'mapping') || state.result === null) return;
     const after = /^(?:[ \t]|\r?\n)*:(?:[ \t\r\n,\]}]|$)/.exec(state.input.slice(state.position, state.position + 200));
-    if (after !== null) {
-      throw new YamlReadingError('yaml/parse', `a ${state.kind} is used as a mapping key (line ${state.line + firstLine}); kubectl rejects it `
-        + '("invalid map key"); allowed: a string key');
-    }
+    if (after !== null) throw collectionKeyError(state.kind, state.line + firstLine);
   };
+}
+
+function collectionKeyError(kind: string, line?: number): YamlReadingError {
+  return new YamlReadingError('yaml/parse', `a ${kind} is used as a mapping key${line === undefined ? '' : ` (line ${line})`}; kubectl rejects it `
+    + '("invalid map key"); allowed: a string key');
 }
 
 const INTEGER_LIKE_KEY = /^(0|[1-9][0-9]{0,8})$/;
@@ -132,9 +134,7 @@ class JsonConversion {
       return done;
     }
     this.decoded++;
-    const result = Array.isArray(node)
-      ? node.map((item, index) => this.convertAt(index, item))
-      : this.convertMapping(node as Record<string, unknown>);
+    const result = Array.isArray(node) ? this.convertSequence(node) : this.convertMapping(node as Record<string, unknown>);
     this.converted.set(node, result);
     return result;
   }
@@ -148,6 +148,14 @@ class JsonConversion {
       throw new YamlReadingError('yaml/parse', `document contains excessive aliasing (${this.fromAliases} of ${this.decoded} nodes `
         + 'come from aliases; kubectl stops there too); allowed: aliases that expand to less than the document itself');
     }
+  }
+
+  private convertSequence(node: unknown[]): unknown[] {
+    for (let index = 0; index < node.length; index++) {
+      const item = node[index];
+      if (item !== null && typeof item === 'object') node[index] = this.convertAt(index, item);
+    }
+    return node;
   }
 
   private convertAt(segment: string | number, node: unknown): unknown {
@@ -171,10 +179,28 @@ class JsonConversion {
     return size;
   }
 
+  /** Converts in place unless the mapping has merge keys: a copy of every object would double the allocation. */
   private convertMapping(node: Record<string, unknown>): Record<string, unknown> {
-    const entries: { key: string; value: unknown; merge: boolean }[] = [];
-    for (const key of Object.keys(node)) {
+    const keys = Object.keys(node);
+    let merges = false;
+    for (const key of keys) {
       this.decoded++;
+      if (key.charCodeAt(0) === 0 && key.startsWith(KEY_MARK)) merges = true;
+    }
+    if (!merges) {
+      for (const key of keys) {
+        if (key === '[object Object]') throw collectionKeyError('mapping');
+        const value = node[key];
+        if (value !== null && typeof value === 'object') assign(node, key, this.convertAt(key, value));
+      }
+      return node;
+    }
+    return this.convertMerging(node, keys);
+  }
+
+  private convertMerging(node: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+    const entries: { key: string; value: unknown; merge: boolean }[] = [];
+    for (const key of keys) {
       if (key.startsWith(KEY_MARK)) {
         const mark = key.slice(KEY_MARK.length);
         if (mark === 'null') {
@@ -186,7 +212,7 @@ class JsonConversion {
         }
         entries.push({ key, value: node[key], merge: true });
       } else if (key === '[object Object]') {
-        throw new YamlReadingError('yaml/parse', 'a mapping is used as a mapping key; kubectl rejects it ("invalid map key"); allowed: a string key');
+        throw collectionKeyError('mapping');
       } else {
         entries.push({ key, value: node[key], merge: false });
       }
