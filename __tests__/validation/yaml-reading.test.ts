@@ -18,6 +18,7 @@ const FLAGGED: Record<string, { rule: string; why: string }> = {
   'duplicate-keys.yaml': { rule: 'yaml/parse', why: 'kubectl silently keeps the last value of a repeated key' },
   'duplicate-keys-by-resolution.yaml': { rule: 'yaml/parse', why: '`yes` and `true` are both the key "true" for kubectl, which keeps the last' },
   'document-end-then-content.yaml': { rule: 'yaml/parse', why: 'kubectl silently ignores what follows "..." up to the next "---"' },
+  'merge-integer-key.yaml': { rule: 'yaml/merge-order', why: 'js-yaml lists integer-like keys first, losing their order against <<' },
   'latin1.yaml': { rule: 'yaml/parse', why: 'kubectl replaces the invalid bytes with U+FFFD' },
 };
 
