@@ -122,7 +122,9 @@ const VALIDATE_END = '<!-- measured by npm run bench (validate): end -->';
 
 function measureValidate(): string {
   const results = LARGE_FILE_MIB.map((size) => measureLargeValidation(size, quick ? 1 : 3));
-  const measured = [`Measured ${new Date().toISOString().slice(0, 10)}, node ${process.version}, median of ${quick ? 1 : 3} runs (min–max).`, '',
+  const load = `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the start`;
+  const header = `Measured ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${load}; median of ${quick ? 1 : 3} runs (min–max).`;
+  const measured = [header, '',
     ...reportLargeValidation(results)].join('\n');
   console.log(measured);
   if (!quick) {
@@ -130,7 +132,10 @@ function measureValidate(): string {
     const begin = existing.indexOf(VALIDATE_BEGIN);
     const end = existing.indexOf(VALIDATE_END);
     const block = `${VALIDATE_BEGIN}\n${measured}\n${VALIDATE_END}`;
-    fs.writeFileSync(BENCHMARKS, begin === -1 || end < begin ? `${existing}\n${block}\n` : existing.slice(0, begin) + block + existing.slice(end + VALIDATE_END.length));
+    const updated = begin === -1 || end < begin
+      ? `${existing}\n${block}\n`
+      : existing.slice(0, begin) + block + existing.slice(end + VALIDATE_END.length);
+    fs.writeFileSync(BENCHMARKS, updated);
   }
   return measured;
 }
@@ -140,7 +145,8 @@ function main(): void {
   try {
     measureValidate();
     if (validateOnly) {
-      console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s; ${quick ? 'quick run: BENCHMARKS.md left alone' : 'written to BENCHMARKS.md'})`);
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      console.log(`\n(${seconds} s; ${quick ? 'quick run: BENCHMARKS.md left alone' : 'written to BENCHMARKS.md'})`);
       return;
     }
     const measured = report(measureDemo(), FLEET_SIZES.map(measureFleet));

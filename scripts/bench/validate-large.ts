@@ -53,6 +53,6 @@ export function reportLargeValidation(results: readonly LargeValidation[]): stri
   }
   lines.push('', 'The file is the rendered booksapp target repeated, each copy in its own namespace (scripts/bench/large-manifest.ts);',
     'one `node --import tsx scripts/validate.ts <file>` process: reading, every check, the summary line (0 problems).',
-    'CPU time is user + system of that process (it exceeds wall time where the garbage collector runs on other threads).', '');
+    'CPU time is user + system of that process: on a busy machine wall time also counts the wait for a core.', '');
   return lines;
 }
