@@ -38,10 +38,11 @@ export interface KubectlDocument {
 export function readKubectlDocument(text: string, firstLine = 1): KubectlDocument {
   let parsed: unknown;
   try {
-    const listener = refuseCollectionKeys(firstLine) as unknown as jsYaml.LoadOptions['listener'];
+    const listener = nodeListener(firstLine) as unknown as jsYaml.LoadOptions['listener'];
     parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener });
   } catch (error) {
     if (error instanceof YamlReadingError) throw error;
+    if (error instanceof RangeError) throw tooDeep(); // js-yaml recurses per level: the stack ends before kubectl's limit
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const at = error.mark ? ` (line ${error.mark.line + firstLine}, column ${error.mark.column + 1})` : '';
     const reason = error.reason.replace(/!<tag:yaml\.org,2002:([a-z]+)>/g, '!!$1');
@@ -51,6 +52,17 @@ export function readKubectlDocument(text: string, firstLine = 1): KubectlDocumen
   const conversion = new JsonConversion();
   const value = conversion.convert(parsed);
   return { value, yaml11Readings: conversion.yaml11Readings };
+}
+
+/**
+ * Deepest nesting passed on: yaml.v2 stops at 10000 levels ("exceeded max depth"), but js-yaml and the checks
+ * recurse per level and node's stack ends earlier; no manifest comes near either.
+ */
+export const MAX_DEPTH = 1000;
+
+function tooDeep(): YamlReadingError {
+  return new YamlReadingError('yaml/parse', `document nests deeper than ${MAX_DEPTH} levels, more than this reader follows `
+    + '(kubectl stops at 10000); allowed: flatter documents');
 }
 
 interface LoaderState {
@@ -70,7 +82,7 @@ const SPEC_MERGE_TAG = 'tag:yaml.org,2002:merge';
  *   reads as `a: 1`): a collection followed by ":" is a key;
  * - an explicit `!!merge <<` key would make js-yaml merge with YAML-spec precedence: it becomes our MergeKey instead.
  */
-function refuseCollectionKeys(firstLine: number): (event: string, state: LoaderState) => void {
+function nodeListener(firstLine: number): (event: string, state: LoaderState) => void {
   return (event, state) => {
     if (event !== 'close') return;
     if (state.tag === SPEC_MERGE_TAG) {
@@ -159,6 +171,7 @@ class JsonConversion {
   }
 
   private convertAt(segment: string | number, node: unknown): unknown {
+    if (this.path.length >= MAX_DEPTH) throw tooDeep();
     this.path.push(segment);
     try {
       return this.convert(node);
