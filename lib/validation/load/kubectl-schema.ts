@@ -2,9 +2,9 @@
  * A js-yaml schema that resolves scalars the way kubectl 1.28 does: sigs.k8s.io/yaml v1.3 over gopkg.in/yaml.v2
  * (YAML 1.1 booleans and octals, no sexagesimals, timestamps kept as strings), then converted to JSON.
  *
- * Values js-yaml cannot hand back as plain JSON are boxed (GoFloat, GoBigInt, NULL_NODE, MERGE_KEY) so that
- * mapping keys stringify the way sigs.k8s.io/yaml formats them and the post-pass in kubectl-reading.ts can tell
- * a null key or a merge key from the string "null" or a quoted "<<"; that pass unboxes every value.
+ * Some scalars are boxed (GoFloat, GoBigInt, Yaml11Scalar, NULL_NODE, MergeKey) so that mapping keys stringify the
+ * way sigs.k8s.io/yaml formats them, the post-pass in kubectl-reading.ts can tell a null key or a merge key from the
+ * string "null" or a quoted "<<", and YAML 1.1-only readings keep their text; that pass unboxes every value.
  */
 import * as jsYaml from 'js-yaml';
 
