@@ -6,14 +6,19 @@
  * serialization floor for the same objects, and the same fleet through stock cdk8s.
  * --quick (CI smoke test): fleet sizes up to 100, 3 runs, figures printed only (BENCHMARKS.md is
  * left alone), no timing targets asserted.
+ * --validate: only `npm run validate` on one large generated file (5 and 50 MiB; 2 MiB with --quick), which the
+ * full run also measures; it rewrites only its own block of BENCHMARKS.md.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatStats, removeTempDirs, ROOT, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
+import { measureLargeValidation, reportLargeValidation } from './bench/validate-large';
 
 const quick = process.argv.includes('--quick');
+const validateOnly = process.argv.includes('--validate');
+const LARGE_FILE_MIB = quick ? [2] : [5, 50];
 const RUNS = quick ? 3 : 5;
 const FLEET_SIZES = quick ? [10, 100] : [10, 100, 1000];
 const TSX = ['--import', 'tsx'];
@@ -112,9 +117,38 @@ function withMeasurements(existing: string, measured: string): string {
   return begin === -1 || end < begin ? `${block}\n` : existing.slice(0, begin) + block + existing.slice(end + END.length);
 }
 
+const VALIDATE_BEGIN = '<!-- measured by npm run bench (validate): begin -->';
+const VALIDATE_END = '<!-- measured by npm run bench (validate): end -->';
+
+function measureValidate(): string {
+  const results = LARGE_FILE_MIB.map((size) => measureLargeValidation(size, quick ? 1 : 3));
+  const load = `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the start`;
+  const header = `Measured ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${load}; median of ${quick ? 1 : 3} runs (min–max).`;
+  const measured = [header, '',
+    ...reportLargeValidation(results)].join('\n');
+  console.log(measured);
+  if (!quick) {
+    const existing = fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '';
+    const begin = existing.indexOf(VALIDATE_BEGIN);
+    const end = existing.indexOf(VALIDATE_END);
+    const block = `${VALIDATE_BEGIN}\n${measured}\n${VALIDATE_END}`;
+    const updated = begin === -1 || end < begin
+      ? `${existing}\n${block}\n`
+      : existing.slice(0, begin) + block + existing.slice(end + VALIDATE_END.length);
+    fs.writeFileSync(BENCHMARKS, updated);
+  }
+  return measured;
+}
+
 function main(): void {
   const started = Date.now();
   try {
+    measureValidate();
+    if (validateOnly) {
+      const seconds = ((Date.now() - started) / 1000).toFixed(0);
+      console.log(`\n(${seconds} s; ${quick ? 'quick run: BENCHMARKS.md left alone' : 'written to BENCHMARKS.md'})`);
+      return;
+    }
     const measured = report(measureDemo(), FLEET_SIZES.map(measureFleet));
     console.log(measured);
     if (!quick) fs.writeFileSync(BENCHMARKS, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));

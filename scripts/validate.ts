@@ -4,10 +4,10 @@
  *   node --import tsx scripts/validate.ts [--format json|text] <dir|file...>
  *
  * Each directory is one target, each file its own target. Exit code 0 when clean, 1 when there are problems,
- * 2 on a usage error.
+ * 2 on a usage error (also: no YAML found), 3 on an internal error (one line; DEBUG=1 prints the stack).
  */
 import * as fs from 'fs';
-import { formatProblem, loadManifestFiles, validateTargets } from '../lib/validation';
+import { explainYaml11Readings, formatProblem, loadManifestFiles, validateTargets } from '../lib/validation';
 
 const USAGE = 'usage: validate.ts [--format json|text] <dir|file...>';
 
@@ -30,7 +30,11 @@ function main(argv: readonly string[]): number {
   if (paths.length === 0) return usageError('no files or directories given');
 
   const loaded = loadManifestFiles(paths);
-  const problems = [...loaded.problems, ...validateTargets(loaded.targets)];
+  if (loaded.directoriesWithoutYaml.length > 0) {
+    return usageError(`no YAML files (*.yaml, *.yml, searched recursively) in ${loaded.directoriesWithoutYaml.join(', ')}`);
+  }
+  if (loaded.documents === 0 && loaded.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
+  const problems = explainYaml11Readings([...loaded.problems, ...validateTargets(loaded.targets)], loaded.yaml11Readings);
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
   } else {
@@ -46,5 +50,20 @@ function usageError(message: string): number {
   process.stderr.write(`${message}\n${USAGE}\n`);
   return 2;
 }
+
+function internalError(error: unknown): number {
+  const debug = process.env.DEBUG !== undefined && process.env.DEBUG !== '' && process.env.DEBUG !== '0';
+  const line = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+  process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : `validate.ts: internal error: ${line} (DEBUG=1 shows the stack)\n`);
+  return 3;
+}
+
+// Handlers rather than a try block, so that they also catch what an async main rejects with.
+process.on('uncaughtException', (error) => {
+  process.exitCode = internalError(error);
+});
+process.on('unhandledRejection', (error) => {
+  process.exitCode = internalError(error);
+});
 
 process.exitCode = main(process.argv.slice(2));

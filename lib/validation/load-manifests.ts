@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { readDocumentStream } from './load/document-stream';
+import { readKubectlDocument, Yaml11Reading, YamlReadingError } from './load/kubectl-reading';
 import { ValidationProblem, ValidationSubject, ValidationTarget } from './model';
 import { isObject } from './values';
 
@@ -8,46 +9,111 @@ import { isObject } from './values';
 export interface LoadedManifests {
   readonly targets: ValidationTarget[];
   readonly problems: ValidationProblem[];
+  /** Directories given that hold no *.yaml or *.yml file (at any depth). */
+  readonly directoriesWithoutYaml: string[];
+  /** Documents with content, over all files (0 when every file is empty or only comments). */
+  readonly documents: number;
+  /** Scalars read as YAML 1.1 booleans or numbers (kubectl's reading) that YAML 1.2 reads otherwise, by source. */
+  readonly yaml11Readings: readonly SourcedYaml11Reading[];
+}
+
+export interface SourcedYaml11Reading extends Yaml11Reading {
+  readonly target: string;
+  readonly source: string;
 }
 
 /**
- * Reads manifests for validation. Each directory is one target (named after the directory, walked recursively for
- * *.yaml/*.yml in name order); each file is its own target named after the file. Sources are "<file>#<document index>",
- * the file relative to its target directory.
+ * Adds to a type error the YAML 1.1 reading behind it: `enabled: yes` in a string field is the boolean true for
+ * kubectl (and so for the API server), which the schema check rightly refuses, but the user wrote "yes".
+ */
+export function explainYaml11Readings(problems: readonly ValidationProblem[], readings: readonly SourcedYaml11Reading[]): ValidationProblem[] {
+  if (readings.length === 0) return [...problems];
+  const byPlace = new Map(readings.map((reading) => [`${reading.target}\u0000${reading.source}\u0000${reading.field}`, reading]));
+  return problems.map((problem) => {
+    const reading = problem.rule === 'schema/type' ? byPlace.get(`${problem.target}\u0000${problem.source}\u0000${problem.field}`) : undefined;
+    if (reading === undefined) return problem;
+    const what = typeof reading.value === 'boolean' ? `the boolean ${reading.value}` : `the number ${reading.value}`;
+    const explanation = `the unquoted ${reading.text} is ${what} in YAML 1.1, as kubectl reads it; quote it for a string`;
+    return { ...problem, message: `${problem.message} (${explanation})` };
+  });
+}
+
+/**
+ * Reads manifests for validation, as kubectl reads them (see load/kubectl-reading.ts). Each directory is one target
+ * (named after the directory, walked recursively for *.yaml/*.yml in name order); each file is its own target named
+ * after the file. Sources are "<file>#<document index>", the file relative to its target directory, the index counting
+ * the documents that have content. Files are read one document at a time; a binary or non-UTF-8 file gives one problem
+ * and no objects.
  */
 export function loadManifestFiles(paths: readonly string[]): LoadedManifests {
   const targets: ValidationTarget[] = [];
   const problems: ValidationProblem[] = [];
+  const directoriesWithoutYaml: string[] = [];
+  let documents = 0;
+  const yaml11Readings: SourcedYaml11Reading[] = [];
   for (const given of paths) {
     const isDirectory = fs.statSync(given).isDirectory();
     const name = path.basename(path.resolve(given));
     const files = isDirectory ? yamlFilesUnder(given) : [given];
+    if (isDirectory && files.length === 0) directoriesWithoutYaml.push(given);
     const subjects: ValidationSubject[] = [];
     for (const file of files) {
       const label = isDirectory ? path.relative(given, file).split(path.sep).join('/') : path.basename(file);
-      readDocuments(fs.readFileSync(file, 'utf8'), label, name, subjects, problems);
+      documents += readFile(file, label, name, { subjects, problems, yaml11Readings });
     }
     targets.push({ name, subjects });
   }
-  return { targets, problems };
+  return { targets, problems, directoriesWithoutYaml, documents, yaml11Readings };
 }
 
-function readDocuments(text: string, label: string, target: string, subjects: ValidationSubject[], problems: ValidationProblem[]): void {
-  parseAllDocuments(text).forEach((document, index) => {
-    const source = `${label}#${index}`;
-    const errors = [...document.errors, ...document.warnings];
-    if (errors.length > 0) {
-      for (const error of errors) problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message: error.message.split('\n')[0] });
-      return;
+interface Collected {
+  readonly subjects: ValidationSubject[];
+  readonly problems: ValidationProblem[];
+  readonly yaml11Readings: SourcedYaml11Reading[];
+}
+
+/** Adds the file's objects and problems; returns its number of documents with content. */
+function readFile(file: string, label: string, target: string, { subjects, problems, yaml11Readings }: Collected): number {
+  const subjectsBefore = subjects.length;
+  const problemsBefore = problems.length;
+  const readingsBefore = yaml11Readings.length;
+  let documents = 0;
+  for (const item of readDocumentStream(file)) {
+    if (item.kind === 'problem') {
+      const problemSource = item.index === undefined ? label : `${label}#${item.index}`;
+      const problem = { target, source: problemSource, object: '', field: '', rule: 'yaml/parse', message: item.message };
+      if (item.wholeFile) {
+        subjects.length = subjectsBefore;
+        problems.length = problemsBefore;
+        yaml11Readings.length = readingsBefore;
+        problems.push(problem);
+        return 0;
+      }
+      problems.push(problem);
+      continue;
     }
-    const value: unknown = document.toJSON();
-    if (value === null || value === undefined) return;
+    documents++;
+    const source = `${label}#${item.index}`;
+    let value: unknown;
+    try {
+      const document = readKubectlDocument(item.text, item.firstLine);
+      value = document.value;
+      for (const reading of document.yaml11Readings) yaml11Readings.push({ target, source, ...reading });
+    } catch (error) {
+      if (!(error instanceof YamlReadingError)) throw error;
+      problems.push({ target, source, object: '', field: '', rule: error.rule, message: error.message });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
     if (!isObject(value)) {
-      problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message: `document is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}; allowed: a Kubernetes object (a mapping with apiVersion and kind)` });
-      return;
+      const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+      const message = `document is ${what}; allowed: a Kubernetes object (a mapping with apiVersion and kind)`;
+      problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message });
+      continue;
     }
     subjects.push({ manifest: value, source });
-  });
+  }
+  return documents;
 }
 
 function yamlFilesUnder(directory: string): string[] {

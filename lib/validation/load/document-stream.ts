@@ -1,0 +1,210 @@
+/**
+ * Splits a YAML file into documents the way kubectl does, reading it in chunks so that memory holds one document
+ * at a time, never the whole file.
+ *
+ * kubectl (k8s.io/apimachinery/pkg/util/yaml YAMLReader) cuts the stream at every line that starts with "---" at
+ * column 0, before any YAML parsing: inside a block scalar or a quoted string too; anything but spaces or a comment
+ * after the "---" is an error ("invalid Yaml document separator"). Each piece then goes to yaml.v2, which stops at
+ * a "..." document end marker and ignores what follows in that piece. Pieces with only blanks and comments are skipped.
+ */
+import * as fs from 'fs';
+
+/** One document's text, with where it starts. */
+export interface DocumentText {
+  readonly kind: 'document';
+  /** Index among the documents of the file that have content (blank and comment-only pieces are not counted). */
+  readonly index: number;
+  /** 1-based line of the document's first line in the file. */
+  readonly firstLine: number;
+  readonly text: string;
+}
+
+/** Something wrong with the stream itself: a document cannot be told apart, or the file is not UTF-8 text. */
+export interface StreamProblem {
+  readonly kind: 'problem';
+  /** The document it belongs to, or undefined for the file as a whole. */
+  readonly index?: number;
+  /** True when the whole file is unreadable (binary, not UTF-8): nothing read from it counts. */
+  readonly wholeFile: boolean;
+  readonly message: string;
+}
+
+export type StreamItem = DocumentText | StreamProblem;
+
+const CHUNK_BYTES = 1 << 20;
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|#|$)/;
+const CONTENT = /^[ \t\r]*[^ \t\r\n#]/;
+/** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream (NUL in UTF-8 is caught before). */
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/;
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Reads a file as a stream of documents; stops at the first whole-file problem. */
+export function* readDocumentStream(file: string): Generator<StreamItem> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    yield* splitDocuments(byteChunks(fd));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function* byteChunks(fd: number): Generator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    const read = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+    if (read === 0) return;
+    yield buffer.subarray(0, read);
+  }
+}
+
+/** The split itself, over any sequence of byte chunks (exported for tests). */
+export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem> {
+  let decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  let pending = '';
+  let lineNumber = 0;
+  let document: string[] = [];
+  let documentLine = 1;
+  let hasContent = false;
+  let ended: number | undefined; // line of a "..." marker in the current document
+  let afterEnd: number | undefined; // first line with content after it
+  let pieceError: string | undefined; // a problem of the piece being read: its separator line or a directive
+  let index = 0;
+
+  // Plain functions filling `ready`, emptied after each line: a generator per line costs more than the parsing.
+  const ready: StreamItem[] = [];
+
+  function finishDocument(): void {
+    if (pieceError !== undefined) {
+      ready.push({ kind: 'problem', index, wholeFile: false, message: pieceError });
+      pieceError = undefined;
+      if (!hasContent) index++;
+    }
+    if (hasContent) {
+      ready.push({ kind: 'document', index, firstLine: documentLine, text: document.join('') });
+      if (afterEnd !== undefined) {
+        const message = `content on line ${afterEnd} after the document end marker "..." (line ${ended}); kubectl ignores it; `
+          + 'allowed: "---" to start another document';
+        ready.push({ kind: 'problem', index, wholeFile: false, message });
+      }
+      index++;
+    }
+    document = [];
+    hasContent = false;
+    ended = undefined;
+    afterEnd = undefined;
+  }
+
+  function line(text: string): void {
+    lineNumber++;
+    if (text.startsWith('---')) {
+      const rest = text.slice(3).trim();
+      finishDocument();
+      documentLine = lineNumber + 1;
+      if (rest !== '' && !rest.startsWith('#')) {
+        pieceError = `content after the document separator on line ${lineNumber} ("${text.trimEnd().slice(0, 40)}"); kubectl rejects it `
+          + '("invalid Yaml document separator"); allowed: "---" alone on its line, then the document';
+      }
+      return;
+    }
+    if (ended !== undefined) {
+      if (afterEnd === undefined && CONTENT.test(text)) afterEnd = lineNumber;
+      return;
+    }
+    if (hasContent && DOCUMENT_END.test(text)) {
+      ended = lineNumber;
+      return;
+    }
+    if (!hasContent && text.startsWith('%')) {
+      pieceError ??= `directive on line ${lineNumber} ("${text.trim().slice(0, 40)}"); kubectl cuts the stream at "---" before parsing, which `
+        + 'leaves the directive without its document ("did not find expected <document start>"); allowed: no directives';
+      return;
+    }
+    if (!hasContent && CONTENT.test(text)) hasContent = true;
+    document.push(text);
+  }
+
+  let first = true;
+  for (const chunk of chunks) {
+    if (first) {
+      const encoding = encodingOf(chunk);
+      if (encoding === 'utf-32') {
+        yield { kind: 'problem', wholeFile: true, message: 'UTF-32 text (byte order mark); allowed: UTF-8 or UTF-16 YAML text' };
+        return;
+      }
+      decoder = new TextDecoder(encoding, { fatal: true });
+    }
+    const nul = decoder.encoding === 'utf-8' ? chunk.indexOf(0) : -1; // UTF-16 is full of zero bytes: U+0000 is CONTROL then
+    if (nul !== -1) {
+      yield { kind: 'problem', wholeFile: true, message: `binary file (a NUL byte at offset ${offset + nul}); allowed: UTF-8 YAML text` };
+      return;
+    }
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      const utf8 = decoder.encoding === 'utf-8';
+      const at = utf8 ? `invalid byte sequence at offset ${offset + firstInvalidUtf8(chunk)}` : `invalid ${decoder.encoding}`;
+      yield { kind: 'problem', wholeFile: true, message: `not ${utf8 ? 'UTF-8' : 'UTF-16'} (${at}); allowed: UTF-8 YAML text` };
+      return;
+    }
+    const control = CONTROL.exec(text);
+    if (control !== null) {
+      const line = lineNumber + 1 + countNewlines(pending) + countNewlines(text.slice(0, control.index));
+      const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
+      const message = `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text`;
+      yield { kind: 'problem', wholeFile: true, message };
+      return;
+    }
+    first = false;
+    offset += chunk.length;
+    pending += text;
+    let start = 0;
+    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
+      line(pending.slice(start, newline + 1));
+      start = newline + 1;
+      if (ready.length > 0) yield* ready.splice(0);
+    }
+    pending = pending.slice(start);
+  }
+  try {
+    pending += decoder.decode();
+  } catch {
+    const message = `not UTF-8 (the file ends inside a multi-byte character at offset ${offset}); allowed: UTF-8 YAML text`;
+    yield { kind: 'problem', wholeFile: true, message };
+    return;
+  }
+  if (pending !== '') line(pending);
+  finishDocument();
+  yield* ready.splice(0);
+}
+
+/**
+ * kubectl reads files through unicode.BOMOverride: a UTF-16 byte order mark makes it decode UTF-16 (LE or BE), a
+ * UTF-8 one is dropped, and anything else is taken as UTF-8. UTF-32 has no decoder there (its BOM starts like UTF-16 LE).
+ */
+function encodingOf(chunk: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-32' {
+  if (chunk.length >= 4 && (chunk.readUInt32BE(0) === 0x0000feff || chunk.readUInt32LE(0) === 0x0000feff)) return 'utf-32';
+  if (chunk.length >= 2 && chunk.readUInt16LE(0) === 0xfeff) return 'utf-16le';
+  if (chunk.length >= 2 && chunk.readUInt16BE(0) === 0xfeff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** Offset of the first byte that does not continue a valid UTF-8 sequence (for the message only). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i];
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
+    if (length === 0) return i;
+    if (i + length > bytes.length) return i; // cut by the chunk end: the decoder reports it only at the end
+    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return i;
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm run validate` on one large multi-document file (large-manifest.ts): wall time, CPU time and peak RSS of the
+ * validate process, against the file's size. The reader streams (one document's text in memory at a time); the
+ * parsed objects of the target are kept, because cross-object checks (selectors, references) need them all.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeLargeManifest } from './large-manifest';
+import { formatStats, ROOT, stats, tempDir } from './measure';
+
+interface UsageRun {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+}
+
+export interface LargeValidation {
+  readonly mebibytes: number;
+  readonly objects: number;
+  readonly runs: readonly UsageRun[];
+}
+
+function validateRun(file: string, objects: number): UsageRun {
+  const usageFile = path.join(tempDir('validate-usage'), 'usage');
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', path.join(__dirname, 'usage-probe.cjs'), '--import', 'tsx', 'scripts/validate.ts', file], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 || !result.stdout.endsWith(`${objects} objects in 1 target: 0 problems\n`)) {
+    throw new Error(`validate ${file} failed (${result.status}): ${result.stdout.slice(-300)}${result.stderr.slice(-300)}`);
+  }
+  const [cpuMs, rssKiB] = fs.readFileSync(usageFile, 'utf8').trim().split(' ').map(Number);
+  return { wallMs, cpuMs, peakRssMiB: rssKiB / 1024 };
+}
+
+export function measureLargeValidation(mebibytes: number, runs: number): LargeValidation {
+  const file = path.join(tempDir('validate-large'), 'large.yaml');
+  const { objects } = writeLargeManifest(file, mebibytes * 2 ** 20);
+  const measured = Array.from({ length: runs }, () => validateRun(file, objects));
+  fs.rmSync(file, { force: true });
+  return { mebibytes, objects, runs: measured };
+}
+
+export function reportLargeValidation(results: readonly LargeValidation[]): string[] {
+  const lines = ['## `npm run validate` on one large file', '',
+    '| file | objects | wall time | CPU time | peak RSS |', '|---|---|---|---|---|'];
+  for (const r of results) {
+    const of = (pick: (run: UsageRun) => number) => stats(r.runs.map(pick));
+    lines.push(`| ${r.mebibytes} MiB | ${r.objects} | ${formatStats(of((run) => run.wallMs), 'ms')} | ${formatStats(of((run) => run.cpuMs), 'ms')} `
+      + `| ${formatStats(of((run) => run.peakRssMiB), 'MiB')} |`);
+  }
+  lines.push('', 'The file is the rendered booksapp target repeated, each copy in its own namespace (scripts/bench/large-manifest.ts);',
+    'one `node --import tsx scripts/validate.ts <file>` process: reading, every check, the summary line (0 problems).',
+    'CPU time is user + system of that process: on a busy machine wall time also counts the wait for a core.', '');
+  return lines;
+}
