@@ -5,3 +5,4 @@ export * from './start-envtest';
 export { readCrds, installCrds } from './crds';
 export type { CrdToInstall } from './crds';
 export * from './corpus';
+export * from './kubeconfig';

@@ -78,6 +78,8 @@ export class SupervisedProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process group has exited. */
   async stop(graceMs = 1000): Promise<void> {
     if (!this.running) return;
+    // Waiting for the exit must keep the event loop alive, or node would quit mid-stop.
+    this.child.ref();
     this.signalGroup('SIGTERM');
     const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
     await this.exited;
