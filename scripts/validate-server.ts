@@ -6,7 +6,8 @@
  * discovery GETs and dry-run POSTs, nothing else; a namespace or CRD the cluster lacks is reported, not created.
  */
 import {
-  ApiClient, discoverResources, DryRunner, dryRunTargets, EnvtestUnavailableError, KubeconfigError, loadKubeconfig, startEnvtest,
+  ApiClient, crdsUsedBy, DEFAULT_CRD_DIR, discoverResources, DryRunner, dryRunTargets, EnvtestUnavailableError, KubeconfigError, loadKubeconfig,
+  readCrds, startEnvtest,
 } from '../lib/envtest';
 import { ValidationProblem, ValidationTarget } from '../lib/validation';
 
@@ -28,7 +29,8 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
   if (mode.kind === 'envtest') {
     let envtest;
     try {
-      envtest = await startEnvtest();
+      const manifests = targets.flatMap((target) => target.subjects.map((subject) => subject.manifest));
+      envtest = await startEnvtest({ crds: crdsUsedBy(manifests, readCrds([DEFAULT_CRD_DIR])) });
     } catch (error) {
       if (error instanceof EnvtestUnavailableError) throw new ServerModeUnavailable(`--server envtest: ${error.message}`);
       throw error;

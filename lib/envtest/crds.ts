@@ -51,6 +51,18 @@ function yamlFiles(given: string): string[] {
     });
 }
 
+/**
+ * The CRDs that serve the given objects' kinds. Installing a CRD costs the server noticeable CPU (its OpenAPI models
+ * are built), so a run over a few objects installs only what it needs.
+ */
+export function crdsUsedBy(manifests: ReadonlyArray<Record<string, unknown>>, crds: readonly CrdToInstall[]): CrdToInstall[] {
+  const used = new Set(manifests.map((manifest) => {
+    const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
+    return `${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${String(manifest.kind)}`;
+  }));
+  return crds.filter((crd) => used.has(`${crd.group}/${crd.kind}`));
+}
+
 /** Creates the CRDs (an existing one is left as it is) and waits until every one is Established. */
 export async function installCrds(client: ApiClient, crds: readonly CrdToInstall[], timeoutMs = 60_000): Promise<void> {
   await mapBounded(crds, 4, async (crd) => {

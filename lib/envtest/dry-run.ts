@@ -33,8 +33,8 @@ export interface DryRunOptions {
    */
   readonly createNamespaces?: boolean;
   /**
-   * Dry runs in flight at once.
-   * @default 8
+   * Dry runs in flight at once (on 2 cores, more than 4 gains nothing: see BENCHMARKS.md).
+   * @default 4
    */
   readonly concurrency?: number;
 }
@@ -53,7 +53,7 @@ export class DryRunner {
 
   /** One verdict per manifest, in input order. */
   async dryRun(manifests: ReadonlyArray<Record<string, unknown>>): Promise<DryRunVerdict[]> {
-    return mapBounded(manifests, this.options.concurrency ?? 8, (manifest) => this.dryRunOne(manifest));
+    return mapBounded(manifests, this.options.concurrency ?? 4, (manifest) => this.dryRunOne(manifest));
   }
 
   /** Whether objects of this group/kind are cluster-scoped, as the server says (false when it does not serve the kind). */

@@ -4,7 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiClient, ApiConnection } from './api-client';
-import { installCrds, readCrds } from './crds';
+import { CrdToInstall, installCrds, readCrds } from './crds';
 import { discoverResources, ResourceMap } from './discovery';
 import { SupervisedProcess } from './supervised-process';
 
@@ -27,6 +27,11 @@ export interface EnvtestOptions {
    * @default the vendored crds/ of this repository
    */
   readonly crdPaths?: readonly string[];
+  /**
+   * The CRDs to install, instead of reading `crdPaths` (e.g. only those the objects need, see `crdsUsedBy`).
+   * @default the CRDs of `crdPaths`
+   */
+  readonly crds?: readonly CrdToInstall[];
   /**
    * How long etcd + kube-apiserver may take to become ready.
    * @default 180000 (a loaded 2-core machine takes 5-20 s)
@@ -83,7 +88,7 @@ export function resolveAssetsDir(assetsDir: string | undefined = process.env.KUB
  */
 export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtest> {
   const assetsDir = resolveAssetsDir(options.assetsDir);
-  const crds = readCrds(options.crdPaths ?? [DEFAULT_CRD_DIR]);
+  const crds = options.crds ?? readCrds(options.crdPaths ?? [DEFAULT_CRD_DIR]);
   // A port picked free can be taken before the server binds it; one retry covers that race.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -94,7 +99,7 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
   }
 }
 
-async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, timeoutMs: number, tempRoot: string): Promise<Envtest> {
+async function startOnce(assetsDir: string, crds: readonly CrdToInstall[], timeoutMs: number, tempRoot: string): Promise<Envtest> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   const dir = fs.mkdtempSync(path.join(tempRoot, 'envtest-'));
@@ -234,7 +239,7 @@ class RunningInstance {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.client?.close();
-      // The API server first: it drains requests and lets go of etcd.
+      // The API server first, so it never runs without its etcd.
       for (const p of [...this.processes].reverse()) await p.stop();
       fs.rmSync(this.dir, { recursive: true, force: true });
       this.forget();
