@@ -58,7 +58,7 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
       const where = `context "${kubeconfig.context}" (${kubeconfig.connection.server})`;
       throw new ServerModeUnavailable(`--server kubeconfig: cannot read the discovery documents of ${where}: ${why}`);
     }
-    const problems = await dryRunTargets(new DryRunner(client, resources), targets);
+    const problems = await dryRunTargets(new DryRunner(client, resources, { defaultNamespace: kubeconfig.namespace }), targets);
     return problems.map((problem) => withClusterHint(problem, kubeconfig.context));
   } finally {
     client.close();

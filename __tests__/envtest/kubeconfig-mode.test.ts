@@ -82,5 +82,5 @@ envtestSuite('validate --server kubeconfig', (envtest) => {
     expect(current.code).toBe(2);
     expect(current.stderr).toContain('--server kubeconfig: cannot read the discovery documents of context "unreachable" (https://127.0.0.1:1): ');
     expect(current.stderr).toContain('ECONNREFUSED');
-  });
+  }, 180_000);
 });

@@ -31,6 +31,7 @@ test('the current context resolves to server, CA data and token', () => {
   }));
   expect(loadKubeconfig(undefined, [file])).toEqual({
     context: 'dev',
+    namespace: 'shop',
     files: [file],
     connection: { server: 'https://dev.example:6443', ca: 'CA PEM', token: 'secret-token' },
   });

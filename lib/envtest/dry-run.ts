@@ -37,6 +37,11 @@ export interface DryRunOptions {
    * @default 4
    */
   readonly concurrency?: number;
+  /**
+   * Namespace of namespaced objects that name none (kubectl uses the kubeconfig context's).
+   * @default "default"
+   */
+  readonly defaultNamespace?: string;
 }
 
 const DRY_RUN_QUERY = 'dryRun=All&fieldValidation=Strict';
@@ -74,7 +79,8 @@ export class DryRunner {
     const info = this.resources.find(group, version, kind);
     if (info === undefined) return { verdict: 'reject', reason: 'NoKindMatch', message: `no matches for kind "${kind}" in version "${apiVersion}"` };
     const metadata = manifest.metadata as { namespace?: unknown } | undefined;
-    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+    const named = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+    const namespace = named ?? this.options.defaultNamespace ?? 'default';
     if (info.namespaced && this.options.createNamespaces === true) await this.ensureNamespace(namespace);
     const response = await this.client.post(`${ResourceMap.collectionPath(info, namespace)}?${DRY_RUN_QUERY}`, manifest);
     return verdictOf(response.status, response.body, response.text);

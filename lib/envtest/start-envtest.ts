@@ -34,7 +34,7 @@ export interface EnvtestOptions {
   readonly crds?: readonly CrdToInstall[];
   /**
    * How long etcd + kube-apiserver may take to become ready.
-   * @default 180000 (a loaded 2-core machine takes 5-20 s)
+   * @default 300000 (a 2-core machine takes 10-35 s under load; see BENCHMARKS.md)
    */
   readonly startTimeoutMs?: number;
   /**
@@ -92,7 +92,7 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
   // A port picked free can be taken before the server binds it; one retry covers that race.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 180_000, options.tempRoot ?? os.tmpdir());
+      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 300_000, options.tempRoot ?? os.tmpdir());
     } catch (error) {
       if (attempt >= 3 || !(error instanceof Error) || !/address already in use/.test(error.message)) throw error;
     }
@@ -144,7 +144,7 @@ async function startOnce(assetsDir: string, crds: readonly CrdToInstall[], timeo
       return response?.status === 200 ? true : undefined;
     });
     const readyMs = Date.now() - started;
-    await installCrds(client, crds);
+    await installCrds(client, crds, Math.max(1, deadline - Date.now()));
     const resources = await waitFor(deadline, instance, 'the CRDs in discovery', async () => {
       const map = await discoverResources(client);
       return crds.every((crd) => crd.servedVersions.every((version) => map.find(crd.group, version, crd.kind) !== undefined)) ? map : undefined;
