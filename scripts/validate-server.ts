@@ -48,7 +48,7 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
     if (error instanceof KubeconfigError) throw new ServerModeUnavailable(`--server kubeconfig: ${error.message}`);
     throw error;
   }
-  const client = new ApiClient(kubeconfig.connection);
+  const client = new ApiClient({ ...kubeconfig.connection, readOnly: true });
   try {
     let resources;
     try {

@@ -16,6 +16,11 @@ export interface ApiConnection {
    * @default false
    */
   readonly insecureSkipTlsVerify?: boolean;
+  /**
+   * Refuse every request but GETs and dry runs (`dryRun=All`), whatever the caller asks: for a user's cluster.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface ApiResponse {
@@ -56,6 +61,9 @@ export class ApiClient {
 
   request(method: string, path: string, body?: string, contentType = 'application/json', timeoutMs = REQUEST_TIMEOUT_MS): Promise<ApiResponse> {
     const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    if (this.connection.readOnly === true && method !== 'GET' && url.searchParams.get('dryRun') !== 'All') {
+      return Promise.reject(new Error(`refused ${method} ${url.pathname}: this connection only sends GETs and dry runs`));
+    }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.connection.token !== undefined) headers.Authorization = `Bearer ${this.connection.token}`;
     if (body !== undefined) {
