@@ -109,7 +109,7 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
     /\[shop\/rt\] HTTP retry condition "500-600" is invalid; allowed: status codes 100\.\.599/],
   ['retry limit zero', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: f.service, retries: { http: [HttpRetryCondition.serverErrors()], limit: 0 } }), /retry limit 0 is invalid; allowed: integers 1\.\.100/],
   ['retries on an inbound route', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: route(f, [{}], { parent: RouteParent.server(server(f)) }), requestTimeout: Duration.seconds(1) }),
-    /\[shop\/rt\] target "inbound route route" is invalid; allowed: a Service or an outbound HttpRoute/],
+    /\[shop\/rt\] target "inbound route route" is invalid; allowed: a Service or an outbound route \(parent: a Service\)/],
   ['rate limit per identity above total', (f) => new HttpLocalRateLimitPolicy(f.chart, 'rl', { server: server(f), totalRequestsPerSecond: 10, requestsPerSecondPerIdentity: 20 }),
     /\[shop\/rl\] requestsPerSecondPerIdentity 20 is invalid; allowed: integers 1\.\.10/],
   ['rate limit without limits', (f) => new HttpLocalRateLimitPolicy(f.chart, 'rl', { server: server(f) }), /\[shop\/rl\] limits "\{\}" is invalid; allowed: a total, a per-identity limit and\/or overrides/],

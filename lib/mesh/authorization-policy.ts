@@ -137,3 +137,22 @@ function grantNames(target: IAuthorizationTarget, options: GrantOptions): { poli
   const base = target.authorizationTargetRef.name;
   return { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
 }
+
+/**
+ * Names of a grant derived from its target and grantees (`<target>-<grantee>[-<grantee>…]-authz`
+ * and `-authn`), so that each set of grantees of one target gets its own objects and construct ids.
+ * @internal
+ */
+export function granteeNames(target: IAuthorizationTarget, grantees: readonly string[]): { policyName: string; authenticationName: string } {
+  const base = `${target.authorizationTargetRef.name}-${grantees.join('-')}`;
+  return { policyName: `${base}-authz`, authenticationName: `${base}-authn` };
+}
+
+/**
+ * The grantee key of a ServiceAccount: its name, with `.<namespace>` when it is not the target's.
+ * @internal
+ */
+export function serviceAccountKey(target: IAuthorizationTarget, serviceAccount: IServiceAccount): string {
+  const { name, namespace } = serviceAccount.toSubjectConfiguration();
+  return namespace === undefined || namespace === target.namespace ? name : `${name}.${namespace}`;
+}

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IMeshService } from './mesh-service';
 import { gatewayDuration, invalid, millisOf, validateInteger } from './validation';
 
 /** Properties of a `CircuitBreaker`. */
 export interface CircuitBreakerProps {
-  /** The Service whose endpoints meshed clients stop using while they fail. */
-  readonly service: Service;
+  /** The Service whose endpoints meshed clients stop using while they fail (any `IMeshService`, a `CanaryRollout`'s included). */
+  readonly service: IMeshService;
   /**
    * Consecutive failures after which an endpoint is made unavailable: an integer >= 1.
    * @default 7 (Linkerd's default, not rendered)

@@ -1,5 +1,5 @@
-import { ApiObject, Duration } from 'cdk8s';
-import { IServiceAccount, Service } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
@@ -7,6 +7,7 @@ import { IAuthorizationTarget, PolicyReference } from './authentication';
 import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
+import { IMeshService } from './mesh-service';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import type { Server } from './server';
@@ -28,13 +29,13 @@ export class RouteParent {
   }
 
   /** An outbound route: requests meshed clients send to this Service port. */
-  public static service(service: Service, port: number): RouteParent {
+  public static service(service: IMeshService, port: number): RouteParent {
     return new RouteParent(undefined, service, port);
   }
 
   private constructor(
     public readonly server: Server | undefined,
-    public readonly service: Service | undefined,
+    public readonly service: IMeshService | undefined,
     public readonly port: number | undefined,
   ) {}
 }
@@ -53,14 +54,53 @@ export interface HttpBackendOptions {
   readonly weight?: number;
 }
 
-/** A backend of an outbound route rule: a Service port with a weight. */
+/** A backend of an outbound route rule (`HttpRoute` and `GrpcRoute` alike): a Service port with a weight. */
 export class HttpBackend {
-  /** A Service port as backend. */
-  public static service(service: Service, options: HttpBackendOptions = {}): HttpBackend {
+  /** A Service port as backend: any `IMeshService` (a cdk8s-plus Service, a `CanaryRollout`'s Services). */
+  public static service(service: IMeshService, options: HttpBackendOptions = {}): HttpBackend {
     return new HttpBackend(service, options.port, options.weight ?? 1);
   }
 
-  private constructor(public readonly service: Service, public readonly port: number | undefined, public readonly weight: number) {}
+  private constructor(public readonly service: IMeshService, public readonly port: number | undefined, public readonly weight: number) {}
+}
+
+/**
+ * Renders the backendRefs of an outbound route rule, validated: ports of the Services, weights
+ * 0..1000000 with one above 0, each Service port once, Services in the parent's namespace. `group`,
+ * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
+ * @internal
+ */
+export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[], parent: IMeshService): Array<Record<string, unknown>> {
+  if (backends.length < 1 || backends.length > 16) throw invalid(scope, `${where} backends count`, backends.length, '1..16 backends');
+  const rendered = backends.map((backend) => {
+    validateInteger(scope, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
+    const ports = backend.service.ports.map((p) => p.port);
+    if (backend.port === undefined && ports.length !== 1) {
+      throw invalid(scope, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
+    }
+    const port = backend.port ?? ports[0];
+    validateServicePort(scope, `${where} port of backend ${backend.service.name}`, backend.service, port);
+    if (backend.service.metadata.namespace !== parent.metadata.namespace) {
+      throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
+    }
+    return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
+  });
+  if (!backends.some((b) => b.weight > 0)) {
+    throw invalid(scope, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
+  }
+  const ids = rendered.map((r) => `${r.name}:${r.port}`);
+  if (new Set(ids).size !== ids.length) throw invalid(scope, `${where} backends`, ids, 'each Service port at most once per rule');
+  return rendered;
+}
+
+/**
+ * Throws unless `port` is a port of the Service.
+ * @internal
+ */
+export function validateServicePort(scope: Construct, what: string, service: IMeshService, port: number): void {
+  validatePortNumber(scope, what, port);
+  const ports = service.ports.map((p) => p.port);
+  if (!ports.includes(port)) throw invalid(scope, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
 }
 
 /** GEP-1742 timeouts of an outbound rule. */
@@ -144,6 +184,10 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
       throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
+    if (server !== undefined && server.proxyProtocol === ProxyProtocol.GRPC) {
+      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+        'a Server whose traffic is HTTP (Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it); use a GrpcRoute');
+    }
     if (service !== undefined) this.validateServicePort('parent port', service, port!);
     if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
 
@@ -165,6 +209,11 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
     server?._attachRoute();
+  }
+
+  /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
   }
 
   /** Whether the route is outbound (parent: a Service). */
@@ -236,26 +285,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   }
 
   private renderBackends(where: string, backends: HttpBackend[]): Array<Record<string, unknown>> {
-    if (backends.length < 1 || backends.length > 16) throw invalid(this, `${where} backends count`, backends.length, '1..16 backends');
-    const rendered = backends.map((backend) => {
-      validateInteger(this, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
-      const ports = backend.service.ports.map((p) => p.port);
-      if (backend.port === undefined && ports.length !== 1) {
-        throw invalid(this, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
-      }
-      const port = backend.port ?? ports[0];
-      this.validateServicePort(`${where} port of backend ${backend.service.name}`, backend.service, port);
-      if (backend.service.metadata.namespace !== this.parent.service!.metadata.namespace) {
-        throw invalid(this, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
-      }
-      return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
-    });
-    if (!backends.some((b) => b.weight > 0)) {
-      throw invalid(this, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
-    }
-    const ids = rendered.map((r) => `${r.name}:${r.port}`);
-    if (new Set(ids).size !== ids.length) throw invalid(this, `${where} backends`, ids, 'each Service port at most once per rule');
-    return rendered;
+    return renderRouteBackends(this, where, backends, this.parent.service!);
   }
 
   private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
@@ -284,9 +314,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     }
   }
 
-  private validateServicePort(what: string, service: Service, port: number): void {
-    validatePortNumber(this, what, port);
-    const ports = service.ports.map((p) => p.port);
-    if (!ports.includes(port)) throw invalid(this, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
+  private validateServicePort(what: string, service: IMeshService, port: number): void {
+    validateServicePort(this, what, service, port);
   }
 }
