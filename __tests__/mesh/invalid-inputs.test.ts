@@ -67,7 +67,8 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   // filters
   ['a filter type twice', (f) => route(f, [{ filters: [HttpRouteFilter.requestHeaderModifier({ set: { a: '1' } }), HttpRouteFilter.requestHeaderModifier({ add: { b: '2' } })] }]),
     /rules\[0\] filters \["RequestHeaderModifier", "RequestHeaderModifier"\] is invalid; allowed: each filter type at most once/],
-  ['response header filter on policy.linkerd.io', (f) => route(f, [{ filters: [HttpRouteFilter.responseHeaderModifier({ set: { a: '1' } })] }]),
+  ['response header filter on policy.linkerd.io', (f) => route(f, [{ filters: [HttpRouteFilter.responseHeaderModifier({ set: { a: '1' } })] }],
+    { api: HttpRouteApi.POLICY_V1BETA3 }),
     /rules\[0\] filter "ResponseHeaderModifier" is invalid; allowed: RequestHeaderModifier or RequestRedirect on policy\.linkerd\.io\/v1beta3/],
   ['empty header modifier', (f) => route(f, [{ filters: [HttpRouteFilter.requestHeaderModifier({})] }]), /RequestHeaderModifier "\{\}" is invalid; allowed: at least one header/],
   ['redirect with backends', (f) => route(f, [{ backends: [HttpBackend.service(f.service)], filters: [HttpRouteFilter.requestRedirect({ hostname: 'example.com' })] }]),

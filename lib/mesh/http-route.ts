@@ -15,9 +15,15 @@ import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
 export enum HttpRouteApi {
-  /** Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute, which has GEP-1742 timeouts. */
+  /**
+   * Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute: still served by Linkerd, "not actively maintained"; no
+   * ResponseHeaderModifier. Choose it explicitly where manifests must stay what they were.
+   */
   POLICY_V1BETA3 = 'policy.linkerd.io/v1beta3',
-  /** The Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute. */
+  /**
+   * The Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute, which Linkerd recommends (the default). Linkerd
+   * installs no Gateway API CRDs itself since 2.19: the cluster needs the standard-channel HTTPRoute CRD.
+   */
   GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
 }
 
@@ -111,7 +117,8 @@ export interface HttpRouteTimeouts {
    */
   readonly request?: Duration;
   /**
-   * Of each request the proxy sends to a backend; not above `request`.
+   * Of each request the proxy sends to a backend; not above `request`. Linkerd (edge-26.8) validates it but applies
+   * only `request`; a per-attempt limit is `RetriesAndTimeouts`' retry `timeout`.
    * @default - no timeout
    */
   readonly backendRequest?: Duration;
@@ -150,7 +157,7 @@ export interface HttpRouteProps {
   readonly name?: string;
   /**
    * API the route is rendered as.
-   * @default HttpRouteApi.POLICY_V1BETA3
+   * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
   /** The Server or Service port the route attaches to. */
@@ -160,7 +167,7 @@ export interface HttpRouteProps {
 }
 
 /**
- * An HTTPRoute (Linkerd policy.linkerd.io/v1beta3 by default, or Gateway API v1).
+ * An HTTPRoute (Gateway API gateway.networking.k8s.io/v1 by default, or Linkerd's policy.linkerd.io/v1beta3).
  *
  * With a Server parent it is inbound: it names requests for per-route authorization
  * (`grantAccess`). With a Service parent it is outbound: weighted backends, timeouts, filters.
@@ -178,7 +185,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    this.api = props.api ?? HttpRouteApi.POLICY_V1BETA3;
+    this.api = props.api ?? HttpRouteApi.GATEWAY_V1;
     this.parent = props.parent;
     const { server, service, port } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
@@ -194,7 +201,8 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     const spec = {
       parentRefs: [server !== undefined
         ? { group: 'policy.linkerd.io', kind: 'Server', name: server.name }
-        : { group: 'core', kind: 'Service', name: service!.name, port }],
+        // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
+        : { group: this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core', kind: 'Service', name: service!.name, port }],
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
     };
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
