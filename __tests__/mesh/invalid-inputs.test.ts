@@ -83,9 +83,9 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
     /\[shop\/route\] parent Server proxyProtocol "opaque" is invalid; allowed: a Server whose traffic is HTTP/],
   // identities and authorization
   ['no ServiceAccounts to authenticate', (f) => new MeshTlsAuthentication(f.chart, 'authn', { serviceAccounts: [] }),
-    /\[shop\/authn\] serviceAccounts \[\] is invalid; allowed: at least one ServiceAccount/],
+    /\[shop\/authn\] serviceAccounts and identities \[\] is invalid; allowed: at least one ServiceAccount or identity/],
   ['the same ServiceAccount twice', (f) => new MeshTlsAuthentication(f.chart, 'authn', { serviceAccounts: [f.frontend, f.frontend] }),
-    /serviceAccounts \["frontend\.shop\.serviceaccount\.identity\.linkerd\.cluster\.local"\] is invalid; allowed: each ServiceAccount at most once/],
+    /identities \["frontend\.shop\.serviceaccount\.identity\.linkerd\.cluster\.local"\] is invalid; allowed: each identity at most once/],
   ['invalid trust domain', (f) => new MeshTlsAuthentication(f.chart, 'authn', { serviceAccounts: [f.frontend], trustDomain: 'Cluster_Local' }),
     /\[shop\/authn\] trustDomain "Cluster_Local" is invalid; allowed: a DNS-1123 subdomain/],
   ['policy without authentications', (f) => new AuthorizationPolicy(f.chart, 'policy', { target: server(f), requiredAuthentications: [] }),

@@ -2,6 +2,7 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
 import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
+import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
@@ -113,6 +114,21 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
   const names = grantNames(target, options);
   const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
     name: names.authentication, serviceAccounts, trustDomain: options.trustDomain,
+  });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
+    name: names.policy, target, requiredAuthentications: [authentication],
+  });
+  return { policy, authentication };
+}
+
+/**
+ * Like `grantServiceAccounts`, for identities: other namespaces' ServiceAccounts by name, a whole namespace, any meshed client.
+ * @internal
+ */
+export function grantIdentities(target: IAuthorizationTarget, identities: MeshIdentity[], options: GrantOptions = {}): Grant {
+  const names = grantNames(target, options);
+  const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
+    name: names.authentication, identities, trustDomain: options.trustDomain,
   });
   const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
     name: names.policy, target, requiredAuthentications: [authentication],

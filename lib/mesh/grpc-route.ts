@@ -3,9 +3,10 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, granteeNames, grantNetworks, grantServiceAccounts, serviceAccountKey } from './authorization-policy';
+import { Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantServiceAccounts, serviceAccountKey } from './authorization-policy';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderRouteBackends, validateServicePort } from './http-route';
+import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import { invalid, validateObjectName } from './validation';
@@ -116,6 +117,14 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
     return grantServiceAccounts(this, serviceAccounts, { ...granteeNames(this, serviceAccounts.map((sa) => serviceAccountKey(this, sa))), ...options });
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on this route's calls (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options: GrantOptions = {}): Grant {
+    return grantIdentities(this, identities, { ...granteeNames(this, identities.map((identity) => identity._key(this, this.namespace))), ...options });
   }
 
   /** Authorizes clients from these networks, meshed or not, on this route's calls (inbound routes only). */

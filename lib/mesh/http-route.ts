@@ -4,10 +4,11 @@ import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
+import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import type { Server } from './server';
@@ -243,6 +244,14 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
     return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on this route (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
+    return grantIdentities(this, identities, options);
   }
 
   /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */

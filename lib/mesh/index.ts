@@ -10,6 +10,7 @@ export * from './http-local-rate-limit-policy';
 export * from './http-route';
 export * from './http-route-filter';
 export * from './http-route-match';
+export * from './mesh-identity';
 export * from './mesh-tls-authentication';
 export * from './meshed-deployment';
 export * from './meshed-namespace';

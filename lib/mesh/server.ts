@@ -10,7 +10,8 @@ import { findPodTemplate } from '../validation/pod-templates';
 import { asArray, asObject } from '../validation/values';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
@@ -213,6 +214,14 @@ export class Server extends Construct implements IAuthorizationTarget {
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
     return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on every route of this Server: a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
+    return grantIdentities(this, identities, options);
   }
 
   /** Authorizes clients from these networks, meshed or not, on every route of this Server. */
