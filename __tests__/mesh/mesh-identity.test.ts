@@ -53,7 +53,7 @@ const cases: Array<[string, (f: ReturnType<typeof fixture>) => unknown, RegExp]>
   /namespace of imported ServiceAccount reporter "default" is invalid/],
   ['the same import as a rate-limit override client', (f) => new HttpLocalRateLimitPolicy(f.chart, 'limit', {
     server: new Server(f.chart, 'server', { workload: f.deployment, port: ServerPort.named('http') }),
-    requestsPerSecond: 100,
+    totalRequestsPerSecond: 100,
     overrides: [{ requestsPerSecond: 10, clients: [ServiceAccount.fromServiceAccountName(f.chart, 'imported', 'reporter')] }],
   }), /^\[shop\/limit\] namespace of imported ServiceAccount reporter "default" is invalid/],
   ['a namespace that is not a DNS label', (f) => new MeshTlsAuthentication(f.chart, 'authn', { identities: [MeshIdentity.anyInNamespace('Ops')] }),
