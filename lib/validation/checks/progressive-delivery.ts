@@ -57,29 +57,32 @@ function checkRollout(index: TargetIndex, rollout: IndexedObject, report: Report
   }
 }
 
-/** The Gateway API plugin shifts weight between stable and canary backends of the named HTTPRoutes, so both must be there. */
+/** The Gateway API plugin shifts weight between stable and canary backends of the named HTTPRoutes and GRPCRoutes, so both must be there. */
 function checkGatewayApiRoutes(index: TargetIndex, rollout: IndexedObject, canary: JsonObject, report: Report): void {
   const plugin = asObject(getIn(canary, 'trafficRouting', 'plugins', GATEWAY_API_PLUGIN));
   if (!plugin) return;
   const pluginPath = fieldPath('spec.strategy.canary.trafficRouting.plugins', GATEWAY_API_PLUGIN);
   const namespace = asString(plugin.namespace) ?? rollout.id.namespace;
-  const routes: Array<[string, string]> = [];
-  if (typeof plugin.httpRoute === 'string') routes.push([plugin.httpRoute, fieldPath(pluginPath, 'httpRoute')]);
-  asArray(plugin.httpRoutes).forEach((route, i) => {
-    const name = asString(asObject(route)?.name);
-    if (name !== undefined) routes.push([name, fieldPath(pluginPath, 'httpRoutes', i, 'name')]);
-  });
+  const routes: Array<[string, string, 'HTTPRoute' | 'GRPCRoute']> = [];
+  if (typeof plugin.httpRoute === 'string') routes.push([plugin.httpRoute, fieldPath(pluginPath, 'httpRoute'), 'HTTPRoute']);
+  if (typeof plugin.grpcRoute === 'string') routes.push([plugin.grpcRoute, fieldPath(pluginPath, 'grpcRoute'), 'GRPCRoute']);
+  for (const [field, kind] of [['httpRoutes', 'HTTPRoute'], ['grpcRoutes', 'GRPCRoute']] as const) {
+    asArray(plugin[field]).forEach((route, i) => {
+      const name = asString(asObject(route)?.name);
+      if (name !== undefined) routes.push([name, fieldPath(pluginPath, field, i, 'name'), kind]);
+    });
+  }
   const services = ['stableService', 'canaryService'].map((field) => asString(canary[field])).filter((name): name is string => name !== undefined);
-  for (const [name, path] of routes) {
-    const route = index.find(GATEWAY, 'HTTPRoute', namespace, name);
+  for (const [name, path, kind] of routes) {
+    const route = index.find(GATEWAY, kind, namespace, name);
     if (!route) {
-      report(rollout, path, 'ref/rollout-httproute', `gateway.networking.k8s.io HTTPRoute "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(GATEWAY, 'HTTPRoute', namespace)}`);
+      report(rollout, path, 'ref/rollout-httproute', `gateway.networking.k8s.io ${kind} "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(GATEWAY, kind, namespace)}`);
       continue;
     }
     const backends = new Set(asArray(getIn(route.manifest, 'spec', 'rules')).flatMap((rule) => asArray(asObject(rule)?.backendRefs).map((ref) => asString(asObject(ref)?.name))));
     const missing = services.filter((service) => !backends.has(service));
     if (missing.length > 0) {
-      report(rollout, path, 'ref/rollout-httproute', `HTTPRoute "${namespace}/${name}" has no backendRef to ${missing.join(' and ')}; allowed: a route whose backendRefs include both the stable and the canary Service`);
+      report(rollout, path, 'ref/rollout-httproute', `${kind} "${namespace}/${name}" has no backendRef to ${missing.join(' and ')}; allowed: a route whose backendRefs include both the stable and the canary Service`);
     }
   }
 }
