@@ -195,3 +195,14 @@ describe('the validator on hand-written GRPCRoutes', () => {
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/semantic\/route-protocol.*has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute/)]));
   });
 });
+
+test('annotations another construct set are added to, never overwritten', () => {
+  const f = grpcFixture();
+  new RetriesAndTimeouts(f.chart, 'first', { target: f.service, retries: { grpc: [GrpcRetryCondition.UNAVAILABLE] } });
+  // A different setting on the same Service is an addition; the same setting again with another value is refused.
+  new RetriesAndTimeouts(f.chart, 'timeouts', { target: f.service, requestTimeout: Duration.seconds(2) });
+  expect(() => new RetriesAndTimeouts(f.chart, 'second', { target: f.service, retries: { grpc: [GrpcRetryCondition.INTERNAL] } }))
+    .toThrow(/^\[pay\/second\] annotation retry\.linkerd\.io\/grpc on pay\/payments-svc "internal" is invalid; allowed: the value it already has, "unavailable" \(set each setting of an object once\)$/);
+  expect(find(manifestsOf(f.chart), 'Service', 'payments').metadata.annotations)
+    .toEqual({ 'retry.linkerd.io/grpc': 'unavailable', 'timeout.linkerd.io/request': '2s' });
+});

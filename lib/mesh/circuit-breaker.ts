@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshService } from './mesh-service';
-import { gatewayDuration, invalid, millisOf, validateInteger } from './validation';
+import { addAnnotationsOnce, gatewayDuration, invalid, millisOf, validateInteger } from './validation';
 
 /** Properties of a `CircuitBreaker`. */
 export interface CircuitBreakerProps {
@@ -63,7 +63,7 @@ export class CircuitBreaker extends Construct {
       }
       annotations[`${prefix}-jitter-ratio`] = String(props.jitterRatio);
     }
-    for (const [key, value] of Object.entries(annotations)) props.service.metadata.addAnnotation(key, value);
+    addAnnotationsOnce(this, props.service.node.path, props.service.metadata, annotations);
     this.annotations = annotations;
   }
 }

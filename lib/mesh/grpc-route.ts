@@ -104,7 +104,8 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
   public get authorizationTargetRef(): PolicyReference {
     if (this.isOutbound) {
-      throw invalid(this, 'authorization target', `outbound route ${this.name}`, 'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+      throw invalid(this, 'authorization target', `outbound route ${this.name}`,
+        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
     }
     return { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: this.name };
   }
@@ -116,15 +117,18 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
    * (`<route>-<account>[-<account>…]-authz`/`-authn`), so each set of grantees gets its own pair.
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
-    return grantServiceAccounts(this, serviceAccounts, { ...granteeNames(this, serviceAccounts.map((sa) => serviceAccountKey(this, sa))), ...options });
+    const names = granteeNames(this, serviceAccounts.map((sa) => serviceAccountKey(this, sa)));
+    return grantServiceAccounts(this, serviceAccounts, { ...names, ...options });
   }
 
   /**
    * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
-   * namespace, any meshed client) on this route's calls (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   * namespace, any meshed client) on this route's calls (inbound routes only): a MeshTLSAuthentication of the
+   * identities and an AuthorizationPolicy, named after the route and the identities.
    */
   public grantIdentityAccess(identities: MeshIdentity[], options: GrantOptions = {}): Grant {
-    return grantIdentities(this, identities, { ...granteeNames(this, identities.map((identity) => identity._key(this, this.namespace))), ...options });
+    const names = granteeNames(this, identities.map((identity) => identity._key(this, this.namespace)));
+    return grantIdentities(this, identities, { ...names, ...options });
   }
 
   /** Authorizes clients from these networks, meshed or not, on this route's calls (inbound routes only). */
@@ -159,7 +163,8 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
     let backendRefs: Array<Record<string, unknown>> | undefined;
     if (this.parent.server !== undefined) {
       if (rule.backends !== undefined) {
-        throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); calls go to the Server\'s pods');
+        throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name),
+          'no backends on an inbound route (parent: a Server); calls go to the Server\'s pods');
       }
     } else {
       backendRefs = renderRouteBackends(this, where, rule.backends ?? [HttpBackend.service(this.parent.service!, { port: this.parent.port })],

@@ -2,7 +2,7 @@ import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { GrpcRoute } from './grpc-route';
 import { HttpRoute } from './http-route';
-import { gatewayDuration, invalid, validateInteger } from './validation';
+import { addAnnotationsOnce, gatewayDuration, invalid, validateInteger } from './validation';
 
 /** HTTP responses that are retried. */
 export class HttpRetryCondition {
@@ -111,7 +111,8 @@ export class RetriesAndTimeouts extends Construct {
       throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
     }
     if (props.target instanceof GrpcRoute && props.retries?.http?.length) {
-      throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name, 'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
+      throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name,
+        'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }
     const annotations: Record<string, string> = {};
     const retries = props.retries;
@@ -142,7 +143,7 @@ export class RetriesAndTimeouts extends Construct {
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
     if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
 
-    for (const [key, value] of Object.entries(annotations)) props.target.metadata.addAnnotation(key, value);
+    addAnnotationsOnce(this, props.target.node.path, props.target.metadata, annotations);
     this.annotations = annotations;
   }
 }
