@@ -9,6 +9,7 @@ import { NginxCanaryChart } from './charts/nginx-canary';
 import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
 import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
+import { ShopChart } from './charts/shop';
 import { synthesizeMain } from './lib/output';
 
 /**
@@ -28,6 +29,8 @@ export function buildApp(app: App): void {
   new BooksappChart(app, 'booksapp');
   new CircuitBreakingDemoChart(app, 'circuit-breaking-demo');
   new EmojivotoChart(app, 'emojivoto');
+  // Mixed HTTP/gRPC, one service released as a canary: every mesh and delivery construct composed.
+  new ShopChart(app, 'shop');
   // Shares namespace `test` with the canary scenarios below, which own (create and mesh) it.
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
 
