@@ -3,6 +3,7 @@ import { ArgoCdChart } from './charts/argocd';
 import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
 import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
+import { EgressControlChart } from './charts/egress-control';
 import { EmojivotoChart } from './charts/emojivoto';
 import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
 import { NginxCanaryChart } from './charts/nginx-canary';
@@ -31,6 +32,7 @@ export function buildApp(app: App): void {
   new EmojivotoChart(app, 'emojivoto');
   // Mixed HTTP/gRPC, one service released as a canary: every mesh and delivery construct composed.
   new ShopChart(app, 'shop');
+  new EgressControlChart(app, 'egress-control');
   // Shares namespace `test` with the canary scenarios below, which own (create and mesh) it.
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
 

@@ -9,7 +9,7 @@ import { HttpBackend, RouteParent, renderRouteBackends, validateServicePort } fr
 import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
-import { invalid, validateObjectName } from './validation';
+import { invalid, validateObjectName, validatePortNumber } from './validation';
 
 /** A rule of a GRPCRoute. */
 export interface GrpcRouteRule {
@@ -62,7 +62,7 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
     this.parent = props.parent;
-    const { server, service, port } = props.parent;
+    const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && server.proxyProtocol !== ProxyProtocol.GRPC) {
       throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
         `gRPC (Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC); give Server ${server.name} `
@@ -74,18 +74,17 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
         + 'probe another port (one no Server covers), or leave the port\'s Server HTTP');
     }
     if (service !== undefined) validateServicePort(this, 'parent port', service, port!);
+    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
     if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
 
     const spec: GrpcRouteSpec = {
-      parentRefs: [server !== undefined
-        ? { group: 'policy.linkerd.io', kind: 'Server', name: server.name }
-        : { group: '', kind: 'Service', name: service!.name, port }],
+      parentRefs: [props.parent._parentRef('')] as unknown as GrpcRouteSpec['parentRefs'],
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)) as GrpcRouteSpec['rules'],
     };
     this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { name: props.name }, spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
-    const parentNamespace = server?.namespace ?? service?.metadata.namespace;
+    const parentNamespace = props.parent._namespace;
     if (parentNamespace !== this.namespace) {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
@@ -96,9 +95,9 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
     return this.apiObject.metadata;
   }
 
-  /** Whether the route is outbound (parent: a Service). */
+  /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
   public get isOutbound(): boolean {
-    return this.parent.service !== undefined;
+    return this.parent.server === undefined;
   }
 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
@@ -167,8 +166,8 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
           'no backends on an inbound route (parent: a Server); calls go to the Server\'s pods');
       }
     } else {
-      backendRefs = renderRouteBackends(this, where, rule.backends ?? [HttpBackend.service(this.parent.service!, { port: this.parent.port })],
-        this.parent.service!);
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where)
+        : renderRouteBackends(this, where, rule.backends, this.parent._namespace);
     }
     return { matches: renderedMatches, backendRefs };
   }

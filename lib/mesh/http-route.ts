@@ -11,6 +11,7 @@ import { IMeshService } from './mesh-service';
 import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
+import type { EgressNetwork } from './egress-network';
 import type { Server } from './server';
 import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName, validatePortNumber } from './validation';
 
@@ -28,23 +29,53 @@ export enum HttpRouteApi {
   GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
 }
 
-/** What an HTTPRoute attaches to: a Server (inbound policy) or a Service port (outbound routing). */
+/** What a route attaches to: a Server (inbound policy), a Service port or an EgressNetwork port (outbound routing). */
 export class RouteParent {
   /** An inbound route: requests to the Server's port, for per-route authorization. */
   public static server(server: Server): RouteParent {
-    return new RouteParent(server, undefined, undefined);
+    return new RouteParent(server, undefined, undefined, undefined);
   }
 
   /** An outbound route: requests meshed clients send to this Service port. */
   public static service(service: IMeshService, port: number): RouteParent {
-    return new RouteParent(undefined, service, port);
+    return new RouteParent(undefined, service, port, undefined);
+  }
+
+  /**
+   * An egress route: requests meshed clients send to a destination of the EgressNetwork on this port (Linkerd
+   * requires the port). With no backends, matching requests go on to their original destination.
+   */
+  public static egressNetwork(network: EgressNetwork, port: number): RouteParent {
+    return new RouteParent(undefined, undefined, port, network);
   }
 
   private constructor(
     public readonly server: Server | undefined,
     public readonly service: IMeshService | undefined,
     public readonly port: number | undefined,
+    public readonly egressNetwork: EgressNetwork | undefined,
   ) {}
+
+  /** The parentRef of a route on this parent; `coreGroup` is how the route's API spells the core group. @internal */
+  public _parentRef(coreGroup: '' | 'core'): Record<string, unknown> {
+    if (this.server !== undefined) return { group: 'policy.linkerd.io', kind: 'Server', name: this.server.name };
+    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, port: this.port };
+    return { group: coreGroup, kind: 'Service', name: this.service!.name, port: this.port };
+  }
+
+  /** The namespace of the parent object. @internal */
+  public get _namespace(): string | undefined {
+    return this.server?.namespace ?? this.service?.metadata.namespace ?? this.egressNetwork?.namespace;
+  }
+
+  /**
+   * The backends of a rule that names none, rendered: the parent Service port, or the EgressNetwork itself (the
+   * original destination). @internal
+   */
+  public _defaultBackendRefs(scope: Construct, where: string): Array<Record<string, unknown>> {
+    if (this.egressNetwork !== undefined) return [{ group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, weight: 1 }];
+    return renderRouteBackends(scope, where, [HttpBackend.service(this.service!, { port: this.port })], this._namespace);
+  }
 }
 
 /** Options of an `HttpBackend`. */
@@ -77,7 +108,7 @@ export class HttpBackend {
  * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
  * @internal
  */
-export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[], parent: IMeshService): Array<Record<string, unknown>> {
+export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[], namespace: string | undefined): Array<Record<string, unknown>> {
   if (backends.length < 1 || backends.length > 16) throw invalid(scope, `${where} backends count`, backends.length, '1..16 backends');
   const rendered = backends.map((backend) => {
     validateInteger(scope, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
@@ -87,7 +118,7 @@ export function renderRouteBackends(scope: Construct, where: string, backends: H
     }
     const port = backend.port ?? ports[0];
     validateServicePort(scope, `${where} port of backend ${backend.service.name}`, backend.service, port);
-    if (backend.service.metadata.namespace !== parent.metadata.namespace) {
+    if (backend.service.metadata.namespace !== namespace) {
       throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
     }
     return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
@@ -188,7 +219,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
     this.api = props.api ?? HttpRouteApi.GATEWAY_V1;
     this.parent = props.parent;
-    const { server, service, port } = props.parent;
+    const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
       throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
@@ -197,13 +228,12 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
         'a Server whose traffic is HTTP (Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it); use a GrpcRoute');
     }
     if (service !== undefined) this.validateServicePort('parent port', service, port!);
+    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
     if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
 
     const spec = {
-      parentRefs: [server !== undefined
-        ? { group: 'policy.linkerd.io', kind: 'Server', name: server.name }
-        // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
-        : { group: this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core', kind: 'Service', name: service!.name, port }],
+      // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
+      parentRefs: [props.parent._parentRef(this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core')],
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
     };
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
@@ -213,7 +243,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       : new HttpRouteV1Beta3(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as HttpRouteV1Beta3Spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
-    const parentNamespace = server?.namespace ?? service?.metadata.namespace;
+    const parentNamespace = props.parent._namespace;
     if (parentNamespace !== this.namespace) {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
@@ -225,9 +255,9 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     return this.apiObject.metadata;
   }
 
-  /** Whether the route is outbound (parent: a Service). */
+  /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
   public get isOutbound(): boolean {
-    return this.parent.service !== undefined;
+    return this.parent.server === undefined;
   }
 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
@@ -289,8 +319,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
       if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set', 'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
     } else if (!redirects) {
-      const backends = rule.backends ?? [HttpBackend.service(this.parent.service!, { port: this.parent.port })];
-      backendRefs = this.renderBackends(where, backends);
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where) : this.renderBackends(where, rule.backends);
     }
 
     return {
@@ -302,7 +331,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   }
 
   private renderBackends(where: string, backends: HttpBackend[]): Array<Record<string, unknown>> {
-    return renderRouteBackends(this, where, backends, this.parent.service!);
+    return renderRouteBackends(this, where, backends, this.parent._namespace);
   }
 
   private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {

@@ -3,6 +3,7 @@ export * from './alb-ingress';
 export * from './authentication';
 export * from './authorization-policy';
 export * from './circuit-breaker';
+export * from './egress-network';
 export * from './fault-injection';
 export * from './grpc-route';
 export * from './grpc-route-match';

@@ -41,6 +41,14 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
     else checkServerProtocol(route, server, path, report);
     return;
   }
+  if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
+    if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
+      report(route, path, 'ref/httproute-parent', `parent EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+    }
+    // Linkerd's admission webhook: "cannot target an EgressNetwork without specifying a port".
+    if (typeof ref.port !== 'number') report(route, path, 'semantic/egress-parent-port', `parent EgressNetwork "${namespace}/${name}" has no port; allowed: a port (Linkerd refuses an EgressNetwork parent without one)`);
+    return;
+  }
   if (!isServiceRef(ref, 'Gateway')) return;
   const service = index.find(CORE, 'Service', namespace, name);
   if (!service) {
@@ -53,10 +61,16 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
 function checkBackends(index: TargetIndex, route: IndexedObject, rule: JsonObject, path: string, report: Report): void {
   const backends = asArray(rule.backendRefs).map((ref) => asObject(ref) ?? {});
   backends.forEach((ref, j) => {
-    if (!isServiceRef(ref, 'Service')) return;
     const refPath = fieldPath(path, 'backendRefs', j);
     const namespace = asString(ref.namespace) ?? route.id.namespace;
     const name = asString(ref.name) ?? '';
+    if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
+      if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
+        report(route, refPath, 'ref/httproute-backend', `backend EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+      }
+      return;
+    }
+    if (!isServiceRef(ref, 'Service')) return;
     const service = index.find(CORE, 'Service', namespace, name);
     if (!service) {
       report(route, refPath, 'ref/httproute-backend', `backend Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
@@ -127,3 +141,22 @@ function checkGrpcMethodMatches(route: IndexedObject, rule: JsonObject, path: st
     }
   });
 }
+
+/** EgressNetworks as Linkerd's admission webhook takes them: a given `networks` list is not empty, and no exception negates its network. */
+export const checkEgressNetworks: TargetCheck = (index, report) => {
+  for (const egress of index.ofKind(LINKERD_POLICY, 'EgressNetwork')) {
+    const networks = asObject(egress.manifest.spec)?.networks;
+    if (networks === undefined) continue;
+    if (asArray(networks).length === 0) {
+      report(egress, 'spec.networks', 'semantic/egress-networks', 'networks is empty; allowed: at least one network, or no networks field (every address outside the cluster)');
+    }
+    asArray(networks).forEach((value, i) => {
+      const network = asObject(value) ?? {};
+      asArray(network.except).forEach((except, j) => {
+        if (except === network.cidr) {
+          report(egress, fieldPath('spec.networks', i, 'except', j), 'semantic/egress-networks', `exception "${String(except)}" negates its whole network; allowed: a smaller sub-network`);
+        }
+      });
+    });
+  }
+};
