@@ -31,7 +31,7 @@ export interface ShopChartProps extends ChartProps {
  * - resilience: retries for GET only (checkout's read route, a managed route of its own, so the retries survive
  *   the canary), request timeouts, circuit breaking on checkout's stable and canary Services, gRPC retries and a
  *   timeout on the calls to payments;
- * - a rate limit on checkout's Server: 100 requests per second in all, 20 per client identity.
+ * - a rate limit on checkout's Server: 100 requests per second in all, 20 per client identity, 60 for the storefront.
  */
 export class ShopChart extends Chart {
   /** The checkout canary, whose `argoCdIgnoreDifferences` the Argo CD Application needs. */
@@ -89,6 +89,8 @@ export class ShopChart extends Chart {
     }
     new HttpLocalRateLimitPolicy(this, 'checkout-rate-limit', {
       name: 'checkout-rate-limit', server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
+      // The storefront carries every user's requests: it gets more than any other single client.
+      overrides: [{ requestsPerSecond: 60, clients: [accounts.storefront] }],
     });
 
     // Payments: gRPC; the readiness probe is on the admin port, outside the gRPC Server.

@@ -1,10 +1,10 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, MeshedDeployment, MeshedService,
+  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService,
   Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort,
 } from '../../lib/mesh';
-import { Manifest } from '../../lib/output';
+import { Manifest, synthesize } from '../../lib/output';
 import { formatProblem, validateTargets } from '../../lib/validation';
 import { find, manifestsOf } from './fixture';
 
@@ -205,4 +205,32 @@ test('annotations another construct set are added to, never overwritten', () => 
     .toThrow(/^\[pay\/second\] annotation retry\.linkerd\.io\/grpc on pay\/payments-svc "internal" is invalid; allowed: the value it already has, "unavailable" \(set each setting of an object once\)$/);
   expect(find(manifestsOf(f.chart), 'Service', 'payments').metadata.annotations)
     .toEqual({ 'retry.linkerd.io/grpc': 'unavailable', 'timeout.linkerd.io/request': '2s' });
+});
+
+describe('probes on a gRPC Server\'s port', () => {
+  const build = (probe: { grpc?: Record<string, unknown>; http?: boolean }, accessPolicy?: AccessPolicy) => synthesize((app) => {
+    const chart = new Chart(app, 'pay', { namespace: 'pay' });
+    new MeshedNamespace(chart, 'ns', { name: 'pay' });
+    const deployment = new MeshedDeployment(chart, 'payments', {
+      metadata: { name: 'payments' }, podLabels: { app: 'payments' },
+      containers: [{
+        name: 'payments', image: 'example/payments:1', ports: [{ name: 'grpc', number: 9090 }], resources: {},
+        readiness: probe.http ? Probe.fromHttpGet('/ready', { port: 9090 }) : undefined,
+      }],
+    });
+    // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
+    if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
+    new Server(chart, 'server', { name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC, accessPolicy });
+  });
+
+  test('a gRPC probe is refused where Linkerd would refuse the kubelet, accepted where unauthenticated clients are allowed', () => {
+    expect(() => build({ grpc: { port: 9090 } })).toThrow(
+      /\[pay\/server\] gRPC probes of pay\/payments on port 9090 of the gRPC Server payments-grpc are invalid: Linkerd authorizes kubelet probes on HTTP ports only, so accessPolicy deny refuses them/);
+    expect(() => build({ grpc: { port: 9090 } }, AccessPolicy.ALL_UNAUTHENTICATED)).not.toThrow();
+  });
+
+  test('an HTTP probe cannot be answered on a port served as gRPC', () => {
+    expect(() => build({ http: true }, AccessPolicy.ALL_UNAUTHENTICATED)).toThrow(
+      /HTTP probes of pay\/payments on port 9090 of the gRPC Server payments-grpc are invalid: the port is served as gRPC/);
+  });
 });

@@ -84,9 +84,10 @@ test('the canary moves the weights of both checkout routes, and Argo CD is told 
   expect(chart.canary.argoCdIgnoreDifferences.map((d) => d.name)).toEqual(['checkout-reads', 'checkout-writes']);
 });
 
-test('a rate limit on checkout: 100 requests per second in all, 20 per client identity', () => {
+test('a rate limit on checkout: 100 requests per second in all, 20 per client identity, 60 for the storefront', () => {
   expect(get('HTTPLocalRateLimitPolicy', 'checkout-rate-limit').spec).toEqual({
     targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'checkout-http' },
     total: { requestsPerSecond: 100 }, identity: { requestsPerSecond: 20 },
+    overrides: [{ requestsPerSecond: 60, clientRefs: [{ kind: 'ServiceAccount', name: 'storefront', namespace: 'shop' }] }],
   });
 });
