@@ -1,10 +1,10 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService,
-  Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort,
+  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, MeshedDeployment,
+  MeshedNamespace, MeshedService, Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
-import { Manifest, synthesize } from '../../lib/output';
+import { Manifest, renderTargets, synthesize } from '../../lib/output';
 import { formatProblem, validateTargets } from '../../lib/validation';
 import { find, manifestsOf } from './fixture';
 
@@ -233,4 +233,11 @@ describe('probes on a gRPC Server\'s port', () => {
     expect(() => build({ http: true }, AccessPolicy.ALL_UNAUTHENTICATED)).toThrow(
       /HTTP probes of pay\/payments on port 9090 of the gRPC Server payments-grpc are invalid: the port is served as gRPC/);
   });
+});
+
+test('a ServiceProfile and an outbound GRPCRoute on the same Service are refused: Linkerd uses the profile', () => {
+  const f = grpcFixture();
+  new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
+  new GrpcRoute(f.chart, 'route', { name: 'payments-route', parent: RouteParent.service(f.service, 9090), rules: [{}] });
+  expect(() => renderTargets(f.app)).toThrow(/ServiceProfile payments\.pay\.svc\.cluster\.local and outbound GRPCRoute payments-route .* Linkerd uses the profile and ignores the route/);
 });
