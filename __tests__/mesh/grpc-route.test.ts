@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, MeshedDeployment,
+  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, HttpRouteFilter, MeshedDeployment,
   MeshedNamespace, MeshedService, Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { Manifest, renderTargets, synthesize } from '../../lib/output';
@@ -87,7 +87,10 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
     name: 'payments-split',
     parent: RouteParent.service(f.service, 9090),
     rules: [
-      { matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }], backends: [HttpBackend.service(f.v2)] },
+      {
+        matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }], backends: [HttpBackend.service(f.v2)],
+        filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-route': 'v2' } })],
+      },
       { backends: [HttpBackend.service(f.service, { weight: 9 }), HttpBackend.service(f.v2, { weight: 1 })] },
     ],
   });
@@ -105,6 +108,7 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
   expect(rendered.spec.rules).toEqual([
     {
       matches: [{ method: { type: 'Exact', service: SERVICE }, headers: [{ name: 'x-canary', type: 'Exact', value: 'true' }] }],
+      filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-route', value: 'v2' }] } }],
       backendRefs: [{ group: '', kind: 'Service', name: 'payments-v2', port: 9090, weight: 1 }],
     },
     { backendRefs: [
@@ -134,6 +138,9 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
     /^\[pay\/route\] gRPC method of shop\.payments\.v1\.PaymentService "1Charge" is invalid; allowed: a protobuf method name/],
   ['a match with neither method nor headers', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ matches: [{}] }] }),
     /^\[pay\/route\] rules\[0\] match "\{\}" is invalid; allowed: a method and\/or headers; leave matches unset to match every call$/],
+  ['a redirect filter', (f) => new GrpcRoute(f.chart, 'route', {
+    parent: RouteParent.service(f.service, 9090), rules: [{ filters: [HttpRouteFilter.requestRedirect({ hostname: 'example.com' })] }],
+  }), /^\[pay\/route\] rules\[0\] filters \["RequestRedirect"\] is invalid; allowed: RequestHeaderModifier and\/or ResponseHeaderModifier/],
   ['backends on an inbound route', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
     /^\[pay\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
   ['HTTP retries on a GRPCRoute', (f) => new RetriesAndTimeouts(f.chart, 'retries', {

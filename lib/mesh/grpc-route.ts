@@ -7,6 +7,7 @@ import { Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, gran
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderRouteBackends, validateServicePort } from './http-route';
 import { MeshIdentity } from './mesh-identity';
+import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import { invalid, validateObjectName, validatePortNumber } from './validation';
@@ -23,6 +24,12 @@ export interface GrpcRouteRule {
    * @default - the parent Service port, weight 1 (outbound routes)
    */
   readonly backends?: HttpBackend[];
+  /**
+   * Header filters, at most one of each type: `HttpRouteFilter.requestHeaderModifier` and `.responseHeaderModifier`
+   * (gRPC metadata); Linkerd implements no other filter on GRPCRoutes.
+   * @default - none
+   */
+  readonly filters?: HttpRouteFilter[];
 }
 
 /** Properties of a `GrpcRoute`. */
@@ -169,6 +176,12 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
       backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where)
         : renderRouteBackends(this, where, rule.backends, this.parent._namespace);
     }
-    return { matches: renderedMatches, backendRefs };
+    const filters = rule.filters ?? [];
+    const types = filters.map((f) => f.type);
+    if (types.includes(HttpRouteFilterType.REQUEST_REDIRECT) || new Set(types).size !== types.length) {
+      throw invalid(this, `${where} filters`, types,
+        'RequestHeaderModifier and/or ResponseHeaderModifier, each at most once (Linkerd implements no other filter on GRPCRoutes)');
+    }
+    return { matches: renderedMatches, filters: filters.length > 0 ? filters.map((f) => f._render(this)) : undefined, backendRefs };
   }
 }
