@@ -11,6 +11,7 @@ import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
 import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { ShopChart } from './charts/shop';
+import { TrafficShiftingChart } from './charts/traffic-shifting';
 import { synthesizeMain } from './lib/output';
 
 /**
@@ -33,6 +34,7 @@ export function buildApp(app: App): void {
   // Mixed HTTP/gRPC, one service released as a canary: every mesh and delivery construct composed.
   new ShopChart(app, 'shop');
   new EgressControlChart(app, 'egress-control');
+  new TrafficShiftingChart(app, 'traffic-shifting');
   // Shares namespace `test` with the canary scenarios below, which own (create and mesh) it.
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
 
