@@ -86,6 +86,7 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
   const route = new GrpcRoute(f.chart, 'split', {
     name: 'payments-split',
     parent: RouteParent.service(f.service, 9090),
+    hostnames: ['payments.pay.svc.cluster.local', '*.payments.example'],
     rules: [
       {
         matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }], backends: [HttpBackend.service(f.v2)],
@@ -105,6 +106,7 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
     'timeout.linkerd.io/request': '3s',
   });
   expect(rendered.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'payments', port: 9090 }]);
+  expect(rendered.spec.hostnames).toEqual(['payments.pay.svc.cluster.local', '*.payments.example']);
   expect(rendered.spec.rules).toEqual([
     {
       matches: [{ method: { type: 'Exact', service: SERVICE }, headers: [{ name: 'x-canary', type: 'Exact', value: 'true' }] }],
@@ -141,6 +143,8 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['a redirect filter', (f) => new GrpcRoute(f.chart, 'route', {
     parent: RouteParent.service(f.service, 9090), rules: [{ filters: [HttpRouteFilter.requestRedirect({ hostname: 'example.com' })] }],
   }), /^\[pay\/route\] rules\[0\] filters \["RequestRedirect"\] is invalid; allowed: RequestHeaderModifier and\/or ResponseHeaderModifier/],
+  ['a host name with a port', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), hostnames: ['payments:9090'], rules: [{}] }),
+    /^\[pay\/route\] hostname "payments:9090" is invalid; allowed: a lowercase DNS name of at most 253 characters, optionally starting with "\*\." \(no IP address, no port\)$/],
   ['backends on an inbound route', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
     /^\[pay\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
   ['HTTP retries on a GRPCRoute', (f) => new RetriesAndTimeouts(f.chart, 'retries', {

@@ -5,7 +5,7 @@ import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gat
 import { IAuthorizationTarget, PolicyReference } from './authentication';
 import { Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantServiceAccounts, serviceAccountKey } from './authorization-policy';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
-import { HttpBackend, RouteParent, renderRouteBackends, validateServicePort } from './http-route';
+import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
 import { MeshIdentity } from './mesh-identity';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { Network } from './network';
@@ -44,6 +44,11 @@ export interface GrpcRouteProps {
    * `ProxyProtocol.GRPC`) or the Service port (outbound: backends, retries, timeouts) the route attaches to.
    */
   readonly parent: RouteParent;
+  /**
+   * Host names the route applies to (the call's `:authority`): at most 16 DNS names, optionally with a leading `*.`.
+   * @default - every host name
+   */
+  readonly hostnames?: string[];
   /** The rules: 1..16. */
   readonly rules: GrpcRouteRule[];
 }
@@ -86,6 +91,7 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
 
     const spec: GrpcRouteSpec = {
       parentRefs: [props.parent._parentRef('')] as unknown as GrpcRouteSpec['parentRefs'],
+      hostnames: renderHostnames(this, props.hostnames),
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)) as GrpcRouteSpec['rules'],
     };
     this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { name: props.name }, spec });

@@ -131,6 +131,23 @@ export function renderRouteBackends(scope: Construct, where: string, backends: H
   return rendered;
 }
 
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The `hostnames` of a route, validated as the Gateway API CRDs do (at most 16; RFC 1123 names, optional `*.`).
+ * @internal
+ */
+export function renderHostnames(scope: Construct, hostnames: readonly string[] | undefined): string[] | undefined {
+  if (hostnames === undefined) return undefined;
+  if (hostnames.length > 16) throw invalid(scope, 'hostnames count', hostnames.length, 'at most 16 host names');
+  for (const hostname of hostnames) {
+    if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
+      throw invalid(scope, 'hostname', hostname, 'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
+    }
+  }
+  return hostnames.length > 0 ? [...hostnames] : undefined;
+}
+
 /**
  * Throws unless `port` is a port of the Service.
  * @internal
@@ -194,6 +211,12 @@ export interface HttpRouteProps {
   readonly api?: HttpRouteApi;
   /** The Server or Service port the route attaches to. */
   readonly parent: RouteParent;
+  /**
+   * Host names the route applies to (matched against the request's host / `:authority`): at most 16 DNS names,
+   * lowercase, optionally with a leading `*.` wildcard.
+   * @default - every host name
+   */
+  readonly hostnames?: string[];
   /** The rules: 1..16. */
   readonly rules: HttpRouteRule[];
 }
@@ -234,6 +257,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     const spec = {
       // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
       parentRefs: [props.parent._parentRef(this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core')],
+      hostnames: renderHostnames(this, props.hostnames),
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
     };
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
