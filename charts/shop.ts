@@ -51,7 +51,9 @@ export class ShopChart extends Chart {
       metadata: { name: 'storefront' }, podLabels: { app: 'storefront' }, replicas: 2, serviceAccount: accounts.storefront,
       containers: [httpContainer('storefront', 'ghcr.io/example/storefront:3.2.0')],
     });
-    new MeshedService(this, 'storefront-svc', { metadata: { name: 'storefront' }, selector: storefront, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    new MeshedService(this, 'storefront-svc', {
+      metadata: { name: 'storefront' }, selector: storefront, ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    });
     new Server(this, 'storefront-server', { name: 'storefront-http', workload: storefront, port: ServerPort.named('http') })
       .grantIdentityAccess([MeshIdentity.anyInNamespace(props.ingressNamespace ?? 'ingress-nginx')]);
 
@@ -75,7 +77,9 @@ export class ShopChart extends Chart {
     });
     const [reads, writes] = this.canary.httpRoutes;
     new RetriesAndTimeouts(this, 'checkout-reads-resilience', {
-      target: reads, retries: { http: [HttpRetryCondition.gatewayErrors()], limit: 2, timeout: Duration.millis(300) }, requestTimeout: Duration.seconds(2),
+      target: reads,
+      retries: { http: [HttpRetryCondition.gatewayErrors()], limit: 2, timeout: Duration.millis(300) },
+      requestTimeout: Duration.seconds(2),
     });
     new RetriesAndTimeouts(this, 'checkout-writes-timeout', { target: writes, requestTimeout: Duration.seconds(5) });
     for (const [name, service] of [['stable', this.canary.stableService!], ['canary', this.canary.canaryService!]] as const) {
@@ -112,10 +116,12 @@ export class ShopChart extends Chart {
       rules: [{ matches: ['Charge', 'Authorize'].map((method) => ({ method: GrpcMethodMatch.exact(PAYMENTS, method) })) }],
     }).grantAccess([accounts.checkout]);
     new GrpcRoute(this, 'payments-refund', {
-      name: 'payments-refund', parent: RouteParent.server(paymentsServer), rules: [{ matches: [{ method: GrpcMethodMatch.exact(PAYMENTS, 'Refund') }] }],
+      name: 'payments-refund', parent: RouteParent.server(paymentsServer),
+      rules: [{ matches: [{ method: GrpcMethodMatch.exact(PAYMENTS, 'Refund') }] }],
     }).grantIdentityAccess([MeshIdentity.serviceAccountIn('support', 'backoffice')]);
     const paymentsCalls = new GrpcRoute(this, 'payments-calls', {
-      name: 'payments-calls', parent: RouteParent.service(paymentsService, 9090), rules: [{ matches: [{ method: GrpcMethodMatch.service(PAYMENTS) }] }],
+      name: 'payments-calls', parent: RouteParent.service(paymentsService, 9090),
+      rules: [{ matches: [{ method: GrpcMethodMatch.service(PAYMENTS) }] }],
     });
     new RetriesAndTimeouts(this, 'payments-calls-resilience', {
       target: paymentsCalls, retries: { grpc: [GrpcRetryCondition.UNAVAILABLE], limit: 1 }, requestTimeout: Duration.seconds(3),

@@ -228,7 +228,8 @@ export class Server extends Construct implements IAuthorizationTarget {
    */
   private validateGrpcServerProbes(): string[] {
     const { http, grpc } = this.probesOnPort();
-    const unauthenticatedAllowed = [AccessPolicy.ALL_UNAUTHENTICATED, AccessPolicy.CLUSTER_UNAUTHENTICATED, AccessPolicy.AUDIT].includes(this.accessPolicy);
+    const unauthenticatedAllowed = [AccessPolicy.ALL_UNAUTHENTICATED, AccessPolicy.CLUSTER_UNAUTHENTICATED, AccessPolicy.AUDIT]
+      .includes(this.accessPolicy);
     const problems: string[] = [];
     const where = `of ${this.workload.node.path} on port ${this.portNumber} of the gRPC Server ${this.name}`;
     if (http > 0) {

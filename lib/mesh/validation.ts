@@ -82,7 +82,9 @@ export function millisOf(duration: Duration): number {
  * Adds annotations to another construct's object, refusing to change a key something else already set to another
  * value (the last writer would otherwise win silently, e.g. two RetriesAndTimeouts on one Service).
  */
-export function addAnnotationsOnce(scope: IConstruct, target: string, metadata: ApiObjectMetadataDefinition, annotations: Record<string, string>): void {
+export function addAnnotationsOnce(
+  scope: IConstruct, target: string, metadata: ApiObjectMetadataDefinition, annotations: Record<string, string>,
+): void {
   const existing = (metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
   for (const [key, value] of Object.entries(annotations)) {
     const current = existing[key];

@@ -43,10 +43,12 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
   }
   if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
     if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
-      report(route, path, 'ref/httproute-parent', `parent EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+      report(route, path, 'ref/httproute-parent',
+        `parent EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
     }
     // Linkerd's admission webhook: "cannot target an EgressNetwork without specifying a port".
-    if (typeof ref.port !== 'number') report(route, path, 'semantic/egress-parent-port', `parent EgressNetwork "${namespace}/${name}" has no port; allowed: a port (Linkerd refuses an EgressNetwork parent without one)`);
+    if (typeof ref.port !== 'number') report(route, path, 'semantic/egress-parent-port',
+      `parent EgressNetwork "${namespace}/${name}" has no port; allowed: a port (Linkerd refuses an EgressNetwork parent without one)`);
     return;
   }
   if (!isServiceRef(ref, 'Gateway')) return;
@@ -66,7 +68,8 @@ function checkBackends(index: TargetIndex, route: IndexedObject, rule: JsonObjec
     const name = asString(ref.name) ?? '';
     if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
       if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
-        report(route, refPath, 'ref/httproute-backend', `backend EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+        report(route, refPath, 'ref/httproute-backend',
+          `backend EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
       }
       return;
     }
@@ -126,9 +129,11 @@ function checkServerProtocol(route: IndexedObject, server: IndexedObject, path: 
   const protocol = asString(asObject(server.manifest.spec)?.proxyProtocol) ?? 'unknown';
   const grpcServer = protocol === 'gRPC';
   if (route.id.kind === 'GRPCRoute' && !grpcServer) {
-    report(route, path, 'semantic/route-protocol', `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol "${protocol}", so Linkerd ignores this GRPCRoute; allowed: a Server with proxyProtocol gRPC`);
+    report(route, path, 'semantic/route-protocol',
+      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol "${protocol}", so Linkerd ignores this GRPCRoute; allowed: a Server with proxyProtocol gRPC`);
   } else if (route.id.kind === 'HTTPRoute' && grpcServer) {
-    report(route, path, 'semantic/route-protocol', `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute; allowed: a GRPCRoute, or a Server whose proxyProtocol is not gRPC`);
+    report(route, path, 'semantic/route-protocol',
+      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute; allowed: a GRPCRoute, or a Server whose proxyProtocol is not gRPC`);
   }
 }
 
@@ -137,7 +142,8 @@ function checkGrpcMethodMatches(route: IndexedObject, rule: JsonObject, path: st
   asArray(rule.matches).forEach((value, j) => {
     const method = asObject(asObject(value)?.method);
     if (method?.type === 'RegularExpression') {
-      report(route, fieldPath(path, 'matches', j, 'method', 'type'), 'semantic/grpc-method-regex', 'Linkerd ignores a GRPCRoute with a RegularExpression method match; allowed: Exact (name the service, or the service and method)');
+      report(route, fieldPath(path, 'matches', j, 'method', 'type'), 'semantic/grpc-method-regex',
+        'Linkerd ignores a GRPCRoute with a RegularExpression method match; allowed: Exact (name the service, or the service and method)');
     }
   });
 }
@@ -148,13 +154,15 @@ export const checkEgressNetworks: TargetCheck = (index, report) => {
     const networks = asObject(egress.manifest.spec)?.networks;
     if (networks === undefined) continue;
     if (asArray(networks).length === 0) {
-      report(egress, 'spec.networks', 'semantic/egress-networks', 'networks is empty; allowed: at least one network, or no networks field (every address outside the cluster)');
+      report(egress, 'spec.networks', 'semantic/egress-networks',
+        'networks is empty; allowed: at least one network, or no networks field (every address outside the cluster)');
     }
     asArray(networks).forEach((value, i) => {
       const network = asObject(value) ?? {};
       asArray(network.except).forEach((except, j) => {
         if (except === network.cidr) {
-          report(egress, fieldPath('spec.networks', i, 'except', j), 'semantic/egress-networks', `exception "${String(except)}" negates its whole network; allowed: a smaller sub-network`);
+          report(egress, fieldPath('spec.networks', i, 'except', j), 'semantic/egress-networks',
+            `exception "${String(except)}" negates its whole network; allowed: a smaller sub-network`);
         }
       });
     });
