@@ -72,3 +72,13 @@ test('an import without a namespace is accepted where it means the construct\'s 
   const authn = new MeshTlsAuthentication(chart, 'authn', { serviceAccounts: [ServiceAccount.fromServiceAccountName(chart, 'imported', 'reporter')] });
   expect(authn.identities).toEqual([identity('reporter', 'default')]);
 });
+
+test('a second grant on a Server with the default names says how to name it, instead of a construct-id clash', () => {
+  const f = fixture();
+  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  server.grantAccess([f.frontend]);
+  expect(() => server.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')])).toThrow(
+    /^\[shop\/server\] grant object name "api-authn" is invalid; allowed: a name no other grant on this target uses: grant every client in one call, or give this grant its own policyName and authenticationName$/);
+  expect(server.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')], { policyName: 'api-ops-authz', authenticationName: 'api-ops-authn' }).policy.name)
+    .toBe('api-ops-authz');
+});

@@ -151,7 +151,14 @@ export function grantNetworks(target: IAuthorizationTarget, networks: Network[],
 
 function grantNames(target: IAuthorizationTarget, options: GrantOptions): { policy: string; authentication: string } {
   const base = target.authorizationTargetRef.name;
-  return { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
+  const names = { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
+  for (const name of [names.authentication, names.policy]) {
+    if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
+      throw invalid(target, 'grant object name', name, 'a name no other grant on this target uses: grant every client in one call, '
+        + 'or give this grant its own policyName and authenticationName');
+    }
+  }
+  return names;
 }
 
 /**
