@@ -3,12 +3,15 @@ import { ArgoCdChart } from './charts/argocd';
 import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
 import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
+import { EgressControlChart } from './charts/egress-control';
 import { EmojivotoChart } from './charts/emojivoto';
 import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
 import { NginxCanaryChart } from './charts/nginx-canary';
 import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
 import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
+import { ShopChart } from './charts/shop';
+import { TrafficShiftingChart } from './charts/traffic-shifting';
 import { synthesizeMain } from './lib/output';
 
 /**
@@ -28,6 +31,10 @@ export function buildApp(app: App): void {
   new BooksappChart(app, 'booksapp');
   new CircuitBreakingDemoChart(app, 'circuit-breaking-demo');
   new EmojivotoChart(app, 'emojivoto');
+  // Mixed HTTP/gRPC, one service released as a canary: every mesh and delivery construct composed.
+  new ShopChart(app, 'shop');
+  new EgressControlChart(app, 'egress-control');
+  new TrafficShiftingChart(app, 'traffic-shifting');
   // Shares namespace `test` with the canary scenarios below, which own (create and mesh) it.
   new PodinfoDynamicRoutingChart(app, 'podinfo-dynamic-routing', { createNamespace: false });
 

@@ -2,13 +2,15 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ImagePullPolicy, Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlbIngress, AlbListenPort, AlbScheme, AlbTargetType, FaultInjection, HttpMethod, HttpRoute, MeshedDeployment,
+  AlbIngress, AlbListenPort, AlbScheme, AlbTargetType, FaultInjection, HttpMethod, HttpRoute, HttpRouteApi, MeshedDeployment,
   MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
 } from '../lib/mesh';
 
 const NAMESPACE = 'booksapp';
 const IMAGE = 'buoyantio/booksapp:v0.0.5';
 const DATABASE_URL = 'sqlite3:db/db.sqlite3';
+/** Seeds 000 and 002 write the booksapp routes as Linkerd's policy.linkerd.io HTTPRoute; kept so (v1beta3, the served version). */
+const SEED_ROUTE_API = HttpRouteApi.POLICY_V1BETA3;
 
 /** The booksapp containers run as upstream ships them: as the image's user, with a writable filesystem (sqlite). */
 const AS_UPSTREAM = {
@@ -93,11 +95,12 @@ export class BooksappChart extends Chart {
 
     new FaultInjection(this, 'fault-injection', {
       service: services.books, port: 7002, errorPercent: 10, image: 'nginx:alpine',
-      injectorName: 'error-injector', routeName: 'error-split',
+      injectorName: 'error-injector', routeName: 'error-split', api: SEED_ROUTE_API,
     });
 
     new HttpRoute(this, 'authors-timeout', {
       name: 'authors-timeout',
+      api: SEED_ROUTE_API,
       parent: RouteParent.service(services.authors, 7001),
       rules: [{ timeouts: { request: Duration.seconds(1), backendRequest: Duration.millis(500) } }],
     });
@@ -107,10 +110,13 @@ export class BooksappChart extends Chart {
       workload: deployments.authors,
       port: ServerPort.named('service'),
       proxyProtocol: ProxyProtocol.HTTP1,
-      probeAuthorization: { routeName: 'authors-probe-route', authenticationName: 'authors-probe-authn', policyName: 'authors-probe-policy' },
+      probeAuthorization: {
+        routeName: 'authors-probe-route', authenticationName: 'authors-probe-authn', policyName: 'authors-probe-policy', api: SEED_ROUTE_API,
+      },
     });
     const getRoute = new HttpRoute(this, 'authors-get-route', {
       name: 'authors-get-route',
+      api: SEED_ROUTE_API,
       parent: RouteParent.server(authorsServer),
       rules: [{
         matches: [
@@ -122,6 +128,7 @@ export class BooksappChart extends Chart {
     getRoute.grantAccess([accounts.books, accounts.webapp], { policyName: 'authors-get-policy', authenticationName: 'authors-get-authn' });
     const modifyRoute = new HttpRoute(this, 'authors-modify-route', {
       name: 'authors-modify-route',
+      api: SEED_ROUTE_API,
       parent: RouteParent.server(authorsServer),
       rules: [{
         matches: [

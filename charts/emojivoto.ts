@@ -1,7 +1,9 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ContainerProps, Cpu, ImagePullPolicy, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, Server, ServerPort, legacy } from '../lib/mesh';
+import {
+  GrpcMethodMatch, GrpcRoute, HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, RouteParent, Server, ServerPort, legacy,
+} from '../lib/mesh';
 
 const NAMESPACE = 'emojivoto';
 const VERSION = 'v11';
@@ -17,6 +19,10 @@ function upstreamContainer(props: ContainerProps & { cpuMillis: number }): Conta
     resources: { cpu: { request: Cpu.millis(cpuMillis) } },
   };
 }
+
+/** The gRPC services of emojivoto's protos (proto/Emoji.proto, proto/Voting.proto: package emojivoto.v1). */
+const EMOJI_SERVICE = 'emojivoto.v1.EmojiService';
+const VOTING_SERVICE = 'emojivoto.v1.VotingService';
 
 const WEB_ENV = {
   WEB_PORT: { value: '8080' },
@@ -39,8 +45,13 @@ export interface EmojivotoChartProps extends ChartProps {
  * management and security:
  * - ServiceProfiles for web-svc and voting-svc: per-route timeouts and retries, the retry budget at
  *   spec level (seed 001 puts it in a route, which the CRD rejects);
- * - Server `voting-server` on voting's gRPC port: only the `web` ServiceAccount may call it
- *   (AuthorizationPolicy `voting-server-authz` + MeshTLSAuthentication `voting-server-authn`);
+ * - gRPC end to end: Servers `emoji-server` and `voting-server` (proxyProtocol gRPC) with per-method GRPCRoutes:
+ *   `emoji-list-all` (EmojiService/ListAll), `emoji-find-by-shortcode` (EmojiService/FindByShortcode),
+ *   `voting-results` (VotingService/Results) and `voting-vote` (the rest of VotingService: its Vote* methods; Linkerd
+ *   refuses regex method matches, and the exact Results match takes precedence over the service-wide one). Only the
+ *   `web` ServiceAccount may call any of them (one grant per route); calls no route matches are refused;
+ * - Server `web-server` (and `web-canary-server`) on web's HTTP port: only `vote-bot`, which runs as its own
+ *   ServiceAccount, may call web;
  * - a 90/10 canary of web (`web-canary`, running as `web` so that voting admits it). Linkerd ignores
  *   outbound HTTPRoutes on a Service that has a ServiceProfile, and the SMI extension would write
  *   a TrafficSplit into that same profile, so the split is the web-svc profile's `dstOverrides`.
@@ -76,7 +87,7 @@ export class EmojivotoChart extends Chart {
       });
       return { deployment, service };
     };
-    grpcService('emoji');
+    const emoji = grpcService('emoji');
     const voting = grpcService('voting');
 
     const webAccount = account('web');
@@ -95,13 +106,19 @@ export class EmojivotoChart extends Chart {
       selector: deployment,
       ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
-    const web = webService('web-svc', webDeployment('web', VERSION, `${REGISTRY}/emojivoto-web:${VERSION}`));
-    const canary = webService('web-canary', webDeployment('web-canary', 'canary', `docker.io/buoyantio/emojivoto-web:${VERSION}`));
+    const webDeployments = {
+      web: webDeployment('web', VERSION, `${REGISTRY}/emojivoto-web:${VERSION}`),
+      canary: webDeployment('web-canary', 'canary', `docker.io/buoyantio/emojivoto-web:${VERSION}`),
+    };
+    const web = webService('web-svc', webDeployments.web);
+    const canary = webService('web-canary', webDeployments.canary);
 
+    const voteBotAccount = account('vote-bot');
     new MeshedDeployment(this, 'vote-bot', {
       metadata: { name: 'vote-bot', labels: appLabels('vote-bot') },
       podLabels: { app: 'vote-bot', version: VERSION },
       replicas: 1,
+      serviceAccount: voteBotAccount,
       securityContext: { ensureNonRoot: false },
       containers: [upstreamContainer({
         name: 'vote-bot',
@@ -112,13 +129,29 @@ export class EmojivotoChart extends Chart {
       })],
     });
 
-    const votingServer = new Server(this, 'voting-server', {
-      name: 'voting-server',
-      workload: voting.deployment,
-      port: ServerPort.number(8080),
-      proxyProtocol: ProxyProtocol.HTTP2,
+    // gRPC Servers: each method group is a GRPCRoute, and only web is granted on each.
+    const grpcServer = (name: 'emoji' | 'voting', deployment: MeshedDeployment, routes: Record<string, GrpcMethodMatch[]>) => {
+      const server = new Server(this, `${name}-server`, {
+        name: `${name}-server`, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+      });
+      for (const [routeName, methods] of Object.entries(routes)) {
+        new GrpcRoute(this, routeName, {
+          name: routeName, parent: RouteParent.server(server), rules: [{ matches: methods.map((method) => ({ method })) }],
+        }).grantAccess([webAccount]);
+      }
+    };
+    grpcServer('emoji', emoji.deployment, {
+      'emoji-list-all': [GrpcMethodMatch.exact(EMOJI_SERVICE, 'ListAll')],
+      'emoji-find-by-shortcode': [GrpcMethodMatch.exact(EMOJI_SERVICE, 'FindByShortcode')],
     });
-    votingServer.grantAccess([webAccount]);
+    grpcServer('voting', voting.deployment, {
+      'voting-results': [GrpcMethodMatch.exact(VOTING_SERVICE, 'Results')],
+      'voting-vote': [GrpcMethodMatch.service(VOTING_SERVICE)],
+    });
+    for (const [name, deployment] of [['web', webDeployments.web], ['web-canary', webDeployments.canary]] as const) {
+      new Server(this, `${name}-server`, { name: `${name}-server`, workload: deployment, port: ServerPort.named('http') })
+        .grantAccess([voteBotAccount]);
+    }
 
     new legacy.ServiceProfile(this, 'web-svc-profile', {
       service: web,

@@ -1,4 +1,5 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
+import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AnalysisMetric, CanaryRollout, CanaryRolloutProps, CanaryStep, PodBudget, PrometheusAnalysisTemplate, SuccessRateMetricOptions,
@@ -15,7 +16,12 @@ export const SEED_003_NGINX_ROLLOUT = {
   name: 'nginx',
   replicas: 2,
   selectorLabels: { app: 'nginx' },
-  containers: [{ name: 'nginx', image: 'nginx:1.23.4', ports: [{ containerPort: 80 }] }],
+  // nginx as upstream ships it: as root, writing its cache, without resource settings.
+  containers: [{
+    name: 'nginx', image: 'nginx:1.23.4', ports: [{ number: 80 }], imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+    securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false }, resources: {},
+  }],
+  securityContext: { ensureNonRoot: false },
   maxSurge: PodBudget.count(1),
   maxUnavailable: PodBudget.count(0),
   steps: [

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HeaderMatch, HttpBackend, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib/mesh';
+import { HeaderMatch, HttpBackend, HttpRoute, HttpRouteApi, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib/mesh';
 
 const NAMESPACE = 'test';
 const IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
@@ -70,6 +70,8 @@ export class PodinfoDynamicRoutingChart extends Chart {
 
     new HttpRoute(this, 'backend-router', {
       name: 'backend-router',
+      // Seed 000 writes this route as policy.linkerd.io (v1beta2; v1beta3 is its served successor).
+      api: HttpRouteApi.POLICY_V1BETA3,
       parent: RouteParent.service(services['backend-a'], 9898),
       rules: [
         {

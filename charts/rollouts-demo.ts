@@ -1,4 +1,5 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
+import { ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
 import { MeshedNamespace } from '../lib/mesh';
@@ -48,10 +49,15 @@ export class RolloutsDemoChart extends Chart {
       replicas: 2,
       revisionHistoryLimit: 2,
       selectorLabels: { app: 'podinfo' },
+      securityContext: { ensureNonRoot: false },
       containers: [{
         name: 'podinfod',
         image: 'quay.io/stefanprodan/podinfo:1.7.0',
-        ports: [{ containerPort: 9898, protocol: 'TCP' }],
+        ports: [{ number: 9898, protocol: Protocol.TCP }],
+        imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+        // podinfo as the seed runs it: the image's user, a writable filesystem, no resource settings.
+        securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
+        resources: {},
       }],
       steps: [30, 40, 60, 80].flatMap((weight) => [CanaryStep.setWeight(weight), CanaryStep.pause(Duration.seconds(10))]),
       backgroundAnalysis: { template: successRate },

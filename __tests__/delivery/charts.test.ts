@@ -108,13 +108,15 @@ describe.each([
     }
   });
 
-  test('ignoreDifferences points exactly at the two backend weights of the rendered route', () => {
+  test('ignoreDifferences points exactly at the two backend weights of the rendered route, and its rules while in progress', () => {
     const route = one(target, 'HTTPRoute', routeName);
     const [entry, ...rest] = charts[target].canary.argoCdIgnoreDifferences;
     expect(rest).toEqual([]);
     expect(entry).toEqual({
       group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: route.metadata.name, namespace: route.metadata.namespace,
       jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
+      // The plugin's documented Argo CD setting: while it labels the route in-progress, its rules are its own.
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'],
     });
     const resolve = (pointer: string) => pointer.split('/').slice(1).reduce((o: any, k) => o[k], route);
     expect(entry.jsonPointers.map(resolve)).toEqual([100, 0]);
@@ -127,9 +129,12 @@ test('rollouts-demo: seed 000 steps, replicas and history; the root Service has 
   expect(rollout.spec).toMatchObject({ replicas: 2, revisionHistoryLimit: 2, selector: { matchLabels: { app: 'podinfo' } } });
   expect(rollout.spec.strategy.canary.steps).toEqual([30, 40, 60, 80]
     .flatMap((setWeight) => [{ setWeight }, { pause: { duration: '10s' } }]));
-  expect(rollout.spec.template.spec.containers).toEqual([
-    { name: 'podinfod', image: 'quay.io/stefanprodan/podinfo:1.7.0', ports: [{ containerPort: 9898, protocol: 'TCP' }] },
-  ]);
+  // Built by cdk8s-plus; the seed's image runs as it ships (its user, writable filesystem, no resources).
+  expect(rollout.spec.template.spec.containers).toEqual([{
+    name: 'podinfod', image: 'quay.io/stefanprodan/podinfo:1.7.0', imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 9898, protocol: 'TCP' }],
+    securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false },
+  }]);
+  expect(rollout.spec.template.spec).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: false } });
   expect(one('rollouts-demo', 'Service', 'podinfo').metadata.labels).toEqual({ app: 'podinfo' });
   expect(one('rollouts-demo', 'Namespace', 'test').metadata.namespace).toBeUndefined();
 });

@@ -17,7 +17,7 @@ describe('CanaryRollout', () => {
     const web = new CanaryRollout(chart, 'web', {
       selectorLabels: { app: 'web' },
       podLabels: { tier: 'front' },
-      containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080, name: 'http' }] }],
+      containers: [{ name: 'web', image: 'web:1', ports: [{ number: 8080, name: 'http' }] }],
       servicePort: 80,
       meshInjection: false,
       steps: [
@@ -84,7 +84,7 @@ describe('CanaryRollout mesh settings', () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'shop' });
     new CanaryRollout(chart, 'web', {
       selectorLabels: { app: 'web' },
-      containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }],
+      containers: [{ name: 'web', image: 'web:1', ports: [{ number: 8080 }] }],
       steps: [CanaryStep.setWeight(50)],
       meshInjection,
       proxy,

@@ -11,7 +11,7 @@ const successRate = AnalysisMetric.linkerdSuccessRate({ minimum: 0.99 });
 
 const rollout = (overrides: Partial<CanaryRolloutProps>, scope = chart()) => new CanaryRollout(scope, 'web', {
   selectorLabels: { app: 'web' },
-  containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }],
+  containers: [{ name: 'web', image: 'web:1', ports: [{ number: 8080 }] }],
   steps: [CanaryStep.setWeight(50), CanaryStep.pause(Duration.seconds(10))],
   ...overrides,
 });
@@ -69,7 +69,7 @@ test.each<[string, () => unknown, RegExp]>([
     /\[c\/web\] HTTPRoute name "Route_1" is invalid; allowed: a DNS-1123 subdomain/],
   ['undeclared container port', () => rollout({ containerPort: 9090 }),
     /\[c\/web\] containerPort 9090 is not declared by any container; allowed: one of \[8080\]/],
-  ['ambiguous container port', () => rollout({ containers: [{ name: 'a', image: 'a', ports: [{ containerPort: 1 }, { containerPort: 2 }] }] }),
+  ['ambiguous container port', () => rollout({ containers: [{ name: 'a', image: 'a', ports: [{ number: 1 }, { number: 2 }] }] }),
     /\[c\/web\] the container port is ambiguous: the containers declare ports \[1, 2\]; allowed: exactly one declared port, or containerPort/],
   ['service port out of range', () => rollout({ servicePort: 70000 }), /\[c\/web\] servicePort 70000 is invalid; allowed: integers 1\.\.65535/],
   ['no containers', () => rollout({ containers: [], containerPort: 80 }), /\[c\/web\] containers are empty; allowed: at least one container/],

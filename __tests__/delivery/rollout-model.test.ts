@@ -10,7 +10,7 @@ import { AnalysisMetric, CanaryRollout, CanaryStep, FlaggerCanary, FlaggerCanary
  */
 const steps = [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(30))];
 const successRate = AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, count: 3 });
-const containers = [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }];
+const containers = [{ name: 'web', image: 'web:1', ports: [{ number: 8080 }] }];
 
 function podinfo(scope: Chart, selector: Record<string, string> = { app: 'podinfo' }, ports = [9898]): k8s.KubeDeployment {
   return new k8s.KubeDeployment(scope, 'podinfo', {

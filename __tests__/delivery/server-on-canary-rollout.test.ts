@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { App, Chart } from 'cdk8s';
-import { k8s, ServiceAccount } from 'cdk8s-plus-28';
+import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import { CanaryRollout, CanaryStep } from '../../lib/delivery';
 import {
   HttpMethod, HttpRoute, MeshedNamespace, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
@@ -23,11 +23,11 @@ function canaryShop(app: App, port: ServerPort = ServerPort.named('http')) {
     containers: [{
       name: 'web',
       image: 'example/web:1.0.0',
-      ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'admin' }],
-      readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') } },
-      livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(8080) } },
+      ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'admin' }],
+      readiness: Probe.fromHttpGet('/ready', { port: 8080 }),
+      liveness: Probe.fromHttpGet('/healthz', { port: 8080 }),
       // A probe on another port is not the Server's to authorize.
-      startupProbe: { httpGet: { path: '/admin/started', port: k8s.IntOrString.fromNumber(9090) } },
+      startup: Probe.fromHttpGet('/admin/started', { port: 9090 }),
     }],
     containerPort: 8080,
     servicePort: 80,

@@ -41,10 +41,12 @@ test('ignoreDifferences render JSON pointers and jq paths, each only when given,
   const spec = application({ ignoreDifferences: [
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'], jqPathExpressions: [] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ] }).spec;
   expect(spec.ignoreDifferences).toEqual([
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ]);
   expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
   expect(application({}).spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
@@ -74,6 +76,8 @@ describe('invalid Application props', () => {
       /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: JSON pointer "spec\/replicas" is invalid/],
     ['root jq path', { ignoreDifferences: [{ ...route, jqPathExpressions: ['.'] }] },
       /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: jq path "\." is invalid; allowed: a path to a field/],
+    ['a condition guarding the whole object', { ignoreDifferences: [{ ...route, jqPathExpressions: ['select(.metadata.labels.a == "b") | .'] }] },
+      /jq path "select\(\.metadata\.labels\.a == "b"\) \| \." is invalid; allowed: a path to a field, e\.g\. \.spec\.replicas, optionally behind a condition/],
   ])('%s', (_, props, message) => {
     expect(() => application(props)).toThrow(message);
   });

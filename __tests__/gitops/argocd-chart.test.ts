@@ -79,10 +79,11 @@ describe('with the real app of main.ts', () => {
       expect(application.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true')).toBe(exposed.length > 0);
     }
     const withEntries = charts.filter((c) => spec(byName.get(c.node.id)!).ignoreDifferences !== undefined).map((c) => c.node.id);
-    expect(withEntries).toEqual(['rollouts-demo', 'nginx-canary']);
+    expect(withEntries).toEqual(['shop', 'rollouts-demo', 'nginx-canary']);
     expect(spec(byName.get('rollouts-demo')!).ignoreDifferences).toEqual([{
       group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'test', name: 'argo-rollouts-http-route',
       jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'],
     }]);
   });
 
@@ -166,6 +167,7 @@ describe('with a platform target, a meshed app with a canary rollout, a target w
     expect(spec(byName.get('shop')!).ignoreDifferences).toEqual([{
       group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop', name: 'api-split',
       jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'],
     }]);
     expect(spec(byName.get('generated')!).ignoreDifferences).toEqual([{
       group: '', kind: 'ConfigMap', namespace: 'generated', name: 'state', jqPathExpressions: ['.data.generated'],

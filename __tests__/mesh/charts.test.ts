@@ -37,6 +37,32 @@ function callersOf(objects: Rendered[], kind: 'HTTPRoute' | 'Server', name: stri
     })).sort();
 }
 
+/** The most specific GRPCRoute of a gRPC Server matching a call (exact method over whole service), as Linkerd picks it. */
+function routeOfCall(objects: Rendered[], server: string, service: string, method: string): string | undefined {
+  const score = (route: Rendered) => Math.max(-1, ...route.spec.rules.flatMap((rule: any) => (rule.matches ?? [{}]).map((m: any) => {
+    if (m.method === undefined) return 0;
+    if (m.method.type !== 'Exact' || (m.method.service ?? service) !== service) return -1;
+    return m.method.method === undefined ? 1 : m.method.method === method ? 2 : -1;
+  })));
+  const candidates = objects.filter((o) => o.kind === 'GRPCRoute' && o.spec.parentRefs.some((p: any) => p.kind === 'Server' && p.name === server))
+    .map((route) => ({ name: route.metadata.name, score: score(route) })).filter((c) => c.score >= 0).sort((a, b) => b.score - a.score);
+  return candidates[0]?.name;
+}
+
+/**
+ * Whether a meshed client with this identity may make the call: a policy on the matched route or on the Server whose
+ * every required MeshTLSAuthentication admits the identity. A call no route matches is refused.
+ */
+function mayCall(objects: Rendered[], server: string, identity: string, service: string, method: string): boolean {
+  const route = routeOfCall(objects, server, service, method);
+  if (route === undefined) return false;
+  const admits = (ref: { kind: string; name: string }) => ref.kind === 'MeshTLSAuthentication'
+    && get(objects, ref.kind, ref.name).spec.identities.some((id: string) => id === identity || id === '*' || (id.startsWith('*.') && identity.endsWith(id.slice(1))));
+  return objects.some((o) => o.kind === 'AuthorizationPolicy'
+    && ((o.spec.targetRef.kind === 'GRPCRoute' && o.spec.targetRef.name === route) || (o.spec.targetRef.kind === 'Server' && o.spec.targetRef.name === server))
+    && o.spec.requiredAuthenticationRefs.every(admits));
+}
+
 function podTemplateOf(deployment: Rendered): { labels: Record<string, string>; containers: any[]; spec: any } {
   return { labels: deployment.spec.template.metadata.labels, containers: deployment.spec.template.spec.containers, spec: deployment.spec.template.spec };
 }
@@ -54,7 +80,7 @@ function expectServerSelects(objects: Rendered[], serverName: string, deployment
 
 /** Authentications, routes and policies come before every Server, in file order and in sync waves. */
 function expectPoliciesBeforeServers(objects: Rendered[]): void {
-  const isPolicy = (o: Rendered) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'HTTPRoute', 'AuthorizationPolicy',
+  const isPolicy = (o: Rendered) => ['MeshTLSAuthentication', 'NetworkAuthentication', 'HTTPRoute', 'GRPCRoute', 'AuthorizationPolicy',
     'HTTPLocalRateLimitPolicy', 'ServerAuthorization', 'ServiceProfile'].includes(o.kind);
   const servers = objects.filter((o) => o.kind === 'Server');
   const policies = objects.filter(isPolicy);
@@ -215,13 +241,46 @@ describe('circuit breaking', () => {
 describe('emojivoto', () => {
   const objects = objectsOf('emojivoto');
 
-  test('only web may call voting', () => {
-    expectServerSelects(objects, 'voting-server', 'voting');
-    expect(get(objects, 'Server', 'voting-server').spec).toMatchObject({ port: 8080, proxyProtocol: 'HTTP/2', accessPolicy: 'deny' });
-    expect(callersOf(objects, 'Server', 'voting-server')).toEqual(['web.emojivoto.serviceaccount.identity.linkerd.cluster.local']);
-    // Both web versions run as `web`, so the canary can call voting too.
-    expect(podTemplateOf(get(objects, 'Deployment', 'web')).spec.serviceAccountName).toBe('web');
-    expect(podTemplateOf(get(objects, 'Deployment', 'web-canary')).spec.serviceAccountName).toBe('web');
+  const WEB = 'web.emojivoto.serviceaccount.identity.linkerd.cluster.local';
+  const VOTE_BOT = 'vote-bot.emojivoto.serviceaccount.identity.linkerd.cluster.local';
+  const DEFAULT = 'default.emojivoto.serviceaccount.identity.linkerd.cluster.local';
+  const VOTING = 'emojivoto.v1.VotingService';
+  const EMOJI = 'emojivoto.v1.EmojiService';
+
+  test('emoji and voting are gRPC Servers whose calls are named by per-method GRPCRoutes', () => {
+    for (const name of ['emoji', 'voting']) {
+      expectServerSelects(objects, `${name}-server`, name);
+      expect(get(objects, 'Server', `${name}-server`).spec).toMatchObject({ port: 'grpc', proxyProtocol: 'gRPC', accessPolicy: 'deny' });
+    }
+    expect(routeOfCall(objects, 'voting-server', VOTING, 'VoteDoughnut')).toBe('voting-vote');
+    expect(routeOfCall(objects, 'voting-server', VOTING, 'VotePoop')).toBe('voting-vote');
+    expect(routeOfCall(objects, 'voting-server', VOTING, 'Results')).toBe('voting-results');
+    expect(routeOfCall(objects, 'emoji-server', EMOJI, 'ListAll')).toBe('emoji-list-all');
+    expect(routeOfCall(objects, 'emoji-server', EMOJI, 'FindByShortcode')).toBe('emoji-find-by-shortcode');
+    expect(routeOfCall(objects, 'emoji-server', EMOJI, 'DeleteAll')).toBeUndefined();
+    expect(routeOfCall(objects, 'emoji-server', VOTING, 'Results')).toBeUndefined();
+  });
+
+  test.each([
+    ['voting-server', VOTING, 'VoteDoughnut'], ['voting-server', VOTING, 'Results'],
+    ['emoji-server', EMOJI, 'ListAll'], ['emoji-server', EMOJI, 'FindByShortcode'],
+  ])('only web may call %s %s/%s', (server, service, method) => {
+    expect(mayCall(objects, server, WEB, service, method)).toBe(true);
+    expect(mayCall(objects, server, VOTE_BOT, service, method)).toBe(false);
+    expect(mayCall(objects, server, DEFAULT, service, method)).toBe(false);
+  });
+
+  test('a method no route names is refused to web too', () => {
+    expect(mayCall(objects, 'emoji-server', WEB, EMOJI, 'DeleteAll')).toBe(false);
+  });
+
+  test('only vote-bot may call web, both versions; web runs as web in both, so voting admits the canary', () => {
+    for (const [server, deployment] of [['web-server', 'web'], ['web-canary-server', 'web-canary']]) {
+      expectServerSelects(objects, server, deployment);
+      expect(callersOf(objects, 'Server', server)).toEqual([VOTE_BOT]);
+      expect(podTemplateOf(get(objects, 'Deployment', deployment)).spec.serviceAccountName).toBe('web');
+    }
+    expect(podTemplateOf(get(objects, 'Deployment', 'vote-bot')).spec.serviceAccountName).toBe('vote-bot');
   });
 
   test('ServiceProfiles: per-route timeouts and retries, the retry budget at spec level', () => {

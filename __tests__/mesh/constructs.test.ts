@@ -129,6 +129,25 @@ test('Server grants: network access, and a namespace-wide policy', () => {
   expect(find(manifests, 'AuthorizationPolicy', 'shop-clients').spec.targetRef).toEqual({ group: '', kind: 'Namespace', name: 'shop' });
 });
 
+test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound, outbound and the derived probe route', () => {
+  const f = fixture();
+  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  new HttpRoute(f.chart, 'inbound', { name: 'inbound', parent: RouteParent.server(server), rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
+  new HttpRoute(f.chart, 'outbound', { name: 'outbound', parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
+  new HttpRoute(f.chart, 'legacy', { name: 'legacy', api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
+  const manifests = manifestsOf(f.chart);
+  const apiOf = (name: string) => find(manifests, 'HTTPRoute', name).apiVersion;
+  expect(['inbound', 'outbound', 'api-probe-route', 'legacy'].map(apiOf))
+    .toEqual(['gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1', 'gateway.networking.k8s.io/v1', 'policy.linkerd.io/v1beta3']);
+  // The core group of a Service parent as each API spells it; Linkerd reads both.
+  expect(find(manifests, 'HTTPRoute', 'outbound').spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'api', port: 80 }]);
+  expect(find(manifests, 'HTTPRoute', 'outbound').spec.hostnames).toEqual(['api.shop.example']);
+  expect(find(manifests, 'HTTPRoute', 'legacy').spec.parentRefs).toEqual([{ group: 'core', kind: 'Service', name: 'api-canary', port: 80 }]);
+  // The probe policy targets the Gateway API route it was derived with.
+  const probePolicy = manifests.find((m) => m.kind === 'AuthorizationPolicy' && (m as any).spec.targetRef.name === 'api-probe-route') as any;
+  expect(probePolicy.spec.targetRef).toEqual({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'api-probe-route' });
+});
+
 test('Gateway API v1 routes render filters and explicit backend group and kind', () => {
   const f = fixture();
   const route = new HttpRoute(f.chart, 'route', {

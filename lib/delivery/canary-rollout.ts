@@ -1,5 +1,5 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
+import { ContainerProps, IServiceAccount, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Rollout,
@@ -10,15 +10,22 @@ import {
   RolloutSpecStrategyCanarySteps,
   toJson_RolloutSpecStrategyCanary,
 } from '../../imports/argo-rollouts-rollout-argoproj.io';
-import { HttpRoute, HttpRouteSpecRulesMatchesPathType } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../gitops/argo-cd-ignore-difference';
+import { GrpcRoute } from '../mesh/grpc-route';
+import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from '../mesh/http-route';
+import { headerNameProblem } from '../mesh/http-route-match';
+import { MeshedService } from '../mesh/meshed-service';
 import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
 import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh/server';
+import { re2Error } from '../validation/syntax/re2';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
-import { AnalysisReference, BackgroundAnalysis, CanaryStep, PodBudget } from './canary-step';
-import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
+import { CanaryRoute } from './canary-route';
+import { AnalysisReference, BackgroundAnalysis, CanaryHeaderMatch, CanaryStep, PodBudget } from './canary-step';
+import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
+import { RolloutPodTemplate } from './rollout-pod-template';
 import {
-  durationProblem, goDuration, integerProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem, throwIfProblems,
+  durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem,
+  throwIfProblems,
 } from '../common/input-validation';
 
 /** Properties of a {@link CanaryRollout}. */
@@ -38,15 +45,50 @@ export interface CanaryRolloutProps {
    * @default - none
    */
   readonly podLabels?: Readonly<Record<string, string>>;
-  /** The pod's containers (core Kubernetes container specs, rendered unchanged). */
-  readonly containers: readonly k8s.Container[];
+  /**
+   * The pod's containers, as cdk8s-plus builds them, with its defaults exactly as a `MeshedDeployment` gets them:
+   * a restrictive security context (`ensureNonRoot`, read-only root filesystem, no privilege escalation), default
+   * resources, and probes from `readiness`/`liveness`/`startup` (which a `Server` on this rollout authorizes).
+   */
+  readonly containers: ContainerProps[];
+  /**
+   * Init containers, as cdk8s-plus builds them.
+   * @default - none
+   */
+  readonly initContainers?: ContainerProps[];
+  /**
+   * Volumes of the pod (those the containers mount are added by themselves).
+   * @default - none
+   */
+  readonly volumes?: Volume[];
+  /**
+   * The ServiceAccount the pods run as: their mesh identity, so grants to it (`grantAccess`) admit the canary's
+   * stable and canary pods alike.
+   * @default - the namespace's `default` ServiceAccount
+   */
+  readonly serviceAccount?: IServiceAccount;
+  /**
+   * Whether the ServiceAccount token is mounted into the pods.
+   * @default false (cdk8s-plus' default)
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * Security context of the pod.
+   * @default - cdk8s-plus' default (`ensureNonRoot: true`, `fsGroupChangePolicy: Always`)
+   */
+  readonly securityContext?: PodSecurityContextProps;
+  /**
+   * Grace period of pod termination.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
   /**
    * The container port that the Services send traffic to; it must be declared in a container's `ports`.
    * @default - the only port declared by the containers
    */
   readonly containerPort?: number;
   /**
-   * Port of the Services (and of the HTTPRoute parent and backends).
+   * Port of the Services (and of the route parents and backends).
    * @default - the container port
    */
   readonly servicePort?: number;
@@ -101,9 +143,12 @@ export interface CanaryRolloutProps {
 }
 
 /**
- * An Argo Rollouts canary: the Rollout, the root Service that clients call, and — with the
- * Gateway API plugin — the stable and canary Services and the HTTPRoute whose weights the
- * plugin moves. Everything is derived from one set of props, so names, ports and selectors agree.
+ * An Argo Rollouts canary as a workload: the Rollout (its pod template built by cdk8s-plus, like a
+ * `MeshedDeployment`'s), the root Service that clients call, and — with the Gateway API plugin — the
+ * stable and canary Services and the routes whose weights the plugin moves. Everything is derived
+ * from one set of props, so names, ports and selectors agree. The Services are cdk8s-plus Services
+ * (`MeshedService`), so every construct that takes a Service (`IMeshService`) takes them; the routes
+ * are lib/mesh `HttpRoute`s and `GrpcRoute`s, so retries, timeouts and policy attach per route.
  */
 export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferencesSource, IServerWorkload {
   /** Name of the Rollout. */
@@ -117,27 +162,33 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
   /** The Rollout object. */
   public readonly rollout: ApiObject;
   /**
+   * The pod template as cdk8s-plus models it (`addContainer`, `addVolume`, `containers`, `podMetadata`):
+   * what is added here is rendered into the Rollout.
+   */
+  public readonly podTemplate: RolloutPodTemplate;
+  /**
    * The selector labels: a Linkerd `Server` on this construct selects the stable and the canary
    * pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
    */
   public readonly podSelector: ServerPodSelector;
-  /** The ports declared by the containers, for a Linkerd `Server` on this construct. */
-  public readonly declaredContainerPorts: readonly ServerContainerPort[];
   /** The Rollout, whose `spec.template` is the pod template. */
   public readonly podTemplateObject: ApiObject;
   /** The Service that clients call. */
-  public readonly rootService: k8s.KubeService;
+  public readonly rootService: MeshedService;
   /** The Service Argo Rollouts points at the stable pods (Gateway API plugin only). */
-  public readonly stableService?: k8s.KubeService;
+  public readonly stableService?: MeshedService;
   /** The Service Argo Rollouts points at the canary pods (Gateway API plugin only). */
-  public readonly canaryService?: k8s.KubeService;
-  /** The HTTPRoute whose backend weights the plugin sets (Gateway API plugin only). */
-  public readonly httpRoute?: HttpRoute;
+  public readonly canaryService?: MeshedService;
+  /** The HTTPRoutes whose backend weights the plugin sets (Gateway API plugin only), in the order given. */
+  public readonly httpRoutes: readonly HttpRoute[];
+  /** The GRPCRoutes whose backend weights the plugin sets (Gateway API plugin only), in the order given. */
+  public readonly grpcRoutes: readonly GrpcRoute[];
   /**
    * The Argo CD `ignoreDifferences` entries for what the rollout controller changes in the
-   * cluster: the weights of the HTTPRoute's two backends, and nothing else of the route.
-   * Empty when there is no HTTPRoute. lib/gitops's `RenderedBranchApplications` gives them to
-   * the Application of this construct's chart.
+   * cluster: the weights of each managed route's two backends, and — while the plugin's in-progress
+   * label is on a route, as the plugin documents — the route's rules (its header rules). Empty
+   * without routes. lib/gitops's `RenderedBranchApplications` gives them to the Application of
+   * this construct's chart.
    */
   public readonly argoCdIgnoreDifferences: readonly ArgoCdIgnoreDifference[];
 
@@ -147,8 +198,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
     this.podSelector = { matchLabels: { ...props.selectorLabels } };
-    this.declaredContainerPorts = props.containers.flatMap((c) =>
-      (c.ports ?? []).map((p) => ({ container: c.name, name: p.name, number: p.containerPort })));
     if (props.proxy !== undefined && props.meshInjection === false) {
       throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
         + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
@@ -158,12 +207,13 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     const rootName = props.serviceName ?? this.name;
     const stableName = `${rootName}-stable`;
     const canaryName = `${rootName}-canary`;
-    const routeName = routing.routeName ?? rootName;
-    const declaredPorts = props.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+    const routes = usesPlugin ? routing.routes ?? [CanaryRoute.http({ name: routing.routeName ?? rootName, headerRouting: true })] : [];
+    const declaredPorts = props.containers.flatMap((c) => (c.ports ?? []).map((p) => p.number));
     const containerPort = props.containerPort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
     this.servicePort = props.servicePort ?? containerPort ?? 0;
     const podLabels = { ...props.podLabels, ...props.selectorLabels };
     const argContext: AnalysisArgContext = { namespace: this.namespace, rootServiceName: rootName };
+    const headerRouteNames = [...new Set(props.steps.flatMap((s) => s.action.setHeaderRoute === undefined ? [] : [s.action.setHeaderRoute.name]))];
 
     throwIfProblems(this.node.path, [
       objectNameProblem('name', this.name),
@@ -177,7 +227,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       ...(usesPlugin ? [
         serviceNameProblem('stable Service name', stableName),
         serviceNameProblem('canary Service name', canaryName),
-        objectNameProblem('HTTPRoute name', routeName),
+        ...routeProblems(routing, routes),
       ] : []),
       props.containers.length === 0 ? 'containers are empty; allowed: at least one container' : undefined,
       containerPort === undefined
@@ -191,6 +241,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       props.revisionHistoryLimit === undefined ? undefined : integerProblem('revisionHistoryLimit', props.revisionHistoryLimit, 0),
       ...budgetProblems(props.maxSurge, props.maxUnavailable),
       ...stepProblems(props.steps),
+      ...headerRouteProblems(props.steps, usesPlugin, routes),
       ...props.steps.flatMap((step, i) => step.action.analysis === undefined ? []
         : analysisProblems(`step ${i} analysis`, step.action.analysis, this.namespace, true)),
       ...(props.backgroundAnalysis === undefined ? [] : [
@@ -201,47 +252,66 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     ]);
 
     const port = this.servicePort;
-    const service = (serviceId: string, name: string) => new k8s.KubeService(this, serviceId, {
-      metadata: { name, labels: { ...props.selectorLabels } },
-      spec: {
-        selector: { ...props.selectorLabels },
-        ports: [{ name: 'http', port, targetPort: k8s.IntOrString.fromNumber(containerPort!), protocol: 'TCP' }],
-      },
-    });
+    const service = (serviceId: string, name: string) => {
+      const created = new MeshedService(this, serviceId, {
+        metadata: { name, labels: { ...props.selectorLabels } },
+        ports: [{ name: 'http', port, targetPort: containerPort!, protocol: Protocol.TCP }],
+      });
+      for (const [key, value] of Object.entries(props.selectorLabels)) created.selectLabel(key, value);
+      return created;
+    };
     this.rootService = service('RootService', rootName);
+    const httpRoutes: HttpRoute[] = [];
+    const grpcRoutes: GrpcRoute[] = [];
     if (usesPlugin) {
       this.stableService = service('StableService', stableName);
       this.canaryService = service('CanaryService', canaryName);
-      // Explicit group, kind and weight: the API server would default them (""/Service/1),
-      // and the defaults inside a list make Argo CD report drift on every sync.
-      const backend = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port, weight });
-      this.httpRoute = new HttpRoute(this, 'HttpRoute', {
-        metadata: { name: routeName },
-        spec: {
-          // GAMMA: a Service parent (core group, written "") makes this a mesh route that
-          // Linkerd applies to traffic addressed to the root Service.
-          parentRefs: [{ group: '', kind: 'Service', name: rootName, port }],
-          rules: [{
-            matches: [{ path: { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: '/' } }],
-            backendRefs: [backend(stableName, 100), backend(canaryName, 0)],
-          }],
-        },
-      });
+      // GAMMA: the root Service as parent makes these mesh routes that Linkerd applies to traffic addressed to it.
+      // Backends render group, kind, port and weight, which the API server would default (Argo CD drift otherwise).
+      const parent = RouteParent.service(this.rootService, port);
+      const backends = [HttpBackend.service(this.stableService, { port, weight: 100 }), HttpBackend.service(this.canaryService, { port, weight: 0 })];
+      for (const route of routes) {
+        // The one default route keeps the id it always had; several are told apart by name.
+        const routeId = routing.routes === undefined ? 'HttpRoute' : `Route-${route.name}`;
+        if (route.kind === 'HTTPRoute') {
+          httpRoutes.push(new HttpRoute(this, routeId, {
+            name: route.name, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
+          }));
+        } else {
+          grpcRoutes.push(new GrpcRoute(this, routeId, { name: route.name, parent, rules: [{ matches: route.grpcMatches, backends }] }));
+        }
+      }
     }
-    this.argoCdIgnoreDifferences = usesPlugin ? [{
+    this.httpRoutes = httpRoutes;
+    this.grpcRoutes = grpcRoutes;
+    this.argoCdIgnoreDifferences = routes.map((route) => ({
       group: 'gateway.networking.k8s.io',
-      kind: 'HTTPRoute',
-      name: routeName,
+      kind: route.kind,
+      name: route.name,
       namespace: this.namespace,
       // Backend 0 is the stable Service and backend 1 the canary Service, as rendered above.
       jsonPointers: ['/spec/rules/0/backendRefs/0/weight', '/spec/rules/0/backendRefs/1/weight'],
-    }] : [];
+      jqPathExpressions: routing.inProgressLabel
+        ? [`select(.metadata.labels["${GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL.key}"] == "${GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL.value}") | .spec.rules`]
+        : undefined,
+    }));
 
+    const pluginConfig = routing.routes === undefined
+      ? { httpRoute: routes[0]?.name }
+      : {
+        httpRoutes: routes.filter((r) => r.kind === 'HTTPRoute').map((r) => ({ name: r.name, useHeaderRoutes: r.headerRouting })),
+        grpcRoutes: routes.filter((r) => r.kind === 'GRPCRoute').map((r) => ({ name: r.name, useHeaderRoutes: r.headerRouting })),
+      };
     const strategy: RolloutSpecStrategyCanary = {
       ...(usesPlugin ? {
         stableService: stableName,
         canaryService: canaryName,
-        trafficRouting: { plugins: { [GATEWAY_API_PLUGIN_NAME]: { httpRoute: routeName, namespace: this.namespace } } },
+        trafficRouting: {
+          managedRoutes: headerRouteNames.length === 0 ? undefined : headerRouteNames.map((name) => ({ name })),
+          plugins: { [GATEWAY_API_PLUGIN_NAME]: {
+            ...withoutEmptyLists(pluginConfig), namespace: this.namespace, ...(routing.inProgressLabel ? {} : { disableInProgressLabel: true }),
+          } },
+        },
       } : {}),
       maxSurge: props.maxSurge === undefined ? undefined : props.maxSurge.isPercent
         ? RolloutSpecStrategyCanaryMaxSurge.fromString(props.maxSurge.text)
@@ -257,6 +327,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       steps: props.steps.map((step) => renderStep(step, argContext)),
     };
 
+    const annotations = (props.meshInjection ?? true) ? meshedPodAnnotations(this, props.proxy) : undefined;
     this.rollout = new ApiObject(this, 'Resource', {
       ...Rollout.GVK,
       metadata: { name: this.name },
@@ -265,18 +336,76 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         revisionHistoryLimit: props.revisionHistoryLimit ?? 10,
         selector: { matchLabels: { ...props.selectorLabels } },
         strategy: { canary: toJson_RolloutSpecStrategyCanary(strategy) },
-        template: {
-          metadata: {
-            labels: podLabels,
-            annotations: (props.meshInjection ?? true) ? meshedPodAnnotations(this, props.proxy) : undefined,
-          },
-          // Core container specs, converted by the core converter so that int-or-string fields survive.
-          spec: k8s.toJson_PodSpec({ containers: [...props.containers] }),
-        },
+        // cdk8s-plus renders the pod spec when the Rollout renders, so containers added later are included.
+        template: Lazy.any({ produce: () => ({ metadata: this.podTemplate.podMetadata.toJson(), spec: this.podTemplate.toPodSpecJson() }) }),
       },
+    });
+    const podMetadata = new ApiObjectMetadataDefinition({ labels: podLabels, annotations, apiObject: this.rollout });
+    this.podTemplate = new RolloutPodTemplate(this, 'PodTemplate', {
+      rollout: this.rollout,
+      podMetadata,
+      containers: props.containers,
+      initContainers: props.initContainers,
+      volumes: props.volumes,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken,
+      securityContext: props.securityContext,
+      terminationGracePeriod: props.terminationGracePeriod,
     });
     this.podTemplateObject = this.rollout;
   }
+
+  /** Every container port of the pod template, in container order (read from cdk8s-plus' containers). */
+  public get declaredContainerPorts(): readonly ServerContainerPort[] {
+    return this.podTemplate.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number })));
+  }
+}
+
+/** Lists of the plugin configuration that are empty are left out, as the plugin omits them. */
+function withoutEmptyLists(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0)));
+}
+
+function routeProblems(routing: CanaryTrafficRouting, routes: readonly CanaryRoute[]): (string | undefined)[] {
+  const names = routes.map((r) => `${r.kind}/${r.name}`);
+  return [
+    routing.routes !== undefined && routing.routeName !== undefined
+      ? invalidValueProblem('routeName', routing.routeName, 'routeName or routes, not both (routes name their own objects)') : undefined,
+    routing.routes !== undefined && routing.routes.length === 0 ? invalidValueProblem('routes', [], 'at least one route') : undefined,
+    ...routes.map((r) => objectNameProblem(`${r.kind} name`, r.name)),
+    new Set(names).size === names.length ? undefined : invalidValueProblem('routes', names, 'each route name at most once per kind'),
+  ];
+}
+
+/** Header steps need a route that takes header rules; the prefix the plugin turns into `<prefix>.*` must be literal. */
+function headerRouteProblems(steps: readonly CanaryStep[], usesPlugin: boolean, routes: readonly CanaryRoute[]): (string | undefined)[] {
+  return steps.flatMap(({ action }, i) => {
+    const header = action.setHeaderRoute;
+    if (header === undefined) return [];
+    return [
+      objectNameProblem(`step ${i} header route name`, header.name),
+      usesPlugin && routes.some((r) => r.headerRouting) ? undefined
+        : invalidValueProblem(`step ${i} setHeaderRoute`, header.name,
+          'a rollout routed by the Gateway API plugin with at least one route whose headerRouting is true (the plugin skips the others)'),
+      header.matches !== undefined && header.matches.length === 0
+        ? invalidValueProblem(`step ${i} setHeaderRoute matches`, [], 'at least one header match, or CanaryStep.removeHeaderRoute') : undefined,
+      ...(header.matches ?? []).map((match) => headerMatchProblem(`step ${i} header match`, match)),
+    ];
+  });
+}
+
+const LITERAL_PREFIX = /^[A-Za-z0-9\-_~/:@ ]+$/;
+
+function headerMatchProblem(what: string, match: CanaryHeaderMatch): string | undefined {
+  const nameProblem = headerNameProblem(`${what} header`, match.header);
+  if (nameProblem !== undefined) return nameProblem;
+  if (match.value.length === 0) return invalidValueProblem(`${what} ${match.header} value`, match.value, 'a non-empty value');
+  if (match.type === 'prefix' && !LITERAL_PREFIX.test(match.value)) {
+    return invalidValueProblem(`${what} ${match.header} prefix`, match.value,
+      'letters, digits and -_~/:@ or space (the plugin matches the regular expression "<prefix>.*"); use CanaryHeaderMatch.regex');
+  }
+  const error = match.type === 'regex' ? re2Error(match.value) : undefined;
+  return error === undefined ? undefined : invalidValueProblem(`${what} ${match.header} regex`, match.value, `RE2 syntax; the ${error}`);
 }
 
 function budgetProblems(maxSurge: PodBudget | undefined, maxUnavailable: PodBudget | undefined): (string | undefined)[] {
@@ -328,6 +457,10 @@ function renderStep({ action }: CanaryStep, context: AnalysisArgContext): Rollou
   if (action.pause === 'untilPromoted') return { pause: {} };
   if (action.pause !== undefined) {
     return { pause: { duration: RolloutSpecStrategyCanaryStepsPauseDuration.fromString(goDuration(action.pause)) } };
+  }
+  if (action.setHeaderRoute !== undefined) {
+    const { name, matches } = action.setHeaderRoute;
+    return { setHeaderRoute: { name, match: matches?.map((m) => ({ headerName: m.header, headerValue: { [m.type]: m.value } })) } };
   }
   const reference = action.analysis!;
   return { analysis: { templates: [{ templateName: reference.template.name }], args: analysisArgs(reference, context) } };

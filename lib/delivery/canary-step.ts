@@ -40,6 +40,20 @@ export class CanaryStep {
     return new CanaryStep({ pause: 'untilPromoted' });
   }
 
+  /**
+   * Send requests carrying these headers to the canary, whatever the weight: the plugin adds a rule named `name` to
+   * each route with `headerRouting` (copied from the route's rule, plus the header matches, canary backend only),
+   * and removes every such rule when the rollout ends. 1..n matches; names are the rollout's managed routes.
+   */
+  public static setHeaderRoute(name: string, matches: CanaryHeaderMatch[]): CanaryStep {
+    return new CanaryStep({ setHeaderRoute: { name, matches } });
+  }
+
+  /** Remove the header rule `name` added by an earlier `setHeaderRoute` step. */
+  public static removeHeaderRoute(name: string): CanaryStep {
+    return new CanaryStep({ setHeaderRoute: { name, matches: undefined } });
+  }
+
   /** Run an analysis and go on only when it succeeds; every metric of the template must have a count. */
   public static analysis(reference: AnalysisReference): CanaryStep {
     return new CanaryStep({ analysis: reference });
@@ -51,7 +65,39 @@ export class CanaryStep {
       readonly setWeight?: number;
       readonly pause?: Duration | 'untilPromoted';
       readonly analysis?: AnalysisReference;
+      /** A header route; `matches` unset removes it. */
+      readonly setHeaderRoute?: { readonly name: string; readonly matches: readonly CanaryHeaderMatch[] | undefined };
     },
+  ) {}
+}
+
+/**
+ * A header condition of `CanaryStep.setHeaderRoute`. The plugin renders `prefix` as the regular expression
+ * `<prefix>.*`, so a prefix may not contain regular expression syntax.
+ */
+export class CanaryHeaderMatch {
+  /** The header has exactly this value. */
+  public static exact(header: string, value: string): CanaryHeaderMatch {
+    return new CanaryHeaderMatch(header, 'exact', value);
+  }
+
+  /** The header starts with this value (letters, digits and `-_.~/:@ ` only: the plugin makes it a regex). */
+  public static prefix(header: string, value: string): CanaryHeaderMatch {
+    return new CanaryHeaderMatch(header, 'prefix', value);
+  }
+
+  /** The header matches this RE2 regular expression. */
+  public static regex(header: string, pattern: string): CanaryHeaderMatch {
+    return new CanaryHeaderMatch(header, 'regex', pattern);
+  }
+
+  private constructor(
+    /** The header name. */
+    public readonly header: string,
+    /** How the value is compared. */
+    public readonly type: 'exact' | 'prefix' | 'regex',
+    /** The value, prefix or pattern. */
+    public readonly value: string,
   ) {}
 }
 

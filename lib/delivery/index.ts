@@ -1,5 +1,6 @@
 export * from './analysis-metric';
 export * from './canary-rollout';
+export * from './canary-route';
 export * from './canary-step';
 export * from './canary-traffic-routing';
 export * from './flagger-canary';

@@ -54,6 +54,8 @@ const DEFAULT_CLUSTER = 'https://kubernetes.default.svc';
 const JSON_POINTER = /^(\/([^~/]|~[01])+)+$/;
 /** A jq path below the root, without whitespace. */
 const JQ_PATH = /^\.[^\s.]\S*$/;
+/** A field path behind a condition on the object, as the Argo Rollouts Gateway API plugin documents: `select(...) | .spec.rules`. */
+const GUARDED_JQ_PATH = /^select\(.+\) \| \.[^\s.]\S*$/;
 
 /**
  * An Argo CD Application that syncs one folder of the rendered branch.
@@ -141,9 +143,10 @@ export class ArgoCdApplication extends Construct {
       }
     }
     for (const jqPath of jqPaths) {
-      if (!JQ_PATH.test(jqPath)) {
+      if (!JQ_PATH.test(jqPath) && !GUARDED_JQ_PATH.test(jqPath)) {
         throw new Error(`[${this.node.path}] ${what}: jq path "${jqPath}" is invalid; `
-          + 'allowed: a path to a field, e.g. .spec.replicas (never ".", the whole object)');
+          + 'allowed: a path to a field, e.g. .spec.replicas, optionally behind a condition: select(<condition>) | .spec.rules '
+          + '(never ".", the whole object)');
       }
     }
   }

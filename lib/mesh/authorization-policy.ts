@@ -2,6 +2,7 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
 import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
+import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
@@ -121,6 +122,21 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
 }
 
 /**
+ * Like `grantServiceAccounts`, for identities: other namespaces' ServiceAccounts by name, a whole namespace, any meshed client.
+ * @internal
+ */
+export function grantIdentities(target: IAuthorizationTarget, identities: MeshIdentity[], options: GrantOptions = {}): Grant {
+  const names = grantNames(target, options);
+  const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
+    name: names.authentication, identities, trustDomain: options.trustDomain,
+  });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
+    name: names.policy, target, requiredAuthentications: [authentication],
+  });
+  return { policy, authentication };
+}
+
+/**
  * Like `grantServiceAccounts`, for clients identified by their network (unmeshed clients).
  * @internal
  */
@@ -135,5 +151,31 @@ export function grantNetworks(target: IAuthorizationTarget, networks: Network[],
 
 function grantNames(target: IAuthorizationTarget, options: GrantOptions): { policy: string; authentication: string } {
   const base = target.authorizationTargetRef.name;
-  return { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
+  const names = { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
+  for (const name of [names.authentication, names.policy]) {
+    if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
+      throw invalid(target, 'grant object name', name, 'a name no other grant on this target uses: grant every client in one call, '
+        + 'or give this grant its own policyName and authenticationName');
+    }
+  }
+  return names;
+}
+
+/**
+ * Names of a grant derived from its target and grantees (`<target>-<grantee>[-<grantee>…]-authz`
+ * and `-authn`), so that each set of grantees of one target gets its own objects and construct ids.
+ * @internal
+ */
+export function granteeNames(target: IAuthorizationTarget, grantees: readonly string[]): { policyName: string; authenticationName: string } {
+  const base = `${target.authorizationTargetRef.name}-${grantees.join('-')}`;
+  return { policyName: `${base}-authz`, authenticationName: `${base}-authn` };
+}
+
+/**
+ * The grantee key of a ServiceAccount: its name, with `.<namespace>` when it is not the target's.
+ * @internal
+ */
+export function serviceAccountKey(target: IAuthorizationTarget, serviceAccount: IServiceAccount): string {
+  const { name, namespace } = serviceAccount.toSubjectConfiguration();
+  return namespace === undefined || namespace === target.namespace ? name : `${name}.${namespace}`;
 }

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { gatewayDuration, invalid, millisOf, validateInteger } from './validation';
+import { IMeshService } from './mesh-service';
+import { addAnnotationsOnce, gatewayDuration, invalid, millisOf, validateInteger } from './validation';
 
 /** Properties of a `CircuitBreaker`. */
 export interface CircuitBreakerProps {
-  /** The Service whose endpoints meshed clients stop using while they fail. */
-  readonly service: Service;
+  /** The Service whose endpoints meshed clients stop using while they fail (any `IMeshService`, a `CanaryRollout`'s included). */
+  readonly service: IMeshService;
   /**
    * Consecutive failures after which an endpoint is made unavailable: an integer >= 1.
    * @default 7 (Linkerd's default, not rendered)
@@ -63,7 +63,7 @@ export class CircuitBreaker extends Construct {
       }
       annotations[`${prefix}-jitter-ratio`] = String(props.jitterRatio);
     }
-    for (const [key, value] of Object.entries(annotations)) props.service.metadata.addAnnotation(key, value);
+    addAnnotationsOnce(this, props.service.node.path, props.service.metadata, annotations);
     this.annotations = annotations;
   }
 }

@@ -36,7 +36,7 @@ export interface FaultInjectionProps {
   readonly routeName?: string;
   /**
    * API of the HTTPRoute.
-   * @default HttpRouteApi.POLICY_V1BETA3
+   * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
 }

@@ -1,4 +1,5 @@
 import { IServiceAccount } from 'cdk8s-plus-28';
+import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
@@ -69,7 +70,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
       return {
         requestsPerSecond: override.requestsPerSecond,
         clientRefs: override.clients.map((client) => {
-          const { name, namespace } = client.toSubjectConfiguration();
+          const name = client.name;
+          const namespace = serviceAccountNamespace(this, client);
           const key = `${namespace}/${name}`;
           if (seen.has(key)) throw invalid(this, 'override client', key, 'each ServiceAccount in at most one override');
           seen.add(key);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { re2Error } from '../validation/syntax/re2';
+import { invalidValueProblem } from '../common/input-validation';
 import { invalid } from './validation';
 
 /** HTTP methods an HTTPRoute can match. */
@@ -132,9 +133,14 @@ const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/
 
 /** Throws unless `name` is an HTTP header name (RFC 7230 token, 1..256 characters). */
 export function validateHeaderName(scope: IConstruct, what: string, name: string): void {
-  if (name.length > 256 || !HEADER_NAME.test(name)) {
-    throw invalid(scope, what, name, 'an RFC 7230 token: 1..256 of the characters A-Z a-z 0-9 ! # $ % & \' * + - . ^ _ ` | ~');
-  }
+  const problem = headerNameProblem(what, name);
+  if (problem !== undefined) throw new Error(`[${scope.node.path}] ${problem}`);
+}
+
+/** The problem with an HTTP header name (RFC 7230 token, 1..256 characters), if any. */
+export function headerNameProblem(what: string, name: string): string | undefined {
+  if (name.length <= 256 && HEADER_NAME.test(name)) return undefined;
+  return invalidValueProblem(what, name, 'an RFC 7230 token: 1..256 of the characters A-Z a-z 0-9 ! # $ % & \' * + - . ^ _ ` | ~');
 }
 
 function validateLength(scope: IConstruct, what: string, value: string, max: number): void {

@@ -1,42 +1,81 @@
-import { ApiObject, Duration } from 'cdk8s';
-import { IServiceAccount, Service } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
+import { IMeshService } from './mesh-service';
+import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
+import type { EgressNetwork } from './egress-network';
 import type { Server } from './server';
 import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName, validatePortNumber } from './validation';
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
 export enum HttpRouteApi {
-  /** Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute, which has GEP-1742 timeouts. */
+  /**
+   * Linkerd's `policy.linkerd.io/v1beta3` HTTPRoute: still served by Linkerd, "not actively maintained"; no
+   * ResponseHeaderModifier. Choose it explicitly where manifests must stay what they were.
+   */
   POLICY_V1BETA3 = 'policy.linkerd.io/v1beta3',
-  /** The Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute. */
+  /**
+   * The Gateway API's `gateway.networking.k8s.io/v1` HTTPRoute, which Linkerd recommends (the default). Linkerd
+   * installs no Gateway API CRDs itself since 2.19: the cluster needs the standard-channel HTTPRoute CRD.
+   */
   GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
 }
 
-/** What an HTTPRoute attaches to: a Server (inbound policy) or a Service port (outbound routing). */
+/** What a route attaches to: a Server (inbound policy), a Service port or an EgressNetwork port (outbound routing). */
 export class RouteParent {
   /** An inbound route: requests to the Server's port, for per-route authorization. */
   public static server(server: Server): RouteParent {
-    return new RouteParent(server, undefined, undefined);
+    return new RouteParent(server, undefined, undefined, undefined);
   }
 
   /** An outbound route: requests meshed clients send to this Service port. */
-  public static service(service: Service, port: number): RouteParent {
-    return new RouteParent(undefined, service, port);
+  public static service(service: IMeshService, port: number): RouteParent {
+    return new RouteParent(undefined, service, port, undefined);
+  }
+
+  /**
+   * An egress route: requests meshed clients send to a destination of the EgressNetwork on this port (Linkerd
+   * requires the port). With no backends, matching requests go on to their original destination.
+   */
+  public static egressNetwork(network: EgressNetwork, port: number): RouteParent {
+    return new RouteParent(undefined, undefined, port, network);
   }
 
   private constructor(
     public readonly server: Server | undefined,
-    public readonly service: Service | undefined,
+    public readonly service: IMeshService | undefined,
     public readonly port: number | undefined,
+    public readonly egressNetwork: EgressNetwork | undefined,
   ) {}
+
+  /** The parentRef of a route on this parent; `coreGroup` is how the route's API spells the core group. @internal */
+  public _parentRef(coreGroup: '' | 'core'): Record<string, unknown> {
+    if (this.server !== undefined) return { group: 'policy.linkerd.io', kind: 'Server', name: this.server.name };
+    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, port: this.port };
+    return { group: coreGroup, kind: 'Service', name: this.service!.name, port: this.port };
+  }
+
+  /** The namespace of the parent object. @internal */
+  public get _namespace(): string | undefined {
+    return this.server?.namespace ?? this.service?.metadata.namespace ?? this.egressNetwork?.namespace;
+  }
+
+  /**
+   * The backends of a rule that names none, rendered: the parent Service port, or the EgressNetwork itself (the
+   * original destination). @internal
+   */
+  public _defaultBackendRefs(scope: Construct, where: string): Array<Record<string, unknown>> {
+    if (this.egressNetwork !== undefined) return [{ group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, weight: 1 }];
+    return renderRouteBackends(scope, where, [HttpBackend.service(this.service!, { port: this.port })], this._namespace);
+  }
 }
 
 /** Options of an `HttpBackend`. */
@@ -53,14 +92,70 @@ export interface HttpBackendOptions {
   readonly weight?: number;
 }
 
-/** A backend of an outbound route rule: a Service port with a weight. */
+/** A backend of an outbound route rule (`HttpRoute` and `GrpcRoute` alike): a Service port with a weight. */
 export class HttpBackend {
-  /** A Service port as backend. */
-  public static service(service: Service, options: HttpBackendOptions = {}): HttpBackend {
+  /** A Service port as backend: any `IMeshService` (a cdk8s-plus Service, a `CanaryRollout`'s Services). */
+  public static service(service: IMeshService, options: HttpBackendOptions = {}): HttpBackend {
     return new HttpBackend(service, options.port, options.weight ?? 1);
   }
 
-  private constructor(public readonly service: Service, public readonly port: number | undefined, public readonly weight: number) {}
+  private constructor(public readonly service: IMeshService, public readonly port: number | undefined, public readonly weight: number) {}
+}
+
+/**
+ * Renders the backendRefs of an outbound route rule, validated: ports of the Services, weights
+ * 0..1000000 with one above 0, each Service port once, Services in the parent's namespace. `group`,
+ * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
+ * @internal
+ */
+export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[], namespace: string | undefined): Array<Record<string, unknown>> {
+  if (backends.length < 1 || backends.length > 16) throw invalid(scope, `${where} backends count`, backends.length, '1..16 backends');
+  const rendered = backends.map((backend) => {
+    validateInteger(scope, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
+    const ports = backend.service.ports.map((p) => p.port);
+    if (backend.port === undefined && ports.length !== 1) {
+      throw invalid(scope, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
+    }
+    const port = backend.port ?? ports[0];
+    validateServicePort(scope, `${where} port of backend ${backend.service.name}`, backend.service, port);
+    if (backend.service.metadata.namespace !== namespace) {
+      throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
+    }
+    return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
+  });
+  if (!backends.some((b) => b.weight > 0)) {
+    throw invalid(scope, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
+  }
+  const ids = rendered.map((r) => `${r.name}:${r.port}`);
+  if (new Set(ids).size !== ids.length) throw invalid(scope, `${where} backends`, ids, 'each Service port at most once per rule');
+  return rendered;
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * The `hostnames` of a route, validated as the Gateway API CRDs do (at most 16; RFC 1123 names, optional `*.`).
+ * @internal
+ */
+export function renderHostnames(scope: Construct, hostnames: readonly string[] | undefined): string[] | undefined {
+  if (hostnames === undefined) return undefined;
+  if (hostnames.length > 16) throw invalid(scope, 'hostnames count', hostnames.length, 'at most 16 host names');
+  for (const hostname of hostnames) {
+    if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
+      throw invalid(scope, 'hostname', hostname, 'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
+    }
+  }
+  return hostnames.length > 0 ? [...hostnames] : undefined;
+}
+
+/**
+ * Throws unless `port` is a port of the Service.
+ * @internal
+ */
+export function validateServicePort(scope: Construct, what: string, service: IMeshService, port: number): void {
+  validatePortNumber(scope, what, port);
+  const ports = service.ports.map((p) => p.port);
+  if (!ports.includes(port)) throw invalid(scope, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
 }
 
 /** GEP-1742 timeouts of an outbound rule. */
@@ -71,7 +166,8 @@ export interface HttpRouteTimeouts {
    */
   readonly request?: Duration;
   /**
-   * Of each request the proxy sends to a backend; not above `request`.
+   * Of each request the proxy sends to a backend; not above `request`. Linkerd (edge-26.8) validates it but applies
+   * only `request`; a per-attempt limit is `RetriesAndTimeouts`' retry `timeout`.
    * @default - no timeout
    */
   readonly backendRequest?: Duration;
@@ -110,17 +206,23 @@ export interface HttpRouteProps {
   readonly name?: string;
   /**
    * API the route is rendered as.
-   * @default HttpRouteApi.POLICY_V1BETA3
+   * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
   /** The Server or Service port the route attaches to. */
   readonly parent: RouteParent;
+  /**
+   * Host names the route applies to (matched against the request's host / `:authority`): at most 16 DNS names,
+   * lowercase, optionally with a leading `*.` wildcard.
+   * @default - every host name
+   */
+  readonly hostnames?: string[];
   /** The rules: 1..16. */
   readonly rules: HttpRouteRule[];
 }
 
 /**
- * An HTTPRoute (Linkerd policy.linkerd.io/v1beta3 by default, or Gateway API v1).
+ * An HTTPRoute (Gateway API gateway.networking.k8s.io/v1 by default, or Linkerd's policy.linkerd.io/v1beta3).
  *
  * With a Server parent it is inbound: it names requests for per-route authorization
  * (`grantAccess`). With a Service parent it is outbound: weighted backends, timeouts, filters.
@@ -138,19 +240,24 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    this.api = props.api ?? HttpRouteApi.POLICY_V1BETA3;
+    this.api = props.api ?? HttpRouteApi.GATEWAY_V1;
     this.parent = props.parent;
-    const { server, service, port } = props.parent;
+    const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
       throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
+    if (server !== undefined && server.proxyProtocol === ProxyProtocol.GRPC) {
+      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+        'a Server whose traffic is HTTP (Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it); use a GrpcRoute');
+    }
     if (service !== undefined) this.validateServicePort('parent port', service, port!);
+    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
     if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
 
     const spec = {
-      parentRefs: [server !== undefined
-        ? { group: 'policy.linkerd.io', kind: 'Server', name: server.name }
-        : { group: 'core', kind: 'Service', name: service!.name, port }],
+      // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
+      parentRefs: [props.parent._parentRef(this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core')],
+      hostnames: renderHostnames(this, props.hostnames),
       rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
     };
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
@@ -160,16 +267,21 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       : new HttpRouteV1Beta3(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as HttpRouteV1Beta3Spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
-    const parentNamespace = server?.namespace ?? service?.metadata.namespace;
+    const parentNamespace = props.parent._namespace;
     if (parentNamespace !== this.namespace) {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
     server?._attachRoute();
   }
 
-  /** Whether the route is outbound (parent: a Service). */
+  /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
   public get isOutbound(): boolean {
-    return this.parent.service !== undefined;
+    return this.parent.server === undefined;
   }
 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
@@ -186,6 +298,14 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
     return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on this route (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
+    return grantIdentities(this, identities, options);
   }
 
   /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */
@@ -223,8 +343,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
       if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set', 'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
     } else if (!redirects) {
-      const backends = rule.backends ?? [HttpBackend.service(this.parent.service!, { port: this.parent.port })];
-      backendRefs = this.renderBackends(where, backends);
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where) : this.renderBackends(where, rule.backends);
     }
 
     return {
@@ -236,26 +355,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   }
 
   private renderBackends(where: string, backends: HttpBackend[]): Array<Record<string, unknown>> {
-    if (backends.length < 1 || backends.length > 16) throw invalid(this, `${where} backends count`, backends.length, '1..16 backends');
-    const rendered = backends.map((backend) => {
-      validateInteger(this, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
-      const ports = backend.service.ports.map((p) => p.port);
-      if (backend.port === undefined && ports.length !== 1) {
-        throw invalid(this, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
-      }
-      const port = backend.port ?? ports[0];
-      this.validateServicePort(`${where} port of backend ${backend.service.name}`, backend.service, port);
-      if (backend.service.metadata.namespace !== this.parent.service!.metadata.namespace) {
-        throw invalid(this, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
-      }
-      return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
-    });
-    if (!backends.some((b) => b.weight > 0)) {
-      throw invalid(this, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
-    }
-    const ids = rendered.map((r) => `${r.name}:${r.port}`);
-    if (new Set(ids).size !== ids.length) throw invalid(this, `${where} backends`, ids, 'each Service port at most once per rule');
-    return rendered;
+    return renderRouteBackends(this, where, backends, this.parent._namespace);
   }
 
   private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
@@ -284,9 +384,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     }
   }
 
-  private validateServicePort(what: string, service: Service, port: number): void {
-    validatePortNumber(this, what, port);
-    const ports = service.ports.map((p) => p.port);
-    if (!ports.includes(port)) throw invalid(this, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
+  private validateServicePort(what: string, service: IMeshService, port: number): void {
+    validateServicePort(this, what, service, port);
   }
 }

@@ -2,6 +2,7 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshTlsAuthentication as MeshTlsAuthenticationResource } from '../../imports/linkerd-meshtls-authentication-policy.linkerd.io';
 import { IAuthentication, PolicyReference } from './authentication';
+import { MeshIdentity, serviceAccountNamespace } from './mesh-identity';
 import { invalid, validateObjectName } from './validation';
 
 /** The trust domain of a default Linkerd installation. */
@@ -14,8 +15,16 @@ export interface MeshTlsAuthenticationProps {
    * @default - generated from the construct path
    */
   readonly name?: string;
-  /** The ServiceAccounts whose meshed pods are authenticated; their namespace must be known. */
-  readonly serviceAccounts: IServiceAccount[];
+  /**
+   * The ServiceAccounts whose meshed pods are authenticated; their namespace must be known.
+   * @default - none; then `identities` must name at least one identity
+   */
+  readonly serviceAccounts?: IServiceAccount[];
+  /**
+   * More identities: ServiceAccounts of other namespaces by name, every identity of a namespace, any meshed client.
+   * @default - none; then `serviceAccounts` must name at least one ServiceAccount
+   */
+  readonly identities?: MeshIdentity[];
   /**
    * Trust domain of the mesh (`identityTrustDomain` of the Linkerd installation).
    * @default 'cluster.local'
@@ -25,14 +34,19 @@ export interface MeshTlsAuthenticationProps {
 
 /**
  * A `MeshTLSAuthentication` (policy.linkerd.io/v1alpha1): clients authenticated by mTLS as one
- * of the given ServiceAccounts. Identities are derived from the ServiceAccount objects:
- * `<name>.<namespace>.serviceaccount.identity.linkerd.<trust domain>`.
+ * of the given ServiceAccounts or identities. Identities are derived from the ServiceAccount objects:
+ * `<name>.<namespace>.serviceaccount.identity.linkerd.<trust domain>`; `MeshIdentity` adds a namespace's
+ * every identity (`*.<namespace>.serviceaccount.identity.linkerd.<trust domain>`) and any meshed client (`*`).
  */
 export class MeshTlsAuthentication extends Construct implements IAuthentication {
-  /** The Linkerd proxy identity of a ServiceAccount. */
-  public static identityOf(serviceAccount: IServiceAccount, trustDomain: string = DEFAULT_TRUST_DOMAIN): string {
+  /**
+   * The Linkerd proxy identity of a ServiceAccount. With a `scope`, the ServiceAccount's namespace is checked as
+   * `MeshIdentity.serviceAccount` checks it (known; an import names it).
+   */
+  public static identityOf(serviceAccount: IServiceAccount, trustDomain: string = DEFAULT_TRUST_DOMAIN, scope?: Construct): string {
     const { name, namespace } = serviceAccount.toSubjectConfiguration();
-    return `${name}.${namespace}.serviceaccount.identity.linkerd.${trustDomain}`;
+    const resolved = scope === undefined ? namespace : serviceAccountNamespace(scope, serviceAccount);
+    return `${name}.${resolved}.serviceaccount.identity.linkerd.${trustDomain}`;
   }
 
   public readonly authenticationRef: PolicyReference;
@@ -44,18 +58,17 @@ export class MeshTlsAuthentication extends Construct implements IAuthentication 
     super(scope, id);
     const trustDomain = props.trustDomain ?? DEFAULT_TRUST_DOMAIN;
     validateObjectName(this, 'trustDomain', trustDomain);
-    if (props.serviceAccounts.length === 0) {
-      throw invalid(this, 'serviceAccounts', [], 'at least one ServiceAccount (an empty list would authenticate nobody)');
+    const serviceAccounts = props.serviceAccounts ?? [];
+    const identities = props.identities ?? [];
+    if (serviceAccounts.length === 0 && identities.length === 0) {
+      throw invalid(this, 'serviceAccounts and identities', [], 'at least one ServiceAccount or identity (an empty list would authenticate nobody)');
     }
-    for (const serviceAccount of props.serviceAccounts) {
-      if (serviceAccount.toSubjectConfiguration().namespace === undefined) {
-        throw invalid(this, 'ServiceAccount', serviceAccount.name,
-          'a ServiceAccount whose namespace is known (give it metadata.namespace or put it in a chart with a namespace)');
-      }
-    }
-    this.identities = props.serviceAccounts.map((sa) => MeshTlsAuthentication.identityOf(sa, trustDomain));
+    this.identities = [
+      ...serviceAccounts.map((sa) => MeshTlsAuthentication.identityOf(sa, trustDomain, this)),
+      ...identities.map((identity) => identity._identity(this, trustDomain)),
+    ];
     const duplicates = this.identities.filter((identity, index) => this.identities.indexOf(identity) !== index);
-    if (duplicates.length > 0) throw invalid(this, 'serviceAccounts', duplicates, 'each ServiceAccount at most once');
+    if (duplicates.length > 0) throw invalid(this, 'identities', duplicates, 'each identity at most once');
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
 
     const resource = new MeshTlsAuthenticationResource(this, 'Resource', {

@@ -32,8 +32,9 @@ export class Network {
     const network = parseCidr(scope, 'network CIDR', this.cidr);
     for (const text of this.except) {
       const excluded = parseCidr(scope, `exception of ${this.cidr}`, text);
-      if (excluded.bits !== network.bits || excluded.prefix < network.prefix || !sameNetwork(network, excluded.address, network.prefix)) {
-        throw invalid(scope, `exception of ${this.cidr}`, text, `a sub-network of ${this.cidr} of the same IP family`);
+      // Linkerd's admission refuses an exception that negates the whole network, as well as one outside it.
+      if (excluded.bits !== network.bits || excluded.prefix <= network.prefix || !sameNetwork(network, excluded.address, network.prefix)) {
+        throw invalid(scope, `exception of ${this.cidr}`, text, `a sub-network of ${this.cidr} of the same IP family, smaller than it`);
       }
     }
     return this.except.length > 0 ? { cidr: this.cidr, except: [...this.except] } : { cidr: this.cidr };

@@ -39,7 +39,7 @@ export interface ProbeAuthorizationOptions {
   readonly networks?: Network[];
   /**
    * API of the probe HTTPRoute.
-   * @default HttpRouteApi.POLICY_V1BETA3
+   * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
 }

@@ -1,8 +1,8 @@
-import { Duration } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { GrpcRoute } from './grpc-route';
 import { HttpRoute } from './http-route';
-import { gatewayDuration, invalid, validateInteger } from './validation';
+import { addAnnotationsOnce, gatewayDuration, invalid, validateInteger } from './validation';
 
 /** HTTP responses that are retried. */
 export class HttpRetryCondition {
@@ -62,10 +62,19 @@ export interface RetryOptions {
   readonly timeout?: Duration;
 }
 
+/**
+ * What Linkerd reads retry and timeout annotations from: a Service (every route to it; any
+ * `IMeshService`, a `CanaryRollout`'s included), an outbound `HttpRoute` or an outbound `GrpcRoute`.
+ */
+export interface IRetriesAndTimeoutsTarget extends IConstruct {
+  /** The metadata the annotations are added to. */
+  readonly metadata: ApiObjectMetadataDefinition;
+}
+
 /** Properties of `RetriesAndTimeouts`. */
 export interface RetriesAndTimeoutsProps {
-  /** A Service (all routes to it) or an outbound HttpRoute. */
-  readonly target: Service | HttpRoute;
+  /** A Service (all routes to it), an outbound HttpRoute or an outbound GrpcRoute. */
+  readonly target: IRetriesAndTimeoutsTarget;
   /**
    * Retries.
    * @default - no retries
@@ -98,8 +107,12 @@ export class RetriesAndTimeouts extends Construct {
 
   constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
     super(scope, id);
-    if (props.target instanceof HttpRoute && !props.target.isOutbound) {
-      throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound HttpRoute (parent: a Service)');
+    if ((props.target instanceof HttpRoute || props.target instanceof GrpcRoute) && !props.target.isOutbound) {
+      throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
+    }
+    if (props.target instanceof GrpcRoute && props.retries?.http?.length) {
+      throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name,
+        'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }
     const annotations: Record<string, string> = {};
     const retries = props.retries;
@@ -130,8 +143,7 @@ export class RetriesAndTimeouts extends Construct {
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
     if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
 
-    const metadata = props.target instanceof HttpRoute ? props.target.apiObject.metadata : props.target.metadata;
-    for (const [key, value] of Object.entries(annotations)) metadata.addAnnotation(key, value);
+    addAnnotationsOnce(this, props.target.node.path, props.target.metadata, annotations);
     this.annotations = annotations;
   }
 }

@@ -10,7 +10,8 @@ import { findPodTemplate } from '../validation/pod-templates';
 import { asArray, asObject } from '../validation/values';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
@@ -179,6 +180,7 @@ export class Server extends Construct implements IAuthorizationTarget {
     this.namespace = resource.metadata.namespace;
     this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name: this.name };
     this.node.addValidation({ validate: () => this.validateProbeAuthorization() });
+    if (this.proxyProtocol === ProxyProtocol.GRPC) this.node.addValidation({ validate: () => this.validateGrpcServerProbes() });
   }
 
   /**
@@ -202,6 +204,45 @@ export class Server extends Construct implements IAuthorizationTarget {
     return [...paths].sort();
   }
 
+  /** The kubelet probes of the workload's containers on this port, by handler (`httpGet`, `grpc`), from the rendered pod template. */
+  private probesOnPort(): { http: number; grpc: number } {
+    const manifest = this.pods.podTemplateObject.toJson();
+    const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers).map(asObject);
+    const counts = { http: 0, grpc: 0 };
+    for (const container of containers) {
+      for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const probe = asObject(container?.[field]);
+        const handler = asObject(probe?.httpGet) ?? asObject(probe?.grpc);
+        if (handler === undefined) continue;
+        const port = typeof handler.port === 'number' ? handler.port
+          : asArray(container?.ports).map(asObject).find((p) => p?.name === handler.port)?.containerPort;
+        if (port === this.portNumber) counts[probe?.grpc !== undefined ? 'grpc' : 'http'] += 1;
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Linkerd serves a gRPC Server's port as gRPC and authorizes the kubelet's probes only on HTTP ports: an HTTP probe
+   * there cannot be answered, and a gRPC probe is refused unless unauthenticated clients are allowed.
+   */
+  private validateGrpcServerProbes(): string[] {
+    const { http, grpc } = this.probesOnPort();
+    const unauthenticatedAllowed = [AccessPolicy.ALL_UNAUTHENTICATED, AccessPolicy.CLUSTER_UNAUTHENTICATED, AccessPolicy.AUDIT]
+      .includes(this.accessPolicy);
+    const problems: string[] = [];
+    const where = `of ${this.workload.node.path} on port ${this.portNumber} of the gRPC Server ${this.name}`;
+    if (http > 0) {
+      problems.push(`HTTP probes ${where} are invalid: the port is served as gRPC, so the kubelet's HTTP requests fail; `
+        + 'allowed: probes on another port (one no Server covers), or a Server that is not gRPC');
+    }
+    if (grpc > 0 && !unauthenticatedAllowed) {
+      problems.push(`gRPC probes ${where} are invalid: Linkerd authorizes kubelet probes on HTTP ports only, so accessPolicy `
+        + `${this.accessPolicy} refuses them; allowed: an HTTP probe on a port no Server covers (Linkerd authorizes it there)`);
+    }
+    return problems;
+  }
+
   /** The probe authorization, once a route is attached and the containers have HTTP probes on this port. */
   public get probeAuthorization(): ProbeAuthorization | undefined {
     return this.probe;
@@ -213,6 +254,14 @@ export class Server extends Construct implements IAuthorizationTarget {
    */
   public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
     return grantServiceAccounts(this, serviceAccounts, options);
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on every route of this Server: a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
+    return grantIdentities(this, identities, options);
   }
 
   /** Authorizes clients from these networks, meshed or not, on every route of this Server. */

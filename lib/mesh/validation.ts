@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, portNumberProblem, serviceNameProblem,
@@ -76,4 +76,21 @@ export function gatewayDuration(scope: IConstruct, what: string, duration: Durat
 /** The whole milliseconds of a duration, for comparisons between validated durations. */
 export function millisOf(duration: Duration): number {
   return duration.toMilliseconds({ integral: false });
+}
+
+/**
+ * Adds annotations to another construct's object, refusing to change a key something else already set to another
+ * value (the last writer would otherwise win silently, e.g. two RetriesAndTimeouts on one Service).
+ */
+export function addAnnotationsOnce(
+  scope: IConstruct, target: string, metadata: ApiObjectMetadataDefinition, annotations: Record<string, string>,
+): void {
+  const existing = (metadata.toJson() as { annotations?: Record<string, string> }).annotations ?? {};
+  for (const [key, value] of Object.entries(annotations)) {
+    const current = existing[key];
+    if (current !== undefined && current !== value) {
+      throw invalid(scope, `annotation ${key} on ${target}`, value, `the value it already has, "${current}" (set each setting of an object once)`);
+    }
+  }
+  for (const [key, value] of Object.entries(annotations)) metadata.addAnnotation(key, value);
 }

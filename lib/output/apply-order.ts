@@ -20,7 +20,7 @@ export enum ApplyPhase {
   AUTHENTICATIONS = 2,
   /** What a client may do and how traffic flows: routes, authorization policies, analysis templates. */
   ROUTES_AND_POLICIES = 3,
-  /** Servers: from here on, unauthorized traffic to the selected ports is refused. */
+  /** Servers (and EgressNetworks): from here on, unauthorized traffic to the selected ports (networks) is refused. */
   SERVERS = 4,
   /** Services and workloads, and anything not listed. */
   WORKLOADS = 5,
@@ -54,6 +54,8 @@ const PHASE_BY_KIND: Record<string, ApplyPhase> = {
   'networking.istio.io/VirtualService': ApplyPhase.ROUTES_AND_POLICIES,
   'networking.istio.io/DestinationRule': ApplyPhase.ROUTES_AND_POLICIES,
   'policy.linkerd.io/Server': ApplyPhase.SERVERS,
+  // An EgressNetwork with trafficPolicy Deny refuses what its routes do not name, like a Server: routes first.
+  'policy.linkerd.io/EgressNetwork': ApplyPhase.SERVERS,
 };
 
 /** The phase a manifest is applied in, from its API group and kind. */

@@ -192,7 +192,8 @@ class MeshModel {
       };
     });
     const managed = new Set(rolloutManagedRoutes(sorted).map((r) => `${r.namespace}/${r.name}`));
-    const routes: Route[] = [...this.all('policy.linkerd.io/HTTPRoute'), ...this.all('gateway.networking.k8s.io/HTTPRoute')].map((r) => {
+    const routes: Route[] = [...this.all('policy.linkerd.io/HTTPRoute'), ...this.all('gateway.networking.k8s.io/HTTPRoute'),
+      ...this.all('gateway.networking.k8s.io/GRPCRoute')].map((r) => {
       const spec: Json = (r as Json).spec ?? {};
       const ns = namespaceOf(r);
       const parents: Json[] = spec.parentRefs ?? [];
@@ -256,7 +257,7 @@ class MeshModel {
       if (target.kind === 'Namespace' && target.name === ns) {
         for (const server of serversByNamespace.get(ns) ?? []) targets.push([server, undefined]);
       }
-      if (target.kind === 'HTTPRoute') {
+      if (target.kind === 'HTTPRoute' || target.kind === 'GRPCRoute') {
         const route = inboundRoutesById.get(`${ns}/${target.name}`);
         for (const serverId of new Set(route?.servers ?? [])) {
           const server = serversById.get(serverId);
@@ -434,6 +435,11 @@ function selects(selector: LabelSelector, labels: Record<string, string>): boole
 }
 
 function describeMatch(match: Json): string {
+  const grpc = match.method !== undefined && typeof match.method === 'object' ? match.method : undefined;
+  if (grpc !== undefined) {
+    const headers = (match.headers ?? []).map((h: Json) => ` ${h.name}=${h.value}`).join('');
+    return `gRPC ${grpc.service ?? '*'}/${grpc.method ?? '*'}${grpc.type === 'RegularExpression' ? ' (regex)' : ''}${headers}`;
+  }
   const method = match.method ?? 'any method';
   const path = match.path ? `${match.path.type === 'Exact' ? '' : `${match.path.type ?? 'PathPrefix'} `}${match.path.value}` : 'any path';
   const headers = (match.headers ?? []).map((h: Json) => ` ${h.name}=${h.value}`).join('');

@@ -66,7 +66,7 @@ function addService(chart: Chart, suffix: string): void {
     name: web,
     replicas: 2,
     selectorLabels: { app: web },
-    containers: [{ name: 'web', image: 'ghcr.io/example/web:1.0.0', ports: [{ containerPort: PORT }] }],
+    containers: [{ name: 'web', image: 'ghcr.io/example/web:1.0.0', ports: [{ number: PORT }], resources: {} }],
     steps: [10, 50].flatMap((weight) => [CanaryStep.setWeight(weight), CanaryStep.pause(Duration.minutes(1))]),
     backgroundAnalysis: { template: successRate },
   });

@@ -159,7 +159,7 @@ export class ServiceProfile extends Construct {
     });
 
     this.node.addValidation({
-      validate: () => outboundRoutesOf(this, props.service).map((route) => `ServiceProfile ${this.name} and outbound HTTPRoute `
+      validate: () => outboundRoutesOf(this, props.service).map((route) => `ServiceProfile ${this.name} and outbound ${route.apiObject.kind} `
         + `${route.name} (${route.node.path}) both configure Service ${props.service.name}; Linkerd uses the profile and ignores the `
         + 'route. Allowed: one of them per Service'),
     });

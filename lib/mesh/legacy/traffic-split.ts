@@ -67,7 +67,7 @@ export class TrafficSplit extends Construct {
         return [
           ...profiles.map((p) => `TrafficSplit ${resource.name} and ServiceProfile ${p.name} (${p.node.path}) both configure `
             + `Service ${props.service.name}; the SMI extension would overwrite the profile's dstOverrides. Allowed: one of them per Service`),
-          ...outboundRoutesOf(this, props.service).map((r) => `TrafficSplit ${resource.name} and outbound HTTPRoute ${r.name} `
+          ...outboundRoutesOf(this, props.service).map((r) => `TrafficSplit ${resource.name} and outbound ${r.apiObject.kind} ${r.name} `
             + `(${r.node.path}) both split Service ${props.service.name}; allowed: one of them per Service`),
         ];
       },

@@ -1,5 +1,5 @@
 import { Environment, ParseResult } from '@marcbachmann/cel-js';
-import { createKubernetesCelEnvironment, supportedFunctionNames } from './cel-environment';
+import { createKubernetesCelEnvironment, RE2_MATCHES, supportedFunctionNames } from './cel-environment';
 
 /** A compiled x-kubernetes-validations expression. */
 export type CompiledRule =
@@ -36,9 +36,11 @@ export class CelRuleCompiler {
   private compileUncached(expression: string): CompiledRule {
     let parsed: ParseResult;
     try {
-      parsed = this.environment.parse(expression);
-      const rewritten = rewriteIndexedHas(expression, parsed.ast);
-      if (rewritten !== expression) parsed = this.environment.parse(rewritten);
+      // `.matches(` is only ever the regex function (a field named matches is never called).
+      const source = expression.replace(/\.matches\(/g, `.${RE2_MATCHES}(`);
+      parsed = this.environment.parse(source);
+      const rewritten = rewriteIndexedHas(source, parsed.ast);
+      if (rewritten !== source) parsed = this.environment.parse(rewritten);
     } catch (error) {
       return { status: 'unsupported', reason: `cannot parse: ${firstLine(error)}` };
     }

@@ -8,12 +8,12 @@ import { asArray, asObject, asString, JsonObject } from '../values';
 import { TargetCheck } from './target-check';
 
 /**
- * HTTPRoutes of both groups: parents and backends resolve within the target, regular expressions compile under RE2,
- * each rule with backends sends traffic somewhere, and (for policy.linkerd.io, whose CRD has no such rules) timeouts
- * use Gateway API duration syntax with backendRequest ≤ request.
+ * HTTPRoutes of both groups and GRPCRoutes: parents and backends resolve within the target, regular expressions compile
+ * under RE2, each rule with backends sends traffic somewhere, a Server parent serves the route's protocol, and (for
+ * policy.linkerd.io, whose CRD has no such rules) timeouts use Gateway API duration syntax with backendRequest ≤ request.
  */
 export const checkHttpRoutes: TargetCheck = (index, report) => {
-  for (const route of [...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute')]) {
+  for (const route of [...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'GRPCRoute')]) {
     const spec = asObject(route.manifest.spec) ?? {};
     asArray(spec.parentRefs).forEach((ref, i) => checkParent(index, route, asObject(ref) ?? {}, fieldPath('spec.parentRefs', i), report));
     asArray(spec.rules).forEach((value, i) => {
@@ -21,6 +21,7 @@ export const checkHttpRoutes: TargetCheck = (index, report) => {
       const path = fieldPath('spec.rules', i);
       checkBackends(index, route, rule, path, report);
       checkRegexMatches(route, rule, path, report);
+      if (route.id.kind === 'GRPCRoute') checkGrpcMethodMatches(route, rule, path, report);
       if (route.id.group === LINKERD_POLICY) checkTimeouts(route, asObject(rule.timeouts), fieldPath(path, 'timeouts'), report);
     });
   }
@@ -35,7 +36,19 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
   const name = asString(ref.name) ?? '';
   const namespace = asString(ref.namespace) ?? route.id.namespace;
   if (ref.kind === 'Server' && (ref.group ?? GATEWAY) === LINKERD_POLICY) {
-    if (!index.find(LINKERD_POLICY, 'Server', namespace, name)) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
+    const server = index.find(LINKERD_POLICY, 'Server', namespace, name);
+    if (!server) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
+    else checkServerProtocol(route, server, path, report);
+    return;
+  }
+  if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
+    if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
+      report(route, path, 'ref/httproute-parent',
+        `parent EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+    }
+    // Linkerd's admission webhook: "cannot target an EgressNetwork without specifying a port".
+    if (typeof ref.port !== 'number') report(route, path, 'semantic/egress-parent-port',
+      `parent EgressNetwork "${namespace}/${name}" has no port; allowed: a port (Linkerd refuses an EgressNetwork parent without one)`);
     return;
   }
   if (!isServiceRef(ref, 'Gateway')) return;
@@ -50,10 +63,17 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
 function checkBackends(index: TargetIndex, route: IndexedObject, rule: JsonObject, path: string, report: Report): void {
   const backends = asArray(rule.backendRefs).map((ref) => asObject(ref) ?? {});
   backends.forEach((ref, j) => {
-    if (!isServiceRef(ref, 'Service')) return;
     const refPath = fieldPath(path, 'backendRefs', j);
     const namespace = asString(ref.namespace) ?? route.id.namespace;
     const name = asString(ref.name) ?? '';
+    if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
+      if (!index.find(LINKERD_POLICY, 'EgressNetwork', namespace, name)) {
+        report(route, refPath, 'ref/httproute-backend',
+          `backend EgressNetwork "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'EgressNetwork', namespace)}`);
+      }
+      return;
+    }
+    if (!isServiceRef(ref, 'Service')) return;
     const service = index.find(CORE, 'Service', namespace, name);
     if (!service) {
       report(route, refPath, 'ref/httproute-backend', `backend Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
@@ -100,3 +120,51 @@ function checkTimeouts(route: IndexedObject, timeouts: JsonObject | undefined, p
     report(route, fieldPath(path, 'backendRequest'), 'semantic/timeouts', `backendRequest ${timeouts.backendRequest} is longer than request ${timeouts.request}; allowed: backendRequest ≤ request (request 0s means no timeout)`);
   }
 }
+
+/**
+ * Linkerd serves a Server whose proxyProtocol is gRPC by its GRPCRoutes only, and every other Server by its HTTPRoutes
+ * only (policy-controller inbound index), so a route on the other kind of Server is silently ignored.
+ */
+function checkServerProtocol(route: IndexedObject, server: IndexedObject, path: string, report: Report): void {
+  const protocol = asString(asObject(server.manifest.spec)?.proxyProtocol) ?? 'unknown';
+  const grpcServer = protocol === 'gRPC';
+  if (route.id.kind === 'GRPCRoute' && !grpcServer) {
+    report(route, path, 'semantic/route-protocol',
+      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol "${protocol}", so Linkerd ignores this GRPCRoute; allowed: a Server with proxyProtocol gRPC`);
+  } else if (route.id.kind === 'HTTPRoute' && grpcServer) {
+    report(route, path, 'semantic/route-protocol',
+      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute; allowed: a GRPCRoute, or a Server whose proxyProtocol is not gRPC`);
+  }
+}
+
+/** Linkerd's policy controller ignores a whole GRPCRoute with a RegularExpression method match (routes/grpc.rs). */
+function checkGrpcMethodMatches(route: IndexedObject, rule: JsonObject, path: string, report: Report): void {
+  asArray(rule.matches).forEach((value, j) => {
+    const method = asObject(asObject(value)?.method);
+    if (method?.type === 'RegularExpression') {
+      report(route, fieldPath(path, 'matches', j, 'method', 'type'), 'semantic/grpc-method-regex',
+        'Linkerd ignores a GRPCRoute with a RegularExpression method match; allowed: Exact (name the service, or the service and method)');
+    }
+  });
+}
+
+/** EgressNetworks as Linkerd's admission webhook takes them: a given `networks` list is not empty, and no exception negates its network. */
+export const checkEgressNetworks: TargetCheck = (index, report) => {
+  for (const egress of index.ofKind(LINKERD_POLICY, 'EgressNetwork')) {
+    const networks = asObject(egress.manifest.spec)?.networks;
+    if (networks === undefined) continue;
+    if (asArray(networks).length === 0) {
+      report(egress, 'spec.networks', 'semantic/egress-networks',
+        'networks is empty; allowed: at least one network, or no networks field (every address outside the cluster)');
+    }
+    asArray(networks).forEach((value, i) => {
+      const network = asObject(value) ?? {};
+      asArray(network.except).forEach((except, j) => {
+        if (except === network.cidr) {
+          report(egress, fieldPath('spec.networks', i, 'except', j), 'semantic/egress-networks',
+            `exception "${String(except)}" negates its whole network; allowed: a smaller sub-network`);
+        }
+      });
+    });
+  }
+};

@@ -1,5 +1,5 @@
 import { checkDuplicateObjects } from './duplicates';
-import { checkHttpRoutes } from './http-routes';
+import { checkEgressNetworks, checkHttpRoutes } from './http-routes';
 import { checkIngresses } from './ingresses';
 import { checkLinkerdAnnotations } from './linkerd-annotations';
 import { checkLinkerdPolicies } from './linkerd-policies';
@@ -21,6 +21,7 @@ export const TARGET_CHECKS: readonly TargetCheck[] = [
   checkServices,
   checkLinkerdAnnotations,
   checkHttpRoutes,
+  checkEgressNetworks,
   checkLinkerdPolicies,
   checkProgressiveDelivery,
   checkIngresses,

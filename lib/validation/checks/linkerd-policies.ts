@@ -72,7 +72,8 @@ function checkAuthorizationPolicy(index: TargetIndex, policy: IndexedObject, rep
   if (target.kind === 'Namespace') {
     const name = asString(target.name) ?? '';
     if (!index.find(CORE, 'Namespace', '', name)) report(policy, 'spec.targetRef', 'ref/authorization-target', `target Namespace "${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Namespace', '')}`);
-  } else if (target.kind === 'Server' || (target.kind === 'HTTPRoute' && (targetGroup === LINKERD_POLICY || targetGroup === GATEWAY))) {
+  } else if (target.kind === 'Server' || (target.kind === 'HTTPRoute' && (targetGroup === LINKERD_POLICY || targetGroup === GATEWAY))
+    || (target.kind === 'GRPCRoute' && targetGroup === GATEWAY)) {
     requireObject(index, policy, target.kind === 'Server' ? LINKERD_POLICY : targetGroup, target.kind, target, 'spec.targetRef', 'ref/authorization-target', report);
   }
   asArray(spec.requiredAuthenticationRefs).forEach((value, i) => {

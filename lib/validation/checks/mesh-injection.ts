@@ -14,7 +14,7 @@ export const checkMeshInjection: TargetCheck = (index, report) => {
   const policies = [
     ...index.ofKind(LINKERD_POLICY, 'Server'),
     ...index.ofKind(LINKERD_POLICY, 'AuthorizationPolicy'),
-    ...[...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute')].filter(hasServerParent),
+    ...[...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'GRPCRoute')].filter(hasServerParent),
   ];
   for (const policy of policies) {
     const namespace = policy.id.namespace;
@@ -57,8 +57,8 @@ function workloadsOf(index: TargetIndex, policy: IndexedObject): IndexedObject[]
 function serversOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
   if (policy.id.kind !== 'AuthorizationPolicy') return serverRefs(index, policy, asArray(getIn(policy.manifest, 'spec', 'parentRefs')));
   const target = asObject(getIn(policy.manifest, 'spec', 'targetRef')) ?? {};
-  if (target.kind === 'HTTPRoute' && typeof target.name === 'string') {
-    const route = index.find(target.group === GATEWAY ? GATEWAY : LINKERD_POLICY, 'HTTPRoute', policy.id.namespace, target.name);
+  if ((target.kind === 'HTTPRoute' || target.kind === 'GRPCRoute') && typeof target.name === 'string') {
+    const route = index.find(target.group === GATEWAY || target.kind === 'GRPCRoute' ? GATEWAY : LINKERD_POLICY, target.kind, policy.id.namespace, target.name);
     return route ? serversOf(index, route) : [];
   }
   return serverRefs(index, policy, [target]);

@@ -16,12 +16,22 @@ export function re2Error(pattern: string): string | undefined {
   for (const [construct, description] of RE2_UNSUPPORTED) {
     if (construct.test(withoutEscapedBackslashes)) return `regular expression ${JSON.stringify(pattern)} uses ${description}, which RE2 does not support`;
   }
-  const flags = /^\(\?([imsU]+)\)/.exec(pattern);
-  const body = (flags ? pattern.slice(flags[0].length) : pattern).replace(/\(\?P</g, '(?<');
   try {
-    new RegExp(body, flags?.[1].includes('i') ? 'i' : '');
+    re2ToJavaScript(pattern);
     return undefined;
   } catch (error) {
     return `regular expression ${JSON.stringify(pattern)} does not compile: ${(error as Error).message}`;
   }
+}
+
+/**
+ * The JavaScript RegExp for an RE2 pattern (leading inline flags become RegExp flags, `(?P<n>` becomes `(?<n>`), for
+ * evaluating what RE2 would match; throws when JavaScript cannot compile it. `extraFlags` are added (e.g. `g`).
+ */
+export function re2ToJavaScript(pattern: string, extraFlags = ''): RegExp {
+  // Leading flags, also right after the start anchor (`^(?i)…`, as the Gateway API's GRPCRoute service rule writes it).
+  const flags = /^(\^?)\(\?([imsU]+)\)/.exec(pattern);
+  const body = (flags ? flags[1] + pattern.slice(flags[0].length) : pattern).replace(/\(\?P</g, '(?<');
+  const inline = flags === null ? '' : ['i', 'm', 's'].filter((f) => flags[2].includes(f)).join('');
+  return new RegExp(body, inline + extraFlags);
 }

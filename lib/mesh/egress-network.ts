@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import { EgressNetwork as EgressNetworkResource, EgressNetworkSpecTrafficPolicy } from '../../imports/linkerd-egress-network-policy.linkerd.io';
+import { Network } from './network';
+import { invalid, validateObjectName } from './validation';
+
+/** What an EgressNetwork does with traffic that none of its routes describes. */
+export enum EgressTrafficPolicy {
+  /** Let it through (routes then only shape what they match: timeouts, retries, filters). */
+  ALLOW = 'Allow',
+  /** Refuse it: only what an attached route matches may leave (the default here: secure by default). */
+  DENY = 'Deny',
+}
+
+/** Properties of an `EgressNetwork`. */
+export interface EgressNetworkProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Traffic no attached route describes.
+   * @default EgressTrafficPolicy.DENY
+   */
+  readonly trafficPolicy?: EgressTrafficPolicy;
+  /**
+   * The destinations this object captures.
+   * @default - every address outside the cluster networks (Linkerd's default, not rendered)
+   */
+  readonly networks?: Network[];
+}
+
+/**
+ * A Linkerd `EgressNetwork` (policy.linkerd.io/v1alpha1, Linkerd 2.17+): meshed clients' traffic to destinations
+ * outside the cluster, in its networks, made visible and subject to a traffic policy. In the namespace of the
+ * clients it applies to them; in Linkerd's global egress namespace (`linkerd-egress` by default) to clients of
+ * namespaces that have none. Attach routes with `RouteParent.egressNetwork(network, port)`: an `HttpRoute` or
+ * `GrpcRoute` on it allows (with `DENY`) what it matches and sends it on to its original destination.
+ */
+export class EgressNetwork extends Construct {
+  public readonly name: string;
+  public readonly namespace: string | undefined;
+  public readonly trafficPolicy: EgressTrafficPolicy;
+
+  constructor(scope: Construct, id: string, props: EgressNetworkProps = {}) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    if (props.networks !== undefined && props.networks.length === 0) {
+      throw invalid(this, 'networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
+    }
+    const networks = props.networks?.map((network) => network._render(this));
+    const cidrs = (networks ?? []).map((n) => n.cidr);
+    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    this.trafficPolicy = props.trafficPolicy ?? EgressTrafficPolicy.DENY;
+    const resource = new EgressNetworkResource(this, 'Resource', {
+      metadata: { name: props.name },
+      spec: { trafficPolicy: this.trafficPolicy as unknown as EgressNetworkSpecTrafficPolicy, networks },
+    });
+    this.name = resource.name;
+    this.namespace = resource.metadata.namespace;
+  }
+}

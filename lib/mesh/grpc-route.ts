@@ -1,0 +1,193 @@
+import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { IServiceAccount } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
+import { IAuthorizationTarget, PolicyReference } from './authentication';
+import { Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantServiceAccounts, serviceAccountKey } from './authorization-policy';
+import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
+import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
+import { MeshIdentity } from './mesh-identity';
+import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
+import { Network } from './network';
+import { ProxyProtocol } from './proxy-protocol';
+import { invalid, validateObjectName, validatePortNumber } from './validation';
+
+/** A rule of a GRPCRoute. */
+export interface GrpcRouteRule {
+  /**
+   * Conditions, any of which selects this rule: 1..8.
+   * @default - every call (no matches rendered; the Gateway API's "match all")
+   */
+  readonly matches?: GrpcRouteMatch[];
+  /**
+   * Weighted backends (outbound routes only); at least one weight above 0.
+   * @default - the parent Service port, weight 1 (outbound routes)
+   */
+  readonly backends?: HttpBackend[];
+  /**
+   * Header filters, at most one of each type: `HttpRouteFilter.requestHeaderModifier` and `.responseHeaderModifier`
+   * (gRPC metadata); Linkerd implements no other filter on GRPCRoutes.
+   * @default - none
+   */
+  readonly filters?: HttpRouteFilter[];
+}
+
+/** Properties of a `GrpcRoute`. */
+export interface GrpcRouteProps {
+  /**
+   * Name of the object.
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * The Server (inbound: per-method authorization; the Server's proxyProtocol must be
+   * `ProxyProtocol.GRPC`) or the Service port (outbound: backends, retries, timeouts) the route attaches to.
+   */
+  readonly parent: RouteParent;
+  /**
+   * Host names the route applies to (the call's `:authority`): at most 16 DNS names, optionally with a leading `*.`.
+   * @default - every host name
+   */
+  readonly hostnames?: string[];
+  /** The rules: 1..16. */
+  readonly rules: GrpcRouteRule[];
+}
+
+/**
+ * A Gateway API `GRPCRoute` (gateway.networking.k8s.io/v1), as Linkerd serves it.
+ *
+ * With a Server parent it is inbound: it names calls (service and method) for per-method
+ * authorization (`grantAccess`). Linkerd serves a Server's traffic by its GRPCRoutes only when
+ * the Server's proxyProtocol is gRPC, so other Servers are refused. With a Service parent it is
+ * outbound: weighted backends; retries (`retry.linkerd.io/grpc`) and timeouts
+ * (`timeout.linkerd.io/*`) are annotations on the route, set with `RetriesAndTimeouts`.
+ * Method matches, backend group, kind and weight render explicitly, as the API server defaults them.
+ */
+export class GrpcRoute extends Construct implements IAuthorizationTarget {
+  public readonly name: string;
+  public readonly namespace: string | undefined;
+  public readonly parent: RouteParent;
+  /** The rendered object. */
+  public readonly apiObject: GrpcRouteResource;
+
+  constructor(scope: Construct, id: string, props: GrpcRouteProps) {
+    super(scope, id);
+    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    this.parent = props.parent;
+    const { server, service, port, egressNetwork } = props.parent;
+    if (server !== undefined && server.proxyProtocol !== ProxyProtocol.GRPC) {
+      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+        `gRPC (Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC); give Server ${server.name} `
+        + 'proxyProtocol: ProxyProtocol.GRPC, or use an HttpRoute');
+    }
+    if (server !== undefined && server.probePaths.length > 0) {
+      throw invalid(this, `HTTP probe paths on port ${server.portNumber} of the gRPC Server ${server.name}`, server.probePaths,
+        'none: Linkerd serves a gRPC Server only by its GRPCRoutes, so the kubelet\'s HTTP probes would be refused; '
+        + 'probe another port (one no Server covers), or leave the port\'s Server HTTP');
+    }
+    if (service !== undefined) validateServicePort(this, 'parent port', service, port!);
+    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
+    if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
+
+    const spec: GrpcRouteSpec = {
+      parentRefs: [props.parent._parentRef('')] as unknown as GrpcRouteSpec['parentRefs'],
+      hostnames: renderHostnames(this, props.hostnames),
+      rules: props.rules.map((rule, index) => this.renderRule(rule, index)) as GrpcRouteSpec['rules'],
+    };
+    this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { name: props.name }, spec });
+    this.name = this.apiObject.name;
+    this.namespace = this.apiObject.metadata.namespace;
+    const parentNamespace = props.parent._namespace;
+    if (parentNamespace !== this.namespace) {
+      throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
+    }
+  }
+
+  /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
+  public get metadata(): ApiObjectMetadataDefinition {
+    return this.apiObject.metadata;
+  }
+
+  /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
+  public get isOutbound(): boolean {
+    return this.parent.server === undefined;
+  }
+
+  /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
+  public get authorizationTargetRef(): PolicyReference {
+    if (this.isOutbound) {
+      throw invalid(this, 'authorization target', `outbound route ${this.name}`,
+        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+    }
+    return { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: this.name };
+  }
+
+  /**
+   * Authorizes meshed clients running as these ServiceAccounts to make the calls this route
+   * matches (inbound routes only): a MeshTLSAuthentication of exactly these identities and an
+   * AuthorizationPolicy. Names and construct ids derive from the route and the grantees
+   * (`<route>-<account>[-<account>…]-authz`/`-authn`), so each set of grantees gets its own pair.
+   */
+  public grantAccess(serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
+    const names = granteeNames(this, serviceAccounts.map((sa) => serviceAccountKey(this, sa)));
+    return grantServiceAccounts(this, serviceAccounts, { ...names, ...options });
+  }
+
+  /**
+   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
+   * namespace, any meshed client) on this route's calls (inbound routes only): a MeshTLSAuthentication of the
+   * identities and an AuthorizationPolicy, named after the route and the identities.
+   */
+  public grantIdentityAccess(identities: MeshIdentity[], options: GrantOptions = {}): Grant {
+    const names = granteeNames(this, identities.map((identity) => identity._key(this, this.namespace)));
+    return grantIdentities(this, identities, { ...names, ...options });
+  }
+
+  /** Authorizes clients from these networks, meshed or not, on this route's calls (inbound routes only). */
+  public grantNetworkAccess(networks: Network[], options: GrantOptions = {}): Grant {
+    return grantNetworks(this, networks, { ...granteeNames(this, ['networks']), ...options });
+  }
+
+  private renderRule(rule: GrpcRouteRule, index: number): Record<string, unknown> {
+    const where = `rules[${index}]`;
+    const matches = rule.matches;
+    if (matches !== undefined && (matches.length < 1 || matches.length > 8)) {
+      throw invalid(this, `${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every call');
+    }
+    const renderedMatches = matches?.map((match) => {
+      const method = match.method?._render(this);
+      if (method?.type === GrpcMethodMatchType.REGULAR_EXPRESSION) {
+        throw invalid(this, `${where} method match`, match.method!.toString(),
+          'Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service '
+          + '(GrpcMethodMatch.service) or list its methods (GrpcMethodMatch.exact), up to 8 per rule');
+      }
+      const headers = (match.headers ?? []).map((h) => h._render(this));
+      const names = headers.map((h) => h.name.toLowerCase());
+      if (headers.length > 16 || new Set(names).size !== names.length) {
+        throw invalid(this, `${where} header matches`, headers.map((h) => h.name), 'at most 16, each header name at most once per match');
+      }
+      if (method === undefined && headers.length === 0) {
+        throw invalid(this, `${where} match`, '{}', 'a method and/or headers; leave matches unset to match every call');
+      }
+      return { method, headers: headers.length > 0 ? headers : undefined };
+    });
+
+    let backendRefs: Array<Record<string, unknown>> | undefined;
+    if (this.parent.server !== undefined) {
+      if (rule.backends !== undefined) {
+        throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name),
+          'no backends on an inbound route (parent: a Server); calls go to the Server\'s pods');
+      }
+    } else {
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where)
+        : renderRouteBackends(this, where, rule.backends, this.parent._namespace);
+    }
+    const filters = rule.filters ?? [];
+    const types = filters.map((f) => f.type);
+    if (types.includes(HttpRouteFilterType.REQUEST_REDIRECT) || new Set(types).size !== types.length) {
+      throw invalid(this, `${where} filters`, types,
+        'RequestHeaderModifier and/or ResponseHeaderModifier, each at most once (Linkerd implements no other filter on GRPCRoutes)');
+    }
+    return { matches: renderedMatches, filters: filters.length > 0 ? filters.map((f) => f._render(this)) : undefined, backendRefs };
+  }
+}

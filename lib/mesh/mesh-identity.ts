@@ -1,0 +1,104 @@
+import { Chart } from 'cdk8s';
+import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { validateNamespaceName, validateObjectName, invalid } from './validation';
+
+/**
+ * A meshed client identity a `MeshTlsAuthentication` accepts, as Linkerd's proxy identity
+ * (`<account>.<namespace>.serviceaccount.identity.linkerd.<trust domain>`) or a pattern of them.
+ */
+export class MeshIdentity {
+  /**
+   * The pods running as this ServiceAccount: a cdk8s-plus ServiceAccount of a chart with a namespace, or one imported
+   * with `ServiceAccount.fromServiceAccountName(scope, id, name, { namespaceName })`.
+   */
+  public static serviceAccount(serviceAccount: IServiceAccount): MeshIdentity {
+    return new MeshIdentity('serviceAccount', serviceAccount.name, undefined, serviceAccount);
+  }
+
+  /** The pods running as ServiceAccount `name` of namespace `namespace` (any namespace, rendered elsewhere or not at all). */
+  public static serviceAccountIn(name: string, namespace: string): MeshIdentity {
+    return new MeshIdentity('serviceAccount', name, namespace, undefined);
+  }
+
+  /** Every meshed pod of a namespace, whatever its ServiceAccount (`*.<namespace>.serviceaccount.identity.linkerd.<trust domain>`). */
+  public static anyInNamespace(namespace: string): MeshIdentity {
+    return new MeshIdentity('namespace', undefined, namespace, undefined);
+  }
+
+  /** Every meshed client (`*`): any identity the mesh issued, so mTLS but no particular workload. */
+  public static anyMeshed(): MeshIdentity {
+    return new MeshIdentity('anyMeshed', undefined, undefined, undefined);
+  }
+
+  private constructor(
+    private readonly kind: 'serviceAccount' | 'namespace' | 'anyMeshed',
+    private readonly name: string | undefined,
+    private readonly namespace: string | undefined,
+    private readonly serviceAccountObject: IServiceAccount | undefined,
+  ) {}
+
+  /**
+   * A short name of the grantee, for the names of the objects a grant creates: `<account>`, `<account>.<namespace>`
+   * outside `ownNamespace`, `any-in-<namespace>`, `any-meshed`.
+   * @internal
+   */
+  public _key(scope: IConstruct, ownNamespace: string | undefined): string {
+    if (this.kind === 'anyMeshed') return 'any-meshed';
+    if (this.kind === 'namespace') return `any-in-${this.namespace}`;
+    const namespace = this.serviceAccountNamespace(scope);
+    return namespace === ownNamespace ? this.name! : `${this.name}.${namespace}`;
+  }
+
+  /**
+   * The identity string, validated.
+   * @internal
+   */
+  public _identity(scope: IConstruct, trustDomain: string): string {
+    if (this.kind === 'anyMeshed') return '*';
+    if (this.kind === 'namespace') {
+      validateNamespaceName(scope, 'identity namespace', this.namespace!);
+      return `*.${this.namespace}.serviceaccount.identity.linkerd.${trustDomain}`;
+    }
+    validateObjectName(scope, 'identity ServiceAccount name', this.name!);
+    return `${this.name}.${this.serviceAccountNamespace(scope)}.serviceaccount.identity.linkerd.${trustDomain}`;
+  }
+
+  private serviceAccountNamespace(scope: IConstruct): string {
+    if (this.serviceAccountObject === undefined) {
+      validateNamespaceName(scope, `namespace of ServiceAccount ${this.name}`, this.namespace!);
+      return this.namespace!;
+    }
+    return serviceAccountNamespace(scope, this.serviceAccountObject);
+  }
+}
+
+/**
+ * The namespace of a ServiceAccount as a mesh identity needs it. A ServiceAccount construct must have one (from its
+ * metadata or its chart). cdk8s-plus' `ServiceAccount.fromServiceAccountName` puts an import without `namespaceName` in
+ * namespace `default` silently, which would grant a different identity than meant, so such an import is refused unless
+ * the construct using it is itself in `default`.
+ */
+export function serviceAccountNamespace(scope: IConstruct, serviceAccount: IServiceAccount): string {
+  const { name, namespace } = serviceAccount.toSubjectConfiguration();
+  if (namespace === undefined) {
+    throw invalid(scope, 'ServiceAccount', name,
+      'a ServiceAccount whose namespace is known (give it metadata.namespace or put it in a chart with a namespace)');
+  }
+  const ownNamespace = findNamespace(scope);
+  if (!(serviceAccount instanceof ServiceAccount) && namespace === 'default' && ownNamespace !== 'default') {
+    throw invalid(scope, `namespace of imported ServiceAccount ${name}`, namespace,
+      'an import that names its namespace: ServiceAccount.fromServiceAccountName(scope, id, name, { namespaceName }) (without it '
+      + `cdk8s-plus assumes "default"), MeshIdentity.serviceAccountIn(name, namespace), or the ServiceAccount construct itself`);
+  }
+  return namespace;
+}
+
+/** The namespace of the chart a construct is in, if any. */
+function findNamespace(scope: IConstruct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined;
+  }
+}
