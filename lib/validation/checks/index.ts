@@ -12,12 +12,14 @@ import { checkSecretsAndCredentials } from './secrets-and-credentials';
 import { checkServices } from './services';
 import { TargetCheck } from './target-check';
 import { checkWorkloadSelectors } from './workload-selectors';
+import { checkWorkloadSpecs } from './workload-specs';
 
 /** The checks run on every target after schema validation, in reporting order: API server, semantics, references, safety. */
 export const TARGET_CHECKS: readonly TargetCheck[] = [
   checkObjectMetadata,
   checkPodSpecs,
   checkWorkloadSelectors,
+  checkWorkloadSpecs,
   checkServices,
   checkLinkerdAnnotations,
   checkHttpRoutes,
