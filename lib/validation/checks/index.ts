@@ -1,14 +1,20 @@
+import { checkConfigData } from './config-data';
 import { checkDuplicateObjects } from './duplicates';
 import { checkHttpRoutes } from './http-routes';
+import { checkIngressRules } from './ingress-rules';
 import { checkIngresses } from './ingresses';
 import { checkLinkerdAnnotations } from './linkerd-annotations';
 import { checkLinkerdPolicies } from './linkerd-policies';
 import { checkMeshInjection } from './mesh-injection';
+import { checkNamespaces } from './namespaces';
+import { checkNetworkPolicies } from './network-policies';
 import { checkObjectMetadata } from './object-metadata';
 import { checkPodSpecs } from './pod-specs';
 import { checkProgressiveDelivery } from './progressive-delivery';
+import { checkRbacObjects } from './rbac-objects';
 import { checkRbacWildcards } from './rbac-wildcards';
 import { checkSecretsAndCredentials } from './secrets-and-credentials';
+import { checkServiceSpecs } from './service-specs';
 import { checkServices } from './services';
 import { TargetCheck } from './target-check';
 import { checkWorkloadSelectors } from './workload-selectors';
@@ -21,6 +27,12 @@ export const TARGET_CHECKS: readonly TargetCheck[] = [
   checkWorkloadSelectors,
   checkWorkloadSpecs,
   checkServices,
+  checkServiceSpecs,
+  checkConfigData,
+  checkRbacObjects,
+  checkIngressRules,
+  checkNetworkPolicies,
+  checkNamespaces,
   checkLinkerdAnnotations,
   checkHttpRoutes,
   checkLinkerdPolicies,
