@@ -1,0 +1,8 @@
+export * from './api-client';
+export * from './discovery';
+export * from './dry-run';
+export * from './start-envtest';
+export { readCrds, installCrds } from './crds';
+export type { CrdToInstall } from './crds';
+export * from './corpus';
+export * from './kubeconfig';
