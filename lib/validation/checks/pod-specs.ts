@@ -1,4 +1,4 @@
-import { APPS, BATCH, CORE } from '../api-groups';
+import { APPS, ARGO, BATCH, CORE } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { PodTemplate } from '../pod-templates';
 import { PROTOCOLS } from '../service-ports';
@@ -46,8 +46,9 @@ export const checkPodSpecs: TargetCheck = (index, report) => {
   }
 };
 
-function checkPodSpec(object: IndexedObject, template: PodTemplate, report: Report): void {
+function checkPodSpec(object: IndexedObject, template: PodTemplate, apiReport: Report): void {
   const specPath = fieldPath(template.path, 'spec');
+  const report = podTemplateReport(object, specPath, apiReport);
   const containerNames = new Map<string, string>();
   const portNames = new Map<string, string>();
   if (asArray(template.spec.containers).length === 0) {
@@ -73,6 +74,23 @@ function checkPodSpec(object: IndexedObject, template: PodTemplate, report: Repo
       checkVolumeMounts(object, container, path, volumes, report);
     });
   }
+}
+
+/**
+ * The API server validates the pod templates of built-in workloads, except StatefulSets (ValidatePodTemplateSpecForStatefulSet
+ * checks only labels, restartPolicy and activeDeadlineSeconds) and custom resources such as Rollouts. Their pods are
+ * rejected only when the controller creates them, so the same findings are reported as semantic/* there.
+ */
+function podTemplateReport(object: IndexedObject, specPath: string, report: Report): Report {
+  const { group, kind } = object.id;
+  const statefulSet = group === APPS && kind === 'StatefulSet';
+  if (!statefulSet && group !== ARGO) return report;
+  const judgedOnCreate = new Set([fieldPath(specPath, 'restartPolicy'), fieldPath(specPath, 'activeDeadlineSeconds')]);
+  const who = statefulSet ? 'the API server rejects the pods when the StatefulSet controller creates them' : `the Argo Rollouts controller rejects such a ${kind} template`;
+  return (target, field, rule, message) => {
+    if (statefulSet && judgedOnCreate.has(field)) report(target, field, rule, message);
+    else report(target, field, rule.replace(/^core\//, 'semantic/'), `${message} (${who})`);
+  };
 }
 
 function podOwner(object: IndexedObject): PodOwner {

@@ -60,8 +60,6 @@ function checkVolumeSource(object: IndexedObject, volume: JsonObject, path: stri
         const source = asObject(asObject(entry)?.[kind]);
         if (source) checkItems(object, source, fieldPath(path, 'projected', 'sources', i, kind), report);
       }
-      const token = asObject(asObject(entry)?.serviceAccountToken);
-      if (token) checkRelativePath(object, asString(token.path) ?? '', fieldPath(path, 'projected', 'sources', i, 'serviceAccountToken', 'path'), report);
     });
   }
   const claim = asObject(volume.persistentVolumeClaim);

@@ -67,7 +67,7 @@ function checkServiceSpec(service: IndexedObject, spec: JsonObject, report: Repo
   if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort !== 0 && !(loadBalancer && externalPolicy === 'Local')) {
     report(service, 'spec.healthCheckNodePort', 'core/service-field', 'healthCheckNodePort is set; allowed: only with type LoadBalancer and externalTrafficPolicy Local');
   }
-  for (const field of ['loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'loadBalancerIP']) {
+  for (const field of ['loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'loadBalancerClass']) {
     const value = spec[field];
     const set = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
     if (set && !loadBalancer) report(service, fieldPath('spec', field), 'core/service-field', `${field} is set on a ${type} Service; allowed: only with type LoadBalancer`);

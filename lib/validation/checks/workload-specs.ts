@@ -103,7 +103,6 @@ function checkIntOrPercent(object: IndexedObject, value: unknown, path: string, 
 
 function checkStatefulSet(object: IndexedObject, s: JsonObject, report: Report): void {
   checkReplicated(object, s, report);
-  checkNonNegative(object, s.revisionHistoryLimit, 'spec.revisionHistoryLimit', 'core/workload-spec', report);
   const policy = s.podManagementPolicy;
   if (policy !== undefined && policy !== 'OrderedReady' && policy !== 'Parallel') {
     report(object, 'spec.podManagementPolicy', 'core/workload-strategy', `podManagementPolicy "${String(policy)}" is invalid; allowed: OrderedReady, Parallel`);

@@ -87,6 +87,8 @@ export function coreDefinitionToJsonSchema(name: string, definition: JsonObject)
 const UNENFORCED_REQUIRED: Record<string, readonly string[]> = {
   'io.k8s.api.apps.v1.StatefulSetSpec': ['serviceName'],
   'io.k8s.api.networking.v1.NetworkPolicySpec': ['podSelector'],
+  // Defaulted to rbac.authorization.k8s.io before validation.
+  'io.k8s.api.rbac.v1.RoleRef': ['apiGroup'],
 };
 
 function convertCore(schema: JsonObject): JsonObject {
