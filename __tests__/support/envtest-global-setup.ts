@@ -7,7 +7,7 @@ import { SHARED_ENVTEST_FILE_VAR, SharedEnvtestFile } from './envtest';
 
 /**
  * One API server per jest run (not per suite): when KUBEBUILDER_ASSETS is set and the run includes a suite under
- * __tests__/envtest/, this starts etcd + kube-apiserver in the background and returns at once, so other suites run
+ * __tests__/envtest/ that uses it, this starts etcd + kube-apiserver in the background and returns at once, so other suites run
  * while it comes up; the envtest suites wait for the connection file it writes (server URL, CA, token; mode 0600).
  * globalTeardown stops it. Suites run without this setup (e.g. another jest config) start their own server.
  */
@@ -18,15 +18,18 @@ declare global {
   var sharedEnvtest: { started: Promise<Envtest | undefined>; file: string } | undefined;
 }
 
-function runIncludesEnvtestSuites(globalConfig: Config.GlobalConfig): boolean {
+/** Whether the run includes a suite that uses the shared server (envtestSuite); other envtest suites start their own. */
+function runIncludesSharedServerSuites(globalConfig: Config.GlobalConfig): boolean {
   const pattern = globalConfig.testPathPattern;
-  if (pattern === '' || pattern === undefined) return true;
-  const regex = new RegExp(pattern, 'i');
-  return fs.readdirSync(ENVTEST_SUITES).some((file) => regex.test(path.join(ENVTEST_SUITES, file)));
+  const regex = pattern === '' || pattern === undefined ? undefined : new RegExp(pattern, 'i');
+  return fs.readdirSync(ENVTEST_SUITES).some((file) => {
+    const full = path.join(ENVTEST_SUITES, file);
+    return (regex === undefined || regex.test(full)) && fs.readFileSync(full, 'utf8').includes('envtestSuite(');
+  });
 }
 
 export default function globalSetup(globalConfig: Config.GlobalConfig): void {
-  if ((process.env.KUBEBUILDER_ASSETS ?? '') === '' || !runIncludesEnvtestSuites(globalConfig)) return;
+  if ((process.env.KUBEBUILDER_ASSETS ?? '') === '' || !runIncludesSharedServerSuites(globalConfig)) return;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'envtest-jest-')), 'connection.json');
   process.env[SHARED_ENVTEST_FILE_VAR] = file;
   const write = (content: SharedEnvtestFile) => {

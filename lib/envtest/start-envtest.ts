@@ -32,6 +32,11 @@ export interface EnvtestOptions {
    * @default 180000 (a loaded 2-core machine takes 5-20 s)
    */
   readonly startTimeoutMs?: number;
+  /**
+   * Where the temporary folder (etcd data, certificates, key, token file, logs) is made.
+   * @default os.tmpdir()
+   */
+  readonly tempRoot?: string;
 }
 
 /** A running etcd + kube-apiserver on loopback, ready, with the CRDs installed. */
@@ -42,6 +47,10 @@ export interface Envtest {
   readonly resources: ResourceMap;
   /** Milliseconds from start to ready (processes up, /readyz ok), and to CRDs established and discovered. */
   readonly timings: { readonly readyMs: number; readonly crdsMs: number };
+  /** The temporary folder (removed by stop). */
+  readonly dir: string;
+  /** Process group ids of etcd and kube-apiserver (each under its supervisor), for diagnostics and tests. */
+  readonly processGroups: readonly number[];
   /** Stops both processes (process group kill) and removes the temporary folder; idempotent. */
   stop(): Promise<void>;
 }
@@ -78,17 +87,17 @@ export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtes
   // A port picked free can be taken before the server binds it; one retry covers that race.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 180_000);
+      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 180_000, options.tempRoot ?? os.tmpdir());
     } catch (error) {
       if (attempt >= 3 || !(error instanceof Error) || !/address already in use/.test(error.message)) throw error;
     }
   }
 }
 
-async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, timeoutMs: number): Promise<Envtest> {
+async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, timeoutMs: number, tempRoot: string): Promise<Envtest> {
   const started = Date.now();
   const deadline = started + timeoutMs;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envtest-'));
+  const dir = fs.mkdtempSync(path.join(tempRoot, 'envtest-'));
   const instance = new RunningInstance(dir);
   try {
     const [etcdClient, etcdPeer, securePort] = await freePorts(3);
@@ -135,7 +144,8 @@ async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, t
       const map = await discoverResources(client);
       return crds.every((crd) => crd.servedVersions.every((version) => map.find(crd.group, version, crd.kind) !== undefined)) ? map : undefined;
     });
-    return { connection, client, resources, timings: { readyMs, crdsMs: Date.now() - started }, stop: () => instance.stop() };
+    const processGroups = instance.processes.flatMap((p) => (p.pid !== undefined ? [p.pid] : []));
+    return { connection, client, resources, timings: { readyMs, crdsMs: Date.now() - started }, dir, processGroups, stop: () => instance.stop() };
   } catch (error) {
     await instance.stop();
     throw error;

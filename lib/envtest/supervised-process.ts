@@ -46,6 +46,11 @@ export class SupervisedProcess {
     this.child.unref();
   }
 
+  /** The supervisor's pid, which is also the process group id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get running(): boolean {
     return this.exitInfo === undefined;
   }
