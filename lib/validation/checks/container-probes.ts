@@ -26,6 +26,9 @@ export function checkContainerProbes(object: IndexedObject, container: JsonObjec
       const value = probe[field];
       if (typeof value === 'number' && value < 0) report(object, fieldPath(probePath, field), 'core/probe', `${field} ${value} is negative; allowed: 0 or more`);
     }
+    if (kind === 'readinessProbe' && probe.terminationGracePeriodSeconds !== undefined && probe.terminationGracePeriodSeconds !== null) {
+      report(object, fieldPath(probePath, 'terminationGracePeriodSeconds'), 'core/probe', 'terminationGracePeriodSeconds is set on a readiness probe; allowed: only on liveness and startup probes');
+    }
     const threshold = probe.successThreshold;
     if (kind !== 'readinessProbe' && typeof threshold === 'number' && threshold !== 1 && threshold >= 0) {
       report(object, fieldPath(probePath, 'successThreshold'), 'core/probe', `${kind} successThreshold ${threshold} is invalid; allowed: 1 (only readiness probes may need several successes)`);
