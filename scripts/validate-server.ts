@@ -6,7 +6,8 @@
  * discovery GETs and dry-run POSTs, nothing else; a namespace or CRD the cluster lacks is reported, not created.
  */
 import {
-  ApiClient, discoverResources, DryRunner, dryRunTargets, EnvtestUnavailableError, KubeconfigError, loadKubeconfig, startEnvtest,
+  ApiClient, crdsUsedBy, DEFAULT_CRD_DIR, discoverResources, DryRunner, dryRunTargets, EnvtestUnavailableError, KubeconfigError, loadKubeconfig,
+  readCrds, startEnvtest,
 } from '../lib/envtest';
 import { ValidationProblem, ValidationTarget } from '../lib/validation';
 
@@ -28,7 +29,8 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
   if (mode.kind === 'envtest') {
     let envtest;
     try {
-      envtest = await startEnvtest();
+      const manifests = targets.flatMap((target) => target.subjects.map((subject) => subject.manifest));
+      envtest = await startEnvtest({ crds: crdsUsedBy(manifests, readCrds([DEFAULT_CRD_DIR])) });
     } catch (error) {
       if (error instanceof EnvtestUnavailableError) throw new ServerModeUnavailable(`--server envtest: ${error.message}`);
       throw error;
@@ -46,7 +48,7 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
     if (error instanceof KubeconfigError) throw new ServerModeUnavailable(`--server kubeconfig: ${error.message}`);
     throw error;
   }
-  const client = new ApiClient(kubeconfig.connection);
+  const client = new ApiClient({ ...kubeconfig.connection, readOnly: true });
   try {
     let resources;
     try {
@@ -56,7 +58,7 @@ export async function validateWithServer(mode: ServerMode, targets: readonly Val
       const where = `context "${kubeconfig.context}" (${kubeconfig.connection.server})`;
       throw new ServerModeUnavailable(`--server kubeconfig: cannot read the discovery documents of ${where}: ${why}`);
     }
-    const problems = await dryRunTargets(new DryRunner(client, resources), targets);
+    const problems = await dryRunTargets(new DryRunner(client, resources, { defaultNamespace: kubeconfig.namespace }), targets);
     return problems.map((problem) => withClusterHint(problem, kubeconfig.context));
   } finally {
     client.close();

@@ -45,5 +45,5 @@ test('an unknown --server mode and a missing kubeconfig are usage errors', () =>
     ]);
     expect(code).toBe(1);
   },
-  240_000,
+  360_000,
 );

@@ -18,7 +18,7 @@ envtestSuite('dist/ against the real API server', (envtest) => {
     expect(objects).toBeGreaterThanOrEqual(50);
     const problems = await dryRunTargets(envtest().runner, loaded.targets);
     expect(problems.map(formatProblem)).toEqual([]);
-  });
+  }, 120_000);
 
   test('the same dry run rejects an object the server must refuse (the check can fail)', async () => {
     const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe', namespace: 'dist-probe' }, data: { 'a b': 'c' } };

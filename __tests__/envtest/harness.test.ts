@@ -126,5 +126,5 @@ test('the supervisor kills its binary within seconds when the owning process die
     expect(fs.readdirSync(tempRoot)).toEqual([]);
     expect({ assets: listing(assets), source: listing(source), mtime: fs.statSync(source).mtimeMs }).toEqual(before);
   },
-  240_000,
+  360_000,
 );

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { kubeconfigFiles, KubeconfigError, loadKubeconfig } from '../../lib/envtest';
+import { ApiClient, kubeconfigFiles, KubeconfigError, loadKubeconfig } from '../../lib/envtest';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-test-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +31,7 @@ test('the current context resolves to server, CA data and token', () => {
   }));
   expect(loadKubeconfig(undefined, [file])).toEqual({
     context: 'dev',
+    namespace: 'shop',
     files: [file],
     connection: { server: 'https://dev.example:6443', ca: 'CA PEM', token: 'secret-token' },
   });
@@ -81,4 +82,17 @@ test('unusable kubeconfigs fail with what is missing', () => {
   expect(() => loadKubeconfig('b', [file])).toThrow(`context "b" names cluster "missing", which ${file} does not define`);
   expect(() => loadKubeconfig('a', [file])).toThrow(/user "u" uses an auth-provider plugin, which --server kubeconfig does not support/);
   expect(() => loadKubeconfig('a', [path.join(dir, 'absent')])).toThrow(KubeconfigError);
+});
+
+test('a read-only connection refuses anything but GETs and dry runs before sending it', async () => {
+  const client = new ApiClient({ server: 'https://127.0.0.1:1', readOnly: true });
+  try {
+    await expect(client.post('/api/v1/namespaces', { metadata: { name: 'x' } })).rejects.toThrow(
+      'refused POST /api/v1/namespaces: this connection only sends GETs and dry runs');
+    await expect(client.request('DELETE', '/api/v1/namespaces/x?dryRun=None')).rejects.toThrow('refused DELETE');
+    // A dry run is let through (and here fails only because nothing listens on port 1).
+    await expect(client.post('/api/v1/namespaces?dryRun=All', {})).rejects.toThrow(/ECONNREFUSED/);
+  } finally {
+    client.close();
+  }
 });

@@ -23,7 +23,8 @@ export interface EnvtestHandle {
   readonly runner: DryRunner;
 }
 
-const WAIT_MS = 240_000;
+/** The global setup's start timeout (300 s) and some. */
+const WAIT_MS = 330_000;
 
 /**
  * Declares a suite against the real API server: `define` gets an accessor for the server (ready in beforeAll). Without

@@ -16,6 +16,11 @@ export interface ApiConnection {
    * @default false
    */
   readonly insecureSkipTlsVerify?: boolean;
+  /**
+   * Refuse every request but GETs and dry runs (`dryRun=All`), whatever the caller asks: for a user's cluster.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface ApiResponse {
@@ -25,7 +30,8 @@ export interface ApiResponse {
   readonly text: string;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
+/** Per request; a loaded 2-core machine can take over a minute for one large CRD, so callers may ask for more. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** A minimal JSON client for the Kubernetes REST API: one keep-alive agent, no retries, no redirects. */
 export class ApiClient {
@@ -49,12 +55,15 @@ export class ApiClient {
     return this.request('GET', path);
   }
 
-  post(path: string, body: unknown): Promise<ApiResponse> {
-    return this.request('POST', path, JSON.stringify(body));
+  post(path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ApiResponse> {
+    return this.request('POST', path, JSON.stringify(body), 'application/json', timeoutMs);
   }
 
-  request(method: string, path: string, body?: string, contentType = 'application/json'): Promise<ApiResponse> {
+  request(method: string, path: string, body?: string, contentType = 'application/json', timeoutMs = REQUEST_TIMEOUT_MS): Promise<ApiResponse> {
     const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
+    if (this.connection.readOnly === true && method !== 'GET' && url.searchParams.get('dryRun') !== 'All') {
+      return Promise.reject(new Error(`refused ${method} ${url.pathname}: this connection only sends GETs and dry runs`));
+    }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.connection.token !== undefined) headers.Authorization = `Bearer ${this.connection.token}`;
     if (body !== undefined) {
@@ -62,7 +71,7 @@ export class ApiClient {
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     return new Promise((resolve, reject) => {
-      const request = https.request(url, { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+      const request = https.request(url, { method, headers, agent: this.agent, timeout: timeoutMs }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
@@ -77,7 +86,7 @@ export class ApiClient {
           resolve({ status: response.statusCode ?? 0, body: parsed, text });
         });
       });
-      request.on('timeout', () => request.destroy(new Error(`${method} ${url.pathname} timed out after ${REQUEST_TIMEOUT_MS} ms`)));
+      request.on('timeout', () => request.destroy(new Error(`${method} ${url.pathname} timed out after ${timeoutMs} ms`)));
       request.on('error', reject);
       request.end(body);
     });

@@ -51,10 +51,23 @@ function yamlFiles(given: string): string[] {
     });
 }
 
+/**
+ * The CRDs that serve the given objects' kinds. Installing a CRD costs the server noticeable CPU (its OpenAPI models
+ * are built), so a run over a few objects installs only what it needs.
+ */
+export function crdsUsedBy(manifests: ReadonlyArray<Record<string, unknown>>, crds: readonly CrdToInstall[]): CrdToInstall[] {
+  const used = new Set(manifests.map((manifest) => {
+    const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';
+    return `${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${String(manifest.kind)}`;
+  }));
+  return crds.filter((crd) => used.has(`${crd.group}/${crd.kind}`));
+}
+
 /** Creates the CRDs (an existing one is left as it is) and waits until every one is Established. */
-export async function installCrds(client: ApiClient, crds: readonly CrdToInstall[], timeoutMs = 60_000): Promise<void> {
-  await mapBounded(crds, 4, async (crd) => {
-    const response = await client.post(CRD_PATH, crd.manifest);
+export async function installCrds(client: ApiClient, crds: readonly CrdToInstall[], timeoutMs = 240_000): Promise<void> {
+  // Two at a time: each one keeps the server busy building its models; more in flight only makes each one slower.
+  await mapBounded(crds, 2, async (crd) => {
+    const response = await postCrd(client, crd);
     if (response.status !== 201 && response.status !== 409) {
       const why = statusMessage(response.body, response.text);
       throw new Error(`envtest: installing CRD ${crd.name} from ${crd.file} failed (${response.status}): ${why}`);
@@ -72,6 +85,15 @@ export async function installCrds(client: ApiClient, crds: readonly CrdToInstall
     if (missing.length === 0) return;
     if (Date.now() > deadline) throw new Error(`envtest: CRDs not Established after ${timeoutMs} ms: ${missing.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One retry after a timeout: the first POST may have been applied meanwhile (then 409, which is fine). */
+async function postCrd(client: ApiClient, crd: CrdToInstall): Promise<{ status: number; body: unknown; text: string }> {
+  try {
+    return await client.post(CRD_PATH, crd.manifest, 120_000);
+  } catch {
+    return client.post(CRD_PATH, crd.manifest, 120_000);
   }
 }
 

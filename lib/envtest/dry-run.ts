@@ -33,10 +33,15 @@ export interface DryRunOptions {
    */
   readonly createNamespaces?: boolean;
   /**
-   * Dry runs in flight at once.
-   * @default 8
+   * Dry runs in flight at once (on 2 cores, more than 4 gains nothing: see BENCHMARKS.md).
+   * @default 4
    */
   readonly concurrency?: number;
+  /**
+   * Namespace of namespaced objects that name none (kubectl uses the kubeconfig context's).
+   * @default "default"
+   */
+  readonly defaultNamespace?: string;
 }
 
 const DRY_RUN_QUERY = 'dryRun=All&fieldValidation=Strict';
@@ -53,7 +58,7 @@ export class DryRunner {
 
   /** One verdict per manifest, in input order. */
   async dryRun(manifests: ReadonlyArray<Record<string, unknown>>): Promise<DryRunVerdict[]> {
-    return mapBounded(manifests, this.options.concurrency ?? 8, (manifest) => this.dryRunOne(manifest));
+    return mapBounded(manifests, this.options.concurrency ?? 4, (manifest) => this.dryRunOne(manifest));
   }
 
   /** Whether objects of this group/kind are cluster-scoped, as the server says (false when it does not serve the kind). */
@@ -74,7 +79,8 @@ export class DryRunner {
     const info = this.resources.find(group, version, kind);
     if (info === undefined) return { verdict: 'reject', reason: 'NoKindMatch', message: `no matches for kind "${kind}" in version "${apiVersion}"` };
     const metadata = manifest.metadata as { namespace?: unknown } | undefined;
-    const namespace = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+    const named = typeof metadata?.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
+    const namespace = named ?? this.options.defaultNamespace ?? 'default';
     if (info.namespaced && this.options.createNamespaces === true) await this.ensureNamespace(namespace);
     const response = await this.client.post(`${ResourceMap.collectionPath(info, namespace)}?${DRY_RUN_QUERY}`, manifest);
     return verdictOf(response.status, response.body, response.text);

@@ -48,6 +48,8 @@ interface KubeconfigContext {
 /** The connection of one kubeconfig context, and which context and files it came from. */
 export interface KubeconfigConnection {
   readonly context: string;
+  /** The context's namespace, for objects that name none ("default" when the context sets none). */
+  readonly namespace: string;
   readonly connection: ApiConnection;
   readonly files: readonly string[];
 }
@@ -114,7 +116,8 @@ export function loadKubeconfig(contextName?: string, files: readonly string[] = 
     ...(cluster.value['insecure-skip-tls-verify'] === true ? { insecureSkipTlsVerify: true } : {}),
     ...credentials,
   };
-  return { context: name, connection, files: read };
+  const namespace = typeof context.value.namespace === 'string' && context.value.namespace !== '' ? context.value.namespace : 'default';
+  return { context: name, namespace, connection, files: read };
 }
 
 function collect<T>(list: unknown, field: string, file: string, into: Map<string, Named<T>>): void {

@@ -4,7 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiClient, ApiConnection } from './api-client';
-import { installCrds, readCrds } from './crds';
+import { CrdToInstall, installCrds, readCrds } from './crds';
 import { discoverResources, ResourceMap } from './discovery';
 import { SupervisedProcess } from './supervised-process';
 
@@ -28,8 +28,13 @@ export interface EnvtestOptions {
    */
   readonly crdPaths?: readonly string[];
   /**
+   * The CRDs to install, instead of reading `crdPaths` (e.g. only those the objects need, see `crdsUsedBy`).
+   * @default the CRDs of `crdPaths`
+   */
+  readonly crds?: readonly CrdToInstall[];
+  /**
    * How long etcd + kube-apiserver may take to become ready.
-   * @default 180000 (a loaded 2-core machine takes 5-20 s)
+   * @default 300000 (a 2-core machine takes 10-35 s under load; see BENCHMARKS.md)
    */
   readonly startTimeoutMs?: number;
   /**
@@ -83,18 +88,18 @@ export function resolveAssetsDir(assetsDir: string | undefined = process.env.KUB
  */
 export async function startEnvtest(options: EnvtestOptions = {}): Promise<Envtest> {
   const assetsDir = resolveAssetsDir(options.assetsDir);
-  const crds = readCrds(options.crdPaths ?? [DEFAULT_CRD_DIR]);
+  const crds = options.crds ?? readCrds(options.crdPaths ?? [DEFAULT_CRD_DIR]);
   // A port picked free can be taken before the server binds it; one retry covers that race.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 180_000, options.tempRoot ?? os.tmpdir());
+      return await startOnce(assetsDir, crds, options.startTimeoutMs ?? 300_000, options.tempRoot ?? os.tmpdir());
     } catch (error) {
       if (attempt >= 3 || !(error instanceof Error) || !/address already in use/.test(error.message)) throw error;
     }
   }
 }
 
-async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, timeoutMs: number, tempRoot: string): Promise<Envtest> {
+async function startOnce(assetsDir: string, crds: readonly CrdToInstall[], timeoutMs: number, tempRoot: string): Promise<Envtest> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   const dir = fs.mkdtempSync(path.join(tempRoot, 'envtest-'));
@@ -139,7 +144,7 @@ async function startOnce(assetsDir: string, crds: ReturnType<typeof readCrds>, t
       return response?.status === 200 ? true : undefined;
     });
     const readyMs = Date.now() - started;
-    await installCrds(client, crds);
+    await installCrds(client, crds, Math.max(1, deadline - Date.now()));
     const resources = await waitFor(deadline, instance, 'the CRDs in discovery', async () => {
       const map = await discoverResources(client);
       return crds.every((crd) => crd.servedVersions.every((version) => map.find(crd.group, version, crd.kind) !== undefined)) ? map : undefined;
@@ -234,7 +239,7 @@ class RunningInstance {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.client?.close();
-      // The API server first: it drains requests and lets go of etcd.
+      // The API server first, so it never runs without its etcd.
       for (const p of [...this.processes].reverse()) await p.stop();
       fs.rmSync(this.dir, { recursive: true, force: true });
       this.forget();

@@ -80,15 +80,16 @@ export class SupervisedProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process group has exited. */
-  async stop(graceMs = 1000): Promise<void> {
+  /**
+   * Kills the process group (SIGKILL: a throwaway server has nothing to flush, and its data folder is removed next);
+   * resolves once the supervisor has exited.
+   */
+  async stop(): Promise<void> {
     if (!this.running) return;
     // Waiting for the exit must keep the event loop alive, or node would quit mid-stop.
     this.child.ref();
-    this.signalGroup('SIGTERM');
-    const timer = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+    this.signalGroup('SIGKILL');
     await this.exited;
-    clearTimeout(timer);
     // The supervisor may exit a moment before the binary it waited on was reaped; make sure the group is gone.
     this.signalGroupAfterExit('SIGKILL');
   }
