@@ -1,6 +1,10 @@
-import { parseGatewayDuration, parseGoDuration } from '../../lib/validation/syntax/durations';
-import { dns1035LabelError, dns1123SubdomainError, ianaServiceNameError, labelValueError, qualifiedNameError } from '../../lib/validation/syntax/names';
-import { isQuantity } from '../../lib/validation/syntax/quantity';
+import { isOpenApiDuration, parseGatewayDuration, parseGoDuration } from '../../lib/validation/syntax/durations';
+import { isCidr } from '../../lib/validation/syntax/ip';
+import {
+  configMapKeyError, dns1035LabelError, dns1123SubdomainError, envVarNameError, ianaServiceNameError, labelValueError, pathSegmentNameError, qualifiedNameError,
+  wildcardDns1123SubdomainError,
+} from '../../lib/validation/syntax/names';
+import { compareQuantities, isQuantity, isWholeQuantity, parseQuantity } from '../../lib/validation/syntax/quantity';
 import { re2Error } from '../../lib/validation/syntax/re2';
 
 test.each([
@@ -35,4 +39,39 @@ test('name syntaxes', () => {
   expect(ianaServiceNameError('http')).toBeUndefined();
   expect(ianaServiceNameError('a--b')).toContain('doubling');
   expect(ianaServiceNameError('-ab')).toContain('invalid');
+});
+
+test.each([
+  ['1500m', '1.2', 1], ['1Gi', '1024Mi', 0], ['1G', '953Mi', 1], ['0.1', '100m', 0], ['1e3', '1k', 0], ['128Mi', '1Gi', -1], [2, '1', 1],
+])('quantity %p compared with %p', (a, b, sign) => {
+  const [qa, qb] = [parseQuantity(a), parseQuantity(b)];
+  expect(qa && qb && compareQuantities(qa, qb)).toBe(sign);
+});
+
+test('whole and negative quantities', () => {
+  expect(isWholeQuantity(parseQuantity('2')!)).toBe(true);
+  expect(isWholeQuantity(parseQuantity('500m')!)).toBe(false);
+  expect(isWholeQuantity(parseQuantity('1000m')!)).toBe(true);
+  expect(parseQuantity('1 core')).toBeUndefined();
+});
+
+// strfmt.IsDuration of k8s.io/kube-openapi (pkg/validation/strfmt/duration.go) accepts these.
+test.each([['10s', true], ['10 seconds', true], ['2 minutes', true], ['3d', true], ['1 fortnight', false], ['soon', false], ['10', false]])(
+  'CRD duration format %p', (text, valid) => expect(isOpenApiDuration(text)).toBe(valid),
+);
+
+test('env var names, config keys, RBAC names, wildcard hosts, CIDRs', () => {
+  expect(envVarNameError('my.var-1')).toBeUndefined();
+  expect(envVarNameError('1VAR')).toContain('invalid');
+  expect(configMapKeyError('.env')).toBeUndefined();
+  expect(configMapKeyError('..data')).toContain("starts with '..'");
+  expect(configMapKeyError('a/b')).toContain('invalid');
+  expect(pathSegmentNameError('system:viewer')).toBeUndefined();
+  expect(pathSegmentNameError('a/b')).toContain("'/'");
+  expect(wildcardDns1123SubdomainError('*.example.com')).toBeUndefined();
+  expect(wildcardDns1123SubdomainError('web.*.example.com')).toContain('wildcard');
+  expect(isCidr('10.0.0.0/8')).toBe(true);
+  expect(isCidr('10.0.0.1')).toBe(false);
+  expect(isCidr('::/0')).toBe(true);
+  expect(isCidr('10.0.0.0/33')).toBe(false);
 });

@@ -97,9 +97,17 @@ export function toRecorded(verdict: DryRunVerdict): RecordedVerdict {
   return {
     verdict: 'reject',
     ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}),
-    ...(verdict.message !== undefined ? { message: verdict.message } : {}),
+    ...(verdict.message !== undefined ? { message: stableMessage(verdict.message) } : {}),
     ...(verdict.fields !== undefined && verdict.fields.length > 0 ? { fields: [...verdict.fields] } : {}),
   };
+}
+
+/**
+ * Messages that dump Go values carry per-run pointers (`(*bool)(0xc0124ca3ce)`) and generated UIDs (a Job's
+ * controller-uid); they are replaced by placeholders so a re-recording of an unchanged case is byte-identical.
+ */
+function stableMessage(message: string): string {
+  return message.replace(/\(0xc[0-9a-f]+\)/g, '(0x…)').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uid>');
 }
 
 /** Dry-runs every document of the cases; keys `<area>/<case>.yaml#<docIndex>`. */

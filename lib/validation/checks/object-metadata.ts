@@ -1,6 +1,6 @@
-import { CORE } from '../api-groups';
+import { CORE, RBAC } from '../api-groups';
 import { fieldPath } from '../field-path';
-import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError } from '../syntax/names';
+import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, pathSegmentNameError, qualifiedNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asObject, asString, getIn, isObject } from '../values';
 import { TargetCheck } from './target-check';
@@ -28,9 +28,15 @@ function checkName(object: IndexedObject, report: Report): void {
     return;
   }
   const { group, kind } = object.id;
-  // Namespaces must be DNS labels; Services DNS-1035 labels (their name becomes a DNS label and an env var prefix).
-  const error = group === CORE && kind === 'Namespace' ? dns1123LabelError(name) : group === CORE && kind === 'Service' ? dns1035LabelError(name) : dns1123SubdomainError(name);
-  if (error) report(object, 'metadata.name', group === CORE && kind === 'Service' ? 'core/dns1035-name' : 'core/dns1123-name', error);
+  // Namespaces must be DNS labels; Services DNS-1035 labels (their name becomes a DNS label and an env var prefix);
+  // RBAC objects path segments (ValidateRBACName), so "system:viewer" is a valid ClusterRole name.
+  if (group === RBAC) {
+    const error = pathSegmentNameError(name);
+    if (error) report(object, 'metadata.name', 'core/path-segment-name', error);
+  } else {
+    const error = group === CORE && kind === 'Namespace' ? dns1123LabelError(name) : group === CORE && kind === 'Service' ? dns1035LabelError(name) : dns1123SubdomainError(name);
+    if (error) report(object, 'metadata.name', group === CORE && kind === 'Service' ? 'core/dns1035-name' : 'core/dns1123-name', error);
+  }
   const namespace = asString(getIn(object.manifest, 'metadata', 'namespace'));
   if (namespace !== undefined) {
     const namespaceError = dns1123LabelError(namespace);

@@ -48,8 +48,9 @@ function checkServicePorts(service: IndexedObject, report: Report): void {
     if (first !== undefined) report(service, fieldPath(path, 'port'), 'core/service-port-duplicate', `port ${key} duplicates spec.ports[${first}]; allowed: unique port and protocol pairs`);
     else portProtocols.set(key, i);
     const target = port.targetPort;
-    if (typeof target === 'number' && (target < 1 || target > 65535)) report(service, fieldPath(path, 'targetPort'), 'core/port-range', `targetPort ${target} is out of range; allowed: 1..65535 or a port name`);
-    if (typeof target === 'string') {
+    // A targetPort of 0 (or "") is defaulted to the port.
+    if (typeof target === 'number' && target !== 0 && (target < 1 || target > 65535)) report(service, fieldPath(path, 'targetPort'), 'core/port-range', `targetPort ${target} is out of range; allowed: 1..65535 or a port name`);
+    if (typeof target === 'string' && target !== '') {
       const error = ianaServiceNameError(target);
       if (error) report(service, fieldPath(path, 'targetPort'), 'core/port-name', error);
     }

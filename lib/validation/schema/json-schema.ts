@@ -74,8 +74,22 @@ function convertStructural(schema: JsonObject, inValueValidation: boolean): Json
 export function coreDefinitionToJsonSchema(name: string, definition: JsonObject): JsonObject {
   if (name === 'io.k8s.apimachinery.pkg.util.intstr.IntOrString') return { type: ['integer', 'string'] };
   if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') return { type: ['string', 'number'], format: QUANTITY_FORMAT };
-  return convertCore(definition);
+  const converted = convertCore(definition);
+  const unenforced = UNENFORCED_REQUIRED[name];
+  if (unenforced && Array.isArray(converted.required)) converted.required = converted.required.filter((field) => !unenforced.includes(field as string));
+  return converted;
 }
+
+/**
+ * Fields the definitions list as required but the API server does not require: built-in kinds are judged by their Go
+ * validation, not the OpenAPI `required` lists, and these are decoded as zero values that the Go validation accepts.
+ */
+const UNENFORCED_REQUIRED: Record<string, readonly string[]> = {
+  'io.k8s.api.apps.v1.StatefulSetSpec': ['serviceName'],
+  'io.k8s.api.networking.v1.NetworkPolicySpec': ['podSelector'],
+  // Defaulted to rbac.authorization.k8s.io before validation.
+  'io.k8s.api.rbac.v1.RoleRef': ['apiGroup'],
+};
 
 function convertCore(schema: JsonObject): JsonObject {
   if (typeof schema.$ref === 'string') return { $ref: schema.$ref };

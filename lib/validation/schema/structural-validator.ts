@@ -1,6 +1,6 @@
 import { fieldPath } from '../field-path';
 import { Finding } from '../finding';
-import { GO_DURATION_SYNTAX, parseGoDuration } from '../syntax/durations';
+import { isOpenApiDuration, OPENAPI_DURATION_SYNTAX } from '../syntax/durations';
 import { isQuantity, QUANTITY_SYNTAX } from '../syntax/quantity';
 import { isObject, JsonObject } from '../values';
 import { LIST_MAP_KEYS_KEYWORD, QUANTITY_FORMAT } from './json-schema';
@@ -24,7 +24,7 @@ const FORMATS: Record<string, FormatCheck> = {
   'date-time': { description: 'an RFC 3339 date-time like 2024-01-31T12:00:00Z', accepts: (v) => typeof v !== 'string' || DATE_TIME.test(v) },
   'uri': { description: 'an absolute URI', accepts: (v) => typeof v !== 'string' || URL.canParse(v) },
   'byte': { description: 'base64-encoded data', accepts: (v) => typeof v !== 'string' || BASE64.test(v) },
-  'duration': { description: GO_DURATION_SYNTAX, accepts: (v) => typeof v !== 'string' || parseGoDuration(v) !== undefined },
+  'duration': { description: OPENAPI_DURATION_SYNTAX, accepts: (v) => typeof v !== 'string' || isOpenApiDuration(v) },
   [QUANTITY_FORMAT]: { description: QUANTITY_SYNTAX, accepts: (v) => typeof v !== 'string' || isQuantity(v) },
 };
 
@@ -135,14 +135,19 @@ export class StructuralValidator {
         findings.push({ field: path, rule: 'schema/properties', message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
       }
     }
+    const { properties, additionalProperties } = facts;
     if (Array.isArray(schema.required)) {
       for (const name of schema.required as string[]) {
-        if (value[name] === undefined) findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
+        if (value[name] === undefined || (value[name] === null && !allowsNull(properties[name]))) {
+          findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
+        }
       }
     }
-    const { properties, additionalProperties } = facts;
     for (const name of names) {
       const declared = properties[name];
+      // The API server prunes a null that the schema does not allow (custom resources) or decodes it as the field's
+      // zero value (built-in kinds): either way the field counts as omitted.
+      if (value[name] === null && (isObject(declared) || additionalProperties) && !allowsNull(declared ?? additionalProperties)) continue;
       if (isObject(declared)) this.check(value[name], declared, fieldPath(path, name), findings);
       else if (additionalProperties) this.check(value[name], additionalProperties, fieldPath(path, name), findings);
       else if (schema.additionalProperties === false) {
@@ -175,6 +180,10 @@ export class StructuralValidator {
     if (isObject(branch)) this.check(value, branch, '', findings);
     return findings.length === 0;
   }
+}
+
+function allowsNull(schema: unknown): boolean {
+  return isObject(schema) && Array.isArray(schema.type) && schema.type.includes('null');
 }
 
 function compilePattern(source: string): RegExp | null {

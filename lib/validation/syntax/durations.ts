@@ -25,3 +25,24 @@ export function parseGatewayDuration(value: string): number | undefined {
 }
 
 export const GATEWAY_DURATION_SYNTAX = 'a Gateway API duration matching ^([0-9]{1,5}(h|m|s|ms)){1,4}$, e.g. 500ms, 10s, 1h30m';
+
+// kube-openapi strfmt duration (the CRD "duration" format): Go syntax, or "<n> <unit>" parts with long unit names.
+const OPENAPI_DURATION = /^\s*(?:\d+\s*[A-Za-zµ]+\s*)+$/;
+const OPENAPI_DURATION_PART = /(\d+)\s*([A-Za-zµ]+)/g;
+/** Unit spellings per unit; the last spelling also matches as a prefix ("sec" matches "seconds"). */
+const OPENAPI_UNITS: ReadonlyArray<readonly string[]> = [
+  ['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week'],
+];
+
+/** Whether the API server's "duration" format (strfmt.IsDuration of k8s.io/kube-openapi) accepts a string. */
+export function isOpenApiDuration(value: string): boolean {
+  if (parseGoDuration(value) !== undefined) return true;
+  if (!OPENAPI_DURATION.test(value)) return false;
+  for (const [, , unitText] of value.matchAll(OPENAPI_DURATION_PART)) {
+    const unit = unitText.toLowerCase();
+    if (OPENAPI_UNITS.some((spellings) => spellings.some((s, i) => s === unit || (i === spellings.length - 1 && unit.startsWith(s))))) return true;
+  }
+  return false;
+}
+
+export const OPENAPI_DURATION_SYNTAX = 'a Go duration (250ms, 1m30s) or numbers with unit words ("10 seconds", "2 days")';

@@ -51,3 +51,38 @@ export function ianaServiceNameError(value: string): string | undefined {
   if (!IANA_SVC_NAME.test(value) || value.includes('--') || !/[a-z]/.test(value)) return `port name "${value}" is invalid; ${allowed}`;
   return undefined;
 }
+
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const WILDCARD_DNS1123_SUBDOMAIN = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** validation.IsEnvVarName: env var names and envFrom prefixes. */
+export function envVarNameError(value: string): string | undefined {
+  return ENV_VAR_NAME.test(value) ? undefined
+    : `env var name "${value}" is invalid; allowed: letters, digits, '_', '-' and '.', not starting with a digit (e.g. MY_ENV.NAME)`;
+}
+
+/** validation.IsConfigMapKey: keys of ConfigMap and Secret data, and keys referenced from pods. */
+export function configMapKeyError(value: string): string | undefined {
+  if (value.length > 253) return `key "${value.slice(0, 20)}..." is longer than 253 characters; allowed: a config key of at most 253 characters`;
+  if (!CONFIG_MAP_KEY.test(value)) return `key "${value}" is invalid; allowed: letters, digits, '-', '_' and '.' (e.g. key.name, KEY_NAME, key-name)`;
+  if (value === '.' || value === '..') return `key "${value}" is invalid; allowed: a key other than '.' and '..'`;
+  if (value.startsWith('..')) return `key "${value}" starts with '..'; allowed: a key not starting with '..'`;
+  return undefined;
+}
+
+/** path.IsValidPathSegmentName: the names of RBAC objects and roleRef names (colons allowed, as in "system:viewer"). */
+export function pathSegmentNameError(value: string): string | undefined {
+  if (value === '.' || value === '..') return `"${value}" is invalid; allowed: a name other than '.' and '..'`;
+  for (const forbidden of ['/', '%']) {
+    if (value.includes(forbidden)) return `"${value}" contains '${forbidden}'; allowed: a name without '/' or '%'`;
+  }
+  return undefined;
+}
+
+/** validation.IsWildcardDNS1123Subdomain: "*." followed by a DNS-1123 subdomain. */
+export function wildcardDns1123SubdomainError(value: string): string | undefined {
+  if (value.length > 253) return `"${value}" is longer than 253 characters; allowed: a DNS-1123 subdomain`;
+  return WILDCARD_DNS1123_SUBDOMAIN.test(value) ? undefined
+    : `"${value}" is not a wildcard DNS-1123 subdomain; allowed: '*.' followed by a DNS-1123 subdomain, e.g. *.example.com`;
+}
