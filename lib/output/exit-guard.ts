@@ -10,9 +10,9 @@ export interface ExitGuard {
  * Makes an exit before the command finished fail loudly: user code that calls `process.exit(0)` while the
  * app is built would otherwise end synthesis with exit code 0 having written nothing. The guard prints what
  * happened (the user's frame that called exit, the chart being built) and `left` (what became of the output),
- * and turns exit code 0 into 1.
+ * and turns exit code 0 into `failureCode`.
  */
-export function guardEarlyExit(command: string, left: () => string): ExitGuard {
+export function guardEarlyExit(command: string, left: () => string, failureCode = 1): ExitGuard {
   const onExit = (code: number) => {
     // 'exit' listeners run inside process.exit(), so this stack still holds the caller's frame.
     const { stack } = new Error();
@@ -20,7 +20,7 @@ export function guardEarlyExit(command: string, left: () => string): ExitGuard {
     const building = buildInProgress(stack);
     console.error(`${command} did not finish: the process exited with code ${code}${caller ? ` (process.exit called at ${caller})` : ''}`
       + `${building ? `: ${building}` : ''}; ${left()}`);
-    if (!code) process.exitCode = 1;
+    if (!code) process.exitCode = failureCode;
   };
   process.on('exit', onExit);
   return { finish: () => process.off('exit', onExit) };

@@ -1,9 +1,12 @@
+import * as fs from 'node:fs';
+
 /**
  * Deterministic fault injection for the fault tests (__tests__/output/faults.test.ts); TEST-ONLY.
  *
  * `LPD_FAULT_INJECT=<point>[=<action>][,<point>=<action>…]` makes the writer (and render) act at a
  * named point: `kill` (the default) sends the process SIGKILL, `enospc` / `erofs` / `eacces` throw the
- * error the system would, `pause:<ms>` sleeps (to make two processes overlap). Points that change
+ * error the system would, `pause:<ms>` sleeps, `barrier:<file>` creates `<file>.reached` and waits (up to 30 s)
+ * until `<file>` exists, so a test can act while the process stands at the point. Points that change
  * behaviour instead (`exchange=unsupported`) are read with {@link injectedFault}. Unset, each point
  * costs one environment lookup. Never set it outside tests.
  */
@@ -45,11 +48,15 @@ export function faultPoint(point: FaultPoint): void {
     sleep(10_000); // SIGKILL is delivered asynchronously; never run past the point.
   } else if (action.startsWith('pause:')) {
     sleep(Number(action.slice('pause:'.length)));
+  } else if (action.startsWith('barrier:')) {
+    const file = action.slice('barrier:'.length);
+    fs.writeFileSync(`${file}.reached`, `${process.pid}\n`);
+    for (const deadline = Date.now() + 30_000; !fs.existsSync(file) && Date.now() < deadline;) sleep(10);
   } else if (ERRORS[action]) {
     const [code, text] = ERRORS[action];
     throw Object.assign(new Error(`${code}: ${text} (injected at ${point})`), { code });
   } else if (action !== 'unsupported') {
-    throw new Error(`LPD_FAULT_INJECT: unknown action "${action}" at ${point}; allowed: kill, enospc, erofs, eacces, pause:<ms>`);
+    throw new Error(`LPD_FAULT_INJECT: unknown action "${action}" at ${point}; allowed: kill, enospc, erofs, eacces, pause:<ms>, barrier:<file>`);
   }
 }
 
