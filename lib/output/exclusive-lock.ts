@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { faultPoint, sleep } from './fault-injection';
+import { sleep } from './fault-injection';
 
 /** Who holds a lock: written into the lock file, so that a waiting process can name it and tell whether it is gone. */
 export interface LockOwner {
@@ -102,7 +102,6 @@ export function acquireLock(lockPath: string, options: LockOptions): HeldLock {
   } finally {
     fs.rmSync(staged, { force: true });
   }
-  faultPoint('lock-acquired');
   const isMine = () => {
     const owner = readOwner(lockPath);
     return typeof owner === 'object' && owner.nonce === me.nonce;

@@ -72,6 +72,7 @@ export function writeAtomically(outdir: string, files: ReadonlyMap<string, strin
   let swap: WriteResult['swap'];
   try {
     try {
+      faultPoint('lock-acquired');
       restoreInterruptedSwap(outdir, folder, warn);
       removeScratch(folder, warn);
       refuseMountPoint(outdir, folder);
@@ -125,14 +126,14 @@ function swapIn(outdir: string, folder: string, next: string): WriteResult['swap
   const exchange = exchangePaths(next, folder);
   if (exchange.status === 'exchanged') return 'exchanged';
   if (exchange.status === 'failed') {
-    throw exchange.code === 'EBUSY' || exchange.code === 'EXDEV' ? mountPointError(outdir, exchange.code) : new Error(exchange.reason);
+    throw exchange.code === 'EBUSY' || exchange.code === 'EXDEV' ? mountPointError(outdir, `renameat2: ${exchange.code}`) : new Error(exchange.reason);
   }
   const previous = `${folder}.prev`;
   try {
     fs.renameSync(folder, previous);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw code === 'EBUSY' || code === 'EXDEV' ? mountPointError(outdir, code) : error;
+    throw code === 'EBUSY' || code === 'EXDEV' ? mountPointError(outdir, `rename: ${code}`) : error;
   }
   faultPoint('between-renames');
   try {
@@ -187,7 +188,7 @@ function removeLeftover(leftover: string, what: string, warn: (m: string) => voi
 
 function refuseMountPoint(outdir: string, folder: string): void {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
-  if (stat?.isDirectory() && stat.dev !== fs.statSync(path.dirname(folder)).dev) throw mountPointError(outdir, 'a mount point');
+  if (stat?.isDirectory() && stat.dev !== fs.statSync(path.dirname(folder)).dev) throw mountPointError(outdir, 'on another device than its parent folder');
 }
 
 function mountPointError(outdir: string, why: string): OutputWriteError {

@@ -48,14 +48,16 @@ export function write(outdir: string, files: ReadonlyMap<string, string>, env: R
 }
 
 /** The same, started in the background; `done` resolves when it exits. */
-export function synthInBackground(outdir: string, version: string, env: Record<string, string> = {}): { child: ChildProcess; done: Promise<SynthRun> } {
+export function synthInBackground(
+  outdir: string, version: string, env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<SynthRun>; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', APP], { cwd: ROOT, env: environment(outdir, version, env) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => { stdout += d; });
   child.stderr!.on('data', (d) => { stderr += d; });
   const done = new Promise<SynthRun>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 /** Resolves once `file` exists (a process reached a barrier), failing after `ms`. */
