@@ -57,7 +57,7 @@ describe('two synths at once', () => {
     const waiter = synth(out.outdir, 'v1', { RENDER_LOCK_TIMEOUT_SECONDS: '0.3' });
     expect(waiter.status).toBe(1);
     expect(waiter.stderr).toContain(`${unchanged(out.outdir)}${out.outdir}/ is being written by another process: pid ${holder.child.pid} (`);
-    expect(waiter.stderr).toContain(`(lock ${out.outdir}.lock); waited 0 s. It is still running: wait for it to finish, or stop it`);
+    expect(waiter.stderr).toContain(`(lock ${out.outdir}.lock); waited 0.3 s. It is still running: wait for it to finish, or stop it`);
     expect(waiter.stdout).toBe('');
     expect(observed(out.outdir)).toBe('old');
 

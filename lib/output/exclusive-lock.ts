@@ -67,6 +67,7 @@ export function acquireLock(lockPath: string, options: LockOptions): HeldLock {
   removeStagedOfDeadProcesses(lockPath);
   fs.writeFileSync(staged, `${JSON.stringify(me)}\n`, { flag: 'wx' });
   const deadline = Date.now() + timeoutMs;
+  const seconds = `${Number((timeoutMs / 1000).toFixed(1))} s`;
   let waited = false;
   try {
     for (;;) {
@@ -88,14 +89,14 @@ export function acquireLock(lockPath: string, options: LockOptions): HeldLock {
       }
       if (Date.now() >= deadline) {
         throw new LockBusyError(`${options.what} is being written by another process: ${describeOwner(holder)} (lock ${lockPath}); `
-          + `waited ${Math.round(timeoutMs / 1000)} s. ${holder.hostname === os.hostname()
+          + `waited ${seconds}. ${holder.hostname === os.hostname()
             ? 'It is still running: wait for it to finish, or stop it'
             : `It runs on another host, which cannot be checked from here; if nothing runs there, remove ${lockPath}`}`, holder);
       }
       if (!waited) {
         waited = true;
         (options.onWait ?? ((m) => console.error(m)))(`Waiting for ${options.what}: ${describeOwner(holder)} is writing it; `
-          + `waiting up to ${Math.round(timeoutMs / 1000)} s`);
+          + `waiting up to ${seconds}`);
       }
       sleep(Math.min(50, Math.max(0, deadline - Date.now())));
     }
