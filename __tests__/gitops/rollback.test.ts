@@ -44,13 +44,15 @@ describe('a render from a checkout behind the rendered branch', () => {
     expect(refusal).toBeInstanceOf(RenderRefusedError);
     expect(refusal.message).toBe(`branch rendered at ${published.commit.slice(0, 12)} was rendered from ${newer.slice(0, 12)}, but this render is of `
       + `${old.slice(0, 12)}, which is not an ancestor of it (someone rendered newer code, or this checkout is behind): publishing would roll back `
-      + `what ${newer.slice(0, 12)} deployed. Update this checkout (git pull) and render again, or publish with --allow-rollback to roll back on purpose`);
+      + `what ${newer.slice(0, 12)} deployed. Update this checkout (git pull) and render again, `
+      + 'or publish with --allow-rollback to roll back on purpose');
     expect(tip(repo.dir)).toBe(published.commit);
     expect(tip(repo.remote)).toBe(published.commit);
 
     const diff = diffRender({ repoDir: repo.dir, build: image('v0.0.3'), remote: 'origin' });
     expect(diff.rollback).toEqual({ branchCommit: published.commit, renderedSource: newer, source: old, reason: 'not-ancestor' });
-    expect(formatRenderDiff(diff)).toContain(`  ! rollback: branch rendered at ${published.commit.slice(0, 12)} was rendered from ${newer.slice(0, 12)}`);
+    expect(formatRenderDiff(diff)).toContain(`  ! rollback: branch rendered at ${published.commit.slice(0, 12)} `
+      + `was rendered from ${newer.slice(0, 12)}`);
     expect(formatRenderDiff(diff)).toContain('data.image: "web:v0.1.0" → "web:v0.0.3"');
 
     const allowed = publishRender({ repoDir: repo.dir, build: image('v0.0.3'), remote: 'origin', allowRollback: true });
@@ -80,7 +82,8 @@ describe('a render from a checkout behind the rendered branch', () => {
     const theirs = publishRender({ repoDir: other, build: image('v0.2.0'), remote: repo.remote });
 
     const refusal = errorOf(() => publishRender({ repoDir: repo.dir, build: image('v0.1.0'), remote: 'origin' }));
-    expect(refusal.message).toContain(`was rendered from ${elsewhere.slice(0, 12)}, but this render is of ${run(repo.dir, 'rev-parse', 'HEAD').slice(0, 12)}, `
+    const head = run(repo.dir, 'rev-parse', 'HEAD');
+    expect(refusal.message).toContain(`was rendered from ${elsewhere.slice(0, 12)}, but this render is of ${head.slice(0, 12)}, `
       + 'which is not in this repository (fetch it, e.g. git fetch origin)');
     expect(tip(repo.remote)).toBe(theirs.commit);
   });
@@ -112,8 +115,8 @@ describe('concurrent renders', () => {
     const first = publishInBackground('first', { REMOTE: 'origin', LPD_FAULT_INJECT: `render-committed=barrier:${barrier}` });
     await until(() => fs.existsSync(`${barrier}.reached`), 'the first render to commit');
     const second = publishInBackground('second', { REMOTE: 'origin' });
-    await until(() => second.stderr().includes('Waiting for rendering into'), 'the second render to wait');
-    expect(second.stderr()).toContain(`pid ${first.child.pid} (`);
+    const waiting = `Waiting for the rendered branch of ${repo.dir}: pid ${first.child.pid} (`;
+    await until(() => second.stderr().includes(waiting), 'the second render to wait');
     fs.writeFileSync(barrier, '');
     const [a, b] = await Promise.all([first.done, second.done]);
 

@@ -12,7 +12,9 @@ import { NEW, OLD, observed, synth, synthesized, useOutputFolder, write } from '
 const out = useOutputFolder();
 
 type Case = [point: string, seen: 'old' | 'new' | 'missing'];
-const EXCHANGE: Case[] = [['lock-acquired', 'old'], ['writing', 'old'], ['written', 'old'], ['exchange', 'old'], ['swapped', 'new'], ['cleaning', 'new']];
+const EXCHANGE: Case[] = [
+  ['lock-acquired', 'old'], ['writing', 'old'], ['written', 'old'], ['exchange', 'old'], ['swapped', 'new'], ['cleaning', 'new'],
+];
 const TWO_RENAMES: Case[] = [['written', 'old'], ['between-renames', 'missing'], ['swapped', 'new'], ['cleaning', 'new']];
 
 describe.each<[string, string, Case[]]>([

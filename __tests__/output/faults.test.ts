@@ -32,7 +32,8 @@ describe('two synths at once', () => {
     expect(a).toMatchObject({ status: 0, stderr: '' });
     expect(a.stdout.trim()).toBe(synthesized(out.outdir));
     expect(b.status).toBe(0);
-    expect(b.stderr).toMatch(new RegExp(`^Waiting for ${out.outdir}/: pid ${first.child.pid} \\(.*small-app\\.ts\\) on host .*, since .* is writing it; `
+    expect(b.stderr).toMatch(new RegExp(`^Waiting for ${out.outdir}/: pid ${first.child.pid} \\(.*small-app\\.ts\\) on host .*, `
+      + 'since .* is writing it; '
       + 'waiting up to 60 s\\n$'));
     expect(b.stdout.trim()).toBe(synthesized(out.outdir));
     expect(readTree(out.outdir)).toEqual(NEW);
@@ -69,7 +70,8 @@ describe('two synths at once', () => {
 
 describe('the output cannot be written', () => {
   test.each([['writing', 'enospc', 'ENOSPC: no space left on device'], ['written', 'erofs', 'EROFS: read-only file system'],
-    ['lock-acquired', 'eacces', 'EACCES: permission denied']])('injected at %s: %s fails the synth, dist/ unchanged, no scratch left', (point, fault, text) => {
+    ['lock-acquired', 'eacces', 'EACCES: permission denied'],
+  ])('injected at %s: %s fails the synth, dist/ unchanged, no scratch left', (point, fault, text) => {
     const run = synth(out.outdir, 'v2', { LPD_FAULT_INJECT: `${point}=${fault}` });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
@@ -124,7 +126,8 @@ describe('after the swap', () => {
     const run = synth(out.outdir, 'v2', { LPD_FAULT_INJECT: 'cleaning=eacces' });
     expect(run.status).toBe(0);
     expect(run.stderr).toMatch(new RegExp(`^warning: ${out.outdir} holds the new content, but the previous one could not be removed from `
-      + `${out.outdir}\\.next-\\w{6} \\(EACCES: permission denied \\(injected at cleaning\\)\\); it is retried at the next write, or remove it by hand\\n$`));
+      + `${out.outdir}\\.next-\\w{6} \\(EACCES: permission denied \\(injected at cleaning\\)\\); `
+      + 'it is retried at the next write, or remove it by hand\\n$'));
     expect(run.stdout.trim()).toBe(`${synthesized(out.outdir)} (with 1 warning(s) above)`);
     expect(readTree(out.outdir)).toEqual(NEW);
     expect(fs.readdirSync(out.dir)).toHaveLength(2);
@@ -149,8 +152,9 @@ describe('dist/ as a mount point or a symbolic link', () => {
       const before = readTree(outdir);
       const run = synth(outdir, 'v2');
       expect(run.status).toBe(1);
-      expect(run.stderr).toBe(`${unchanged(outdir)}it is a mount point (on another device than its parent folder), and a mount point cannot be replaced in one step. `
-        + `Mount its parent folder instead (the checkout, not ${outdir}), or write into a folder inside the mount (for synth: RENDER_OUTDIR=${outdir}/render)\n`);
+      expect(run.stderr).toBe(`${unchanged(outdir)}it is a mount point (on another device than its parent folder), `
+        + `and a mount point cannot be replaced in one step. Mount its parent folder instead (the checkout, not ${outdir}), `
+        + `or write into a folder inside the mount (for synth: RENDER_OUTDIR=${outdir}/render)\n`);
       expect(readTree(outdir)).toEqual(before);
 
       const inside = synth(path.join(outdir, 'render'), 'v2');

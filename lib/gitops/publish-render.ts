@@ -77,7 +77,7 @@ export function publishRender(options: PublishRenderOptions): PublishResult {
   let lock;
   try {
     const gitDir = path.resolve(repoDir, git(repoDir, ['rev-parse', '--git-common-dir']));
-    lock = acquireLock(path.join(gitDir, 'lpd-render.lock'), { what: `rendering into ${repoDir}`, timeoutMs: options.lockTimeoutMs });
+    lock = acquireLock(path.join(gitDir, 'lpd-render.lock'), { what: `the rendered branch of ${repoDir}`, timeoutMs: options.lockTimeoutMs });
   } catch (error) {
     if (error instanceof LockBusyError) throw new RenderRefusedError(`${error.message}; nothing was published`);
     throw error;

@@ -126,7 +126,8 @@ function swapIn(outdir: string, folder: string, next: string): WriteResult['swap
   const exchange = exchangePaths(next, folder);
   if (exchange.status === 'exchanged') return 'exchanged';
   if (exchange.status === 'failed') {
-    throw exchange.code === 'EBUSY' || exchange.code === 'EXDEV' ? mountPointError(outdir, `renameat2: ${exchange.code}`) : new Error(exchange.reason);
+    const mountPoint = exchange.code === 'EBUSY' || exchange.code === 'EXDEV';
+    throw mountPoint ? mountPointError(outdir, `renameat2: ${exchange.code}`) : new Error(exchange.reason);
   }
   const previous = `${folder}.prev`;
   try {
@@ -169,7 +170,12 @@ function removeScratch(folder: string, warn: (m: string) => void): void {
   }
   // `.prev` is the one fixed name the two-rename swap needs; a leftover that cannot be removed is moved aside instead.
   const previous = `${folder}.prev`;
-  if (fs.existsSync(previous)) fs.renameSync(previous, fs.mkdtempSync(`${folder}.next-`) + path.sep + 'prev');
+  if (!fs.existsSync(previous)) return;
+  try {
+    fs.renameSync(previous, fs.mkdtempSync(`${folder}.next-`) + path.sep + 'prev');
+  } catch (error) {
+    warn(`${previous} could not be moved aside either (${(error as Error).message}); only a swap without exchange needs that name`);
+  }
 }
 
 function removeLeftover(leftover: string, what: string, warn: (m: string) => void, point?: 'cleaning'): void {
@@ -188,7 +194,9 @@ function removeLeftover(leftover: string, what: string, warn: (m: string) => voi
 
 function refuseMountPoint(outdir: string, folder: string): void {
   const stat = fs.statSync(folder, { throwIfNoEntry: false });
-  if (stat?.isDirectory() && stat.dev !== fs.statSync(path.dirname(folder)).dev) throw mountPointError(outdir, 'on another device than its parent folder');
+  if (stat?.isDirectory() && stat.dev !== fs.statSync(path.dirname(folder)).dev) {
+    throw mountPointError(outdir, 'on another device than its parent folder');
+  }
 }
 
 function mountPointError(outdir: string, why: string): OutputWriteError {
