@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,6 +34,18 @@ test('the lock of a process that is gone (killed) is taken over without waiting'
   expect(holderOf().pid).toBe(process.pid);
   lock.release();
   expect(fs.readdirSync(dir)).toEqual([]);
+});
+
+(fs.existsSync('/proc/self/stat') ? test : test.skip)('the lock of a killed process its parent has not reaped yet (a zombie) is stale', async () => {
+  const child = spawn('sleep', ['60']);
+  await new Promise((r) => child.on('spawn', r));
+  // Without a handler for its exit, the killed child stays a zombie until this process reaps it.
+  process.kill(child.pid!, 'SIGKILL');
+  for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 5));
+  fs.writeFileSync(lockPath, owner({ pid: child.pid }));
+  const lock = acquireLock(lockPath, { what: 'dist/', timeoutMs: 10_000, onWait: () => { throw new Error('waited for a zombie'); } });
+  expect(holderOf().pid).toBe(process.pid);
+  lock.release();
 });
 
 (fs.existsSync('/proc/self/stat') ? test : test.skip)('a lock whose pid now belongs to another process (started at another time) is stale', () => {

@@ -150,7 +150,10 @@ function readOwner(lockPath: string): LockOwner | 'missing' | 'foreign' {
   }
 }
 
-/** Whether the holder is provably gone: on this host, and its pid is free or belongs to a process started at another time. */
+/**
+ * Whether the holder is provably gone: on this host, and its pid is free, a zombie (killed, not yet reaped by its
+ * parent), or belongs to a process started at another time.
+ */
 function isStale(owner: LockOwner): boolean {
   if (owner.hostname !== os.hostname()) return false;
   try {
@@ -158,8 +161,9 @@ function isStale(owner: LockOwner): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
-  const start = processStartOf(owner.pid);
-  return owner.processStart !== undefined && start !== undefined && start !== owner.processStart;
+  const stat = procStatOf(owner.pid);
+  if (stat?.state === 'Z') return true;
+  return owner.processStart !== undefined && stat !== undefined && stat.start !== owner.processStart;
 }
 
 /** Replaces the stale lock `stale` by this process's `staged` file; false when another process got there first. */
@@ -202,12 +206,18 @@ function removeStagedOfDeadProcesses(lockPath: string): void {
   }
 }
 
-/** The kernel's start time of a process (field 22 of /proc/<pid>/stat); undefined where there is no /proc. */
+/** The kernel's start time of a process; undefined where there is no /proc. */
 function processStartOf(pid: number): string | undefined {
+  return procStatOf(pid)?.start;
+}
+
+/** State (field 3) and start time (field 22) of /proc/<pid>/stat; undefined where there is no /proc. */
+function procStatOf(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], start: fields[19] };
   } catch {
     return undefined;
   }
