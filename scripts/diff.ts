@@ -5,10 +5,12 @@
  *
  * Exit codes (for CI gates): 0 no changes; 1 changes; 2 the render could not be made or
  * would be refused (failed synthesis or validation, empty render) or another failure.
- * A target that would vanish is shown and counts as a change.
+ * A target that would vanish, or a rollback (the branch was rendered from code this commit does not
+ * contain), is shown and counts as a change.
  */
 import { diffRender, formatRenderDiff, parseRenderArgs } from '../lib/gitops';
 import { git } from '../lib/gitops/git';
+import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
 
 function main(): number {
@@ -23,4 +25,6 @@ function main(): number {
   }
 }
 
+const guard = guardEarlyExit('diff', () => 'no diff was made', 2);
 process.exitCode = main();
+guard.finish();

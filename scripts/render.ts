@@ -1,15 +1,17 @@
 /**
  * Publishes the render of main.ts to the rendered branch that Argo CD syncs.
  *
- *   npm run render -- [--branch <name>] [--remote <name|url>] [--allow-vanished-targets] [--allow-dirty]
+ *   npm run render -- [--branch <name>] [--remote <name|url>] [--allow-vanished-targets] [--allow-dirty] [--allow-rollback]
  *
  * Exit codes: 0 published, or nothing to publish (the branch already holds this render);
- * 1 refused (dirty worktree, failed synthesis or validation, empty render, vanished target);
+ * 1 refused (dirty worktree, failed synthesis or validation, empty render, vanished target,
+ * rollback: the branch was rendered from code this commit does not contain; another render holding the lock too long);
  * 2 any other failure (not a git repository, push rejected, bad arguments).
  * Never touches the checkout, the index or dist/.
  */
 import { RenderRefusedError, parseRenderArgs, publishRender } from '../lib/gitops';
 import { git } from '../lib/gitops/git';
+import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
 
 function main(): number {
@@ -21,6 +23,7 @@ function main(): number {
       ? `Published the render of ${result.sourceCommit.slice(0, 12)} to ${where} as ${result.commit.slice(0, 12)}: ${result.targets.join(', ')}`
       : `Nothing to publish: ${where} at ${result.commit.slice(0, 12)} already holds this render`);
     if (result.removedTargets.length > 0) console.log(`Removed target folders: ${result.removedTargets.join(', ')}`);
+    if (result.rolledBackFrom) console.log(`Rolled back (--allow-rollback): the branch had been rendered from ${result.rolledBackFrom.slice(0, 12)}`);
     for (const note of result.notes) console.log(`Note: ${note}`);
     return 0;
   } catch (error) {
@@ -29,4 +32,6 @@ function main(): number {
   }
 }
 
+const guard = guardEarlyExit('render', () => 'nothing was published');
 process.exitCode = main();
+guard.finish();

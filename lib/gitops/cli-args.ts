@@ -8,19 +8,21 @@ export interface RenderCliArgs {
   readonly allowVanishedTargets: boolean;
   /** `--allow-dirty` (render only). */
   readonly allowDirty: boolean;
+  /** `--allow-rollback` (render only). */
+  readonly allowRollback: boolean;
 }
 
 /** Which flags a command accepts. */
 export type RenderCommand = 'render' | 'diff';
 
 const FLAGS: Record<RenderCommand, readonly string[]> = {
-  render: ['--branch', '--remote', '--allow-vanished-targets', '--allow-dirty'],
+  render: ['--branch', '--remote', '--allow-vanished-targets', '--allow-dirty', '--allow-rollback'],
   diff: ['--branch', '--remote'],
 };
 
 /** Parses `argv` (without node and script); throws a usage message on anything unknown. */
 export function parseRenderArgs(command: RenderCommand, argv: readonly string[]): RenderCliArgs {
-  const args: { -readonly [K in keyof RenderCliArgs]: RenderCliArgs[K] } = { allowVanishedTargets: false, allowDirty: false };
+  const args: { -readonly [K in keyof RenderCliArgs]: RenderCliArgs[K] } = { allowVanishedTargets: false, allowDirty: false, allowRollback: false };
   const usage = `usage: npm run ${command} -- ${FLAGS[command].map((f) => (f === '--branch' ? '[--branch <name>]'
     : f === '--remote' ? '[--remote <name|url>]' : `[${f}]`)).join(' ')}`;
   for (let i = 0; i < argv.length; i++) {
@@ -28,6 +30,7 @@ export function parseRenderArgs(command: RenderCommand, argv: readonly string[])
     if (!FLAGS[command].includes(flag)) throw new Error(`unknown argument "${argv[i]}"\n${usage}`);
     if (flag === '--allow-vanished-targets') args.allowVanishedTargets = true;
     else if (flag === '--allow-dirty') args.allowDirty = true;
+    else if (flag === '--allow-rollback') args.allowRollback = true;
     else {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '' || value.startsWith('--')) throw new Error(`${flag} needs a value\n${usage}`);

@@ -1,9 +1,10 @@
 import { parse } from 'yaml';
 import { AppBuilder, Manifest, objectIdOf } from '../output';
-import { readCommitTree } from './git';
+import { readCommitTree, tryRevParse } from './git';
 import { RenderValidator, prepareRender } from './prepare-render';
 import { readRenderedBranch } from './rendered-branch';
 import { DEFAULT_RENDERED_BRANCH } from './rendered-branch-applications';
+import { Rollback, rollbackMessage, rollbackOf } from './rollback';
 
 /** Options of {@link diffRender}. */
 export interface DiffRenderOptions {
@@ -59,6 +60,8 @@ export interface RenderDiff {
   readonly vanishedTargets: readonly string[];
   /** Whether a publish would make a commit. */
   readonly hasChanges: boolean;
+  /** Set when the branch was rendered from code the checked-out commit does not contain (a publish refuses this unless allowed). */
+  readonly rollback?: Rollback;
 }
 
 /**
@@ -71,7 +74,10 @@ export function diffRender(options: DiffRenderOptions): RenderDiff {
   const branch = options.branch ?? DEFAULT_RENDERED_BRANCH;
   const state = readRenderedBranch(options.repoDir, branch, options.remote);
   const render = prepareRender(options.build, options.validate, { branch, remoteUrl: state.remoteUrl });
-  return compareRenders(readCommitTree(options.repoDir, state.base), render.files, branch, state.base);
+  const diff = compareRenders(readCommitTree(options.repoDir, state.base), render.files, branch, state.base);
+  const head = tryRevParse(options.repoDir, 'HEAD');
+  const rollback = diff.hasChanges && head !== undefined ? rollbackOf(options.repoDir, state.base, head) : undefined;
+  return rollback === undefined ? diff : { ...diff, rollback };
 }
 
 /** Compares two rendered trees (path → content). */
@@ -133,6 +139,7 @@ export function formatRenderDiff(diff: RenderDiff): string {
   for (const vanished of diff.vanishedTargets) {
     lines.push(`  ! target ${vanished}/ would disappear: render refuses this without --allow-vanished-targets`);
   }
+  if (diff.rollback !== undefined) lines.push(`  ! rollback: ${rollbackMessage(diff.rollback, diff.branch)}`);
   const count = (c: ObjectChange['change']) => diff.objects.filter((o) => o.change === c).length;
   lines.push(`${diff.objects.length} object(s) differ: ${count('added')} added, ${count('removed')} removed, ${count('changed')} changed; `
     + `${diff.files.length} other file(s) differ`);

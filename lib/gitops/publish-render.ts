@@ -1,8 +1,11 @@
-import { AppBuilder } from '../output';
+import * as path from 'node:path';
+import { AppBuilder, LockBusyError, acquireLock } from '../output';
+import { faultPoint } from '../output/fault-injection';
 import { git, tryRevParse } from './git';
 import { RenderRefusedError, RenderValidator, prepareRender } from './prepare-render';
 import { readRenderedBranch, targetFoldersOf, writeTree } from './rendered-branch';
 import { DEFAULT_RENDERED_BRANCH } from './rendered-branch-applications';
+import { rollbackMessage, rollbackOf } from './rollback';
 
 /** Options of {@link publishRender}. */
 export interface PublishRenderOptions {
@@ -20,6 +23,13 @@ export interface PublishRenderOptions {
   readonly allowVanishedTargets?: boolean;
   /** Publish from a worktree with uncommitted changes (recorded in the commit message). @default false */
   readonly allowDirty?: boolean;
+  /**
+   * Publish even though the branch was last rendered from a commit that the one being rendered does not contain
+   * (recorded as `Rolled-Back-From` in the commit message). @default false
+   */
+  readonly allowRollback?: boolean;
+  /** How long to wait for another render of the same repository. @default - $RENDER_LOCK_TIMEOUT_SECONDS, else 60 s */
+  readonly lockTimeoutMs?: number;
 }
 
 /** What {@link publishRender} did. */
@@ -39,6 +49,8 @@ export interface PublishResult {
   readonly pushed: boolean;
   /** Anything the user should know, e.g. a local branch left behind. */
   readonly notes: readonly string[];
+  /** The source commit of the render this one replaced, when it was not an ancestor (only with `allowRollback`). */
+  readonly rolledBackFrom?: string;
 }
 
 const ZERO_OID = '0000000000000000000000000000000000000000';
@@ -49,17 +61,36 @@ const ZERO_OID = '0000000000000000000000000000000000000000';
  * nothing is committed when the render did not change.
  *
  * Refuses (throws {@link RenderRefusedError}, changing nothing) when the worktree is dirty,
- * synthesis or validation fails, the render is empty, or a target folder on the branch would
- * disappear. Never touches the user's worktree, index or checked-out branch: the commit is
- * built with git plumbing in a temporary index. Pushes without force, so a concurrent publish
- * makes this one fail instead of being overwritten.
+ * synthesis or validation fails, the render is empty, a target folder on the branch would
+ * disappear, or the branch was rendered from code this commit does not contain (a rollback).
+ * Never touches the user's worktree, index or checked-out branch: the commit is
+ * built with git plumbing in a temporary index. Renders of one repository are serialized by a lock
+ * in its git directory; the remote is pushed without force and the local branch moved by
+ * compare-and-swap, so a concurrent publish elsewhere makes this one fail instead of being overwritten.
  */
 export function publishRender(options: PublishRenderOptions): PublishResult {
-  const { repoDir, remote } = options;
+  const { repoDir } = options;
   const branch = options.branch ?? DEFAULT_RENDERED_BRANCH;
   git(repoDir, ['rev-parse', '--show-toplevel']);
   const source = sourceCommitOf(repoDir, options.allowDirty ?? false);
   assertNotCheckedOut(repoDir, branch);
+  let lock;
+  try {
+    const gitDir = path.resolve(repoDir, git(repoDir, ['rev-parse', '--git-common-dir']));
+    lock = acquireLock(path.join(gitDir, 'lpd-render.lock'), { what: `the rendered branch of ${repoDir}`, timeoutMs: options.lockTimeoutMs });
+  } catch (error) {
+    if (error instanceof LockBusyError) throw new RenderRefusedError(`${error.message}; nothing was published`);
+    throw error;
+  }
+  try {
+    return publishLocked(options, branch, source);
+  } finally {
+    lock.release();
+  }
+}
+
+function publishLocked(options: PublishRenderOptions, branch: string, source: SourceCommit): PublishResult {
+  const { repoDir, remote } = options;
   const state = readRenderedBranch(repoDir, branch, remote);
   const render = prepareRender(options.build, options.validate, { branch, remoteUrl: state.remoteUrl });
 
@@ -73,12 +104,17 @@ export function publishRender(options: PublishRenderOptions): PublishResult {
   const notes: string[] = [];
   let commit = state.base;
   let status: PublishResult['status'] = 'unchanged';
+  let rolledBackFrom: string | undefined;
   if (state.base === undefined || git(repoDir, ['rev-parse', `${state.base}^{tree}`]) !== tree) {
+    const rollback = rollbackOf(repoDir, state.base, source.commit);
+    if (rollback !== undefined && !options.allowRollback) throw new RenderRefusedError(rollbackMessage(rollback, branch));
+    rolledBackFrom = rollback?.renderedSource;
     commit = git(repoDir, ['commit-tree', tree, ...(state.base ? ['-p', state.base] : [])], {
-      input: commitMessage(source, render.targets, removedTargets),
+      input: commitMessage(source, render.targets, removedTargets, rolledBackFrom),
       env: committerIdentity(repoDir),
     });
     status = 'published';
+    faultPoint('render-committed');
   }
 
   let pushed = false;
@@ -88,12 +124,29 @@ export function publishRender(options: PublishRenderOptions): PublishResult {
   }
   if (state.localTip !== commit) {
     if (state.localTip === undefined || isAncestor(repoDir, state.localTip, commit!)) {
-      git(repoDir, ['update-ref', '-m', `render: ${status} from ${source.commit}`, `refs/heads/${branch}`, commit!, state.localTip ?? ZERO_OID]);
+      moveLocalBranch(repoDir, branch, commit!, state.localTip, `render: ${status} from ${source.commit}`, pushed, notes);
     } else {
       notes.push(`local branch ${branch} has diverged from ${remote}/${branch} and was left at ${state.localTip.slice(0, 12)}`);
     }
   }
-  return { status, branch, commit: commit!, sourceCommit: source.commit, targets: render.targets, removedTargets, pushed, notes };
+  return { status, branch, commit: commit!, sourceCommit: source.commit, targets: render.targets, removedTargets, pushed, notes, rolledBackFrom };
+}
+
+/**
+ * Moves the local branch from `expected` to `commit` only if it is still at `expected` (update-ref compare-and-swap):
+ * a branch moved by someone else meanwhile is never overwritten.
+ */
+function moveLocalBranch(
+  repoDir: string, branch: string, commit: string, expected: string | undefined, reason: string, pushed: boolean, notes: string[],
+): void {
+  try {
+    git(repoDir, ['update-ref', '-m', reason, `refs/heads/${branch}`, commit, expected ?? ZERO_OID]);
+  } catch (error) {
+    const now = tryRevParse(repoDir, `refs/heads/${branch}`)?.slice(0, 12) ?? 'nothing';
+    const moved = `local branch ${branch} moved while this render was made (expected ${expected?.slice(0, 12) ?? 'no branch'}, found ${now})`;
+    if (!pushed) throw new RenderRefusedError(`${moved}; nothing was published: run the render again (${(error as Error).message})`);
+    notes.push(`${moved}, so it was left there; the remote has ${commit.slice(0, 12)}`);
+  }
 }
 
 interface SourceCommit {
@@ -134,7 +187,7 @@ function isAncestor(repoDir: string, ancestor: string, descendant: string): bool
   }
 }
 
-function commitMessage(source: SourceCommit, targets: readonly string[], removedTargets: readonly string[]): string {
+function commitMessage(source: SourceCommit, targets: readonly string[], removedTargets: readonly string[], rolledBackFrom?: string): string {
   return [
     `Render ${source.commit.slice(0, 12)}${source.dirty.length > 0 ? ' with uncommitted changes' : ''}`,
     '',
@@ -142,6 +195,7 @@ function commitMessage(source: SourceCommit, targets: readonly string[], removed
     ...(source.dirty.length > 0 ? [`Source-Dirty: ${source.dirty.length} uncommitted change(s)`] : []),
     `Targets: ${targets.join(', ')}`,
     ...(removedTargets.length > 0 ? [`Removed-Targets: ${removedTargets.join(', ')}`] : []),
+    ...(rolledBackFrom !== undefined ? [`Rolled-Back-From: ${rolledBackFrom}`] : []),
     '',
   ].join('\n');
 }

@@ -5,3 +5,6 @@ export * from './render-target';
 export * from './synthesize';
 export * from './validate-rendered';
 export * from './write-atomically';
+export * from './exclusive-lock';
+export * from './exit-guard';
+export * from './user-code';

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { withSyncWave, syncWaveOf } from './apply-order';
 import { Manifest, objectIdOf, apiGroupOf } from './manifest';
+import { runForConstruct } from './user-code';
 
 /** One synthesized object and the construct that produced it. */
 export interface RenderedObject {
@@ -38,14 +39,17 @@ export function renderTargets(app: App): RenderTarget[] {
     }
     const objects = chart.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map((apiObject) => ({ manifest: withSyncWave(apiObject.toJson() as Manifest), constructPath: apiObject.node.path }));
+      .map((apiObject) => ({
+        manifest: withSyncWave(runForConstruct(apiObject, 'rendering', () => apiObject.toJson()) as Manifest), constructPath: apiObject.node.path,
+      }));
     assertUniqueIdentities(chart, objects);
     return { name: chart.node.id, objects: inApplyOrder(objects) };
   });
 }
 
 function validateConstructs(app: App): void {
-  const errors = app.node.findAll().flatMap((c: IConstruct) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  const errors = app.node.findAll()
+    .flatMap((c: IConstruct) => runForConstruct(c, 'validation', () => c.node.validate()).map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) {
     throw new Error(`Validation failed with ${errors.length} error(s):\n  ${errors.join('\n  ')}`);
   }

@@ -3,7 +3,9 @@ import { reviewReports } from '../review';
 import { layoutFiles } from './file-layout';
 import { RenderTarget, renderTargets } from './render-target';
 import { validateRendered } from './validate-rendered';
-import { writeAtomically } from './write-atomically';
+import { guardEarlyExit } from './exit-guard';
+import { buildWithContext } from './user-code';
+import { OutputWriteError, writeAtomically } from './write-atomically';
 
 /** What a synthesis produced: the render targets and the files that represent them. */
 export interface Synthesis {
@@ -24,7 +26,7 @@ export type AppBuilder = (app: App) => void;
 export function synthesize(build: AppBuilder): Synthesis {
   // outdir is never written: the app is only used as the root of the construct tree.
   const app = new App({ outdir: '.cdk8s.out' });
-  build(app);
+  buildWithContext(app, build);
   const targets = renderTargets(app);
   validateRendered(targets);
   return { targets, files: synthesisFiles(targets) };
@@ -40,7 +42,9 @@ export function synthesisFiles(targets: readonly RenderTarget[]): Map<string, st
 
 /**
  * Entry point of `main.ts`: synthesizes, then replaces `dist/` (or `$RENDER_OUTDIR`) with the
- * result; on any error the folder is left exactly as it was and the exit code is 1.
+ * result (writeAtomically: exclusive, and crash-safe at every instant); on any error the exit code is 1
+ * and the message says what became of the folder (left unchanged, unless it says otherwise). An exit
+ * before the end (`process.exit` in a chart) is reported and never exits 0.
  *
  * Under `cdk8s synth` the CLI first empties its own output folder (`$CDK8S_OUTDIR`, set to
  * `.cdk8s.out` in cdk8s.yaml, never `dist/`) and then lists the `.yaml` files it finds there,
@@ -48,15 +52,22 @@ export function synthesisFiles(targets: readonly RenderTarget[]): Map<string, st
  */
 export function synthesizeMain(build: AppBuilder, env: NodeJS.ProcessEnv = process.env): void {
   const outdir = env.RENDER_OUTDIR ?? 'dist';
+  const guard = guardEarlyExit('Synthesis', () => `${outdir}/ was left unchanged`);
   try {
     const synthesis = synthesize(build);
     if (env.CDK8S_OUTDIR) writeAtomically(env.CDK8S_OUTDIR, synthesis.files);
-    writeAtomically(outdir, synthesis.files);
+    const written = writeAtomically(outdir, synthesis.files);
     const objects = synthesis.targets.reduce((n, t) => n + t.objects.length, 0);
     const targets = synthesis.targets.length;
-    console.log(`Synthesized ${objects} objects in ${targets} targets into ${outdir}/: a folder and a review report (.md) per target`);
+    console.log(`Synthesized ${objects} objects in ${targets} targets into ${outdir}/: a folder and a review report (.md) per target`
+      + `${written.warnings.length > 0 ? ` (with ${written.warnings.length} warning(s) above)` : ''}`);
   } catch (error) {
-    console.error(`Synthesis failed; ${outdir}/ was left unchanged.\n${(error as Error).message}`);
+    // A write error's message says itself what became of the folder; any other error happened before dist/ was touched.
+    console.error(error instanceof OutputWriteError
+      ? `Synthesis failed: ${error.message}`
+      : `Synthesis failed; ${outdir}/ was left unchanged.\n${(error as Error).message}`);
     process.exitCode = 1;
+  } finally {
+    guard.finish();
   }
 }
