@@ -12,12 +12,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatStats, removeTempDirs, ROOT, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
+import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 5;
 const FLEET_SIZES = quick ? [10, 100] : [10, 100, 1000];
 const TSX = ['--import', 'tsx'];
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
 function repeat<T>(fn: () => T): T[] {
   return Array.from({ length: RUNS }, fn);
@@ -48,8 +48,8 @@ function measureFleet(size: number) {
     const run = timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile, path.join(tempDir('floor'), 'out')]);
     return (JSON.parse(run.stdout.trim()) as { totalMs: number }).totalMs;
   });
-  const stock = repeat(() => timedRun(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
-    '--app', 'npx ts-node scripts/bench/fleet-stock-app.ts'], { FLEET_SIZE: String(size) }));
+  const stock = repeat(() => timedRun(process.execPath, [cdk8sCliBin(), 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
+    '--app', `${process.execPath} ${tsNodeBin()} scripts/bench/fleet-stock-app.ts`], { FLEET_SIZE: String(size) }));
   return { size, ours, floor, stock };
 }
 
