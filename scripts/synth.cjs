@@ -53,6 +53,36 @@ function fingerprint() {
  */
 function ensureBuild(env = process.env) {
   const cache = cacheDir(env);
+  fs.mkdirSync(cache, { recursive: true });
+  return withLock(path.join(cache, 'lock'), () => buildIfChanged(cache));
+}
+
+/**
+ * Runs `fn` holding a lock folder, so that concurrent synths (jest workers, a CLI run beside `npm run synth`) never
+ * run tsc into the same cache at once or read a half-written build. A lock older than ten minutes is a dead run's.
+ */
+function withLock(lock, fn) {
+  const waitUntil = Date.now() + 15 * 60 * 1000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > waitUntil) throw new Error(`${lock} is held by another synth; remove it if no synth is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIfChanged(cache) {
   const stampFile = path.join(cache, 'fingerprint');
   const compiledMain = path.join(cache, 'js', 'main.js');
   const current = fingerprint();

@@ -34,11 +34,12 @@ function ensureToolchain() {
     process.stderr.write(`Installing the pinned cdk8s CLI ${lockedVersion('cdk8s-cli')} into tools/cdk8s-cli (first use only)...\n`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     execFileSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, stdio: ['ignore', 'ignore', 'inherit'] });
+    // Another process may have installed it meanwhile (and be using it): then keep theirs.
+    if (installedVersion('cdk8s-cli') === lockedVersion('cdk8s-cli') && installedVersion('ts-node') === lockedVersion('ts-node')) return;
     fs.rmSync(MODULES_DIR, { recursive: true, force: true });
     try {
       fs.renameSync(path.join(scratch, 'node_modules'), MODULES_DIR);
     } catch (error) {
-      // Another process installed it at the same time: theirs is as good as ours.
       if (installedVersion('cdk8s-cli') !== lockedVersion('cdk8s-cli')) throw error;
     }
   } finally {
