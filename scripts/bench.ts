@@ -1,11 +1,13 @@
 /**
  * npm run bench [-- --quick]
  *
- * Measures synthesis speed and memory on this machine and rewrites BENCHMARKS.md:
- * the demo app end to end, a generated fleet of N meshed services phase by phase, the
- * serialization floor for the same objects, and the same fleet through stock cdk8s.
- * --quick (CI smoke test): fleet sizes up to 100, 3 runs, figures printed only (BENCHMARKS.md is
- * left alone), no timing targets asserted.
+ * Measures synthesis speed and memory on this machine and rewrites BENCHMARKS.md: the demo app end to end
+ * against its serialization floor, a generated fleet of N meshed services phase by phase against the YAML
+ * floors, the review reports of one large target, `npm run validate` against the parse floor, the same fleet
+ * through stock cdk8s, and (full mode) `npm test` against the previous test command.
+ * --quick (CI smoke test): fleet sizes up to 100, 3 runs, no npm test runs, figures printed only (BENCHMARKS.md
+ * is left alone), no timing targets asserted.
+ * --runs <n>: runs per figure (default 5, quick 3), for a loaded machine or a faster smoke test.
  * --validate: only `npm run validate` on one large generated file (5 and 50 MiB; 2 MiB with --quick), which the
  * full run also measures; it rewrites only its own block of BENCHMARKS.md.
  * With KUBEBUILDER_ASSETS set, also the API server harness (start-up, dry-run throughput; scripts/bench/envtest-section.ts)
@@ -14,7 +16,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatStats, removeTempDirs, ROOT, Stats, stats, tempDir, timedRun } from './bench/measure';
+import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
+import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
 import { measureLargeValidation, reportLargeValidation } from './bench/validate-large';
 import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
@@ -23,20 +26,28 @@ const quick = process.argv.includes('--quick');
 const validateOnly = process.argv.includes('--validate');
 const envtestOnly = process.argv.includes('--envtest-only');
 const LARGE_FILE_MIB = quick ? [2] : [5, 50];
-const RUNS = quick ? 3 : 5;
+const runsOption = process.argv.indexOf('--runs');
+const RUNS = runsOption !== -1 ? Number(process.argv[runsOption + 1]) : quick ? 3 : 5;
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a positive integer');
 const FLEET_SIZES = quick ? [10, 100] : [10, 100, 1000];
+const LARGEST = FLEET_SIZES[FLEET_SIZES.length - 1];
 const TSX = ['--import', 'tsx'];
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const SERIALIZERS = ['yaml', 'manifest-yaml', 'js-yaml'] as const;
 
-function repeat<T>(fn: () => T): T[] {
-  return Array.from({ length: RUNS }, fn);
+function repeat<T>(fn: () => T, runs = RUNS): T[] {
+  return Array.from({ length: runs }, fn);
 }
 
-function phaseRun(subject: string): { timings: PhaseTimings; wallMs: number; peakRssMiB: number; objectsFile: string } {
+function lastJsonLine<T>(run: Run): T {
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as T;
+}
+
+function phaseRun(subject: string): { timings: PhaseTimings; wallMs: number; peakRssMiB: number; objectsFile: string; outdir: string } {
   const dir = tempDir('phases');
   const objectsFile = path.join(dir, 'objects.json');
-  const run = timedRun(process.execPath, [...TSX, 'scripts/bench/phase-run.ts', subject, path.join(dir, 'out'), objectsFile]);
-  return { timings: JSON.parse(run.stdout.trim().split('\n').pop()!) as PhaseTimings, wallMs: run.wallMs, peakRssMiB: run.peakRssMiB, objectsFile };
+  const outdir = path.join(dir, 'out');
+  const run = timedRun(process.execPath, [...TSX, 'scripts/bench/phase-run.ts', subject, outdir, objectsFile]);
+  return { timings: lastJsonLine<PhaseTimings>(run), wallMs: run.wallMs, peakRssMiB: run.peakRssMiB, objectsFile, outdir };
 }
 
 function statsOf<T>(items: readonly T[], pick: (item: T) => number): Stats {
@@ -45,67 +56,174 @@ function statsOf<T>(items: readonly T[], pick: (item: T) => number): Stats {
 
 function measureDemo() {
   const outdir = path.join(tempDir('demo'), 'dist');
-  const npmSynth = repeat(() => timedRun('npm', ['run', '-s', 'synth'], { RENDER_OUTDIR: outdir }));
-  const nodeMain = repeat(() => timedRun(process.execPath, [...TSX, 'main.ts'], { RENDER_OUTDIR: outdir }));
+  const env = { RENDER_OUTDIR: outdir };
+  // The first run after a change type-checks and compiles; the measured runs are warm (nothing changed).
+  timedRun('npm', ['run', '-s', 'synth'], env);
+  const npmSynth = repeat(() => timedRun('npm', ['run', '-s', 'synth'], env));
+  const nodeSynth = repeat(() => timedRun(process.execPath, ['scripts/synth.cjs'], env));
+  const untyped = repeat(() => timedRun(process.execPath, [...TSX, 'main.ts'], env));
   const phases = repeat(() => phaseRun('demo'));
-  return { npmSynth, nodeMain, phases };
+  const floor = repeat(() => timedRun(process.execPath, ['scripts/bench/floor-process.cjs', phases[0].objectsFile, path.join(tempDir('floor'), 'out')]));
+  // A cold type-check and compile (a fresh cache), once: what the first synth after a change pays at most.
+  const cold = quick ? undefined : timedRun(process.execPath, ['scripts/synth.cjs'],
+    { ...env, SYNTH_CACHE_DIR: path.join(ROOT, 'node_modules', '.cache', `synth-bench-cold-${process.pid}`) });
+  fs.rmSync(path.join(ROOT, 'node_modules', '.cache', `synth-bench-cold-${process.pid}`), { recursive: true, force: true });
+  return { npmSynth, nodeSynth, untyped, phases, floor, cold };
 }
 
 function measureFleet(size: number) {
   const ours = repeat(() => phaseRun(`fleet:${size}`));
-  const floor = repeat(() => {
-    const run = timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile, path.join(tempDir('floor'), 'out')]);
-    return (JSON.parse(run.stdout.trim()) as { totalMs: number }).totalMs;
-  });
-  const stock = repeat(() => timedRun(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
-    '--app', 'npx ts-node scripts/bench/fleet-stock-app.ts'], { FLEET_SIZE: String(size) }));
-  return { size, ours, floor, stock };
+  const floors = Object.fromEntries(SERIALIZERS.map((serializer) => {
+    const runs = repeat(() => timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile,
+      path.join(tempDir('floor'), 'out'), serializer, '--check']));
+    const results = runs.map((r) => lastJsonLine<{ totalMs: number; differing: number }>(r));
+    return [serializer, { time: stats(results.map((r) => r.totalMs)), differing: results[0].differing }];
+  })) as Record<(typeof SERIALIZERS)[number], { time: Stats; differing: number }>;
+  const stock = repeat(() => timedRun(process.execPath, [cdk8sCliBin(), 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
+    '--app', `${process.execPath} ${tsNodeBin()} scripts/bench/fleet-stock-app.ts`], { FLEET_SIZE: String(size) }));
+  return { size, ours, floors, stock };
 }
 
-function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof measureFleet>[]): string {
+/** Review reports of the largest fleet in one target against the same services in targets of 100 (quick: of 10). */
+function measureReview() {
+  const perTarget = LARGEST / 10;
+  const review = (servicesPerTarget: number) => repeat(() => lastJsonLine<{ objects: number; reviewMs: number }>(
+    timedRun(process.execPath, [...TSX, 'scripts/bench/review-run.ts', String(LARGEST), String(servicesPerTarget)])));
+  return { perTarget, one: review(LARGEST), ten: review(perTarget) };
+}
+
+/** `npm run validate` of the largest fleet's render, its read and validation phases, and the parse floors. */
+function measureValidate(render: string) {
+  const dirs = fs.readdirSync(render, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(render, e.name)).sort();
+  const parse = (mode: string) => repeat(() => lastJsonLine<{ documents: number; totalMs: number; validateMs?: number }>(
+    timedRun(process.execPath, [...TSX, 'scripts/bench/parse-run.ts', mode, ...dirs])));
+  const npmValidate = repeat(() => timedRun('npm', ['run', '-s', 'validate', '--', ...dirs]));
+  return { npmValidate, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
+}
+
+interface JestResults {
+  readonly numPassedTests: number;
+  readonly testResults: ReadonlyArray<{ readonly name: string; readonly perfStats: { readonly start: number; readonly end: number } }>;
+}
+
+/** `npm test` against the previous test command (import:check's regeneration, then jest on one worker), once each. */
+function measureTests() {
+  const results = path.join(ROOT, 'node_modules', '.cache', 'jest-results.json');
+  const current = timedRun('npm', ['test']);
+  const jest = JSON.parse(fs.readFileSync(results, 'utf8')) as JestResults;
+  const previous = timedRun('sh', ['-c', 'npx tsc --noEmit && npm run -s import:check && npx jest --ci --maxWorkers=1 --silent']);
+  const slowest = jest.testResults
+    .map((r) => ({ suite: path.relative(ROOT, r.name), ms: r.perfStats.end - r.perfStats.start }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 6);
+  return { current, previous, tests: jest.numPassedTests, slowest };
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}×`;
+}
+
+function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof measureFleet>[], review: ReturnType<typeof measureReview>,
+  validate: ReturnType<typeof measureValidate>, tests: ReturnType<typeof measureTests> | undefined): string {
   const ms = (s: Stats) => formatStats(s, 'ms');
   const mib = (s: Stats) => formatStats(s, 'MiB');
+  const wall = (runs: ReadonlyArray<{ readonly wallMs: number }>) => statsOf(runs, (r) => r.wallMs);
   const lines: string[] = [];
   const cpu = os.cpus();
   lines.push('Written by `npm run bench` (`npm run bench -- --quick` for a smoke run); every figure is the median of',
     `${RUNS} runs in fresh processes, with min–max in parentheses. Re-run it to reproduce on your machine.`, '',
     `- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
+    `- load average at the end of the run: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows every figure alike)`,
     `- node ${process.version}; mode: ${quick ? 'quick (fleet up to 100)' : 'full'}`,
     `- date: ${new Date().toISOString().slice(0, 10)}`, '');
 
+  const fleetLargest = fleets[fleets.length - 1];
+  const largestTotal = statsOf(fleetLargest.ours, (r) => r.timings.totalMs).median;
+  const floor = stats(demo.floor.map((r) => r.wallMs)).median;
+  const oneTarget = stats(review.one.map((r) => r.reviewMs)).median;
+  const tenTargets = stats(review.ten.map((r) => r.reviewMs)).median;
+  const validateWall = wall(validate.npmValidate).median;
+  const fastestParse = Math.min(stats(validate.jsYaml.map((r) => r.totalMs)).median, stats(validate.yaml.map((r) => r.totalMs)).median);
+  const readPhase = stats(validate.validate.map((r) => r.totalMs - (r.validateMs ?? 0))).median;
+  lines.push('## Targets, side by side', '',
+    '| target | measured | against | ratio | goal |', '|---|---|---|---|---|',
+    `| demo \`npm run synth\` vs its serialization floor (a node process that only serializes and writes the same files) `
+    + `| ${ms(wall(demo.npmSynth))} | ${ms(stats(demo.floor.map((r) => r.wallMs)))} | ${ratio(wall(demo.npmSynth).median, floor)} | ≤ 3× |`,
+    `| the same without npm's start-up (\`node scripts/synth.cjs\`) | ${ms(wall(demo.nodeSynth))} | the same floor | ${ratio(wall(demo.nodeSynth).median, floor)} | |`,
+    `| N=${fleetLargest.size} synthesis (in process) vs the \`yaml\` floor | ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs))} `
+    + `| ${ms(fleetLargest.floors.yaml.time)} | ${ratio(largestTotal, fleetLargest.floors.yaml.time.median)} | ≤ 1.5× |`,
+    `| review reports of ${LARGEST} services in one target vs in ten targets of ${review.perTarget} | ${ms(stats(review.one.map((r) => r.reviewMs)))} `
+    + `| ${ms(stats(review.ten.map((r) => r.reviewMs)))} | ${ratio(oneTarget, tenTargets)} | ≈ 1× (linear) |`,
+    `| \`npm run validate\` of ${validate.validate[0].documents} objects vs the fastest parse (read + parse only) | ${ms(wall(validate.npmValidate))} `
+    + `| ${ms(stats(validate.jsYaml.map((r) => r.totalMs)))} (js-yaml) | ${ratio(validateWall, fastestParse)} | ≤ 1.5× |`,
+    `| of which reading (lib/validation loadManifestFiles) vs the same parse | ${formatStats(stats(validate.validate.map((r) => r.totalMs - (r.validateMs ?? 0))), 'ms')} `
+    + `| the same | ${ratio(readPhase, fastestParse)} | |`);
+  if (tests) {
+    lines.push(`| \`npm test\` (${tests.tests} tests) vs the previous test command (regenerating imports/ twice, jest on one worker) `
+      + `| ${(tests.current.wallMs / 1000).toFixed(0)} s | ${(tests.previous.wallMs / 1000).toFixed(0)} s | ${ratio(tests.current.wallMs, tests.previous.wallMs)} | ≤ 0.5× |`);
+  }
+  lines.push('');
+
   lines.push('## Demo app (`main.ts`)', '',
     '| what | wall time | peak RSS |', '|---|---|---|',
-    `| \`npm run synth\` (what users run) | ${ms(statsOf(demo.npmSynth, (r) => r.wallMs))} | ${mib(statsOf(demo.npmSynth, (r) => r.peakRssMiB))} |`,
-    `| \`node --import tsx main.ts\` (the app alone, no npm) | ${ms(statsOf(demo.nodeMain, (r) => r.wallMs))} | ${mib(statsOf(demo.nodeMain, (r) => r.peakRssMiB))} |`,
+    `| \`npm run synth\` (what users run: type-checked, compiled; warm, nothing changed) | ${ms(wall(demo.npmSynth))} | ${mib(statsOf(demo.npmSynth, (r) => r.peakRssMiB))} |`,
+    `| \`node scripts/synth.cjs\` (the same, no npm) | ${ms(wall(demo.nodeSynth))} | ${mib(statsOf(demo.nodeSynth, (r) => r.peakRssMiB))} |`,
+    ...(demo.cold ? [`| the same with a cold cache (full type-check and compile, once) | ${demo.cold.wallMs.toFixed(0)} ms | ${demo.cold.peakRssMiB.toFixed(0)} MiB |`] : []),
+    `| \`node --import tsx main.ts\` (no type-check, transpiled at run time) | ${ms(wall(demo.untyped))} | ${mib(statsOf(demo.untyped, (r) => r.peakRssMiB))} |`,
+    `| serialization floor (node, the \`yaml\` library, write the same files) | ${ms(wall(demo.floor))} | ${mib(statsOf(demo.floor, (r) => r.peakRssMiB))} |`,
     `| in-process synthesis (build + render + validate + write) | ${ms(statsOf(demo.phases, (r) => r.timings.totalMs))} | |`,
     `| of which validation (lib/validation) | ${ms(statsOf(demo.phases, (r) => r.timings.validateMs))} | |`, '',
     `The demo renders ${demo.phases[0].timings.objects} objects into ${demo.phases[0].timings.files} files (review reports included) `
-    + `(${(demo.phases[0].timings.bytes / 1024).toFixed(0)} KiB). Target: \`npm run synth\` under 2 s.`, '');
+    + `(${(demo.phases[0].timings.bytes / 1024).toFixed(0)} KiB).`, '');
 
   lines.push('## Fleet of N meshed services', '',
     'Each service (scripts/bench/fleet.ts): a meshed `api` Deployment with probes, its ServiceAccount and Service, a',
     'Server, two routes with their authorization policies and MeshTLS authentications, and the derived probe',
     'authorization; a `web` canary Rollout with its ServiceAccount, stable, canary and root Services, the HTTPRoute the',
     'Argo Rollouts plugin edits, and an AnalysisTemplate. 100 services per namespace and render target.', '',
-    '| N | objects | build | render | validate | write | total | peak RSS | bytes written | floor | total / floor | ours, process wall | stock cdk8s, process wall |',
+    '| N | objects | build | render | validate | write | total | peak RSS | bytes written | `yaml` floor | total / floor | ours, process wall | stock cdk8s, process wall |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of fleets) {
     const total = statsOf(f.ours, (r) => r.timings.totalMs);
-    const floor = stats(f.floor);
     lines.push(`| ${f.size} | ${f.ours[0].timings.objects} | ${ms(statsOf(f.ours, (r) => r.timings.buildMs))} | ${ms(statsOf(f.ours, (r) => r.timings.renderMs))} `
       + `| ${ms(statsOf(f.ours, (r) => r.timings.validateMs))} | ${ms(statsOf(f.ours, (r) => r.timings.writeMs))} | ${ms(total)} `
-      + `| ${mib(statsOf(f.ours, (r) => r.peakRssMiB))} | ${(f.ours[0].timings.bytes / 1024).toFixed(0)} KiB | ${ms(floor)} `
-      + `| ${(total.median / floor.median).toFixed(1)}× | ${ms(statsOf(f.ours, (r) => r.wallMs))} | ${ms(statsOf(f.stock, (r) => r.wallMs))} |`);
+      + `| ${mib(statsOf(f.ours, (r) => r.peakRssMiB))} | ${(f.ours[0].timings.bytes / 1024).toFixed(0)} KiB | ${ms(f.floors.yaml.time)} `
+      + `| ${(total.median / f.floors.yaml.time.median).toFixed(2)}× | ${ms(wall(f.ours))} | ${ms(wall(f.stock))} |`);
+  }
+  lines.push('', 'Serialization floors: the same final objects serialized and written as the same files, with no constructs and no',
+    'validation, by each serializer; "differing files" compares each output with the `yaml` library\'s.', '',
+    '| N | `yaml` (cdk8s Yaml.stringify) | `stringifyManifest` (lib/output, what synthesis writes) | js-yaml `dump` | differing files: ours / js-yaml |',
+    '|---|---|---|---|---|');
+  for (const f of fleets) {
+    lines.push(`| ${f.size} | ${ms(f.floors.yaml.time)} | ${ms(f.floors['manifest-yaml'].time)} | ${ms(f.floors['js-yaml'].time)} `
+      + `| ${f.floors['manifest-yaml'].differing} / ${f.floors['js-yaml'].differing} of ${f.ours[0].timings.objects} |`);
   }
   const byN = new Map(fleets.map((f) => [f.size, stats(f.ours.map((r) => r.timings.totalMs)).median]));
   if (byN.has(1000) && byN.has(100)) {
     lines.push('', `Growth: total(N=1000) / total(N=100) = ${(byN.get(1000)! / byN.get(100)!).toFixed(1)} (linear growth is about 10).`);
   }
-  lines.push('', 'Phases and "total" are measured inside the process (module loading excluded). "floor" serializes the same',
-    'final objects with the same YAML library and writes the same files, with no constructs and no validation.',
+  lines.push('', 'Phases and "total" are measured inside the process (module loading excluded).',
     '"ours, process wall" is the whole `node --import tsx` process of that run (start, module loading, synthesis);',
     '"stock cdk8s, process wall" is `cdk8s synth` with the default ts-node app command (type-checking the app) and',
     'cdk8s\' own `app.synth()` writing the same fleet, without our validation.', '');
+
+  lines.push(`## Review reports and validation of N=${LARGEST}`, '',
+    '| what | time |', '|---|---|',
+    `| review reports, one target of ${LARGEST} services (${review.one[0].objects} objects) | ${ms(stats(review.one.map((r) => r.reviewMs)))} |`,
+    `| review reports, ten targets of ${review.perTarget} services | ${ms(stats(review.ten.map((r) => r.reviewMs)))} |`,
+    `| \`npm run validate\` of the render (${validate.validate[0].documents} objects), process wall | ${ms(wall(validate.npmValidate))} |`,
+    `| in process: read (loadManifestFiles) + validate (validateTargets) | ${ms(stats(validate.validate.map((r) => r.totalMs)))} |`,
+    `| of which validateTargets | ${ms(stats(validate.validate.map((r) => r.validateMs ?? 0)))} |`,
+    `| parse floor: read every file, js-yaml \`loadAll\` | ${ms(stats(validate.jsYaml.map((r) => r.totalMs)))} |`,
+    `| parse floor: read every file, \`yaml\` \`parseAllDocuments\` | ${ms(stats(validate.yaml.map((r) => r.totalMs)))} |`, '');
+
+  if (tests) {
+    lines.push('## Tests', '',
+      `\`npm test\` (tsc, the drift check, jest on two workers): ${(tests.current.wallMs / 1000).toFixed(0)} s; the previous command `
+      + `(tsc, import:check regenerating imports/, jest on one worker): ${(tests.previous.wallMs / 1000).toFixed(0)} s. Slowest suites of the \`npm test\` run:`, '',
+      '| suite | time |', '|---|---|',
+      ...tests.slowest.map((s) => `| ${s.suite} | ${(s.ms / 1000).toFixed(1)} s |`), '');
+  }
   return lines.join('\n');
 }
 
@@ -125,7 +243,7 @@ function withMeasurements(existing: string, measured: string, markers = { begin:
 const VALIDATE_BEGIN = '<!-- measured by npm run bench (validate): begin -->';
 const VALIDATE_END = '<!-- measured by npm run bench (validate): end -->';
 
-function measureValidate(): string {
+function measureLargeFileValidation(): string {
   const results = LARGE_FILE_MIB.map((size) => measureLargeValidation(size, quick ? 1 : 3));
   const load = `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the start`;
   const header = `Measured ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${load}; median of ${quick ? 1 : 3} runs (min–max).`;
@@ -148,9 +266,21 @@ function measureValidate(): string {
 function main(): void {
   const started = Date.now();
   try {
-    if (!envtestOnly) measureValidate();
+    if (!envtestOnly) measureLargeFileValidation();
     if (!envtestOnly && !validateOnly) {
-      const measured = report(measureDemo(), FLEET_SIZES.map(measureFleet));
+      const demo = measureDemo();
+      const fleets = FLEET_SIZES.map(measureFleet);
+      const review = measureReview();
+      const validate = measureValidate(fleets[fleets.length - 1].ours[0].outdir);
+      let tests: ReturnType<typeof measureTests> | undefined;
+      try {
+        tests = quick ? undefined : measureTests();
+      } catch (error) {
+        // Report the other figures anyway; the failure is printed and the exit code says it.
+        console.error(`npm test failed while benchmarking it:\n${(error as Error).message}`);
+        process.exitCode = 1;
+      }
+      const measured = report(demo, fleets, review, validate, tests);
       console.log(measured);
       if (!quick) fs.writeFileSync(BENCHMARKS, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));
     }

@@ -16,11 +16,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { parse, stringify } from 'yaml';
+import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
 import { readTree, writeAtomically } from '../lib/output/write-atomically';
 
 const ROOT = path.resolve(__dirname, '..');
 const IMPORTS_DIR = path.join(ROOT, 'imports');
-const CDK8S_CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
 interface ImportSpec {
   readonly name: string;
@@ -57,10 +57,10 @@ export function generateImports(outdir: string): void {
     });
     fs.writeFileSync(path.join(scratch, 'cdk8s.yaml'), stringify({ language: 'typescript', imports: entries }));
     try {
-      execFileSync(process.execPath, [CDK8S_CLI, 'import', '--no-check-upgrade', '--no-save', '-l', 'typescript', '-o', outdir], {
+      execFileSync(process.execPath, [cdk8sCliBin(), 'import', '--no-check-upgrade', '--no-save', '-l', 'typescript', '-o', outdir], {
         cwd: scratch,
         stdio: 'pipe',
-        env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+        env: cdk8sCliEnv(),
       });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
+import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
 import { buildApp } from '../../main';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const CDK8S = cdk8sCliBin();
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

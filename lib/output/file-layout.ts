@@ -1,6 +1,6 @@
-import { Yaml } from 'cdk8s';
 import { syncWaveOf } from './apply-order';
 import { Manifest, apiGroupOf } from './manifest';
+import { stringifyManifest } from './manifest-yaml';
 import { RenderTarget } from './render-target';
 
 /**
@@ -23,10 +23,10 @@ export function fileNameOf(manifest: Manifest): string {
 /**
  * The content of an object's file: one YAML document, opened with `---` so that files can be
  * concatenated into one valid stream (`cat dist/<target>/*.yaml | kubectl apply -f -`,
- * `cdk8s synth --stdout`).
+ * `cdk8s synth --stdout`). The YAML is exactly cdk8s' `Yaml.stringify`, written faster (manifest-yaml.ts).
  */
 export function manifestFileContent(manifest: Manifest): string {
-  return `---\n${Yaml.stringify(manifest)}`;
+  return `---\n${stringifyManifest(manifest)}`;
 }
 
 /** Every file of the rendered output, keyed by its path relative to the output folder, in a stable order. */

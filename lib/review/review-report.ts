@@ -156,6 +156,9 @@ class MeshModel {
   private readonly byReference = new Map<string, Manifest>();
   /** `<namespace>/<serviceAccount>` → the workloads running as it. */
   private readonly workloadsByServiceAccount = new Map<string, Workload[]>();
+  /** `<namespace>\0<label>=<value>` and `<namespace>` → workloads, so that a Server's selector reads only candidates. */
+  private readonly workloadsByLabel = new Map<string, Workload[]>();
+  private readonly workloadsByNamespace = new Map<string, Workload[]>();
   private readonly namespaceAnnotations: Map<string, Record<string, string>>;
   private matrix: MatrixRow[] | undefined;
 
@@ -164,7 +167,7 @@ class MeshModel {
     this.byKind = new Map();
     for (const m of sorted) {
       const kind = `${apiGroupOf(m)}/${m.kind}`;
-      this.byKind.set(kind, [...(this.byKind.get(kind) ?? []), m]);
+      appendTo(this.byKind, kind, m);
       this.byReference.set(`${kind} ${namespaceOf(m)}/${m.metadata.name}`, m);
     }
     this.namespaceAnnotations = new Map(this.all('core/Namespace').map((n) => [n.metadata.name, n.metadata.annotations ?? {}]));
@@ -182,7 +185,9 @@ class MeshModel {
     });
     for (const w of this.workloads) {
       const key = `${w.namespace}/${w.serviceAccount}`;
-      this.workloadsByServiceAccount.set(key, [...(this.workloadsByServiceAccount.get(key) ?? []), w]);
+      appendTo(this.workloadsByServiceAccount, key, w);
+      for (const [name, value] of Object.entries(w.labels)) appendTo(this.workloadsByLabel, `${w.namespace}\0${name}=${value}`, w);
+      appendTo(this.workloadsByNamespace, w.namespace, w);
     }
     this.servers = this.all('policy.linkerd.io/Server').map((s) => {
       const spec: Json = (s as Json).spec ?? {};
@@ -212,7 +217,10 @@ class MeshModel {
 
   /** The workloads a Server selects, and whether they expose its port. */
   public selectedBy(server: Server): string {
-    const selected = this.workloads.filter((w) => w.namespace === server.namespace && selects(server.selector, w.labels));
+    // Candidates: the workloads with the selector's rarest label (every match has them all), else the namespace's.
+    const required = Object.entries(server.selector.matchLabels ?? {}).map(([name, value]) => this.workloadsByLabel.get(`${server.namespace}\0${name}=${value}`) ?? []);
+    const candidates = required.length > 0 ? required.reduce((a, b) => (b.length < a.length ? b : a)) : this.workloadsByNamespace.get(server.namespace) ?? [];
+    const selected = candidates.filter((w) => selects(server.selector, w.labels));
     if (selected.length === 0) return '⚠ no workload in this target';
     return selected.map((w) => {
       const exposed = w.ports.some((p) => p.containerPort === server.port || p.name === server.port);
@@ -418,6 +426,13 @@ class MeshModel {
   private find(kind: string, namespace: string, name: string): Manifest | undefined {
     return this.byReference.get(`${kind} ${namespace}/${name}`);
   }
+}
+
+/** Adds a value to the list at `key` in place (copying the list on every add made building an index quadratic). */
+function appendTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function selects(selector: LabelSelector, labels: Record<string, string>): boolean {

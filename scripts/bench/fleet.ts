@@ -6,7 +6,7 @@
  *   authorization policies and MeshTLS authentications, and the derived probe authorization;
  * - `web-i`: a canary Rollout moved by the Gateway API plugin, with its stable, canary and
  *   root Services, the HTTPRoute the plugin edits, and a Linkerd success-rate AnalysisTemplate.
- * Services are grouped 100 to a namespace, one render target per namespace.
+ * Services are grouped 100 to a namespace (or `servicesPerTarget`), one render target per namespace.
  */
 import { App, Chart, Duration } from 'cdk8s';
 import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
@@ -16,12 +16,12 @@ import { HttpMethod, HttpRoute, MeshedDeployment, MeshedNamespace, PathMatch, Pr
 const SERVICES_PER_TARGET = 100;
 const PORT = 8080;
 
-export function buildFleet(app: App, size: number): void {
-  for (let first = 0; first < size; first += SERVICES_PER_TARGET) {
-    const namespace = `fleet-${String(first / SERVICES_PER_TARGET).padStart(2, '0')}`;
+export function buildFleet(app: App, size: number, servicesPerTarget = SERVICES_PER_TARGET): void {
+  for (let first = 0; first < size; first += servicesPerTarget) {
+    const namespace = `fleet-${String(first / servicesPerTarget).padStart(2, '0')}`;
     const chart = new Chart(app, namespace, { namespace });
     new MeshedNamespace(chart, 'Namespace', { name: namespace });
-    for (let i = first; i < Math.min(size, first + SERVICES_PER_TARGET); i++) addService(chart, `${String(i).padStart(4, '0')}`);
+    for (let i = first; i < Math.min(size, first + servicesPerTarget); i++) addService(chart, `${String(i).padStart(4, '0')}`);
   }
 }
 

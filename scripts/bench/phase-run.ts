@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { App } from 'cdk8s';
 import { buildApp } from '../../main';
-import { renderTargets, synthesisFiles, validateRendered, writeAtomically } from '../../lib/output';
+import { fileNameOf, renderTargets, synthesisFiles, validateRendered, writeAtomically } from '../../lib/output';
 import { buildFleet } from './fleet';
 
 export interface PhaseTimings {
@@ -41,7 +41,7 @@ function main(): void {
   writeAtomically(outdir, files);
   const t4 = performance.now();
 
-  const objects = targets.flatMap((t) => t.objects.map((o) => ({ target: t.name, manifest: o.manifest })));
+  const objects = targets.flatMap((t) => t.objects.map((o) => ({ file: `${t.name}/${fileNameOf(o.manifest)}`, manifest: o.manifest })));
   // The floor writes the same files, reports included, without constructs or validation.
   const reports = [...files].filter(([file]) => file.endsWith('.md'));
   fs.writeFileSync(objectsFile, JSON.stringify({ objects, reports }));

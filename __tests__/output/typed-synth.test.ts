@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
+import { buildApp } from '../../main';
+import { readTree, synthesize } from '../../lib/output';
+
+// scripts/synth.cjs: `npm run synth` and the cdk8s.yaml app command.
+const ROOT = path.resolve(__dirname, '..', '..');
+const RUNNER = path.join('scripts', 'synth.cjs');
+const SKIPPED = new Set(['node_modules', '.git', '.cdk8s.out', '.tmp', 'coverage']);
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-synth-')); });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function run(cwd: string, args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, args, { cwd, env: { ...cdk8sCliEnv(), ...env }, encoding: 'utf8' });
+}
+
+/** A copy of the repository (its dist/ included) sharing node_modules, with its own build cache. */
+function repositoryCopy(): { copy: string; cache: string } {
+  const copy = path.join(dir, 'repo');
+  fs.mkdirSync(copy);
+  for (const entry of fs.readdirSync(ROOT)) {
+    if (!SKIPPED.has(entry)) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
+  return { copy, cache: path.join(copy, '.synth-cache') };
+}
+
+test('the runner synthesizes exactly what the pipeline does, and a second run with no change does not run tsc', () => {
+  const outdir = path.join(dir, 'out');
+  const first = run(ROOT, [RUNNER], { RENDER_OUTDIR: outdir });
+  expect(first.stderr).toBe('');
+  expect(first.status).toBe(0);
+  expect(readTree(outdir)).toEqual(synthesize(buildApp).files);
+
+  const buildInfo = path.join(ROOT, 'node_modules', '.cache', 'synth', 'tsbuildinfo');
+  const builtAt = fs.statSync(buildInfo).mtimeMs;
+  const second = run(ROOT, [RUNNER], { RENDER_OUTDIR: outdir });
+  expect(second.status).toBe(0);
+  expect(fs.statSync(buildInfo).mtimeMs).toBe(builtAt);
+}, 240_000); // a clean clone's first run type-checks and compiles everything (about 20 s on 2 idle cores)
+
+test('a type error in a chart fails `npm run synth` and `cdk8s synth` with tsc\'s message; dist/ is untouched', () => {
+  const { copy, cache } = repositoryCopy();
+  fs.appendFileSync(path.join(copy, 'charts', 'booksapp.ts'), '\nexport const replicas: number = \'three\';\n');
+  const before = readTree(path.join(copy, 'dist'));
+  expect(before.size).toBeGreaterThan(0);
+
+  const viaNpmScript = run(copy, [RUNNER], { SYNTH_CACHE_DIR: cache });
+  expect(viaNpmScript.status).toBe(1);
+  expect(viaNpmScript.stderr).toContain('Synthesis failed; dist/ was left unchanged.');
+  expect(viaNpmScript.stderr).toMatch(/charts\/booksapp\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+  expect(fs.existsSync(path.join(cache, 'js', 'main.js'))).toBe(false);
+  expect(readTree(path.join(copy, 'dist'))).toEqual(before);
+
+  const viaCli = run(copy, [cdk8sCliBin(), 'synth'], { SYNTH_CACHE_DIR: cache });
+  expect(viaCli.status).not.toBe(0);
+  expect(viaCli.stdout + viaCli.stderr).toContain('error TS2322');
+  expect(readTree(path.join(copy, 'dist'))).toEqual(before);
+}, 240_000); // a cold type-check of the copy
