@@ -64,9 +64,8 @@ export function identityError(identity: string): string | undefined {
     const path = rest.slice(slash);
     if (path === '') return undefined;
     const segments = path.split('/').slice(1);
-    if (segments[segments.length - 1] === '') return segments.length === 1 ? 'SPIFFE path cannot have a trailing slash' : 'SPIFFE path cannot have a trailing slash';
-    for (const segment of segments) {
-      if (segment === '') return 'SPIFFE path cannot contain empty segments';
+    for (const [i, segment] of segments.entries()) {
+      if (segment === '') return i === segments.length - 1 ? 'SPIFFE path cannot have a trailing slash' : 'SPIFFE path cannot contain empty segments';
       if (segment === '.' || segment === '..') return 'SPIFFE path cannot contain dot segments';
       if (!PATH_SEGMENT_CHARS.test(segment)) return 'SPIFFE path segment characters are limited to letters, numbers, dots, dashes, and underscores';
     }
