@@ -6,3 +6,5 @@ export * from './model';
 export * from './networks';
 export * from './route-matching';
 export * from './workloads';
+export * from './request-spec';
+export * from './testing';
