@@ -3,6 +3,7 @@ import { checkHttpRoutes } from './http-routes';
 import { checkIngresses } from './ingresses';
 import { checkLinkerdAnnotations } from './linkerd-annotations';
 import { checkLinkerdPolicies } from './linkerd-policies';
+import { checkLinkerdPolicyModel } from './linkerd-policy-model';
 import { checkMeshInjection } from './mesh-injection';
 import { checkObjectMetadata } from './object-metadata';
 import { checkPodSpecs } from './pod-specs';
@@ -22,6 +23,7 @@ export const TARGET_CHECKS: readonly TargetCheck[] = [
   checkLinkerdAnnotations,
   checkHttpRoutes,
   checkLinkerdPolicies,
+  checkLinkerdPolicyModel,
   checkProgressiveDelivery,
   checkIngresses,
   checkDuplicateObjects,
