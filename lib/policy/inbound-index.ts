@@ -16,7 +16,7 @@ const PROTOCOLS: Record<string, ProxyProtocol> = {
   'unknown': 'Detect', 'HTTP/1': 'HTTP/1', 'HTTP/2': 'HTTP/2', 'gRPC': 'gRPC', 'opaque': 'opaque', 'TLS': 'TLS',
 };
 
-interface ServerEntry {
+export interface ServerEntry {
   readonly ref: ObjectRef;
   readonly labels: Record<string, string>;
   readonly podSelector?: Json;
@@ -127,6 +127,11 @@ export class InboundPolicyIndex {
     return { server: selecting[0], conflicting: selecting.slice(1) };
   }
 
+  /** Every Server of the manifests, by namespace and name. */
+  public allServers(): readonly ServerEntry[] {
+    return [...this.servers.keys()].sort().flatMap((ns) => this.serversOf(ns));
+  }
+
   /** What the policy controller serves the proxy of `workload` for inbound `port`. */
   public inboundServer(workload: PolicyWorkload, port: number): InboundServer {
     const { server, conflicting } = this.serverFor(workload, port);
@@ -135,6 +140,12 @@ export class InboundPolicyIndex {
     const reasons = [`Server ${server.ref.namespace}/${server.ref.name} selects port ${port}`
       + `${typeof server.port === 'string' ? ` (port name "${server.port}")` : ''}, proxyProtocol ${server.protocol === 'Detect' ? 'unknown (detected)' : server.protocol}`];
     for (const other of conflicting) reasons.push(`Server ${other.ref.name} also selects port ${port}; Linkerd keeps the first by creation time (here: by name) and ignores it`);
+    return { ...this.serverPolicy(server, probePaths), reasons };
+  }
+
+  /** What the policy controller serves for a Server, given the probe paths of the port it selects. */
+  public serverPolicy(server: ServerEntry, probePaths: readonly string[] = []): InboundServer {
+    const reasons: string[] = [];
     const authorizations = this.serverAuthorizations(server);
     const httpRoutes = this.routesOf(this.httpRoutes, server, (r) => r.ref.kind === 'HTTPRoute' && !this.hasGrpcRoute(server));
     const grpcRoutes = this.routesOf(this.grpcRoutes, server, () => true);

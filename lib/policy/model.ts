@@ -116,3 +116,8 @@ export interface PolicyFinding {
   /** What is wrong, what Linkerd does with it, and what to write instead (`...; allowed: ...`). */
   readonly message: string;
 }
+
+/** Whether a route or server reference names an object (rather than one Linkerd synthesizes). */
+export function isObjectRef(ref: ObjectRef | { readonly kind: string }): ref is ObjectRef {
+  return 'namespace' in ref;
+}
