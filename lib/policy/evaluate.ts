@@ -206,5 +206,5 @@ function orderedForDecision(authorizations: readonly Authorization[]): Authoriza
 
 export function routeName(route: InboundRoute<unknown>): string {
   const ref = route.ref;
-  return ref.kind === 'default' ? `the ${ref.name} route (Linkerd's, the Server has no routes)` : describeRef(ref as ObjectRef);
+  return ref.kind === 'default' ? `Linkerd's ${ref.name} route` : describeRef(ref as ObjectRef);
 }
