@@ -3,7 +3,7 @@
  * validator's semantic problems) and the proxy behaviours a chart meets (localhost, opaque ports, unmeshed pods,
  * skipped ports, Rollouts with a workloadRef, the `/` probe path).
  */
-import { LinkerdPolicyModel } from '../../lib/policy';
+import { accessMatrix, describeClientClass, LinkerdPolicyModel } from '../../lib/policy';
 import { authnRef, expectDecision, Json, mkAuthorizationPolicy, mkHttpRoute, mkMeshTls, mkPod, mkServer, targetRef } from './upstream/builders';
 
 const pod = mkPod('ns', 'app', { labels: { app: 'app' }, containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] });
@@ -101,5 +101,22 @@ describe('proxy behaviours', () => {
       mkMeshTls('ns', 'm', { identities: ['*'] }), mkAuthorizationPolicy('ns', 'p', targetRef.server('srv'), [authnRef.meshTls('m')])]);
     expectDecision(m, { client: { serviceAccount: 'ns/web' }, destination: to, http: { method: 'GET', path: '/' } }, 'allow');
     expectDecision(m, { client: { ip: '10.0.0.9' }, destination: to, http: { method: 'GET', path: '/' } }, 'audit');
+  });
+});
+
+describe('accessMatrix: the rows a review report shows and an access diff compares', () => {
+  test('route grants, Server grants and audit, in a stable order', () => {
+    const objects = [pod, mkServer('ns', 'srv', 'http', { app: 'app' }, 'HTTP/1', { accessPolicy: 'audit' }),
+      mkHttpRoute('ns', 'read', 'srv', [{ matches: [{ method: 'GET', path: { type: 'PathPrefix', value: '/books' } }] }]),
+      mkMeshTls('ns', 'm', { identities: ['web.ns.serviceaccount.identity.linkerd.cluster.local'] }),
+      mkAuthorizationPolicy('ns', 'read-web', targetRef.httpRoute('read'), [authnRef.meshTls('m')])];
+    const rows = accessMatrix(new LinkerdPolicyModel(objects)).map((e) => [
+      e.server.name, e.route && 'namespace' in e.route.ref ? `${e.route.ref.name}: ${e.route.matches.join(', ')}` : '(all routes)',
+      `${e.authorization.kind} ${e.authorization.name}`, e.clients.map(describeClientClass).join(', '), e.audit, e.workloads.join(', '),
+    ]);
+    expect(rows).toEqual([
+      ['srv', 'read: GET PathPrefix /books', 'AuthorizationPolicy read-web', 'web.ns.serviceaccount.identity.linkerd.cluster.local', true, 'Pod ns/app'],
+      ['srv', '(all routes)', 'default audit', 'anyone', true, 'Pod ns/app'],
+    ]);
   });
 });

@@ -21,8 +21,8 @@ test('the authorization matrix says who may call which route of which Server, an
   const web = identityOf('web', 'shop');
   expect(web).toBe('web.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(matrix()).toEqual([
-    'shop/api-http | shop/api-probe | network 0.0.0.0/0 | by source address, no identity | api-probe-kubelet | enforced',
-    'shop/api-http | shop/api-probe | network ::/0 | by source address, no identity | api-probe-kubelet | enforced',
+    // A NetworkAuthentication of 0.0.0.0/0 and ::/0 admits anyone.
+    'shop/api-http | shop/api-probe | anyone | no identity | api-probe-kubelet | enforced',
     `shop/api-http | shop/api-read | ${web} (Deployment web) | mTLS | api-read-web | enforced`,
     'shop/web-http | (all routes) | any meshed identity | mTLS | web-meshed | **audit** (not enforced)',
     // accessPolicy audit is Linkerd's default authorization "audit": everyone else gets through too, logged.

@@ -8,3 +8,4 @@ export * from './route-matching';
 export * from './workloads';
 export * from './request-spec';
 export * from './testing';
+export * from './access-matrix';

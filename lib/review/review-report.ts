@@ -1,6 +1,7 @@
 import { Manifest, apiGroupOf, objectIdOf } from '../output/manifest';
 import {
-  Authorization, describeRef, IdentityMatch, InboundServer, isObjectRef, KUBELET_ADDRESS, LinkerdPolicyModel, namespaceIdentity, serviceAccountOfIdentity,
+  accessMatrix, describeClientClass, describeRef, IdentityMatch, InboundServer, isObjectRef, KUBELET_ADDRESS, LinkerdPolicyModel,
+  namespaceIdentity, serverPolicies, serviceAccountOfIdentity,
 } from '../policy';
 import type { RenderTarget } from '../output/render-target';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
@@ -250,33 +251,28 @@ class MeshModel {
 
   /** The policy the controller serves for each Server (with the probe paths of a port it selects, if any). */
   public serverPolicies(): { server: Server; policy: InboundServer }[] {
-    this.policies ??= this.policy.index.allServers().map((entry) => {
-      const server = this.servers.find((s) => s.namespace === entry.ref.namespace && s.name === entry.ref.name)!;
-      const selected = this.policy.index.workloads.filter((w) => w.namespace === entry.ref.namespace && this.policy.index.serversOf(w.namespace)
-        .some((s) => s === entry && this.policy.index.serverPorts(s, w).some((port) => this.policy.index.serverFor(w, port).server === entry)));
-      const workload = selected[0];
-      const port = workload ? this.policy.index.serverPorts(entry, workload).find((p) => this.policy.index.serverFor(workload, p).server === entry) : undefined;
-      const policy = workload && port !== undefined ? this.policy.index.inboundServer(workload, port) : this.policy.index.serverPolicy(entry);
-      return { server, policy };
-    });
+    this.policies ??= serverPolicies(this.policy).map(({ entry, policy }) => ({
+      server: this.servers.find((s) => s.namespace === entry.ref.namespace && s.name === entry.ref.name)!, policy,
+    }));
     return this.policies;
   }
 
-  /** The matrix, from the evaluator: per Server, its routes' own authorizations and the Server-wide ones, as Linkerd serves them. */
+  /** The matrix rows of the evaluator's access matrix: one per client class of each authorization. */
   private computeAuthorizationMatrix(): MatrixRow[] {
     const rows: MatrixRow[] = [];
-    for (const { server, policy } of this.serverPolicies()) {
-      const audited = policy.authorizations.some(isAudit);
-      const add = (route: string | undefined, authorization: Authorization) => {
-        const enforcement = isAudit(authorization) || audited ? '**audit** (not enforced)' : 'enforced';
-        const name = authorization.source.kind === 'default' ? `(default ${authorization.source.name})` : authorization.source.name;
-        for (const grant of this.clientsOf(authorization)) rows.push({ server: `${server.namespace}/${server.name}`, route, ...grant, policy: name, enforcement });
-      };
-      for (const route of [...policy.httpRoutes, ...policy.grpcRoutes]) {
-        const label = isObjectRef(route.ref) ? `${route.ref.namespace}/${route.ref.name}` : route.ref.name === 'probe' ? '(probe paths)' : undefined;
-        for (const authorization of route.authorizations) add(label, authorization);
+    for (const entry of accessMatrix(this.policy)) {
+      const route = entry.route === undefined ? undefined : isObjectRef(entry.route.ref) ? `${entry.route.ref.namespace}/${entry.route.ref.name}`
+        : entry.route.ref.name === 'probe' ? '(probe paths)' : undefined;
+      const audited = entry.audit || (entry.authorization.kind === 'default' && entry.authorization.name === 'audit');
+      const policy = entry.authorization.kind === 'default' ? `(default ${entry.authorization.name})` : entry.authorization.name;
+      const from = entry.networks.length === 0 ? '' : `, from ${entry.networks.map((n) => `network ${code(n.cidr)}${n.except.length > 0 ? ` except ${n.except.map(code).join(', ')}` : ''}`).join(' or ')}`;
+      for (const client of entry.clients) {
+        const [text, condition] = client.kind === 'identity' ? [this.describeIdentity(client.match), `mTLS${from}`]
+          : client.kind === 'tls' ? ['any TLS client', `TLS, no identity${from}`]
+            : client.kind === 'network' ? [describeClientClass(client).replace(/^network (\S+)/, (_m, cidr) => `network ${code(cidr)}`), 'by source address, no identity']
+              : ['anyone', 'no identity'];
+        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: text, condition, policy, enforcement: audited ? '**audit** (not enforced)' : 'enforced' });
       }
-      for (const authorization of policy.authorizations) add(undefined, authorization);
     }
     return rows.sort((a, b) => compare(`${a.server} ${a.route ?? ''} ${a.client} ${a.policy}`, `${b.server} ${b.route ?? ''} ${b.client} ${b.policy}`));
   }
@@ -355,17 +351,6 @@ class MeshModel {
       if (spec.retryBudget) rows.push([id, 'retryBudget', Object.entries(spec.retryBudget).map(([k, v]) => `${k} ${v}`).join(', ')]);
     }
     return rows;
-  }
-
-  /** The clients an authorization admits, described for the matrix. */
-  private clientsOf(a: Authorization): { client: string; condition: string }[] {
-    const everywhere = a.networks.length === 2 && a.networks.every((n) => (n.cidr === '0.0.0.0/0' || n.cidr === '::/0') && n.except.length === 0);
-    const networks = a.networks.map((n) => `network ${code(n.cidr)}${n.except.length > 0 ? ` except ${n.except.map(code).join(', ')}` : ''}`);
-    const from = everywhere ? '' : `, from ${networks.join(' or ')}`;
-    if (a.authentication.kind === 'mesh-tls') return a.authentication.identities.map((m) => ({ client: this.describeIdentity(m), condition: `mTLS${from}` }));
-    if (a.authentication.kind === 'tls-unauthenticated') return [{ client: 'any TLS client', condition: `TLS, no identity${from}` }];
-    if (a.source.kind === 'default' && everywhere) return [{ client: 'anyone', condition: 'no identity' }];
-    return networks.map((client) => ({ client, condition: 'by source address, no identity' }));
   }
 
   private describeIdentity(match: IdentityMatch): string {
@@ -488,6 +473,3 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isAudit(authorization: Authorization): boolean {
-  return authorization.source.kind === 'default' && authorization.source.name === 'audit';
-}
