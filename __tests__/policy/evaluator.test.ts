@@ -4,7 +4,7 @@
  * skipped ports, Rollouts with a workloadRef, the `/` probe path).
  */
 import { accessMatrix, describeClientClass, LinkerdPolicyModel } from '../../lib/policy';
-import { authnRef, expectDecision, Json, mkAuthorizationPolicy, mkHttpRoute, mkMeshTls, mkPod, mkServer, targetRef } from './upstream/builders';
+import { authnRef, expectDecision, Json, mkAuthorizationPolicy, mkGrpcRoute, mkHttpRoute, mkMeshTls, mkPod, mkServer, targetRef } from './upstream/builders';
 
 const pod = mkPod('ns', 'app', { labels: { app: 'app' }, containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] });
 const server = mkServer('ns', 'srv', 'http', { app: 'app' }, 'HTTP/1');
@@ -118,5 +118,27 @@ describe('accessMatrix: the rows a review report shows and an access diff compar
       ['srv', 'read: GET PathPrefix /books', 'AuthorizationPolicy read-web', 'web.ns.serviceaccount.identity.linkerd.cluster.local', true, 'Pod ns/app'],
       ['srv', '(all routes)', 'default audit', 'anyone', true, 'Pod ns/app'],
     ]);
+  });
+});
+
+describe('gRPC: GRPCRoutes on a gRPC Server, per-method policy', () => {
+  const grpcPod = mkPod('ns', 'payments', { labels: { app: 'payments' }, containers: [{ name: 'c', ports: [{ name: 'grpc', containerPort: 9090 }] }] });
+  const objects = [grpcPod, mkServer('ns', 'payments', 'grpc', { app: 'payments' }, 'gRPC'),
+    mkGrpcRoute('ns', 'charge', 'payments', [{ matches: [{ method: { service: 'payments.v1.Payments', method: 'Charge' } }] }]),
+    mkGrpcRoute('ns', 'any-payments', 'payments', [{ matches: [{ method: { service: 'payments.v1.Payments' } }] }]),
+    mkAuthorizationPolicy('ns', 'charge-checkout', { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'charge' }, [authnRef.serviceAccount('checkout')])];
+  const m = new LinkerdPolicyModel(objects);
+  const call = (from: string, method: string) => ({ client: { serviceAccount: from }, destination: { workload: 'ns/payments', port: 'grpc' }, grpc: { service: 'payments.v1.Payments', method } });
+
+  test('the policy on the Charge route admits checkout to Charge only', () => {
+    expect(expectDecision(m, call('ns/checkout', 'Charge'), 'allow').route).toEqual({ group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'ns', name: 'charge' });
+    expectDecision(m, call('ns/web', 'Charge'), 'deny', 'unauthorized');
+    // The service-wide route matches Refund (its service name is the longest match), and nothing authorizes it.
+    expect(expectDecision(m, call('ns/checkout', 'Refund'), 'deny', 'unauthorized').route?.name).toBe('any-payments');
+  });
+
+  test('a plain HTTP request to a gRPC Server matches no gRPC route', () => {
+    expectDecision(m, { client: { serviceAccount: 'ns/checkout' }, destination: { workload: 'ns/payments', port: 9090 }, http: { method: 'GET', path: '/healthz' } },
+      'deny', 'route-not-found');
   });
 });

@@ -124,3 +124,10 @@ test('a parentRef with a port makes Linkerd ignore the whole route', () => {
   expect(message).toContain('policy.linkerd.io/HTTPRoute booksapp/authors-get-route spec.parentRefs[0]: [semantic/route-ignored] parentRef Server '
     + 'authors-server with port 7001: Linkerd ignores the whole route; allowed: a Server parentRef with name only');
 });
+
+test('reference checks apply the CRD defaults: Linkerd\'s HTTPRoute parentRef without group is a Server reference', () => {
+  const message = synthesisError((chart) => apiObject(chart, 'HTTPRoute', 'authors-get-route').addJsonPatch(
+    JsonPatch.remove('/spec/parentRefs/0/group'), JsonPatch.replace('/spec/parentRefs/0/name', 'authors-srv')));
+  expect(message).toContain('policy.linkerd.io/HTTPRoute booksapp/authors-get-route spec.parentRefs[0]: [ref/httproute-parent] parent Server "booksapp/authors-srv" '
+    + 'is not in this target; allowed: authors-server');
+});

@@ -34,7 +34,8 @@ function isServiceRef(ref: JsonObject, defaultKind: string): boolean {
 function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, path: string, report: Report): void {
   const name = asString(ref.name) ?? '';
   const namespace = asString(ref.namespace) ?? route.id.namespace;
-  if (ref.kind === 'Server' && (ref.group ?? GATEWAY) === LINKERD_POLICY) {
+  // The CRD default of parentRefs[].group is the route's own group: policy.linkerd.io for Linkerd's HTTPRoute.
+  if (ref.kind === 'Server' && (ref.group ?? (route.id.group === LINKERD_POLICY ? LINKERD_POLICY : GATEWAY)) === LINKERD_POLICY) {
     if (!index.find(LINKERD_POLICY, 'Server', namespace, name)) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
     return;
   }
