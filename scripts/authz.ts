@@ -13,8 +13,9 @@ import * as fs from 'fs';
 import { formatProblem, loadManifestFiles } from '../lib/validation';
 import { LinkerdPolicyModel, requestOf, RequestSpec } from '../lib/policy';
 
-const USAGE = 'usage: authz.ts <dir|file...> --to <ns>/<workload>:<port> (--from <ns>/<serviceaccount> | --from-identity <id> | --from-network <ip>) '
-  + '[--request "<METHOD> <path>" | --grpc <service>/<method>] [--header <name>:<value>]... [--format text|json]';
+const USAGE =
+  'usage: authz.ts <dir|file...> --to <ns>/<workload>:<port> (--from <ns>/<serviceaccount> | --from-identity <id> | --from-network <ip>) ' +
+  '[--request "<METHOD> <path>" | --grpc <service>/<method>] [--header <name>:<value>]... [--format text|json]';
 const EXIT_CODES = { allow: 0, deny: 1, audit: 3 } as const;
 
 function main(argv: readonly string[]): number {
@@ -30,13 +31,27 @@ function main(argv: readonly string[]): number {
       return v;
     };
     switch (arg) {
-      case '--from': spec.from = value(); break;
-      case '--from-identity': spec.fromIdentity = value(); break;
-      case '--from-network': spec.fromNetwork = value(); break;
-      case '--to': spec.to = value(); break;
-      case '--request': spec.http = value(); break;
-      case '--grpc': spec.grpc = value(); break;
-      case '--format': format = value(); break;
+      case '--from':
+        spec.from = value();
+        break;
+      case '--from-identity':
+        spec.fromIdentity = value();
+        break;
+      case '--from-network':
+        spec.fromNetwork = value();
+        break;
+      case '--to':
+        spec.to = value();
+        break;
+      case '--request':
+        spec.http = value();
+        break;
+      case '--grpc':
+        spec.grpc = value();
+        break;
+      case '--format':
+        format = value();
+        break;
       case '--header': {
         const [name, ...rest] = value().split(':');
         if (rest.length === 0) throw new UsageError(`header "${name}" is invalid; allowed: <name>:<value>`);

@@ -58,12 +58,12 @@ describe('booksapp: authors is default-deny, per-route grants', () => {
 
   test('a failed expectation says why, with the reason chain', () => {
     expect(() => expectRequest(booksapp, { from: 'booksapp/books', to: authors, http: 'DELETE /authors/1' }).toBeAllowed()).toThrow(
-      'expected DELETE /authors/1 from booksapp/books to booksapp/authors:7001 to be allowed, but Linkerd would deny it (unauthorized):\n'
-      + '  client identity books.booksapp.serviceaccount.identity.linkerd.cluster.local → Deployment booksapp/authors port 7001\n'
-      + '  Server booksapp/authors-server selects port 7001 (port name "service"), proxyProtocol HTTP/1\n'
-      + '  DELETE /authors/1 matches route policy.linkerd.io/HTTPRoute booksapp/authors-modify-route (rule 0: DELETE PathPrefix /authors/)\n'
-      + '  no authorization admits the client; tried AuthorizationPolicy authors-modify-policy (targets HTTPRoute authors-modify-route; '
-      + 'requires MeshTLSAuthentication authors-modify-authn (webapp.booksapp.serviceaccount.identity.linkerd.cluster.local)): the proxy answers 403',
+      'expected DELETE /authors/1 from booksapp/books to booksapp/authors:7001 to be allowed, but Linkerd would deny it (unauthorized):\n' +
+        '  client identity books.booksapp.serviceaccount.identity.linkerd.cluster.local → Deployment booksapp/authors port 7001\n' +
+        '  Server booksapp/authors-server selects port 7001 (port name "service"), proxyProtocol HTTP/1\n' +
+        '  DELETE /authors/1 matches route policy.linkerd.io/HTTPRoute booksapp/authors-modify-route (rule 0: DELETE PathPrefix /authors/)\n' +
+        '  no authorization admits the client; tried AuthorizationPolicy authors-modify-policy (targets HTTPRoute authors-modify-route; ' +
+        'requires MeshTLSAuthentication authors-modify-authn (webapp.booksapp.serviceaccount.identity.linkerd.cluster.local)): the proxy answers 403',
     );
   });
 });
@@ -87,7 +87,11 @@ describe('emojivoto: only web may call voting', () => {
 
 describe('charts without Servers', () => {
   test('circuit-breaking-demo: meshed, no Server: all-unauthenticated', () => {
-    const { verdict } = expectRequest(target('circuit-breaking-demo'), { fromNetwork: '10.0.0.9', to: 'circuit-breaking-demo/bad:8080', http: 'GET /' });
+    const { verdict } = expectRequest(target('circuit-breaking-demo'), {
+      fromNetwork: '10.0.0.9',
+      to: 'circuit-breaking-demo/bad:8080',
+      http: 'GET /',
+    });
     expect([verdict.decision, verdict.server]).toEqual(['allow', { kind: 'default', policy: 'all-unauthenticated' }]);
   });
 
@@ -95,7 +99,7 @@ describe('charts without Servers', () => {
     expectRequest(target('podinfo-dynamic-routing'), { from: 'test/default', to: 'test/backend-a-podinfo:9898', http: 'GET /' }).toBeAllowed();
   });
 
-  test('rollouts-demo: the Rollout\'s pods take the cluster default', () => {
+  test("rollouts-demo: the Rollout's pods take the cluster default", () => {
     const { verdict } = expectRequest(target('rollouts-demo'), { from: 'test/default', to: 'test/rollouts-demo:8080', http: 'GET /' });
     expect([verdict.decision, verdict.server]).toEqual(['allow', { kind: 'default', policy: 'all-unauthenticated' }]);
   });

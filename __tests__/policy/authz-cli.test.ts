@@ -14,15 +14,17 @@ function authz(...args: string[]) {
 describe('npm run authz answers the booksapp questions from dist/booksapp', () => {
   test('webapp may DELETE /authors/1 on authors:7001 (exit 0)', () => {
     const { code, stdout } = authz(BOOKSAPP, '--from', 'booksapp/webapp', '--to', 'booksapp/authors:7001', '--request', 'DELETE /authors/1');
-    expect(stdout).toBe([
-      'allow',
-      '  client identity webapp.booksapp.serviceaccount.identity.linkerd.cluster.local → Deployment booksapp/authors port 7001',
-      '  Server booksapp/authors-server selects port 7001 (port name "service"), proxyProtocol HTTP/1',
-      '  DELETE /authors/1 matches route policy.linkerd.io/HTTPRoute booksapp/authors-modify-route (rule 0: DELETE PathPrefix /authors/)',
-      '  AuthorizationPolicy authors-modify-policy (targets HTTPRoute authors-modify-route) admits the client; '
-        + 'it requires MeshTLSAuthentication authors-modify-authn (webapp.booksapp.serviceaccount.identity.linkerd.cluster.local)',
-      '',
-    ].join('\n'));
+    expect(stdout).toBe(
+      [
+        'allow',
+        '  client identity webapp.booksapp.serviceaccount.identity.linkerd.cluster.local → Deployment booksapp/authors port 7001',
+        '  Server booksapp/authors-server selects port 7001 (port name "service"), proxyProtocol HTTP/1',
+        '  DELETE /authors/1 matches route policy.linkerd.io/HTTPRoute booksapp/authors-modify-route (rule 0: DELETE PathPrefix /authors/)',
+        '  AuthorizationPolicy authors-modify-policy (targets HTTPRoute authors-modify-route) admits the client; ' +
+          'it requires MeshTLSAuthentication authors-modify-authn (webapp.booksapp.serviceaccount.identity.linkerd.cluster.local)',
+        '',
+      ].join('\n'),
+    );
     expect(code).toBe(0);
   });
 
@@ -53,10 +55,21 @@ describe('npm run authz answers the booksapp questions from dist/booksapp', () =
   });
 
   test('--format json prints the verdict', () => {
-    const { code, stdout } = authz(BOOKSAPP, '--from', 'booksapp/books', '--to', 'booksapp/authors:7001', '--request', 'GET /authors.json', '--format', 'json');
+    const { code, stdout } = authz(
+      BOOKSAPP,
+      '--from',
+      'booksapp/books',
+      '--to',
+      'booksapp/authors:7001',
+      '--request',
+      'GET /authors.json',
+      '--format',
+      'json',
+    );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
-      decision: 'allow', authorization: { kind: 'AuthorizationPolicy', name: 'authors-get-policy' },
+      decision: 'allow',
+      authorization: { kind: 'AuthorizationPolicy', name: 'authors-get-policy' },
       route: { group: 'policy.linkerd.io', kind: 'HTTPRoute', namespace: 'booksapp', name: 'authors-get-route' },
     });
   });
@@ -66,7 +79,9 @@ describe('npm run authz on hand-written YAML', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authz-'));
-    fs.writeFileSync(path.join(dir, 'shop.yaml'), `
+    fs.writeFileSync(
+      path.join(dir, 'shop.yaml'),
+      `
 apiVersion: v1
 kind: Namespace
 metadata: { name: shop, annotations: { linkerd.io/inject: enabled } }
@@ -93,7 +108,8 @@ metadata: { name: charge, namespace: shop }
 spec:
   parentRefs: [{ group: policy.linkerd.io, kind: Server, name: payments }]
   rules: [{ matches: [{ method: { service: payments.v1.Payments, method: Charge } }] }]
-`);
+`,
+    );
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -111,8 +127,14 @@ spec:
   test.each([
     [['--to', 'shop/payments:grpc', '--request', 'GET /'], 'client (none) is invalid'],
     [['--from', 'shop/checkout', '--request', 'GET /'], '--to is required'],
-    [['--from', 'shop/checkout', '--to', 'shop/payments', '--request', 'GET /'], 'destination "shop/payments" is invalid; allowed: namespace/workload:port'],
-    [['--from', 'shop/checkout', '--to', 'shop/payments:http', '--request', 'GET /'], 'port "http" of Deployment shop/payments is invalid; allowed: a port number, or a named container port (grpc)'],
+    [
+      ['--from', 'shop/checkout', '--to', 'shop/payments', '--request', 'GET /'],
+      'destination "shop/payments" is invalid; allowed: namespace/workload:port',
+    ],
+    [
+      ['--from', 'shop/checkout', '--to', 'shop/payments:http', '--request', 'GET /'],
+      'port "http" of Deployment shop/payments is invalid; allowed: a port number, or a named container port (grpc)',
+    ],
     [['--from', 'shop/checkout', '--to', 'shop/orders:80', '--request', 'GET /'], 'workload "shop/orders" is invalid; allowed: shop/payments'],
     [['--from', 'shop/checkout', '--to', 'shop/payments:9090', '--request', 'GET'], 'HTTP request "GET" is invalid; allowed: "METHOD /path"'],
     [['--bogus'], 'unknown option --bogus'],

@@ -39,4 +39,11 @@ export const DEFAULT_CLUSTER_SETTINGS: ClusterSettings = {
 };
 
 /** The default inbound policies Linkerd knows (policy-controller/k8s/index/src/defaults.rs). */
-export const DEFAULT_INBOUND_POLICIES = ['all-unauthenticated', 'all-authenticated', 'cluster-unauthenticated', 'cluster-authenticated', 'deny', 'audit'] as const;
+export const DEFAULT_INBOUND_POLICIES = [
+  'all-unauthenticated',
+  'all-authenticated',
+  'cluster-unauthenticated',
+  'cluster-authenticated',
+  'deny',
+  'audit',
+] as const;

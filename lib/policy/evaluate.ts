@@ -72,7 +72,8 @@ export class LinkerdPolicyModel {
     const found = this.index.workloads.filter((w) => w.namespace === namespace && w.name === workloadName && (kind === undefined || w.kind === kind));
     if (found.length === 1) return found[0];
     const known = this.index.workloads.map((w) => `${w.namespace}/${w.name}`).join(', ') || 'none';
-    if (found.length === 0) throw new Error(`workload "${name}" is invalid; allowed: ${parts.length === 2 || parts.length === 3 ? known : 'namespace/name'}`);
+    if (found.length === 0)
+      throw new Error(`workload "${name}" is invalid; allowed: ${parts.length === 2 || parts.length === 3 ? known : 'namespace/name'}`);
     throw new Error(`workload "${name}" is ambiguous; allowed: ${found.map((w) => `${w.kind}/${w.namespace}/${w.name}`).join(', ')}`);
   }
 
@@ -93,12 +94,16 @@ export class LinkerdPolicyModel {
     const identity = this.identityOf(request.client);
     const ip = request.client.ip ?? DEFAULT_POD_IP;
     const tls = identity !== undefined || ('tls' in request.client && request.client.tls === true);
-    const clientText = identity !== undefined ? `client identity ${identity}${request.client.ip ? ` from ${ip}` : ''}`
-      : `unauthenticated client from ${ip}${tls ? ' (TLS, no identity)' : ''}`;
+    const clientText =
+      identity !== undefined
+        ? `client identity ${identity}${request.client.ip ? ` from ${ip}` : ''}`
+        : `unauthenticated client from ${ip}${tls ? ' (TLS, no identity)' : ''}`;
     const reasons = [`${clientText} → ${workload.kind} ${workload.namespace}/${workload.name} port ${port}`];
     const base = { reasons, server: { kind: 'default', policy: 'none' } as InboundServer['server'] };
     if (!workload.meshed) {
-      reasons.push(`${workload.kind} ${workload.name} is not meshed (no linkerd.io/inject: enabled on its pods or namespace): no proxy enforces any policy`);
+      reasons.push(
+        `${workload.kind} ${workload.name} is not meshed (no linkerd.io/inject: enabled on its pods or namespace): no proxy enforces any policy`,
+      );
       return { ...base, decision: 'allow' };
     }
     if (portsOfAnnotation(workload.annotations['config.linkerd.io/skip-inbound-ports']).has(port)) {
@@ -113,15 +118,28 @@ export class LinkerdPolicyModel {
     const localhost = ip === '127.0.0.1' || ip === '::1';
 
     if (server.protocol === 'opaque' || server.protocol === 'TLS' || (!request.http && !request.grpc)) {
-      const what = server.protocol === 'opaque' || server.protocol === 'TLS' ? `${server.protocol} connections are authorized per connection` : 'a TCP connection';
+      const what =
+        server.protocol === 'opaque' || server.protocol === 'TLS'
+          ? `${server.protocol} connections are authorized per connection`
+          : 'a TCP connection';
       const found = server.authorizations.find(admits);
       if (localhost) return { ...result, decision: 'allow', reasons: [...reasons, 'localhost is always authorized'] };
-      if (!found) return { ...result, decision: 'deny', denial: 'connection-refused', reasons: [...reasons, `${what}: ${this.noAuthorization(server.authorizations, [])}`] };
+      if (!found)
+        return {
+          ...result,
+          decision: 'deny',
+          denial: 'connection-refused',
+          reasons: [...reasons, `${what}: ${this.noAuthorization(server.authorizations, [])}`],
+        };
       return { ...result, ...this.admitted(found, reasons, what) };
     }
 
     const shape: HttpRequestShape = request.grpc
-      ? { method: 'POST', path: `/${request.grpc.service}/${request.grpc.method}`, headers: { 'content-type': 'application/grpc', ...request.grpc.headers } }
+      ? {
+          method: 'POST',
+          path: `/${request.grpc.service}/${request.grpc.method}`,
+          headers: { 'content-type': 'application/grpc', ...request.grpc.headers },
+        }
       : { method: request.http!.method.toUpperCase(), path: request.http!.path, headers: request.http!.headers ?? {}, host: request.http!.host };
     const requestText = request.grpc ? `gRPC ${request.grpc.service}/${request.grpc.method}` : `${shape.method} ${shape.path}`;
     const grpc = server.protocol === 'gRPC';
@@ -129,12 +147,18 @@ export class LinkerdPolicyModel {
     const found = findRoute(routes, shape, grpc ? 'grpc' : 'http');
     if (!found) {
       const known = routes.map((r) => routeName(r)).join(', ');
-      reasons.push(`${requestText} matches no ${grpc ? 'gRPC' : 'HTTP'} route of the server (${known}): the proxy answers ${grpc ? 'gRPC NOT_FOUND' : '404'}`);
+      reasons.push(
+        `${requestText} matches no ${grpc ? 'gRPC' : 'HTTP'} route of the server (${known}): the proxy answers ${grpc ? 'gRPC NOT_FOUND' : '404'}`,
+      );
       return { ...result, decision: 'deny', denial: 'route-not-found' };
     }
     const { route, score } = found;
-    const matchText = score.match === undefined ? 'a rule without matches (every request)'
-      : grpc ? describeGrpcMatch(route.rules[score.rule].matches[score.match] as GrpcMatch) : describeHttpMatch(route.rules[score.rule].matches[score.match] as HttpMatch);
+    const matchText =
+      score.match === undefined
+        ? 'a rule without matches (every request)'
+        : grpc
+          ? describeGrpcMatch(route.rules[score.rule].matches[score.match] as GrpcMatch)
+          : describeHttpMatch(route.rules[score.rule].matches[score.match] as HttpMatch);
     reasons.push(`${requestText} matches route ${routeName(route)} (rule ${score.rule}: ${matchText})`);
     // The proxy checks the route's own authorizations, then the server's (server-policy `mk_authorizations`).
     const authorizations = [...route.authorizations, ...server.authorizations];
@@ -142,16 +166,23 @@ export class LinkerdPolicyModel {
     const withRoute = { ...result, route: route.ref };
     if (localhost) return { ...withRoute, decision: 'allow', reasons: [...reasons, 'localhost is always authorized'] };
     if (!authorization) {
-      reasons.push(`${this.noAuthorization(route.authorizations, server.authorizations)}: the proxy answers ${grpc ? 'gRPC PERMISSION_DENIED' : '403'}`);
+      reasons.push(
+        `${this.noAuthorization(route.authorizations, server.authorizations)}: the proxy answers ${grpc ? 'gRPC PERMISSION_DENIED' : '403'}`,
+      );
       return { ...withRoute, decision: 'deny', denial: 'unauthorized' };
     }
     const admitted = this.admitted(authorization, reasons, undefined);
     const limit = server.rateLimit;
     if (limit && admitted.decision !== 'deny') {
       const override = identity ? limit.overrides.find((o) => o.identities.includes(identity)) : undefined;
-      const perClient = override ? `${override.requestsPerSecond}/s for this identity (override)` : limit.identity !== undefined ? `${limit.identity}/s per identity` : undefined;
-      const limited = `rate limited by HTTPLocalRateLimitPolicy ${limit.policy}: ${[limit.total !== undefined ? `${limit.total}/s in total` : undefined, perClient]
-        .filter((x) => x).join(', ') || 'no limits set'} (over the limit: 429)`;
+      const perClient = override
+        ? `${override.requestsPerSecond}/s for this identity (override)`
+        : limit.identity !== undefined
+          ? `${limit.identity}/s per identity`
+          : undefined;
+      const limited = `rate limited by HTTPLocalRateLimitPolicy ${limit.policy}: ${
+        [limit.total !== undefined ? `${limit.total}/s in total` : undefined, perClient].filter((x) => x).join(', ') || 'no limits set'
+      } (over the limit: 429)`;
       return { ...withRoute, ...admitted, reasons: [...admitted.reasons, limited], rateLimit: limit.policy };
     }
     return { ...withRoute, ...admitted };
@@ -163,8 +194,10 @@ export class LinkerdPolicyModel {
     if (/^\d+$/.test(port)) return Number(port);
     const numbers = workload.portNames.get(port) ?? [];
     if (numbers.length === 1) return numbers[0];
-    throw new Error(`port "${port}" of ${workload.kind} ${workload.namespace}/${workload.name} is invalid; `
-      + `allowed: a port number, or a named container port (${[...workload.portNames.keys()].join(', ') || 'none'})`);
+    throw new Error(
+      `port "${port}" of ${workload.kind} ${workload.namespace}/${workload.name} is invalid; ` +
+        `allowed: a port number, or a named container port (${[...workload.portNames.keys()].join(', ') || 'none'})`,
+    );
   }
 
   private admits(authorization: Authorization, identity: string | undefined, ip: string, tls: boolean): boolean {
@@ -175,9 +208,16 @@ export class LinkerdPolicyModel {
     return identity !== undefined && authn.identities.some((m) => identityMatches(m, identity));
   }
 
-  private admitted(authorization: Authorization, reasons: string[], what: string | undefined): Pick<Verdict, 'decision' | 'reasons' | 'authorization'> {
+  private admitted(
+    authorization: Authorization,
+    reasons: string[],
+    what: string | undefined,
+  ): Pick<Verdict, 'decision' | 'reasons' | 'authorization'> {
     const audit = authorization.source.kind === 'default' && authorization.source.name === 'audit';
-    const source = authorization.source.kind === 'default' ? `default authorization ${authorization.source.name}` : `${authorization.source.kind} ${authorization.source.name}`;
+    const source =
+      authorization.source.kind === 'default'
+        ? `default authorization ${authorization.source.name}`
+        : `${authorization.source.kind} ${authorization.source.name}`;
     const text = `${what ? `${what}: ` : ''}${source} (${authorization.via}) admits the client; it requires ${authorization.requires.join(' and ')}`;
     return {
       decision: audit ? 'audit' : 'allow',
@@ -189,8 +229,9 @@ export class LinkerdPolicyModel {
   private noAuthorization(route: readonly Authorization[], server: readonly Authorization[]): string {
     const all = [...route, ...server];
     if (all.length === 0) return 'no authorization applies (nothing targets this route or Server, and its access policy admits no one)';
-    return `no authorization admits the client; tried ${all.map((a) => `${a.source.kind === 'default' ? 'default' : a.source.kind} ${a.source.name} `
-      + `(${a.via}; requires ${a.requires.join(' and ')})`).join('; ')}`;
+    return `no authorization admits the client; tried ${all
+      .map((a) => `${a.source.kind === 'default' ? 'default' : a.source.kind} ${a.source.name} ` + `(${a.via}; requires ${a.requires.join(' and ')})`)
+      .join('; ')}`;
   }
 }
 

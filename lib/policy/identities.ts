@@ -5,9 +5,7 @@ import { ClusterSettings } from './cluster-settings';
  * (policy-controller/core/src/identity_match.rs): `*` is any identity, `*.<suffix>` any identity ending in
  * `.<suffix>`, anything else (including `foo.*.bar` and `**.bar`) must equal the identity exactly.
  */
-export type IdentityMatch =
-  | { readonly kind: 'exact'; readonly identity: string }
-  | { readonly kind: 'suffix'; readonly parts: readonly string[] };
+export type IdentityMatch = { readonly kind: 'exact'; readonly identity: string } | { readonly kind: 'suffix'; readonly parts: readonly string[] };
 
 export function parseIdentityMatch(text: string): IdentityMatch {
   if (text === '*') return { kind: 'suffix', parts: [] };
@@ -71,5 +69,7 @@ export function identityError(identity: string): string | undefined {
     }
     return undefined;
   }
-  return DNS_LIKE_IDENTITY.test(identity) ? undefined : `identity must be a valid SPIFFE id or a DNS SAN, matching the regex: ${DNS_LIKE_IDENTITY.source}`;
+  return DNS_LIKE_IDENTITY.test(identity)
+    ? undefined
+    : `identity must be a valid SPIFFE id or a DNS SAN, matching the regex: ${DNS_LIKE_IDENTITY.source}`;
 }

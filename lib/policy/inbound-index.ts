@@ -1,19 +1,36 @@
 import { ClusterSettings, DEFAULT_INBOUND_POLICIES } from './cluster-settings';
+import { describeIdentityMatch, IdentityMatch, namespaceIdentity, parseIdentityMatch, serviceAccountIdentity } from './identities';
 import {
-  describeIdentityMatch, IdentityMatch, namespaceIdentity, parseIdentityMatch, serviceAccountIdentity,
-} from './identities';
-import {
-  Authorization, ClientAuthentication, GrpcMatch, HttpMatch, InboundRoute, InboundServer, Json, ObjectRef, PolicyFinding,
-  PolicyWorkload, ProxyProtocol, RateLimit, RouteRule,
+  Authorization,
+  ClientAuthentication,
+  GrpcMatch,
+  HttpMatch,
+  InboundRoute,
+  InboundServer,
+  Json,
+  ObjectRef,
+  PolicyFinding,
+  PolicyWorkload,
+  ProxyProtocol,
+  RateLimit,
+  RouteRule,
 } from './model';
 import { NetworkMatch } from './networks';
 import { groupOf, namespaceOf, policyWorkloads, portsOfAnnotation, selectorSelects } from './workloads';
 
 const POLICY = 'policy.linkerd.io';
 const GATEWAY = 'gateway.networking.k8s.io';
-const ALL_NETWORKS: readonly NetworkMatch[] = [{ cidr: '0.0.0.0/0', except: [] }, { cidr: '::/0', except: [] }];
+const ALL_NETWORKS: readonly NetworkMatch[] = [
+  { cidr: '0.0.0.0/0', except: [] },
+  { cidr: '::/0', except: [] },
+];
 const PROTOCOLS: Record<string, ProxyProtocol> = {
-  'unknown': 'Detect', 'HTTP/1': 'HTTP/1', 'HTTP/2': 'HTTP/2', 'gRPC': 'gRPC', 'opaque': 'opaque', 'TLS': 'TLS',
+  unknown: 'Detect',
+  'HTTP/1': 'HTTP/1',
+  'HTTP/2': 'HTTP/2',
+  gRPC: 'gRPC',
+  opaque: 'opaque',
+  TLS: 'TLS',
 };
 
 export interface ServerEntry {
@@ -96,7 +113,10 @@ export class InboundPolicyIndex {
   private readonly meshTls = new Map<string, { matches?: IdentityMatch[]; ignored?: string; ref: ObjectRef }>();
   private readonly networkAuthns = new Map<string, { matches?: NetworkMatch[]; ignored?: string }>();
 
-  constructor(manifests: readonly Json[], public readonly cluster: ClusterSettings) {
+  constructor(
+    manifests: readonly Json[],
+    public readonly cluster: ClusterSettings,
+  ) {
     this.workloads = policyWorkloads(manifests);
     const ofKind = (group: string, kind: string) => manifests.filter((m) => groupOf(m) === group && m.kind === kind);
     for (const m of ofKind(POLICY, 'MeshTLSAuthentication')) this.addMeshTls(m);
@@ -117,13 +137,14 @@ export class InboundPolicyIndex {
 
   /** The port numbers a Server's `port` names on a workload (a name may stand for several container ports). */
   public serverPorts(server: { port: number | string }, workload: PolicyWorkload): readonly number[] {
-    return typeof server.port === 'number' ? [server.port] : workload.portNames.get(server.port) ?? [];
+    return typeof server.port === 'number' ? [server.port] : (workload.portNames.get(server.port) ?? []);
   }
 
   /** The Server that selects a workload port, if any: the first by name when several do (the controller warns and skips the rest). */
   public serverFor(workload: PolicyWorkload, port: number): { server?: ServerEntry; conflicting: readonly ServerEntry[] } {
-    const selecting = this.serversOf(workload.namespace).filter((s) => s.podSelector !== undefined
-      && selectorSelects(s.podSelector, workload.labels) && this.serverPorts(s, workload).includes(port));
+    const selecting = this.serversOf(workload.namespace).filter(
+      (s) => s.podSelector !== undefined && selectorSelects(s.podSelector, workload.labels) && this.serverPorts(s, workload).includes(port),
+    );
     return { server: selecting[0], conflicting: selecting.slice(1) };
   }
 
@@ -137,9 +158,13 @@ export class InboundPolicyIndex {
     const { server, conflicting } = this.serverFor(workload, port);
     const probePaths = workload.probes.get(port) ?? [];
     if (!server) return this.defaultServer(workload, port, probePaths);
-    const reasons = [`Server ${server.ref.namespace}/${server.ref.name} selects port ${port}`
-      + `${typeof server.port === 'string' ? ` (port name "${server.port}")` : ''}, proxyProtocol ${server.protocol === 'Detect' ? 'unknown (detected)' : server.protocol}`];
-    for (const other of conflicting) reasons.push(`Server ${other.ref.name} also selects port ${port}; Linkerd keeps the first by creation time (here: by name) and ignores it`);
+    const reasons = [
+      `Server ${server.ref.namespace}/${server.ref.name} selects port ${port}` +
+        `${typeof server.port === 'string' ? ` (port name "${server.port}")` : ''}, proxyProtocol ` +
+        `${server.protocol === 'Detect' ? 'unknown (detected)' : server.protocol}`,
+    ];
+    for (const other of conflicting)
+      reasons.push(`Server ${other.ref.name} also selects port ${port}; Linkerd keeps the first by creation time (here: by name) and ignores it`);
     return { ...this.serverPolicy(server, probePaths), reasons };
   }
 
@@ -166,7 +191,10 @@ export class InboundPolicyIndex {
   public defaultPolicyOf(workload: PolicyWorkload): { policy: string; reason: string } {
     const annotated = workload.annotations['config.linkerd.io/default-inbound-policy'];
     if (annotated !== undefined && (DEFAULT_INBOUND_POLICIES as readonly string[]).includes(annotated)) {
-      return { policy: annotated, reason: `default inbound policy ${annotated} from the config.linkerd.io/default-inbound-policy annotation (pod or namespace)` };
+      return {
+        policy: annotated,
+        reason: `default inbound policy ${annotated} from the config.linkerd.io/default-inbound-policy annotation (pod or namespace)`,
+      };
     }
     const invalid = annotated === undefined ? '' : ` (the annotation's "${annotated}" is not a policy; Linkerd ignores it)`;
     return { policy: this.cluster.defaultInboundPolicy, reason: `cluster default inbound policy ${this.cluster.defaultInboundPolicy}${invalid}` };
@@ -198,8 +226,13 @@ export class InboundPolicyIndex {
     if (policy === 'deny' || !(DEFAULT_INBOUND_POLICIES as readonly string[]).includes(policy)) return [];
     const authenticated = policy.endsWith('-authenticated');
     const networks = policy.startsWith('cluster-') ? this.cluster.clusterNetworks.map((cidr) => ({ cidr, except: [] })) : ALL_NETWORKS;
-    const authentication: ClientAuthentication = authenticated ? { kind: 'mesh-tls', identities: [{ kind: 'suffix', parts: [] }] } : { kind: 'unauthenticated' };
-    const requires = [authenticated ? 'any mesh identity' : 'nothing', policy.startsWith('cluster-') ? 'a source in the cluster networks' : ''].filter((r) => r !== '');
+    const authentication: ClientAuthentication = authenticated
+      ? { kind: 'mesh-tls', identities: [{ kind: 'suffix', parts: [] }] }
+      : { kind: 'unauthenticated' };
+    const requires = [
+      authenticated ? 'any mesh identity' : 'nothing',
+      policy.startsWith('cluster-') ? 'a source in the cluster networks' : '',
+    ].filter((r) => r !== '');
     return [{ source: { kind: 'default', name: policy }, networks, authentication, via, requires }];
   }
 
@@ -211,13 +244,15 @@ export class InboundPolicyIndex {
       ref: { kind: 'default', name: 'probe' },
       hostnames: [],
       rules: [{ matches: probePaths.map((value) => ({ method: 'GET', path: { type: 'Exact', value }, headers: [], queryParams: [] })), filters: [] }],
-      authorizations: [{
-        source: { kind: 'default', name: 'probe' },
-        networks: this.cluster.probeNetworks.map((cidr) => ({ cidr, except: [] })),
-        authentication: { kind: 'unauthenticated' },
-        via: `probe paths of the pod (${probePaths.join(', ')}), authorized while the Server has no routes`,
-        requires: [`a source in the probe networks (${this.cluster.probeNetworks.join(', ')})`],
-      }],
+      authorizations: [
+        {
+          source: { kind: 'default', name: 'probe' },
+          networks: this.cluster.probeNetworks.map((cidr) => ({ cidr, except: [] })),
+          authentication: { kind: 'unauthenticated' },
+          via: `probe paths of the pod (${probePaths.join(', ')}), authorized while the Server has no routes`,
+          requires: [`a source in the probe networks (${this.cluster.probeNetworks.join(', ')})`],
+        },
+      ],
     });
     return routes;
   }
@@ -225,7 +260,8 @@ export class InboundPolicyIndex {
   private serverAuthorizations(server: ServerEntry): Authorization[] {
     const authorizations: Authorization[] = [];
     for (const saz of [...(this.legacy.get(server.ref.namespace) ?? [])].sort(compareNames)) {
-      if (saz.authorization && saz.selects(server)) authorizations.push({ ...saz.authorization, via: `ServerAuthorization selects Server ${server.ref.name}` });
+      if (saz.authorization && saz.selects(server))
+        authorizations.push({ ...saz.authorization, via: `ServerAuthorization selects Server ${server.ref.name}` });
     }
     for (const policy of [...(this.policies.get(server.ref.namespace) ?? [])].sort(compareNames)) {
       if (!policy.authorization) continue;
@@ -242,11 +278,13 @@ export class InboundPolicyIndex {
   }
 
   private routesOf<M>(routes: Map<string, RouteEntry<M>[]>, server: ServerEntry, accepted: (r: RouteEntry<M>) => boolean): InboundRoute<M>[] {
-    return (routes.get(server.ref.namespace) ?? [])
-      .filter((r) => r.parents.includes(server.ref.name) && accepted(r))
-      // grpc/src/inbound/http.rs `to_route_list`: by creation time (none here), then group, kind and name.
-      .sort((a, b) => compareKeys(`${a.ref.group}/${a.ref.kind}/${a.ref.name}`, `${b.ref.group}/${b.ref.kind}/${b.ref.name}`))
-      .map((r) => ({ ...r.route, authorizations: this.routeAuthorizations(r.ref) }));
+    return (
+      (routes.get(server.ref.namespace) ?? [])
+        .filter((r) => r.parents.includes(server.ref.name) && accepted(r))
+        // grpc/src/inbound/http.rs `to_route_list`: by creation time (none here), then group, kind and name.
+        .sort((a, b) => compareKeys(`${a.ref.group}/${a.ref.kind}/${a.ref.name}`, `${b.ref.group}/${b.ref.kind}/${b.ref.name}`))
+        .map((r) => ({ ...r.route, authorizations: this.routeAuthorizations(r.ref) }))
+    );
   }
 
   private routeAuthorizations(route: ObjectRef): Authorization[] {
@@ -276,8 +314,17 @@ export class InboundPolicyIndex {
     const spec: Json = m.spec ?? {};
     const protocol = PROTOCOLS[spec.proxyProtocol ?? 'unknown'] ?? 'Detect';
     // CRD default `deny`; the admission webhook refuses other unknown values (already a semantic/ problem of the validator).
-    const accessPolicy = (DEFAULT_INBOUND_POLICIES as readonly string[]).includes(spec.accessPolicy ?? 'deny') ? spec.accessPolicy ?? 'deny' : undefined;
-    push(this.servers, ref.namespace, { ref, labels: m.metadata?.labels ?? {}, podSelector: spec.podSelector, port: spec.port, protocol, accessPolicy });
+    const accessPolicy = (DEFAULT_INBOUND_POLICIES as readonly string[]).includes(spec.accessPolicy ?? 'deny')
+      ? (spec.accessPolicy ?? 'deny')
+      : undefined;
+    push(this.servers, ref.namespace, {
+      ref,
+      labels: m.metadata?.labels ?? {},
+      podSelector: spec.podSelector,
+      port: spec.port,
+      protocol,
+      accessPolicy,
+    });
   }
 
   private addMeshTls(m: Json): void {
@@ -289,14 +336,25 @@ export class InboundPolicyIndex {
       const field = `spec.identityRefs[${i}]`;
       if (typeof r.name !== 'string' || r.name === '') {
         ignored ??= `${field} has no name: Linkerd's admission webhook refuses the object (its API type requires a name)`;
-        this.finding(ref, field, 'semantic/meshtls-identity-ref', `identityRefs entry ${JSON.stringify(r)} has no name: Linkerd's admission webhook `
-          + 'refuses it, though the CRD describes an omitted name as "all"; allowed: kind ServiceAccount with a name, or kind Namespace with the namespace name '
-          + '(every ServiceAccount of that namespace)');
+        this.finding(
+          ref,
+          field,
+          'semantic/meshtls-identity-ref',
+          `identityRefs entry ${JSON.stringify(r)} has no name: Linkerd's admission webhook ` +
+            'refuses it, though the CRD describes an omitted name as "all"; allowed: kind ServiceAccount with a name, or kind Namespace ' +
+            'with the namespace name ' +
+            '(every ServiceAccount of that namespace)',
+        );
       } else if (targetsKind(r, 'core', 'ServiceAccount')) {
         if (r.name === '*') {
-          this.finding(ref, `${field}.name`, 'semantic/meshtls-identity-ref', 'ServiceAccount "*" becomes the exact identity '
-            + `"${serviceAccountIdentity(r.namespace ?? ref.namespace, '*', this.cluster)}", which no client has; `
-            + `allowed: kind Namespace name ${r.namespace ?? ref.namespace} for every ServiceAccount of the namespace`);
+          this.finding(
+            ref,
+            `${field}.name`,
+            'semantic/meshtls-identity-ref',
+            'ServiceAccount "*" becomes the exact identity ' +
+              `"${serviceAccountIdentity(r.namespace ?? ref.namespace, '*', this.cluster)}", which no client has; ` +
+              `allowed: kind Namespace name ${r.namespace ?? ref.namespace} for every ServiceAccount of the namespace`,
+          );
         }
         matches.push({ kind: 'exact', identity: serviceAccountIdentity(r.namespace ?? ref.namespace, r.name, this.cluster) });
       } else if (targetsKind(r, 'core', 'Namespace')) {
@@ -325,22 +383,39 @@ export class InboundPolicyIndex {
     else if (targetsKind(t, POLICY, 'HTTPRoute') || targetsKind(t, GATEWAY, 'HTTPRoute') || targetsKind(t, GATEWAY, 'GRPCRoute')) {
       target = { kind: 'route', group: t.group, routeKind: t.kind, name: t.name };
     } else {
-      const hint = ['HTTPRoute', 'GRPCRoute', 'Server'].includes(t.kind) && !t.group ? ` (an omitted group means the core group, where there is no ${t.kind})` : '';
-      this.finding(ref, 'spec.targetRef', 'semantic/authorization-target', `targetRef ${t.group || 'core'}/${t.kind} ${t.name} is not a target Linkerd supports${hint}, `
-        + 'so Linkerd ignores the policy; allowed: policy.linkerd.io Server, policy.linkerd.io or gateway.networking.k8s.io HTTPRoute, '
-        + 'gateway.networking.k8s.io GRPCRoute, or the policy\'s own Namespace (group "")');
+      const hint =
+        ['HTTPRoute', 'GRPCRoute', 'Server'].includes(t.kind) && !t.group
+          ? ` (an omitted group means the core group, where there is no ${t.kind})`
+          : '';
+      this.finding(
+        ref,
+        'spec.targetRef',
+        'semantic/authorization-target',
+        `targetRef ${t.group || 'core'}/${t.kind} ${t.name} is not a target Linkerd supports${hint}, ` +
+          'so Linkerd ignores the policy; allowed: policy.linkerd.io Server, policy.linkerd.io or gateway.networking.k8s.io HTTPRoute, ' +
+          'gateway.networking.k8s.io GRPCRoute, or the policy\'s own Namespace (group "")',
+      );
       push(this.policies, ref.namespace, { ref, target: { kind: 'Server', name: '' }, ignored: 'unsupported target' });
       return;
     }
     if (target.kind === 'Namespace' && t.name !== ref.namespace) {
-      push(this.policies, ref.namespace, { ref, target, ignored: `Linkerd's admission webhook refuses a Namespace target other than the policy's own (${t.name})` });
+      push(this.policies, ref.namespace, {
+        ref,
+        target,
+        ignored: `Linkerd's admission webhook refuses a Namespace target other than the policy's own (${t.name})`,
+      });
       return;
     }
     const refs: Json[] = spec.requiredAuthenticationRefs ?? [];
     if (refs.length === 0) {
-      this.finding(ref, 'spec.requiredAuthenticationRefs', 'semantic/authorization-allows-everyone', 'requiredAuthenticationRefs is empty, '
-        + 'so Linkerd authorizes every client, unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, '
-        + 'NetworkAuthentication or ServiceAccount (to admit everyone on purpose, set the Server\'s accessPolicy: all-unauthenticated)');
+      this.finding(
+        ref,
+        'spec.requiredAuthenticationRefs',
+        'semantic/authorization-allows-everyone',
+        'requiredAuthenticationRefs is empty, ' +
+          'so Linkerd authorizes every client, unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, ' +
+          "NetworkAuthentication or ServiceAccount (to admit everyone on purpose, set the Server's accessPolicy: all-unauthenticated)",
+      );
     }
     const resolved = this.resolveAuthentications(ref, refs);
     push(this.policies, ref.namespace, { ref, target, ...resolved });
@@ -408,7 +483,10 @@ export class InboundPolicyIndex {
       } else {
         const identities: IdentityMatch[] = [
           ...(mtls.identities ?? []).map(parseIdentityMatch),
-          ...(mtls.serviceAccounts ?? []).map((sa: Json) => ({ kind: 'exact' as const, identity: serviceAccountIdentity(sa.namespace ?? ref.namespace, sa.name, this.cluster) })),
+          ...(mtls.serviceAccounts ?? []).map((sa: Json) => ({
+            kind: 'exact' as const,
+            identity: serviceAccountIdentity(sa.namespace ?? ref.namespace, sa.name, this.cluster),
+          })),
         ];
         if (identities.length > 0) {
           authentication = { kind: 'mesh-tls', identities };
@@ -418,9 +496,17 @@ export class InboundPolicyIndex {
     }
     if (networks.length > 0) requires.push(`a source in ${networks.map(describeNetwork).join(', ')}`);
     else requires.push('a source in the cluster networks');
-    push(this.legacy, ref.namespace, authentication
-      ? { ref, selects, authorization: { source: { kind: 'ServerAuthorization', name: ref.name }, networks: effectiveNetworks, authentication, requires } }
-      : { ref, selects, ignored: 'no client authentication configured' });
+    push(
+      this.legacy,
+      ref.namespace,
+      authentication
+        ? {
+            ref,
+            selects,
+            authorization: { source: { kind: 'ServerAuthorization', name: ref.name }, networks: effectiveNetworks, authentication, requires },
+          }
+        : { ref, selects, ignored: 'no client authentication configured' },
+    );
   }
 
   /** Parent Servers of a route after CRD defaults; a cross-namespace, port or sectionName parentRef makes Linkerd ignore the whole route. */
@@ -434,18 +520,35 @@ export class InboundPolicyIndex {
       const field = `spec.parentRefs[${i}]`;
       if (!targetsKind({ group, kind }, POLICY, 'Server')) {
         if (same(kind, 'Server') || same(p.group, POLICY)) {
-          this.finding(ref, field, 'semantic/route-parent-defaults', `parentRef ${JSON.stringify(p)} means ${group}/${kind} ${p.name} once the CRD's defaults `
-            + `(group ${defaultGroup}, kind Gateway) apply, so the route does not attach to Server ${p.name}; allowed: group: policy.linkerd.io and kind: Server, both written out`);
+          this.finding(
+            ref,
+            field,
+            'semantic/route-parent-defaults',
+            `parentRef ${JSON.stringify(p)} means ${group}/${kind} ${p.name} once the CRD's defaults ` +
+              `(group ${defaultGroup}, kind Gateway) apply, so the route does not attach to Server ${p.name}; allowed: group: ` +
+              `policy.linkerd.io and kind: Server, both written out`,
+          );
         }
         return;
       }
       if (!p.name) return;
-      const problem = p.namespace !== undefined && p.namespace !== ref.namespace ? `namespace ${p.namespace} (Servers must be in the route's namespace ${ref.namespace})`
-        : p.port !== undefined ? `port ${p.port}` : p.sectionName !== undefined ? `sectionName ${p.sectionName}` : undefined;
+      const problem =
+        p.namespace !== undefined && p.namespace !== ref.namespace
+          ? `namespace ${p.namespace} (Servers must be in the route's namespace ${ref.namespace})`
+          : p.port !== undefined
+            ? `port ${p.port}`
+            : p.sectionName !== undefined
+              ? `sectionName ${p.sectionName}`
+              : undefined;
       if (problem) {
         invalid = true;
-        this.finding(ref, field, 'semantic/route-ignored', `parentRef Server ${p.name} with ${problem}: Linkerd ignores the whole route; `
-          + 'allowed: a Server parentRef with name only (and optionally the route\'s own namespace)');
+        this.finding(
+          ref,
+          field,
+          'semantic/route-ignored',
+          `parentRef Server ${p.name} with ${problem}: Linkerd ignores the whole route; ` +
+            "allowed: a Server parentRef with name only (and optionally the route's own namespace)",
+        );
         return;
       }
       servers.push(p.name);
@@ -466,13 +569,19 @@ export class InboundPolicyIndex {
         if (path && path.type !== 'RegularExpression') {
           if (!path.value.startsWith('/')) ignored ??= `spec.rules[${i}].matches[${j}].path.value ${path.value} is not absolute`;
           if (/[*?]/.test(path.value)) {
-            this.finding(ref, `spec.rules[${i}].matches[${j}].path.value`, 'semantic/route-path-glob', `${path.type} "${path.value}" contains a glob character, `
-              + `which Linkerd matches literally (a request path must contain "${path.value}" itself); allowed: a literal path `
-              + `(PathPrefix "${path.value.replace(/\/?\*.*$/, '') || '/'}" for everything below it) or type RegularExpression`);
+            this.finding(
+              ref,
+              `spec.rules[${i}].matches[${j}].path.value`,
+              'semantic/route-path-glob',
+              `${path.type} "${path.value}" contains a glob character, ` +
+                `which Linkerd matches literally (a request path must contain "${path.value}" itself); allowed: a literal path ` +
+                `(PathPrefix "${path.value.replace(/\/?\*.*$/, '') || '/'}" for everything below it) or type RegularExpression`,
+            );
           }
         }
         return {
-          path, method: match.method,
+          path,
+          method: match.method,
           headers: (match.headers ?? []).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
           queryParams: (match.queryParams ?? []).map((q: Json) => ({ type: q.type ?? 'Exact', name: String(q.name), value: String(q.value) })),
         };
@@ -484,8 +593,13 @@ export class InboundPolicyIndex {
       rules.push({ matches, filters });
     });
     if (ignored) {
-      this.finding(ref, 'spec.rules', 'semantic/route-ignored', `${ignored}: Linkerd ignores the whole route on Server ${parents.join(', ')}; `
-        + 'allowed: absolute Exact/PathPrefix paths and RequestHeaderModifier, ResponseHeaderModifier or RequestRedirect filters');
+      this.finding(
+        ref,
+        'spec.rules',
+        'semantic/route-ignored',
+        `${ignored}: Linkerd ignores the whole route on Server ${parents.join(', ')}; ` +
+          'allowed: absolute Exact/PathPrefix paths and RequestHeaderModifier, ResponseHeaderModifier or RequestRedirect filters',
+      );
       return;
     }
     push(this.httpRoutes, ref.namespace, { ref, parents, route: { ref, hostnames: spec.hostnames ?? [], rules } });
@@ -501,15 +615,20 @@ export class InboundPolicyIndex {
       matches: (rule.matches ?? []).map((match: Json, j: number) => {
         if ((match.method?.type ?? 'Exact') === 'RegularExpression') ignored ??= `spec.rules[${i}].matches[${j}].method is a RegularExpression match`;
         return {
-          service: match.method?.service, method: match.method?.method,
+          service: match.method?.service,
+          method: match.method?.method,
           headers: (match.headers ?? []).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
         };
       }),
       filters: (rule.filters ?? []).map((f: Json) => String(f.type)),
     }));
     if (ignored) {
-      this.finding(ref, 'spec.rules', 'semantic/route-ignored', `${ignored}, which Linkerd's inbound policy does not support: it ignores the whole route; `
-        + 'allowed: Exact service/method matches');
+      this.finding(
+        ref,
+        'spec.rules',
+        'semantic/route-ignored',
+        `${ignored}, which Linkerd's inbound policy does not support: it ignores the whole route; ` + 'allowed: Exact service/method matches',
+      );
       return;
     }
     push(this.grpcRoutes, ref.namespace, { ref, parents, route: { ref, hostnames: spec.hostnames ?? [], rules } });
@@ -521,9 +640,12 @@ export class InboundPolicyIndex {
     const t: Json = spec.targetRef ?? {};
     if (!targetsKind({ group: t.group ?? POLICY, kind: t.kind }, POLICY, 'Server')) return;
     push(this.rateLimits, ref.namespace, {
-      ref, server: t.name,
+      ref,
+      server: t.name,
       limit: {
-        policy: ref.name, total: spec.total?.requestsPerSecond, identity: spec.identity?.requestsPerSecond,
+        policy: ref.name,
+        total: spec.total?.requestsPerSecond,
+        identity: spec.identity?.requestsPerSecond,
         overrides: (spec.overrides ?? []).map((o: Json) => ({
           requestsPerSecond: o.requestsPerSecond,
           identities: (o.clientRefs ?? []).map((c: Json) => serviceAccountIdentity(c.namespace ?? ref.namespace, c.name, this.cluster)),
@@ -541,15 +663,30 @@ export class InboundPolicyIndex {
           const server = serverOf(route.ref.namespace, name);
           if (!server) continue;
           if (this.hasGrpcRoute(server)) {
-            this.finding(route.ref, 'spec.parentRefs', 'semantic/route-ignored', `Server ${name} also has a GRPCRoute, so Linkerd's status controller `
-              + 'marks this HTTPRoute Conflicted (GEP-1426) and ignores it; allowed: only GRPCRoutes or only HTTPRoutes on one Server');
+            this.finding(
+              route.ref,
+              'spec.parentRefs',
+              'semantic/route-ignored',
+              `Server ${name} also has a GRPCRoute, so Linkerd's status controller ` +
+                'marks this HTTPRoute Conflicted (GEP-1426) and ignores it; allowed: only GRPCRoutes or only HTTPRoutes on one Server',
+            );
           } else if (server.protocol === 'gRPC') {
-            this.finding(route.ref, 'spec.parentRefs', 'semantic/route-ignored', `Server ${name} has proxyProtocol gRPC, for which Linkerd serves only GRPCRoutes: `
-              + 'this HTTPRoute and the policies targeting it are ignored, and every call is authorized by the Server\'s policies alone; '
-              + `allowed: a GRPCRoute (gateway.networking.k8s.io/v1) with parentRef Server ${name}, or proxyProtocol HTTP/2 for HTTP routes`);
+            this.finding(
+              route.ref,
+              'spec.parentRefs',
+              'semantic/route-ignored',
+              `Server ${name} has proxyProtocol gRPC, for which Linkerd serves only GRPCRoutes: ` +
+                "this HTTPRoute and the policies targeting it are ignored, and every call is authorized by the Server's policies alone; " +
+                `allowed: a GRPCRoute (gateway.networking.k8s.io/v1) with parentRef Server ${name}, or proxyProtocol HTTP/2 for HTTP routes`,
+            );
           } else if (server.protocol === 'opaque' || server.protocol === 'TLS') {
-            this.finding(route.ref, 'spec.parentRefs', 'semantic/route-ignored', `Server ${name} has proxyProtocol ${server.protocol}, which Linkerd does not `
-              + 'route: the HTTPRoute and its policies are ignored; allowed: proxyProtocol unknown, HTTP/1 or HTTP/2');
+            this.finding(
+              route.ref,
+              'spec.parentRefs',
+              'semantic/route-ignored',
+              `Server ${name} has proxyProtocol ${server.protocol}, which Linkerd does not ` +
+                'route: the HTTPRoute and its policies are ignored; allowed: proxyProtocol unknown, HTTP/1 or HTTP/2',
+            );
           }
         }
       }
@@ -559,9 +696,15 @@ export class InboundPolicyIndex {
         for (const name of route.parents) {
           const server = serverOf(route.ref.namespace, name);
           if (server && server.protocol !== 'gRPC') {
-            this.finding(route.ref, 'spec.parentRefs', 'semantic/route-ignored', `Server ${name} has proxyProtocol `
-              + `${server.protocol === 'Detect' ? 'unknown' : server.protocol}, for which Linkerd serves only HTTP routes: this GRPCRoute and the policies `
-              + 'targeting it are ignored (and it makes the Server\'s HTTPRoutes Conflicted); allowed: proxyProtocol gRPC on the Server');
+            this.finding(
+              route.ref,
+              'spec.parentRefs',
+              'semantic/route-ignored',
+              `Server ${name} has proxyProtocol ` +
+                `${server.protocol === 'Detect' ? 'unknown' : server.protocol}, for which Linkerd serves only HTTP routes: this GRPCRoute ` +
+                `and the policies ` +
+                "targeting it are ignored (and it makes the Server's HTTPRoutes Conflicted); allowed: proxyProtocol gRPC on the Server",
+            );
           }
         }
       }
@@ -572,11 +715,23 @@ export class InboundPolicyIndex {
         const server = serverOf(limit.ref.namespace, limit.server);
         if (!server) return;
         if (!['Detect', 'HTTP/1', 'HTTP/2'].includes(server.protocol)) {
-          this.finding(limit.ref, 'spec.targetRef', 'semantic/ratelimit-ignored', `Server ${limit.server} has proxyProtocol ${server.protocol}, `
-            + 'for which Linkerd applies no HTTP local rate limit: nothing is limited; allowed: a Server with proxyProtocol unknown, HTTP/1 or HTTP/2');
+          this.finding(
+            limit.ref,
+            'spec.targetRef',
+            'semantic/ratelimit-ignored',
+            `Server ${limit.server} has proxyProtocol ${server.protocol}, ` +
+              'for which Linkerd applies no HTTP local rate limit: nothing is limited; allowed: a Server with proxyProtocol unknown, HTTP/1 ' +
+              'or HTTP/2',
+          );
         } else if (sorted.findIndex((l) => l.server === limit.server) !== i) {
-          this.finding(limit.ref, 'spec.targetRef', 'semantic/ratelimit-ignored', `Server ${limit.server} already has HTTPLocalRateLimitPolicy `
-            + `${sorted.find((l) => l.server === limit.server)!.ref.name}; Linkerd accepts only the oldest one per Server; allowed: one policy per Server`);
+          this.finding(
+            limit.ref,
+            'spec.targetRef',
+            'semantic/ratelimit-ignored',
+            `Server ${limit.server} already has HTTPLocalRateLimitPolicy ` +
+              `${sorted.find((l) => l.server === limit.server)!.ref.name}; Linkerd accepts only the oldest one per Server; allowed: one ` +
+              `policy per Server`,
+          );
         }
       });
     }
@@ -584,8 +739,10 @@ export class InboundPolicyIndex {
 
   /** Every AuthorizationPolicy and ServerAuthorization Linkerd ignores, with why. */
   public ignoredPolicies(): { ref: ObjectRef; reason: string }[] {
-    return [...this.policies.values(), ...this.legacy.values()].flat()
-      .filter((p) => p.ignored !== undefined).map((p) => ({ ref: p.ref, reason: p.ignored! }));
+    return [...this.policies.values(), ...this.legacy.values()]
+      .flat()
+      .filter((p) => p.ignored !== undefined)
+      .map((p) => ({ ref: p.ref, reason: p.ignored! }));
   }
 }
 
@@ -603,11 +760,16 @@ export function describeNetwork(n: NetworkMatch): string {
 
 /** The route of a Server without routes (core inbound.rs `Default for InboundRoute<HttpRouteMatch>`): everything. */
 const DEFAULT_HTTP_ROUTE: InboundRoute<HttpMatch> = {
-  ref: { kind: 'default', name: 'default' }, hostnames: [], authorizations: [],
+  ref: { kind: 'default', name: 'default' },
+  hostnames: [],
+  authorizations: [],
   rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }], filters: [] }],
 };
 
 /** The gRPC route of a gRPC Server without GRPCRoutes: every method. */
 const DEFAULT_GRPC_ROUTE: InboundRoute<GrpcMatch> = {
-  ref: { kind: 'default', name: 'default' }, hostnames: [], authorizations: [], rules: [{ matches: [{ headers: [] }], filters: [] }],
+  ref: { kind: 'default', name: 'default' },
+  hostnames: [],
+  authorizations: [],
+  rules: [{ matches: [{ headers: [] }], filters: [] }],
 };

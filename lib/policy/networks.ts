@@ -22,7 +22,7 @@ export function cidrContains(cidr: string, ip: string): boolean {
   if (!net || !address || net.family !== address.family) return false;
   const bits = net.family === 4 ? 32 : 128;
   const shift = BigInt(bits - net.prefix);
-  return (net.address >> shift) === (address.address >> shift);
+  return net.address >> shift === address.address >> shift;
 }
 
 /** A CIDR's error, or undefined when valid (`10.0.0.0/8`, `fd00::/8`, a bare address). */
@@ -37,7 +37,7 @@ export function cidrWithin(inner: string, outer: string): boolean {
   if (!a || !b || a.family !== b.family || a.prefix < b.prefix) return false;
   const bits = a.family === 4 ? 32 : 128;
   const shift = BigInt(bits - b.prefix);
-  return (a.address >> shift) === (b.address >> shift);
+  return a.address >> shift === b.address >> shift;
 }
 
 /** The address family of an IP, or undefined when it is not one. */

@@ -29,13 +29,19 @@ export function requestOf(spec: RequestSpec): InboundRequest {
   const to = /^([^/:]+(?:\/[^/:]+){1,2}):([A-Za-z0-9-]+)$/.exec(spec.to);
   if (!to) throw new Error(`destination "${spec.to}" is invalid; allowed: namespace/workload:port (a number or a container port name)`);
   const port = /^\d+$/.test(to[2]) ? Number(to[2]) : to[2];
-  if (spec.from !== undefined && !/^[^/]+\/[^/]+$/.test(spec.from)) throw new Error(`client "${spec.from}" is invalid; allowed: namespace/serviceaccount`);
+  if (spec.from !== undefined && !/^[^/]+\/[^/]+$/.test(spec.from))
+    throw new Error(`client "${spec.from}" is invalid; allowed: namespace/serviceaccount`);
   if (spec.from === undefined && spec.fromIdentity === undefined && spec.fromNetwork === undefined) {
     throw new Error('client (none) is invalid; allowed: from (namespace/serviceaccount), fromIdentity, or fromNetwork (an IP address)');
   }
-  const client = spec.from !== undefined ? { serviceAccount: spec.from, ip: spec.fromNetwork }
-    : spec.fromIdentity !== undefined ? { identity: spec.fromIdentity, ip: spec.fromNetwork } : { ip: spec.fromNetwork! };
-  if (spec.http !== undefined && spec.grpc !== undefined) throw new Error(`request "${spec.http}" and "${spec.grpc}" is invalid; allowed: http or grpc, not both`);
+  const client =
+    spec.from !== undefined
+      ? { serviceAccount: spec.from, ip: spec.fromNetwork }
+      : spec.fromIdentity !== undefined
+        ? { identity: spec.fromIdentity, ip: spec.fromNetwork }
+        : { ip: spec.fromNetwork! };
+  if (spec.http !== undefined && spec.grpc !== undefined)
+    throw new Error(`request "${spec.http}" and "${spec.grpc}" is invalid; allowed: http or grpc, not both`);
   const base = { client, destination: { workload: to[1], port } };
   if (spec.http !== undefined) {
     const http = /^([A-Za-z]+)\s+(\/\S*)$/.exec(spec.http.trim());

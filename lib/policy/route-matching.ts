@@ -102,7 +102,9 @@ function hostScore(pattern: string, host: string | undefined): readonly [number,
  * of equals winning; a rule without matches matches everything with the lowest score.
  */
 export function findRoute<M extends HttpMatch | GrpcMatch>(
-  routes: readonly InboundRoute<M>[], request: HttpRequestShape, kind: 'http' | 'grpc',
+  routes: readonly InboundRoute<M>[],
+  request: HttpRequestShape,
+  kind: 'http' | 'grpc',
 ): { route: InboundRoute<M>; score: MatchScore } | undefined {
   let best: { route: InboundRoute<M>; score: MatchScore } | undefined;
   for (const route of routes) {

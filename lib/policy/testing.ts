@@ -21,7 +21,9 @@ export function policyModelOf(source: PolicySource, cluster: Partial<ClusterSett
   const cacheable = Object.keys(cluster).length === 0;
   const cached = cacheable ? models.get(source) : undefined;
   if (cached) return cached;
-  const manifests = Array.isArray(source) ? source as readonly Json[] : (source as { objects: readonly { manifest: unknown }[] }).objects.map((o) => o.manifest as Json);
+  const manifests = Array.isArray(source)
+    ? (source as readonly Json[])
+    : (source as { objects: readonly { manifest: unknown }[] }).objects.map((o) => o.manifest as Json);
   const model = new LinkerdPolicyModel(manifests, cluster);
   if (cacheable) models.set(source, model);
   return model;
@@ -44,7 +46,9 @@ export function expectRequest(source: PolicySource, spec: RequestSpec, cluster: 
     if (verdict.decision === wanted) return verdict;
     const what = spec.http ?? (spec.grpc ? `gRPC ${spec.grpc}` : 'a connection');
     const who = spec.from ?? spec.fromIdentity ?? `unauthenticated ${spec.fromNetwork}`;
-    throw new Error(`expected ${what} from ${who} to ${spec.to} to be ${words}, but Linkerd would ${describeDecision(verdict)}:\n  ${verdict.reasons.join('\n  ')}`);
+    throw new Error(
+      `expected ${what} from ${who} to ${spec.to} to be ${words}, but Linkerd would ${describeDecision(verdict)}:\n  ${verdict.reasons.join('\n  ')}`,
+    );
   };
   return {
     verdict,

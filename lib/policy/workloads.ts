@@ -37,15 +37,20 @@ export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
     }
     const spec: Json = template.spec ?? {};
     const containers: Json[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-    return [{
-      kind: m.kind, namespace, name: m.metadata?.name,
-      labels: template.metadata?.labels ?? {}, annotations,
-      serviceAccount: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
-      meshed: annotations[INJECT] === 'enabled' || annotations[INJECT] === 'ingress',
-      portNames: namedTcpPorts(containers),
-      containerPorts: containers.flatMap((c) => (c.ports ?? []).map((p: Json) => p.containerPort)).filter((p: unknown) => typeof p === 'number'),
-      probes: httpProbePaths(containers),
-    }];
+    return [
+      {
+        kind: m.kind,
+        namespace,
+        name: m.metadata?.name,
+        labels: template.metadata?.labels ?? {},
+        annotations,
+        serviceAccount: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
+        meshed: annotations[INJECT] === 'enabled' || annotations[INJECT] === 'ingress',
+        portNames: namedTcpPorts(containers),
+        containerPorts: containers.flatMap((c) => (c.ports ?? []).map((p: Json) => p.containerPort)).filter((p: unknown) => typeof p === 'number'),
+        probes: httpProbePaths(containers),
+      },
+    ];
   });
 }
 
@@ -78,9 +83,15 @@ function httpProbePaths(containers: readonly Json[]): Map<number, string[]> {
     for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
       const get: Json | undefined = probe?.httpGet;
       if (!get) continue;
-      const port = typeof get.port === 'number' ? get.port
-        : (container.ports ?? []).find((p: Json) => typeof p.name === 'string' && p.name.toLowerCase() === String(get.port).toLowerCase()
-          && (p.protocol === undefined || String(p.protocol).toUpperCase() === 'TCP'))?.containerPort;
+      const port =
+        typeof get.port === 'number'
+          ? get.port
+          : (container.ports ?? []).find(
+              (p: Json) =>
+                typeof p.name === 'string' &&
+                p.name.toLowerCase() === String(get.port).toLowerCase() &&
+                (p.protocol === undefined || String(p.protocol).toUpperCase() === 'TCP'),
+            )?.containerPort;
       if (typeof port !== 'number') continue;
       const path = String(get.path ?? '/').split('?')[0] || '/';
       probes.set(port, [...new Set([...(probes.get(port) ?? []), path])].sort());
@@ -92,7 +103,10 @@ function httpProbePaths(containers: readonly Json[]): Map<number, string[]> {
 /** Ports listed in a port-list annotation (`8080,9000-9010`). */
 export function portsOfAnnotation(value: string | undefined): Set<number> {
   const ports = new Set<number>();
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [low, high] = part.split('-').map(Number);
     if (!Number.isInteger(low)) continue;
     for (let p = low; p <= (Number.isInteger(high) ? high : low); p++) ports.add(p);
@@ -104,13 +118,21 @@ export function portsOfAnnotation(value: string | undefined): Set<number> {
 export function selectorSelects(selector: Json | undefined, labels: Readonly<Record<string, string>>): boolean {
   const s = selector ?? {};
   const byLabels = Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return byLabels && (s.matchExpressions ?? []).every(({ key, operator, values = [] }: Json) => {
-    switch (operator) {
-      case 'In': return key in labels && values.includes(labels[key]);
-      case 'NotIn': return !(key in labels) || !values.includes(labels[key]);
-      case 'Exists': return key in labels;
-      case 'DoesNotExist': return !(key in labels);
-      default: return false;
-    }
-  });
+  return (
+    byLabels &&
+    (s.matchExpressions ?? []).every(({ key, operator, values = [] }: Json) => {
+      switch (operator) {
+        case 'In':
+          return key in labels && values.includes(labels[key]);
+        case 'NotIn':
+          return !(key in labels) || !values.includes(labels[key]);
+        case 'Exists':
+          return key in labels;
+        case 'DoesNotExist':
+          return !(key in labels);
+        default:
+          return false;
+      }
+    })
+  );
 }

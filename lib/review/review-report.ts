@@ -265,16 +265,20 @@ class MeshModel {
         : entry.route.ref.name === 'probe' ? '(probe paths)' : undefined;
       const audited = entry.audit || (entry.authorization.kind === 'default' && entry.authorization.name === 'audit');
       const policy = entry.authorization.kind === 'default' ? `(default ${entry.authorization.name})` : entry.authorization.name;
-      const from = entry.networks.length === 0 ? '' : `, from ${entry.networks.map((n) => `network ${code(n.cidr)}${n.except.length > 0 ? ` except ${n.except.map(code).join(', ')}` : ''}`).join(' or ')}`;
+      const networks = entry.networks.map((n) => `network ${code(n.cidr)}${n.except.length > 0 ? ` except ${n.except.map(code).join(', ')}` : ''}`);
+      const from = networks.length === 0 ? '' : `, from ${networks.join(' or ')}`;
       for (const client of entry.clients) {
         const [text, condition] = client.kind === 'identity' ? [this.describeIdentity(client.match), `mTLS${from}`]
           : client.kind === 'tls' ? ['any TLS client', `TLS, no identity${from}`]
-            : client.kind === 'network' ? [describeClientClass(client).replace(/^network (\S+)/, (_m, cidr) => `network ${code(cidr)}`), 'by source address, no identity']
+            : client.kind === 'network'
+              ? [describeClientClass(client).replace(/^network (\S+)/, (_m, cidr) => `network ${code(cidr)}`), 'by source address, no identity']
               : ['anyone', 'no identity'];
-        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: text, condition, policy, enforcement: audited ? '**audit** (not enforced)' : 'enforced' });
+        const enforcement = audited ? '**audit** (not enforced)' : 'enforced';
+        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: text, condition, policy, enforcement });
       }
     }
-    return rows.sort((a, b) => compare(`${a.server} ${a.route ?? ''} ${a.client} ${a.policy}`, `${b.server} ${b.route ?? ''} ${b.client} ${b.policy}`));
+    const key = (row: MatrixRow) => `${row.server} ${row.route ?? ''} ${row.client} ${row.policy}`;
+    return rows.sort((a, b) => compare(key(a), key(b)));
   }
 
   /** Servers and routes that no authorization admits anyone to, as the evaluator sees them. */
@@ -288,7 +292,9 @@ class MeshModel {
         problems.push(`Server ${code(id)}: no client (${ACCESS_POLICIES[server.accessPolicy] ?? server.accessPolicy})`);
       }
       for (const route of routes) {
-        if (isObjectRef(route.ref) && route.authorizations.length === 0) problems.push(`route ${code(`${route.ref.namespace}/${route.ref.name}`)} of Server ${code(id)}: no client`);
+        if (isObjectRef(route.ref) && route.authorizations.length === 0) {
+          problems.push(`route ${code(`${route.ref.namespace}/${route.ref.name}`)} of Server ${code(id)}: no client`);
+        }
       }
     }
     return problems;
@@ -304,13 +310,20 @@ class MeshModel {
 
   /** How the kubelet's HTTP probes of each meshed workload are authorized, evaluated as the kubelet's requests. */
   public probes(): string[][] {
-    return this.policy.index.workloads.filter((w) => w.meshed).flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => {
-      const verdict = this.policy.evaluate({ client: { ip: KUBELET_ADDRESS }, destination: { workload: `${w.kind}/${w.namespace}/${w.name}`, port }, http: { method: 'GET', path } });
-      const server = isObjectRef(verdict.server) ? code(`${verdict.server.namespace}/${verdict.server.name}`) : `(default ${(verdict.server as { policy: string }).policy})`;
-      const route = verdict.route === undefined ? '—' : isObjectRef(verdict.route) ? code(verdict.route.name) : `Linkerd's ${verdict.route.name} route`;
-      const by = verdict.authorization === undefined ? '—' : verdict.authorization.kind === 'default' ? `default ${verdict.authorization.name}` : `${verdict.authorization.kind} ${code(verdict.authorization.name)}`;
-      return [code(`${w.kind} ${w.namespace}/${w.name}`), code(`GET ${path}`), code(String(port)), server, route, by, verdict.decision === 'deny' ? `**deny** (${verdict.denial})` : verdict.decision];
-    })));
+    const probes = this.policy.index.workloads.filter((w) => w.meshed)
+      .flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => ({ w, port, path }))));
+    return probes.map(({ w, port, path }) => {
+      const destination = { workload: `${w.kind}/${w.namespace}/${w.name}`, port };
+      const verdict = this.policy.evaluate({ client: { ip: KUBELET_ADDRESS }, destination, http: { method: 'GET', path } });
+      const server = isObjectRef(verdict.server) ? code(`${verdict.server.namespace}/${verdict.server.name}`)
+        : `(default ${(verdict.server as { policy: string }).policy})`;
+      const route = verdict.route === undefined ? '—'
+        : isObjectRef(verdict.route) ? code(verdict.route.name) : `Linkerd's ${verdict.route.name} route`;
+      const a = verdict.authorization;
+      const by = a === undefined ? '—' : a.kind === 'default' ? `default ${a.name}` : `${a.kind} ${code(a.name)}`;
+      const decision = verdict.decision === 'deny' ? `**deny** (${verdict.denial})` : verdict.decision;
+      return [code(`${w.kind} ${w.namespace}/${w.name}`), code(`GET ${path}`), code(String(port)), server, route, by, decision];
+    });
   }
 
   /** Rate limits per Server, as Linkerd applies them (none for gRPC, opaque or TLS Servers). */
@@ -319,7 +332,8 @@ class MeshModel {
       const limit = policy.rateLimit;
       if (!limit) return [code(`${server.namespace}/${server.name}`), 'none', '—', '—', '—'];
       const overrides = limit.overrides.map((o) => `${o.requestsPerSecond}/s for ${o.identities.map(code).join(', ')}`).join('<br>') || '—';
-      return [code(`${server.namespace}/${server.name}`), code(limit.policy), limit.total === undefined ? '—' : `${limit.total}/s`, limit.identity === undefined ? '—' : `${limit.identity}/s`, overrides];
+      const perSecond = (n: number | undefined) => (n === undefined ? '—' : `${n}/s`);
+      return [code(`${server.namespace}/${server.name}`), code(limit.policy), perSecond(limit.total), perSecond(limit.identity), overrides];
     });
   }
 
@@ -333,12 +347,16 @@ class MeshModel {
           const t: Json | undefined = rule.timeouts;
           if (t) rows.push([id, `rules[${i}] timeouts`, Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ')]);
         });
-        for (const [key, value] of Object.entries(r.metadata.annotations ?? {}).sort()) if (/^(retry|timeout)\.linkerd\.io\//.test(key)) rows.push([id, code(key), String(value)]);
+        for (const [key, value] of Object.entries(r.metadata.annotations ?? {}).sort()) {
+          if (/^(retry|timeout)\.linkerd\.io\//.test(key)) rows.push([id, code(key), String(value)]);
+        }
       }
     }
     for (const svc of this.all('core/Service')) {
       for (const [key, value] of Object.entries(svc.metadata.annotations ?? {}).sort()) {
-        if (/^(retry|timeout|balancer)\.linkerd\.io\//.test(key)) rows.push([code(`Service ${namespaceOf(svc)}/${svc.metadata.name}`), code(key), String(value)]);
+        if (/^(retry|timeout|balancer)\.linkerd\.io\//.test(key)) {
+          rows.push([code(`Service ${namespaceOf(svc)}/${svc.metadata.name}`), code(key), String(value)]);
+        }
       }
     }
     for (const sp of this.all('linkerd.io/ServiceProfile')) {
@@ -357,7 +375,8 @@ class MeshModel {
     if (match.kind === 'suffix') {
       if (match.parts.length === 0) return 'any meshed identity';
       const text = ['*', ...match.parts].join('.');
-      return text === namespaceIdentity(match.parts[0], this.policy.cluster) ? `every ServiceAccount in namespace ${code(match.parts[0])}` : code(text);
+      const wholeNamespace = text === namespaceIdentity(match.parts[0], this.policy.cluster);
+      return wholeNamespace ? `every ServiceAccount in namespace ${code(match.parts[0])}` : code(text);
     }
     const account = serviceAccountOfIdentity(match.identity, this.policy.cluster);
     return account ? this.describeServiceAccount(account.name, account.namespace) : code(match.identity);

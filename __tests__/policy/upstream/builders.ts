@@ -8,27 +8,47 @@ export type Json = Record<string, any>;
 
 export const LINKERD_INJECTED = { 'linkerd.io/inject': 'enabled' };
 
-export function mkPod(ns: string, name: string, options: {
-  labels?: Record<string, string>; annotations?: Record<string, string>; containers?: Json[]; serviceAccount?: string;
-} = {}): Json {
+export function mkPod(
+  ns: string,
+  name: string,
+  options: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    containers?: Json[];
+    serviceAccount?: string;
+  } = {},
+): Json {
   return {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { namespace: ns, name, labels: options.labels ?? {}, annotations: { ...LINKERD_INJECTED, ...options.annotations } },
     spec: { serviceAccountName: options.serviceAccount, containers: options.containers ?? [{ name: 'container-0' }] },
   };
 }
 
-export function mkServer(ns: string, name: string, port: number | string, podLabels: Record<string, string>, proxyProtocol?: string,
-  extra: { accessPolicy?: string; labels?: Record<string, string> } = {}): Json {
+export function mkServer(
+  ns: string,
+  name: string,
+  port: number | string,
+  podLabels: Record<string, string>,
+  proxyProtocol?: string,
+  extra: { accessPolicy?: string; labels?: Record<string, string> } = {},
+): Json {
   return {
-    apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server',
+    apiVersion: 'policy.linkerd.io/v1beta3',
+    kind: 'Server',
     metadata: { namespace: ns, name, labels: extra.labels ?? {} },
     spec: { podSelector: { matchLabels: podLabels }, port, proxyProtocol, accessPolicy: extra.accessPolicy },
   };
 }
 
 export function mkAuthorizationPolicy(ns: string, name: string, targetRef: Json, requiredAuthenticationRefs: Json[]): Json {
-  return { apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: { namespace: ns, name }, spec: { targetRef, requiredAuthenticationRefs } };
+  return {
+    apiVersion: 'policy.linkerd.io/v1alpha1',
+    kind: 'AuthorizationPolicy',
+    metadata: { namespace: ns, name },
+    spec: { targetRef, requiredAuthenticationRefs },
+  };
 }
 
 export function mkMeshTls(ns: string, name: string, spec: { identities?: string[]; identityRefs?: Json[] }): Json {
@@ -41,7 +61,8 @@ export function mkNetworkAuthentication(ns: string, name: string, networks: Json
 
 export function mkHttpRoute(ns: string, name: string, server: string, rules: Json[], group = 'policy.linkerd.io'): Json {
   return {
-    apiVersion: group === 'policy.linkerd.io' ? 'policy.linkerd.io/v1beta3' : 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute',
+    apiVersion: group === 'policy.linkerd.io' ? 'policy.linkerd.io/v1beta3' : 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
     metadata: { namespace: ns, name },
     spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: server }], rules },
   };
@@ -49,7 +70,9 @@ export function mkHttpRoute(ns: string, name: string, server: string, rules: Jso
 
 export function mkGrpcRoute(ns: string, name: string, server: string, rules: Json[]): Json {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { namespace: ns, name },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GRPCRoute',
+    metadata: { namespace: ns, name },
     spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: server }], rules },
   };
 }
@@ -60,9 +83,11 @@ export function mkServerAuthorization(ns: string, name: string, server: Json, cl
 
 /** policy-test/src/web.rs: pod `web` (app=web) serving port `http` 8080, Server `web` on port name http, HTTP/1. */
 export const web = {
-  pod: (ns: string): Json => mkPod(ns, 'web', {
-    labels: { app: 'web' }, containers: [{ name: 'hokay', ports: [{ name: 'http', containerPort: 8080 }] }],
-  }),
+  pod: (ns: string): Json =>
+    mkPod(ns, 'web', {
+      labels: { app: 'web' },
+      containers: [{ name: 'hokay', ports: [{ name: 'http', containerPort: 8080 }] }],
+    }),
   server: (ns: string, accessPolicy?: string): Json => mkServer(ns, 'web', 'http', { app: 'web' }, 'HTTP/1', { accessPolicy }),
 };
 
@@ -88,7 +113,10 @@ export function expectDecision(model: LinkerdPolicyModel, request: InboundReques
   const verdict = model.evaluate(request);
   const actual = { decision: verdict.decision, ...(denial ? { denial: verdict.denial } : {}) };
   if (actual.decision !== expected || (denial && actual.denial !== denial)) {
-    throw new Error(`expected ${expected}${denial ? ` (${denial})` : ''}, got ${verdict.decision}${verdict.denial ? ` (${verdict.denial})` : ''}:\n  ${verdict.reasons.join('\n  ')}`);
+    throw new Error(
+      `expected ${expected}${denial ? ` (${denial})` : ''}, got ${verdict.decision}${verdict.denial ? ` (${verdict.denial})` : ''}:\n  ` +
+      `${verdict.reasons.join('\n  ')}`,
+    );
   }
   return verdict;
 }

@@ -29,8 +29,20 @@ describe('linkerd2-proxy linkerd/app/inbound/src/policy.rs tests (is_tls_authori
     ['is_authorized_for_matching_dns_suffixes_ids', 'some.id.local', [], ['id.local'], true],
     ['is_not_authorized_for_non_matching_suffixes_ids', 'some.id.local', [], ['another-id.local'], false],
     ['is_not_authorized_for_suffixes_and_spiffe_id', 'spiffe://some-root/some-workload-1', [], ['some-workload-1'], false],
-    ['is_authorized_for_one_matching_spiffe_id', 'spiffe://some-root/some-workload-1', ['spiffe://some-root/some-workload-1', 'some.workload.one', 'some.workload.two'], [], true],
-    ['is_authorized_for_one_matching_dns_id', 'some.workload.one', ['spiffe://some-root/some-workload-1', 'some.workload.one', 'some.workload.two'], [], true],
+    [
+      'is_authorized_for_one_matching_spiffe_id',
+      'spiffe://some-root/some-workload-1',
+      ['spiffe://some-root/some-workload-1', 'some.workload.one', 'some.workload.two'],
+      [],
+      true,
+    ],
+    [
+      'is_authorized_for_one_matching_dns_id',
+      'some.workload.one',
+      ['spiffe://some-root/some-workload-1', 'some.workload.one', 'some.workload.two'],
+      [],
+      true,
+    ],
   ])('%s', (_name, identity, identities, suffixes, expected) => {
     expect(authorized(identity as string, identities as string[], suffixes as string[])).toBe(expected);
   });
@@ -83,7 +95,9 @@ describe('linkerd2-proxy linkerd/proxy/server-policy/src/authz/network.rs Networ
 
 describe('linkerd2-proxy linkerd/http/route/src/http/tests.rs (route precedence)', () => {
   const route = (name: string, rules: HttpMatch[][], hostnames: string[] = []): InboundRoute<HttpMatch> => ({
-    ref: { group: 'policy.linkerd.io', kind: 'HTTPRoute', namespace: 'ns', name }, hostnames, authorizations: [],
+    ref: { group: 'policy.linkerd.io', kind: 'HTTPRoute', namespace: 'ns', name },
+    hostnames,
+    authorizations: [],
     rules: rules.map((matches) => ({ matches, filters: [] })),
   });
   const m = (fields: Partial<HttpMatch>): HttpMatch => ({ headers: [], queryParams: [], ...fields });
@@ -92,20 +106,27 @@ describe('linkerd2-proxy linkerd/http/route/src/http/tests.rs (route precedence)
   const named = (name: string) => ({ group: 'policy.linkerd.io', kind: 'HTTPRoute', namespace: 'ns', name });
 
   test('hostname_precedence: the exact hostname beats the wildcard', () => {
-    const routes = [route('unexpected', [[m({ path: { type: 'Exact', value: '/foo' } })]], ['*.example.com']),
-      route('expected', [[m({ path: { type: 'Exact', value: '/foo' } })]], ['foo.example.com'])];
+    const routes = [
+      route('unexpected', [[m({ path: { type: 'Exact', value: '/foo' } })]], ['*.example.com']),
+      route('expected', [[m({ path: { type: 'Exact', value: '/foo' } })]], ['foo.example.com']),
+    ];
     expect(winner(routes, { path: '/foo', host: 'foo.example.com' })).toEqual(named('expected'));
   });
 
   test('path_length_precedence: the longer path match wins', () => {
-    const routes = [route('unexpected', [[m({ path: { type: 'PathPrefix', value: '/foo' } })]]), route('expected', [[m({ path: { type: 'Exact', value: '/foo/bar' } })]])];
+    const routes = [
+      route('unexpected', [[m({ path: { type: 'PathPrefix', value: '/foo' } })]]),
+      route('expected', [[m({ path: { type: 'Exact', value: '/foo/bar' } })]]),
+    ];
     expect(winner(routes, { path: '/foo/bar' })).toEqual(named('expected'));
   });
 
   test('header_count_precedence: more matched headers win', () => {
     const h = (name: string, value: string) => ({ type: 'Exact' as const, name, value });
-    const routes = [route('unexpected', [[m({ headers: [h('x-foo', 'bar'), h('x-baz', 'qux')] })]]),
-      route('expected', [[m({ headers: [h('x-foo', 'bar'), h('x-baz', 'qux'), h('x-biz', 'qyx')] })]])];
+    const routes = [
+      route('unexpected', [[m({ headers: [h('x-foo', 'bar'), h('x-baz', 'qux')] })]]),
+      route('expected', [[m({ headers: [h('x-foo', 'bar'), h('x-baz', 'qux'), h('x-biz', 'qyx')] })]]),
+    ];
     expect(winner(routes, { path: '/', headers: { 'x-foo': 'bar', 'x-baz': 'qux', 'x-biz': 'qyx' } })).toEqual(named('expected'));
   });
 
@@ -117,8 +138,11 @@ describe('linkerd2-proxy linkerd/http/route/src/http/tests.rs (route precedence)
 
 describe('linkerd2-proxy linkerd/http/route/src/http/match/tests.rs', () => {
   const score = (match: HttpMatch, request: { method?: string; path: string; headers?: Record<string, string> }) =>
-    findRoute([{ ref: { kind: 'default', name: 'default' }, hostnames: [], authorizations: [], rules: [{ matches: [match], filters: [] }] }],
-      { method: 'GET', headers: {}, ...request }, 'http') !== undefined;
+    findRoute(
+      [{ ref: { kind: 'default', name: 'default' }, hostnames: [], authorizations: [], rules: [{ matches: [match], filters: [] }] }],
+      { method: 'GET', headers: {}, ...request },
+      'http',
+    ) !== undefined;
   const m = (fields: Partial<HttpMatch>): HttpMatch => ({ headers: [], queryParams: [], ...fields });
   test('method: a method match refuses other methods', () => {
     expect(score(m({ method: 'GET' }), { path: '/foo' })).toBe(true);
@@ -129,7 +153,12 @@ describe('linkerd2-proxy linkerd/http/route/src/http/match/tests.rs', () => {
     expect(score(m({ path: { type: 'Exact', value: '/foo/bar' } }), { path: '/foo/bar' })).toBe(true);
   });
   test('headers: every header match must hold, exact or by regular expression', () => {
-    const match = m({ headers: [{ type: 'Exact', name: 'x-foo', value: 'bar' }, { type: 'RegularExpression', name: 'x-baz', value: 'qu+x' }] });
+    const match = m({
+      headers: [
+        { type: 'Exact', name: 'x-foo', value: 'bar' },
+        { type: 'RegularExpression', name: 'x-baz', value: 'qu+x' },
+      ],
+    });
     expect(score(match, { path: '/foo' })).toBe(false);
     expect(score(match, { path: '/', headers: { 'x-foo': 'bar', 'x-baz': 'zab' } })).toBe(false);
     expect(score(match, { path: '/', headers: { 'x-foo': 'bar', 'x-baz': 'quuuux' } })).toBe(true);
@@ -138,8 +167,10 @@ describe('linkerd2-proxy linkerd/http/route/src/http/match/tests.rs', () => {
   });
   test('multiple: path, header, query parameter and method together; one wrong field invalidates the match', () => {
     const match = m({
-      path: { type: 'Exact', value: '/foo/bar' }, headers: [{ type: 'Exact', name: 'x-foo', value: 'bar' }],
-      queryParams: [{ type: 'Exact', name: 'foo', value: 'bar' }], method: 'GET',
+      path: { type: 'Exact', value: '/foo/bar' },
+      headers: [{ type: 'Exact', name: 'x-foo', value: 'bar' }],
+      queryParams: [{ type: 'Exact', name: 'foo', value: 'bar' }],
+      method: 'GET',
     });
     expect(score(match, { path: '/foo/bar?foo=bar', headers: { 'x-foo': 'bar' } })).toBe(true);
     expect(score(match, { method: 'HEAD', path: '/foo/bar?foo=bar', headers: { 'x-foo': 'bar' } })).toBe(false);
