@@ -39,7 +39,7 @@ export interface AccessEntry {
 export function serverPolicies(model: LinkerdPolicyModel): { entry: ServerEntry; workloads: PolicyWorkload[]; policy: InboundServer }[] {
   const index = model.index;
   return index.allServers().map((entry) => {
-    const selected = index.workloads.flatMap((w) => {
+    const selected = index.workloads.filter((w) => w.namespace === entry.ref.namespace).flatMap((w) => {
       const port = index.serverPorts(entry, w).find((p) => index.serverFor(w, p).server === entry);
       return port === undefined ? [] : [{ w, port }];
     });

@@ -104,6 +104,7 @@ export class InboundPolicyIndex {
   public readonly workloads: readonly PolicyWorkload[];
   public readonly findings: PolicyFinding[] = [];
   private readonly servers = new Map<string, ServerEntry[]>();
+  private readonly sortedServers = new Map<string, ServerEntry[]>();
   private readonly policies = new Map<string, PolicyEntry[]>();
   private readonly legacy = new Map<string, LegacyAuthorization[]>();
   private readonly httpRoutes = new Map<string, RouteEntry<HttpMatch>[]>();
@@ -132,7 +133,12 @@ export class InboundPolicyIndex {
 
   /** Servers of a namespace, oldest first: rendered objects have no creation time, so by name (index.rs `reindex_servers`). */
   public serversOf(namespace: string): readonly ServerEntry[] {
-    return [...(this.servers.get(namespace) ?? [])].sort(compareNames);
+    let sorted = this.sortedServers.get(namespace);
+    if (!sorted) {
+      sorted = [...(this.servers.get(namespace) ?? [])].sort(compareNames);
+      this.sortedServers.set(namespace, sorted);
+    }
+    return sorted;
   }
 
   /** The port numbers a Server's `port` names on a workload (a name may stand for several container ports). */
