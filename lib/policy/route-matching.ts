@@ -85,16 +85,18 @@ function grpcMatchScore(match: GrpcMatch, request: HttpRequestShape): number[] |
   return [match.service?.length ?? 0, match.method?.length ?? 0, match.headers.length];
 }
 
-/** Host match (linkerd2-proxy `MatchHost::summarize_match`): exact, or `*.suffix` by labels; [kind, length] with exact > suffix. */
+/**
+ * Host match (linkerd2-proxy `MatchHost::summarize_match`): exact, or `*.suffix` by labels; [kind, length] with exact > suffix.
+ * Case-sensitive, as in proxy v2.366.0, the release linkerd2 edge-26.8.3 ships (later proxies compare case-insensitively).
+ */
 function hostScore(pattern: string, host: string | undefined): readonly [number, number] | undefined {
   if (host === undefined) return undefined;
-  const h = host.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
-  const p = pattern.toLowerCase();
-  if (p.startsWith('*.')) {
-    const suffix = p.slice(1);
+  const h = host.replace(/:\d+$/, '').replace(/\.$/, '');
+  if (pattern.startsWith('*.')) {
+    const suffix = pattern.slice(1);
     return h.endsWith(suffix) && h.length > suffix.length ? [0, suffix.length] : undefined;
   }
-  return p.replace(/\.$/, '') === h ? [1, p.length] : undefined;
+  return pattern.replace(/\.$/, '') === h ? [1, pattern.length] : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Cases of the matching rules the evaluator shares with Linkerd: identity strings (policy-controller core), the
  * admission webhook's identity validation (policy-controller runtime), and the proxy's authorization and route
- * precedence (linkerd/linkerd2-proxy). Each names its upstream file and test function.
+ * precedence (linkerd/linkerd2-proxy release/v2.366.0, the proxy of edge-26.8.3). Each names its upstream file and test function.
  */
 import { HttpMatch, identityError, identityMatches, InboundRoute, parseIdentityMatch, findRoute, networkContains } from '../../../lib/policy';
 
@@ -111,6 +111,12 @@ describe('linkerd2-proxy linkerd/http/route/src/http/tests.rs (route precedence)
       route('expected', [[m({ path: { type: 'Exact', value: '/foo' } })]], ['foo.example.com']),
     ];
     expect(winner(routes, { path: '/foo', host: 'foo.example.com' })).toEqual(named('expected'));
+  });
+
+  test('hostnames are case-sensitive in proxy v2.366.0 (edge-26.8.3); host.rs exact_case_insensitive came later', () => {
+    const routes = [route('expected', [[]], ['example.com'])];
+    expect(winner(routes, { path: '/', host: 'example.com' })).toEqual(named('expected'));
+    expect(winner(routes, { path: '/', host: 'EXAMPLE.com' })).toBeUndefined();
   });
 
   test('path_length_precedence: the longer path match wins', () => {
