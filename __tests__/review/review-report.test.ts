@@ -118,6 +118,7 @@ describe('the matrix is the evaluator\'s (lib/policy)', () => {
     const grpc = manifests.map((m) => (m.kind === 'Server' && m.metadata.name === 'api-http' ? { ...m, spec: { ...(m.spec as object), proxyProtocol: 'gRPC' } } : m));
     const text = reviewReport('shop', grpc);
     expect(matrixOf(text)).not.toContain('api-read-web');
+    expect(text).toContain('| `shop/api-read` ⚠ ignored by Linkerd (see below) | `shop/api-http` |');
     expect(text).toMatch(/## Ignored by Linkerd\n\n- `policy.linkerd.io\/HTTPRoute shop\/api-probe` spec.parentRefs: \[semantic\/route-ignored\] Server api-http has proxyProtocol gRPC/);
   });
 

@@ -47,7 +47,8 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
     'A Server with routes refuses requests that match none of them.',
     '',
     table(['Route', 'Server', 'Matches'], model.inboundRoutes.map((r) => [
-      code(`${r.namespace}/${r.name}`), r.servers.map(code).join(', '), r.matches.join('<br>'),
+      `${code(`${r.namespace}/${r.name}`)}${model.ignoredByLinkerd(r) ? ' ⚠ ignored by Linkerd (see below)' : ''}`, r.servers.map(code).join(', '),
+      r.matches.join('<br>'),
     ])),
     '## Authorization matrix',
     '',
@@ -132,6 +133,8 @@ interface Server {
 }
 
 interface Route {
+  readonly group: string;
+  readonly kind: string;
   readonly namespace: string;
   readonly name: string;
   /** Servers (inbound) or Services (client side) it attaches to, as `namespace/name`. */
@@ -214,7 +217,7 @@ class MeshModel {
       const parentsOf = (kind: string) => parents.filter((p) => p.kind === kind).map((p) => `${p.namespace ?? ns}/${p.name}`);
       const rules: Json[] = spec.rules ?? [{}];
       return {
-        namespace: ns, name: r.metadata.name, servers: parentsOf('Server'), services: parentsOf('Service'),
+        group: apiGroupOf(r), kind: r.kind, namespace: ns, name: r.metadata.name, servers: parentsOf('Server'), services: parentsOf('Service'),
         matches: rules.flatMap((rule) => (rule.matches ?? [{}]).map(describeMatch)),
         backends: rules.flatMap((rule) => (rule.backendRefs ?? []).map((b: Json) => ({ name: b.name, weight: b.weight ?? 1 }))),
         rolloutManaged: apiGroupOf(r) === 'gateway.networking.k8s.io' && managed.has(`${ns}/${r.metadata.name}`),
@@ -298,6 +301,13 @@ class MeshModel {
       }
     }
     return problems;
+  }
+
+  /** Whether Linkerd ignores an inbound route (or attaches it to nothing), per the evaluator. */
+  public ignoredByLinkerd(route: Route): boolean {
+    const { group, kind, namespace, name } = route;
+    return this.policy.index.findings.some((f) => f.object.group === group && f.object.kind === kind && f.object.namespace === namespace
+      && f.object.name === name && (f.rule === 'semantic/route-ignored' || f.rule === 'semantic/route-parent-defaults'));
   }
 
   /** What Linkerd ignores or reads differently, from the evaluator. */
