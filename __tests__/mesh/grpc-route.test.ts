@@ -187,15 +187,26 @@ describe('the validator on hand-written GRPCRoutes', () => {
     ]));
   });
 
-  test('a GRPCRoute on a Server that is not gRPC, and a regex method match, are reported as ignored by Linkerd', () => {
-    const problems = problemsOf(route({
+  test('a GRPCRoute on a Server that is not gRPC, or with a regex method match, is reported as ignored by Linkerd (one finding, from the policy model)', () => {
+    const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] }, [server('HTTP/2')]));
+    expect(onHttpServer).toEqual(expect.arrayContaining([
+      expect.stringMatching(/GRPCRoute pay\/r spec\.parentRefs: \[semantic\/route-ignored\] Server payments has proxyProtocol HTTP\/2, for which Linkerd serves only HTTP routes/),
+    ]));
+    const regex = problemsOf(route({
       parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }],
       rules: [{ matches: [{ method: { type: 'RegularExpression', service: 'shop\\..*' } }] }],
-    }, [server('HTTP/2')]));
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/semantic\/route-protocol.*parent Server "pay\/payments" has proxyProtocol "HTTP\/2", so Linkerd ignores this GRPCRoute/),
-      expect.stringMatching(/spec\.rules\[0\]\.matches\[0\]\.method\.type.*semantic\/grpc-method-regex/),
-    ]));
+    }, [server('gRPC')]));
+    expect(regex.filter((p) => /route-ignored|grpc-method-regex/.test(p))).toEqual([
+      expect.stringMatching(/\[semantic\/route-ignored\] spec\.rules\[0\]\.matches\[0\]\.method is a RegularExpression match, which Linkerd's inbound policy does not support/),
+    ]);
+  });
+
+  test('a regex method match on an outbound (Service-parented) GRPCRoute is reported by the route check', () => {
+    const problems = problemsOf(route({
+      parentRefs: [{ group: '', kind: 'Service', name: 'payments', port: 9090 }],
+      rules: [{ matches: [{ method: { type: 'RegularExpression', service: 'shop\\..*' } }] }],
+    }));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/spec\.rules\[0\]\.matches\[0\]\.method\.type.*semantic\/grpc-method-regex/)]));
   });
 
   test('an HTTPRoute on a gRPC Server is reported as ignored', () => {
@@ -203,7 +214,7 @@ describe('the validator on hand-written GRPCRoutes', () => {
       apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'h', namespace: 'pay' },
       spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] },
     } as unknown as Manifest]);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/semantic\/route-protocol.*has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute/)]));
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/HTTPRoute pay\/h spec\.parentRefs: \[semantic\/route-ignored\] Server payments has proxyProtocol gRPC, for which Linkerd serves only GRPCRoutes/)]));
   });
 });
 

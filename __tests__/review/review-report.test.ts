@@ -1,5 +1,6 @@
 import { synthesize } from '../../lib/output';
 import { identityOf, reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
+import { BooksappChart } from '../../charts/booksapp';
 import { meshShop } from '../fixtures/mesh-shop';
 
 const synthesis = synthesize((app) => meshShop(app));
@@ -20,10 +21,12 @@ test('the authorization matrix says who may call which route of which Server, an
   const web = identityOf('web', 'shop');
   expect(web).toBe('web.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(matrix()).toEqual([
-    'shop/api-http | shop/api-probe | network 0.0.0.0/0 | by source address, no identity | api-probe-kubelet | enforced',
-    'shop/api-http | shop/api-probe | network ::/0 | by source address, no identity | api-probe-kubelet | enforced',
+    // A NetworkAuthentication of 0.0.0.0/0 and ::/0 admits anyone.
+    'shop/api-http | shop/api-probe | anyone | no identity | api-probe-kubelet | enforced',
     `shop/api-http | shop/api-read | ${web} (Deployment web) | mTLS | api-read-web | enforced`,
     'shop/web-http | (all routes) | any meshed identity | mTLS | web-meshed | **audit** (not enforced)',
+    // accessPolicy audit is Linkerd's default authorization "audit": everyone else gets through too, logged.
+    'shop/web-http | (all routes) | anyone | no identity | (default audit) | **audit** (not enforced)',
   ]);
 });
 
@@ -84,4 +87,56 @@ test('the report does not depend on the order of the manifests', () => {
 
 test('report snapshot', () => {
   expect(report).toMatchSnapshot();
+});
+
+describe('the matrix is the evaluator\'s (lib/policy)', () => {
+  const meshTls = (name: string, spec: object) => ({ apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: { name, namespace: 'shop' }, spec });
+  const policy = (name: string, targetRef: object, authn: string) => ({
+    apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: { name, namespace: 'shop' },
+    spec: { targetRef, requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: authn }] },
+  });
+  const server = { group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' };
+  const matrixOf = (text: string) => text.split('## Authorization matrix')[1].split('\n## ')[0];
+
+  test('a wildcard identity keeps its * in the table and the diagram', () => {
+    const text = reviewReport('shop', [...manifests, meshTls('suffix', { identities: ['*.example.org'] }),
+      policy('from-other', server, 'suffix')] as never);
+    expect(matrixOf(text)).toContain('| `shop/api-http` | (all routes) | `*.example.org` | mTLS | `from-other` | enforced |');
+    expect(text.split('```mermaid')[1]).toContain('"*.example.org (mTLS)"');
+  });
+
+  test('identityRefs: a Namespace is its ServiceAccounts; an entry without a name is not "undefined", it is refused', () => {
+    const text = reviewReport('shop', [...manifests, meshTls('ns', { identityRefs: [{ kind: 'Namespace', name: 'other' }] }), policy('from-ns', server, 'ns'),
+      meshTls('nameless', { identityRefs: [{ kind: 'ServiceAccount' }] }), policy('from-nameless', server, 'nameless')] as never);
+    expect(matrixOf(text)).toContain('| `shop/api-http` | (all routes) | every ServiceAccount in namespace `other` | mTLS | `from-ns` | enforced |');
+    expect(text).not.toContain('undefined');
+    expect(text).toContain('- `policy.linkerd.io/AuthorizationPolicy shop/from-nameless`: ignored by Linkerd: MeshTLSAuthentication shop/nameless is unusable: '
+      + 'spec.identityRefs[0] has no name: Linkerd\'s admission webhook refuses the object');
+  });
+
+  test('what Linkerd ignores is left out of the matrix and listed with why', () => {
+    const grpc = manifests.map((m) => (m.kind === 'Server' && m.metadata.name === 'api-http' ? { ...m, spec: { ...(m.spec as object), proxyProtocol: 'gRPC' } } : m));
+    const text = reviewReport('shop', grpc);
+    expect(matrixOf(text)).not.toContain('api-read-web');
+    expect(text).toContain('| `shop/api-read` ⚠ ignored by Linkerd (see below) | `shop/api-http` |');
+    expect(text).toMatch(/## Ignored by Linkerd\n\n- `policy.linkerd.io\/HTTPRoute shop\/api-probe` spec.parentRefs: \[semantic\/route-ignored\] Server api-http has proxyProtocol gRPC/);
+  });
+
+  test('rate limits per Server, and client-side timeouts', () => {
+    const limit = {
+      apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'HTTPLocalRateLimitPolicy', metadata: { name: 'api-limit', namespace: 'shop' },
+      spec: { targetRef: server, total: { requestsPerSecond: 100 }, identity: { requestsPerSecond: 10 } },
+    };
+    const text = reviewReport('shop', [...manifests, limit] as never);
+    expect(text).toContain('| `shop/api-http` | `api-limit` | 100/s | 10/s | — |');
+    expect(text).toContain('| `shop/web-http` | none | — | — | — |');
+  });
+});
+
+test('booksapp: probes, each authorized the way Linkerd does it, and the timeouts route', () => {
+  const booksapp = synthesize((app) => new BooksappChart(app, 'booksapp')).targets[0];
+  const text = reviewReports([booksapp]).get('booksapp.md')!;
+  expect(text).toContain('| `Deployment booksapp/authors` | `GET /ping` | `7001` | `booksapp/authors-server` | `authors-probe-route` | AuthorizationPolicy `authors-probe-policy` | allow |');
+  expect(text).toContain('| `Deployment booksapp/books` | `GET /ping` | `7002` | (default all-unauthenticated) | Linkerd\'s probe route | default probe | allow |');
+  expect(text).toContain('| `HTTPRoute booksapp/authors-timeout` | rules[0] timeouts | backendRequest 500ms, request 1s |');
 });

@@ -28,7 +28,10 @@ test('externalServiceAccounts allows MeshTLSAuthentication to name ServiceAccoun
   const target = booksapp();
   const subjects = target.subjects.filter((s) => !(s.manifest.kind === 'ServiceAccount' && (s.manifest.metadata as { name: string }).name === 'webapp'));
   const without = validateTargets([{ name: 'booksapp', subjects }]);
-  expect(without).toEqual([expect.objectContaining({ rule: 'ref/meshtls-serviceaccount', field: 'spec.identityRefs[1]', object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/authors-clients' })]);
+  expect(without).toEqual([
+    expect.objectContaining({ rule: 'ref/meshtls-serviceaccount', field: 'spec.identityRefs[1]', object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/authors-clients' }),
+    expect.objectContaining({ rule: 'semantic/meshtls-unknown-identity', field: 'spec.identities[0]', object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/webapp-identity' }),
+  ]);
   expect(validateTargets([{ name: 'booksapp', subjects }], { externalServiceAccounts: ['booksapp/webapp'] })).toEqual([]);
 });
 

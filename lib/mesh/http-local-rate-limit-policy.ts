@@ -50,9 +50,10 @@ export class HttpLocalRateLimitPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2, ProxyProtocol.GRPC];
+    // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
+    const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `an HTTP protocol (${httpProtocols.join(', ')})`);
+      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;

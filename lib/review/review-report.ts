@@ -1,4 +1,8 @@
 import { Manifest, apiGroupOf, objectIdOf } from '../output/manifest';
+import {
+  accessMatrix, describeClientClass, describeRef, IdentityMatch, InboundServer, isObjectRef, KUBELET_ADDRESS, LinkerdPolicyModel,
+  namespaceIdentity, serverPolicies, serviceAccountOfIdentity,
+} from '../policy';
 import type { RenderTarget } from '../output/render-target';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
 
@@ -43,7 +47,8 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
     'A Server with routes refuses requests that match none of them.',
     '',
     table(['Route', 'Server', 'Matches'], model.inboundRoutes.map((r) => [
-      code(`${r.namespace}/${r.name}`), r.servers.map(code).join(', '), r.matches.join('<br>'),
+      `${code(`${r.namespace}/${r.name}`)}${model.ignoredByLinkerd(r) ? ' ⚠ ignored by Linkerd (see below)' : ''}`, r.servers.map(code).join(', '),
+      r.matches.join('<br>'),
     ])),
     '## Authorization matrix',
     '',
@@ -59,12 +64,30 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
       ...model.unauthorized().map((u) => `- ${u}`),
       '',
     ]),
+    '## Probes',
+    '',
+    'The kubelet\'s HTTP probes of meshed pods, evaluated as unauthenticated requests from a node address: a Server without routes '
+      + 'authorizes them from the probe networks; once it has routes, only a route and policy of its own do.',
+    '',
+    table(['Workload', 'Probe', 'Port', 'Server', 'Route', 'Authorized by', 'Verdict'], model.probes()),
+    '## Rate limits',
+    '',
+    table(['Server', 'HTTPLocalRateLimitPolicy', 'Total', 'Per identity', 'Overrides'], model.rateLimits()),
+    ...(model.ignored().length === 0 ? [] : [
+      '## Ignored by Linkerd',
+      '',
+      ...model.ignored().map((u) => `- ${u}`),
+      '',
+    ]),
     '## Traffic routing (client side)',
     '',
     table(['Route', 'Service', 'Matches', 'Backends (weight)', 'Weights owned by'], model.serviceRoutes.map((r) => [
       code(`${r.namespace}/${r.name}`), r.services.map(code).join(', '), r.matches.join('<br>'),
       r.backends.map((b) => `${code(b.name)} (${b.weight})`).join(', ') || '—', r.rolloutManaged ? 'Argo Rollouts' : 'this render',
     ])),
+    '## Timeouts, retries and failure accrual (client side)',
+    '',
+    table(['Object', 'Setting', 'Value'], model.resilience()),
     '## Diagram',
     '',
     '```mermaid',
@@ -110,6 +133,8 @@ interface Server {
 }
 
 interface Route {
+  readonly group: string;
+  readonly kind: string;
   readonly namespace: string;
   readonly name: string;
   /** Servers (inbound) or Services (client side) it attaches to, as `namespace/name`. */
@@ -134,12 +159,6 @@ interface LabelSelector {
   readonly matchExpressions?: readonly { readonly key: string; readonly operator: string; readonly values?: readonly string[] }[];
 }
 
-interface Ref {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-}
 
 type Json = Record<string, any>;
 
@@ -149,18 +168,19 @@ const POD_TEMPLATE_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps
 class MeshModel {
   public readonly workloads: Workload[];
   public readonly servers: Server[];
+  private readonly serversById: Map<string, Server>;
   public readonly inboundRoutes: Route[];
   public readonly serviceRoutes: Route[];
   private readonly byKind: Map<string, Manifest[]>;
-  /** `<group>/<Kind> <namespace>/<name>` → object, for reference lookups. */
-  private readonly byReference = new Map<string, Manifest>();
   /** `<namespace>/<serviceAccount>` → the workloads running as it. */
   private readonly workloadsByServiceAccount = new Map<string, Workload[]>();
   /** `<namespace>\0<label>=<value>` and `<namespace>` → workloads, so that a Server's selector reads only candidates. */
   private readonly workloadsByLabel = new Map<string, Workload[]>();
   private readonly workloadsByNamespace = new Map<string, Workload[]>();
-  private readonly namespaceAnnotations: Map<string, Record<string, string>>;
   private matrix: MatrixRow[] | undefined;
+  private policies: { server: Server; policy: InboundServer }[] | undefined;
+  /** Linkerd's inbound policy over the same manifests: the one model the matrix, probes and rate limits come from. */
+  private readonly policy: LinkerdPolicyModel;
 
   constructor(manifests: readonly Manifest[]) {
     const sorted = [...manifests].sort((a, b) => compare(objectIdOf(a), objectIdOf(b)));
@@ -168,9 +188,8 @@ class MeshModel {
     for (const m of sorted) {
       const kind = `${apiGroupOf(m)}/${m.kind}`;
       appendTo(this.byKind, kind, m);
-      this.byReference.set(`${kind} ${namespaceOf(m)}/${m.metadata.name}`, m);
     }
-    this.namespaceAnnotations = new Map(this.all('core/Namespace').map((n) => [n.metadata.name, n.metadata.annotations ?? {}]));
+    this.policy = new LinkerdPolicyModel(sorted);
     this.workloads = sorted.flatMap((m) => {
       const group = apiGroupOf(m);
       const template: Json | undefined = POD_TEMPLATE_KINDS.has(`${group}/${m.kind}`) ? (m as Json).spec?.template
@@ -196,6 +215,7 @@ class MeshModel {
         selector: spec.podSelector ?? {}, proxyProtocol: spec.proxyProtocol, accessPolicy: spec.accessPolicy ?? 'deny',
       };
     });
+    this.serversById = new Map(this.servers.map((server) => [`${server.namespace}/${server.name}`, server]));
     const managed = new Set(rolloutManagedRoutes(sorted).map((r) => `${r.namespace}/${r.name}`));
     const routes: Route[] = [...this.all('policy.linkerd.io/HTTPRoute'), ...this.all('gateway.networking.k8s.io/HTTPRoute'),
       ...this.all('gateway.networking.k8s.io/GRPCRoute')].map((r) => {
@@ -205,7 +225,7 @@ class MeshModel {
       const parentsOf = (kind: string) => parents.filter((p) => p.kind === kind).map((p) => `${p.namespace ?? ns}/${p.name}`);
       const rules: Json[] = spec.rules ?? [{}];
       return {
-        namespace: ns, name: r.metadata.name, servers: parentsOf('Server'), services: parentsOf('Service'),
+        group: apiGroupOf(r), kind: r.kind, namespace: ns, name: r.metadata.name, servers: parentsOf('Server'), services: parentsOf('Service'),
         matches: rules.flatMap((rule) => (rule.matches ?? [{}]).map(describeMatch)),
         backends: rules.flatMap((rule) => (rule.backendRefs ?? []).map((b: Json) => ({ name: b.name, weight: b.weight ?? 1 }))),
         rolloutManaged: apiGroupOf(r) === 'gateway.networking.k8s.io' && managed.has(`${ns}/${r.metadata.name}`),
@@ -228,10 +248,13 @@ class MeshModel {
     }).join(', ');
   }
 
-  /** The default inbound policy of a workload: its pod annotation, else its namespace's. */
-  public defaultInboundPolicyOf(workload: Workload): string | undefined {
-    const key = 'config.linkerd.io/default-inbound-policy';
-    return workload.annotations[key] ?? this.namespaceAnnotations.get(workload.namespace)?.[key];
+  /** The default inbound policy of a workload as Linkerd resolves it: pod annotation, the namespace's (copied at injection), or the cluster's. */
+  public defaultInboundPolicyOf(workload: Workload): string {
+    const w = this.policy.index.workloads.find((x) => x.kind === workload.kind && x.namespace === workload.namespace && x.name === workload.name);
+    if (!w) return 'cluster default';
+    if (!w.meshed) return 'not meshed: no policy';
+    const { policy, reason } = this.policy.index.defaultPolicyOf(w);
+    return reason.startsWith('cluster default') ? `${policy} (cluster default)` : policy;
   }
 
   /** Every (Server, route, client) that some policy authorizes. Computed once. */
@@ -240,78 +263,144 @@ class MeshModel {
     return this.matrix;
   }
 
-  private computeAuthorizationMatrix(): MatrixRow[] {
-    const rows: MatrixRow[] = [];
-    const serversById = new Map(this.servers.map((server) => [`${server.namespace}/${server.name}`, server]));
-    const inboundRoutesById = new Map(this.inboundRoutes.map((route) => [`${route.namespace}/${route.name}`, route]));
-    const serversByNamespace = new Map<string, Server[]>();
-    for (const server of this.servers) serversByNamespace.set(server.namespace, [...(serversByNamespace.get(server.namespace) ?? []), server]);
-    const enforcementOf = (server: Server) => (server.accessPolicy === 'audit' ? '**audit** (not enforced)' : 'enforced');
-    const add = (server: Server, policy: string, route: string | undefined, grants: readonly { client: string; condition: string }[]) => {
-      for (const grant of grants) {
-        rows.push({ server: `${server.namespace}/${server.name}`, route, ...grant, policy, enforcement: enforcementOf(server) });
-      }
-    };
-    for (const p of this.all('policy.linkerd.io/AuthorizationPolicy')) {
-      const spec: Json = (p as Json).spec ?? {};
-      const ns = namespaceOf(p);
-      const target: Ref = spec.targetRef ?? { kind: '', name: '' };
-      const refs: Ref[] = spec.requiredAuthenticationRefs ?? [];
-      const targets: [Server, string | undefined][] = [];
-      if (target.kind === 'Server') {
-        const server = serversById.get(`${ns}/${target.name}`);
-        if (server) targets.push([server, undefined]);
-      }
-      if (target.kind === 'Namespace' && target.name === ns) {
-        for (const server of serversByNamespace.get(ns) ?? []) targets.push([server, undefined]);
-      }
-      if (target.kind === 'HTTPRoute' || target.kind === 'GRPCRoute') {
-        const route = inboundRoutesById.get(`${ns}/${target.name}`);
-        for (const serverId of new Set(route?.servers ?? [])) {
-          const server = serversById.get(serverId);
-          if (server) targets.push([server, `${route!.namespace}/${route!.name}`]);
-        }
-      }
-      if (targets.length === 0) continue;
-      const grants = this.resolveAuthentications(refs, ns);
-      for (const [server, route] of targets) add(server, p.metadata.name, route, grants);
-    }
-    for (const a of this.all('policy.linkerd.io/ServerAuthorization')) {
-      const spec: Json = (a as Json).spec ?? {};
-      for (const server of serversByNamespace.get(namespaceOf(a)) ?? []) {
-        const matches = spec.server?.name === server.name
-          || (spec.server?.selector !== undefined && selects(spec.server.selector, server.labels));
-        if (matches) add(server, a.metadata.name, undefined, this.legacyClients(spec.client ?? {}, namespaceOf(a)));
-      }
-    }
-    return rows.sort((a, b) => compare(`${a.server} ${a.route ?? ''} ${a.client} ${a.policy}`, `${b.server} ${b.route ?? ''} ${b.client} ${b.policy}`));
+  /** The policy the controller serves for each Server (with the probe paths of a port it selects, if any). */
+  public serverPolicies(): { server: Server; policy: InboundServer }[] {
+    this.policies ??= serverPolicies(this.policy).map(({ entry, policy }) => ({
+      server: this.serversById.get(`${entry.ref.namespace}/${entry.ref.name}`)!, policy,
+    }));
+    return this.policies;
   }
 
-  /** Servers and routes that no policy authorizes anyone for. */
-  public unauthorized(): string[] {
-    const matrix = this.authorizationMatrix();
-    const authorizedServers = new Set(matrix.map((r) => r.server));
-    const serverWide = new Set(matrix.filter((r) => r.route === undefined).map((r) => r.server));
-    const authorizedRoutes = new Set(matrix.filter((r) => r.route !== undefined).map((r) => `${r.server} ${r.route}`));
-    const routesByServer = new Map<string, Route[]>();
-    for (const route of this.inboundRoutes) {
-      for (const serverId of route.servers) routesByServer.set(serverId, [...(routesByServer.get(serverId) ?? []), route]);
+  /** The matrix rows of the evaluator's access matrix: one per client class of each authorization. */
+  private computeAuthorizationMatrix(): MatrixRow[] {
+    const rows: MatrixRow[] = [];
+    for (const entry of accessMatrix(this.policy)) {
+      const route = entry.route === undefined ? undefined : isObjectRef(entry.route.ref) ? `${entry.route.ref.namespace}/${entry.route.ref.name}`
+        : entry.route.ref.name === 'probe' ? '(probe paths)' : undefined;
+      const audited = entry.audit || (entry.authorization.kind === 'default' && entry.authorization.name === 'audit');
+      const policy = entry.authorization.kind === 'default' ? `(default ${entry.authorization.name})` : entry.authorization.name;
+      const networks = entry.networks.map((n) => `network ${code(n.cidr)}${n.except.length > 0 ? ` except ${n.except.map(code).join(', ')}` : ''}`);
+      const from = networks.length === 0 ? '' : `, from ${networks.join(' or ')}`;
+      for (const client of entry.clients) {
+        const [text, condition] = client.kind === 'identity' ? [this.describeIdentity(client.match), `mTLS${from}`]
+          : client.kind === 'tls' ? ['any TLS client', `TLS, no identity${from}`]
+            : client.kind === 'network'
+              ? [describeClientClass(client).replace(/^network (\S+)/, (_m, cidr) => `network ${code(cidr)}`), 'by source address, no identity']
+              : ['anyone', 'no identity'];
+        const enforcement = audited ? '**audit** (not enforced)' : 'enforced';
+        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: text, condition, policy, enforcement });
+      }
     }
+    const key = (row: MatrixRow) => `${row.server} ${row.route ?? ''} ${row.client} ${row.policy}`;
+    return rows.sort((a, b) => compare(key(a), key(b)));
+  }
+
+  /** Servers and routes that no authorization admits anyone to, as the evaluator sees them. */
+  public unauthorized(): string[] {
     const problems: string[] = [];
-    for (const server of this.servers) {
+    for (const { server, policy } of this.serverPolicies()) {
       const id = `${server.namespace}/${server.name}`;
-      const routes = routesByServer.get(id) ?? [];
-      if (!serverWide.has(id) && routes.length === 0 && !authorizedServers.has(id)) {
+      if (policy.authorizations.length > 0) continue;
+      const routes = [...policy.httpRoutes, ...policy.grpcRoutes];
+      if (routes.every((r) => !isObjectRef(r.ref) && r.authorizations.length === 0)) {
         problems.push(`Server ${code(id)}: no client (${ACCESS_POLICIES[server.accessPolicy] ?? server.accessPolicy})`);
       }
       for (const route of routes) {
-        const routeId = `${route.namespace}/${route.name}`;
-        if (!serverWide.has(id) && !authorizedRoutes.has(`${id} ${routeId}`)) {
-          problems.push(`route ${code(routeId)} of Server ${code(id)}: no client`);
+        if (isObjectRef(route.ref) && route.authorizations.length === 0) {
+          problems.push(`route ${code(`${route.ref.namespace}/${route.ref.name}`)} of Server ${code(id)}: no client`);
         }
       }
     }
     return problems;
+  }
+
+  /** Whether Linkerd ignores an inbound route (or attaches it to nothing), per the evaluator. */
+  public ignoredByLinkerd(route: Route): boolean {
+    const { group, kind, namespace, name } = route;
+    return this.policy.index.findings.some((f) => f.object.group === group && f.object.kind === kind && f.object.namespace === namespace
+      && f.object.name === name && (f.rule === 'semantic/route-ignored' || f.rule === 'semantic/route-parent-defaults'));
+  }
+
+  /** What Linkerd ignores or reads differently, from the evaluator. */
+  public ignored(): string[] {
+    return [
+      ...this.policy.index.findings.map((f) => `${code(describeRef(f.object))} ${f.field}: [${f.rule}] ${f.message}`),
+      ...this.policy.index.ignoredPolicies().map((p) => `${code(describeRef(p.ref))}: ignored by Linkerd: ${p.reason}`),
+    ].sort(compare);
+  }
+
+  /** How the kubelet's HTTP probes of each meshed workload are authorized, evaluated as the kubelet's requests. */
+  public probes(): string[][] {
+    const probes = this.policy.index.workloads.filter((w) => w.meshed)
+      .flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => ({ w, port, path }))));
+    return probes.map(({ w, port, path }) => {
+      const destination = { workload: `${w.kind}/${w.namespace}/${w.name}`, port };
+      const verdict = this.policy.evaluate({ client: { ip: KUBELET_ADDRESS }, destination, http: { method: 'GET', path } });
+      const server = isObjectRef(verdict.server) ? code(`${verdict.server.namespace}/${verdict.server.name}`)
+        : `(default ${(verdict.server as { policy: string }).policy})`;
+      const route = verdict.route === undefined ? '—'
+        : isObjectRef(verdict.route) ? code(verdict.route.name) : `Linkerd's ${verdict.route.name} route`;
+      const a = verdict.authorization;
+      const by = a === undefined ? '—' : a.kind === 'default' ? `default ${a.name}` : `${a.kind} ${code(a.name)}`;
+      const decision = verdict.decision === 'deny' ? `**deny** (${verdict.denial})` : verdict.decision;
+      return [code(`${w.kind} ${w.namespace}/${w.name}`), code(`GET ${path}`), code(String(port)), server, route, by, decision];
+    });
+  }
+
+  /** Rate limits per Server, as Linkerd applies them (none for gRPC, opaque or TLS Servers). */
+  public rateLimits(): string[][] {
+    return this.serverPolicies().map(({ server, policy }) => {
+      const limit = policy.rateLimit;
+      if (!limit) return [code(`${server.namespace}/${server.name}`), 'none', '—', '—', '—'];
+      const overrides = limit.overrides.map((o) => `${o.requestsPerSecond}/s for ${o.identities.map(code).join(', ')}`).join('<br>') || '—';
+      const perSecond = (n: number | undefined) => (n === undefined ? '—' : `${n}/s`);
+      return [code(`${server.namespace}/${server.name}`), code(limit.policy), perSecond(limit.total), perSecond(limit.identity), overrides];
+    });
+  }
+
+  /** Client-side timeouts, retries and failure accrual: route timeouts, Linkerd annotations, ServiceProfile routes. */
+  public resilience(): string[][] {
+    const rows: string[][] = [];
+    for (const kind of ['policy.linkerd.io/HTTPRoute', 'gateway.networking.k8s.io/HTTPRoute', 'gateway.networking.k8s.io/GRPCRoute']) {
+      for (const r of this.all(kind)) {
+        const id = code(`${kind.split('/')[1]} ${namespaceOf(r)}/${r.metadata.name}`);
+        ((r as Json).spec?.rules ?? []).forEach((rule: Json, i: number) => {
+          const t: Json | undefined = rule.timeouts;
+          if (t) rows.push([id, `rules[${i}] timeouts`, Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ')]);
+        });
+        for (const [key, value] of Object.entries(r.metadata.annotations ?? {}).sort()) {
+          if (/^(retry|timeout)\.linkerd\.io\//.test(key)) rows.push([id, code(key), String(value)]);
+        }
+      }
+    }
+    for (const svc of this.all('core/Service')) {
+      for (const [key, value] of Object.entries(svc.metadata.annotations ?? {}).sort()) {
+        if (/^(retry|timeout|balancer)\.linkerd\.io\//.test(key)) {
+          rows.push([code(`Service ${namespaceOf(svc)}/${svc.metadata.name}`), code(key), String(value)]);
+        }
+      }
+    }
+    for (const sp of this.all('linkerd.io/ServiceProfile')) {
+      const spec: Json = (sp as Json).spec ?? {};
+      const id = code(`ServiceProfile ${namespaceOf(sp)}/${sp.metadata.name}`);
+      for (const route of spec.routes ?? []) {
+        const parts = [route.timeout ? `timeout ${route.timeout}` : undefined, route.isRetryable ? 'retryable' : undefined].filter((x) => x);
+        if (parts.length > 0) rows.push([id, `route ${code(route.name)}`, parts.join(', ')]);
+      }
+      if (spec.retryBudget) rows.push([id, 'retryBudget', Object.entries(spec.retryBudget).map(([k, v]) => `${k} ${v}`).join(', ')]);
+    }
+    return rows;
+  }
+
+  private describeIdentity(match: IdentityMatch): string {
+    if (match.kind === 'suffix') {
+      if (match.parts.length === 0) return 'any meshed identity';
+      const text = ['*', ...match.parts].join('.');
+      const wholeNamespace = text === namespaceIdentity(match.parts[0], this.policy.cluster);
+      return wholeNamespace ? `every ServiceAccount in namespace ${code(match.parts[0])}` : code(text);
+    }
+    const account = serviceAccountOfIdentity(match.identity, this.policy.cluster);
+    return account ? this.describeServiceAccount(account.name, account.namespace) : code(match.identity);
   }
 
   /** A Mermaid flowchart: clients → routes → Servers per namespace, and client-side traffic splits. */
@@ -362,58 +451,6 @@ class MeshModel {
     return lines;
   }
 
-  private resolveAuthentications(refs: readonly Ref[], policyNamespace: string): { client: string; condition: string }[] {
-    const identities: string[] = [];
-    const networks: string[] = [];
-    for (const ref of refs) {
-      const ns = ref.namespace ?? policyNamespace;
-      if (ref.kind === 'ServiceAccount') identities.push(this.describeServiceAccount(ref.name, ns));
-      else if (ref.kind === 'MeshTLSAuthentication') {
-        const authn = this.find('policy.linkerd.io/MeshTLSAuthentication', ns, ref.name);
-        if (authn === undefined) identities.push(`⚠ MeshTLSAuthentication ${code(`${ns}/${ref.name}`)} is not in this target`);
-        else identities.push(...this.meshIdentities(authn));
-      } else if (ref.kind === 'NetworkAuthentication') {
-        const authn = this.find('policy.linkerd.io/NetworkAuthentication', ns, ref.name);
-        if (authn === undefined) networks.push(`⚠ NetworkAuthentication ${code(`${ns}/${ref.name}`)} is not in this target`);
-        else networks.push(...((authn as Json).spec?.networks ?? []).map(describeNetwork));
-      } else {
-        identities.push(`⚠ unsupported authentication ${ref.kind} ${ref.name}`);
-      }
-    }
-    if (identities.length > 0) {
-      const condition = networks.length > 0 ? `mTLS, from ${networks.join(' or ')}` : 'mTLS';
-      return identities.map((client) => ({ client, condition }));
-    }
-    return networks.map((client) => ({ client, condition: 'by source address, no identity' }));
-  }
-
-  private meshIdentities(authn: Manifest): string[] {
-    const spec: Json = (authn as Json).spec ?? {};
-    const ns = namespaceOf(authn);
-    return [
-      ...(spec.identities ?? []).map((id: string) => (id === '*' ? 'any meshed identity' : code(id))),
-      ...(spec.identityRefs ?? []).map((ref: Ref) => {
-        if (ref.kind === 'Namespace') return `every ServiceAccount in namespace ${code(ref.name)}`;
-        if (ref.kind === 'ServiceAccount' && ref.name === '*') return `every ServiceAccount in namespace ${code(ref.namespace ?? ns)}`;
-        return this.describeServiceAccount(ref.name, ref.namespace ?? ns);
-      }),
-    ];
-  }
-
-  private legacyClients(client: Json, ns: string): { client: string; condition: string }[] {
-    if (client.unauthenticated) return [{ client: 'anyone', condition: 'no identity' }];
-    const networks = (client.networks ?? []).map(describeNetwork);
-    const mesh = client.meshTLS ?? {};
-    const identities: string[] = [
-      ...(mesh.unauthenticatedTLS ? ['any TLS client'] : []),
-      ...(mesh.identities ?? []).map((id: string) => (id === '*' ? 'any meshed identity' : code(id))),
-      ...(mesh.serviceAccounts ?? []).map((sa: Ref) => this.describeServiceAccount(sa.name, sa.namespace ?? ns)),
-    ];
-    const condition = networks.length > 0 ? `mTLS, from ${networks.join(' or ')}` : 'mTLS';
-    return identities.length > 0 ? identities.map((c) => ({ client: c, condition }))
-      : networks.map((c: string) => ({ client: c, condition: 'by source address, no identity' }));
-  }
-
   private describeServiceAccount(name: string, namespace: string): string {
     const runs = (this.workloadsByServiceAccount.get(`${namespace}/${name}`) ?? []).map((w) => `${w.kind} ${w.name}`);
     return `${code(identityOf(name, namespace))}${runs.length > 0 ? ` (${runs.join(', ')})` : ''}`;
@@ -423,9 +460,6 @@ class MeshModel {
     return this.byKind.get(kind) ?? [];
   }
 
-  private find(kind: string, namespace: string, name: string): Manifest | undefined {
-    return this.byReference.get(`${kind} ${namespace}/${name}`);
-  }
 }
 
 /** Adds a value to the list at `key` in place (copying the list on every add made building an index quadratic). */
@@ -461,10 +495,6 @@ function describeMatch(match: Json): string {
   return `${method} ${path}${headers}`;
 }
 
-function describeNetwork(network: Json): string {
-  const except: string[] = network.except ?? [];
-  return `network ${code(network.cidr)}${except.length > 0 ? ` except ${except.map(code).join(', ')}` : ''}`;
-}
 
 function namespaceOf(manifest: Manifest): string {
   return manifest.metadata.namespace ?? 'default';
@@ -482,7 +512,8 @@ function code(text: string): string {
 
 /** Markdown decoration removed, for diagram labels. */
 function plain(text: string): string {
-  return text.replace(/[`*]/g, '');
+  // Only Markdown's code and bold marks: a wildcard identity keeps its `*`.
+  return text.replace(/`/g, '').replace(/\*\*/g, '');
 }
 
 /** A quoted Mermaid label. */
@@ -493,3 +524,4 @@ function label(text: string): string {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+

@@ -16,12 +16,14 @@ export const checkHttpRoutes: TargetCheck = (index, report) => {
   for (const route of [...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'GRPCRoute')]) {
     const spec = asObject(route.manifest.spec) ?? {};
     asArray(spec.parentRefs).forEach((ref, i) => checkParent(index, route, asObject(ref) ?? {}, fieldPath('spec.parentRefs', i), report));
+    const serverParented = asArray(spec.parentRefs).some((ref) => asObject(ref)?.kind === 'Server');
     asArray(spec.rules).forEach((value, i) => {
       const rule = asObject(value) ?? {};
       const path = fieldPath('spec.rules', i);
       checkBackends(index, route, rule, path, report);
       checkRegexMatches(route, rule, path, report);
-      if (route.id.kind === 'GRPCRoute') checkGrpcMethodMatches(route, rule, path, report);
+      // On a Server the policy model reports such a route (semantic/route-ignored); here the outbound (Service) side.
+      if (route.id.kind === 'GRPCRoute' && !serverParented) checkGrpcMethodMatches(route, rule, path, report);
       if (route.id.group === LINKERD_POLICY) checkTimeouts(route, asObject(rule.timeouts), fieldPath(path, 'timeouts'), report);
     });
   }
@@ -35,10 +37,10 @@ function isServiceRef(ref: JsonObject, defaultKind: string): boolean {
 function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, path: string, report: Report): void {
   const name = asString(ref.name) ?? '';
   const namespace = asString(ref.namespace) ?? route.id.namespace;
-  if (ref.kind === 'Server' && (ref.group ?? GATEWAY) === LINKERD_POLICY) {
-    const server = index.find(LINKERD_POLICY, 'Server', namespace, name);
-    if (!server) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
-    else checkServerProtocol(route, server, path, report);
+  // The CRD default of parentRefs[].group is the route's own group: policy.linkerd.io for Linkerd's HTTPRoute.
+  // A route on a Server of the other protocol is reported by the policy model (semantic/route-ignored), not here.
+  if (ref.kind === 'Server' && (ref.group ?? (route.id.group === LINKERD_POLICY ? LINKERD_POLICY : GATEWAY)) === LINKERD_POLICY) {
+    if (!index.find(LINKERD_POLICY, 'Server', namespace, name)) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
     return;
   }
   if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
@@ -118,22 +120,6 @@ function checkTimeouts(route: IndexedObject, timeouts: JsonObject | undefined, p
   const { request, backendRequest } = parsed;
   if (request !== undefined && backendRequest !== undefined && request !== 0 && backendRequest > request) {
     report(route, fieldPath(path, 'backendRequest'), 'semantic/timeouts', `backendRequest ${timeouts.backendRequest} is longer than request ${timeouts.request}; allowed: backendRequest ≤ request (request 0s means no timeout)`);
-  }
-}
-
-/**
- * Linkerd serves a Server whose proxyProtocol is gRPC by its GRPCRoutes only, and every other Server by its HTTPRoutes
- * only (policy-controller inbound index), so a route on the other kind of Server is silently ignored.
- */
-function checkServerProtocol(route: IndexedObject, server: IndexedObject, path: string, report: Report): void {
-  const protocol = asString(asObject(server.manifest.spec)?.proxyProtocol) ?? 'unknown';
-  const grpcServer = protocol === 'gRPC';
-  if (route.id.kind === 'GRPCRoute' && !grpcServer) {
-    report(route, path, 'semantic/route-protocol',
-      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol "${protocol}", so Linkerd ignores this GRPCRoute; allowed: a Server with proxyProtocol gRPC`);
-  } else if (route.id.kind === 'HTTPRoute' && grpcServer) {
-    report(route, path, 'semantic/route-protocol',
-      `parent Server "${server.id.namespace}/${server.id.name}" has proxyProtocol gRPC, so Linkerd ignores this HTTPRoute; allowed: a GRPCRoute, or a Server whose proxyProtocol is not gRPC`);
   }
 }
 

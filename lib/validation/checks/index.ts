@@ -5,6 +5,7 @@ import { checkIngressRules } from './ingress-rules';
 import { checkIngresses } from './ingresses';
 import { checkLinkerdAnnotations } from './linkerd-annotations';
 import { checkLinkerdPolicies } from './linkerd-policies';
+import { checkLinkerdPolicyModel } from './linkerd-policy-model';
 import { checkMeshInjection } from './mesh-injection';
 import { checkNamespaces } from './namespaces';
 import { checkNetworkPolicies } from './network-policies';
@@ -37,6 +38,7 @@ export const TARGET_CHECKS: readonly TargetCheck[] = [
   checkHttpRoutes,
   checkEgressNetworks,
   checkLinkerdPolicies,
+  checkLinkerdPolicyModel,
   checkProgressiveDelivery,
   checkIngresses,
   checkDuplicateObjects,

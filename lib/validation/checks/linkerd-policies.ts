@@ -1,6 +1,7 @@
 import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { selectorMatches } from '../label-selector';
+import { identityError } from '../../policy';
 import { dns1123SubdomainError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, JsonObject, stringMap } from '../values';
@@ -88,7 +89,9 @@ function checkMeshTlsAuthentication(index: TargetIndex, authn: IndexedObject, ex
   const spec = asObject(authn.manifest.spec) ?? {};
   asArray(spec.identities).forEach((identity, i) => {
     if (typeof identity !== 'string' || identity === '*') return;
-    const valid = identity.startsWith('*.') ? dns1123SubdomainError(identity.slice(2)) === undefined : IDENTITY.test(identity);
+    // Linkerd's admission webhook refuses what identityError refuses (a trailing dot, for one).
+    const valid = identityError(identity) === undefined
+      && (identity.startsWith('*.') ? dns1123SubdomainError(identity.slice(2)) === undefined : IDENTITY.test(identity));
     if (!valid) {
       report(authn, fieldPath('spec.identities', i), 'semantic/meshtls-identity', `"${identity}" is not a Linkerd identity; allowed: <serviceaccount>.<namespace>.serviceaccount.identity.linkerd.<trust-domain>, *.<domain suffix> or *`);
     }
