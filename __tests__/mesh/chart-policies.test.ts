@@ -79,9 +79,11 @@ describe('emojivoto: only web may call voting', () => {
     expectRequest(emojivoto, { fromNetwork: '10.1.2.3', to: 'emojivoto/voting:8080', grpc: vote }).toBeDenied();
   });
 
-  test('web and emoji have no Server: the cluster default admits everyone', () => {
-    expectRequest(emojivoto, { from: 'emojivoto/default', to: 'emojivoto/web:8080', http: 'GET /api/list' }).toBeAllowed();
+  test('only vote-bot may call web; only web may call emoji, per method', () => {
+    expectRequest(emojivoto, { from: 'emojivoto/vote-bot', to: 'emojivoto/web:8080', http: 'GET /api/list' }).toBeAllowed();
+    expectRequest(emojivoto, { from: 'emojivoto/default', to: 'emojivoto/web:8080', http: 'GET /api/list' }).toBeDenied();
     expectRequest(emojivoto, { from: 'emojivoto/web', to: 'emojivoto/emoji:8080', grpc: 'emojivoto.v1.EmojiService/ListAll' }).toBeAllowed();
+    expectRequest(emojivoto, { from: 'emojivoto/vote-bot', to: 'emojivoto/emoji:8080', grpc: 'emojivoto.v1.EmojiService/ListAll' }).toBeDenied();
   });
 });
 

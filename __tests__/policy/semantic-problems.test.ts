@@ -164,7 +164,7 @@ test('a glob in a PathPrefix is matched literally', () => {
       }),
   );
   expect(message).toContain(
-    'booksapp/authors-glob/Resource policy.linkerd.io/HTTPRoute booksapp/authors-glob spec.rules[0].matches[0].path.value: ' +
+    'booksapp/authors-glob/Resource gateway.networking.k8s.io/HTTPRoute booksapp/authors-glob spec.rules[0].matches[0].path.value: ' +
       '[semantic/route-path-glob] PathPrefix "/authors/*" contains a glob character, which Linkerd matches literally (a request path must contain ' +
       '"/authors/*" itself); allowed: a literal path (PathPrefix "/authors" for everything below it) or type RegularExpression',
   );

@@ -17,6 +17,7 @@ import {
 } from './model';
 import { NetworkMatch } from './networks';
 import { groupOf, namespaceOf, policyWorkloads, portsOfAnnotation, selectorSelects } from './workloads';
+import { list } from './values';
 
 const POLICY = 'policy.linkerd.io';
 const GATEWAY = 'gateway.networking.k8s.io';
@@ -336,9 +337,9 @@ export class InboundPolicyIndex {
   private addMeshTls(m: Json): void {
     const ref = refOf(m);
     const spec: Json = m.spec ?? {};
-    const matches: IdentityMatch[] = (spec.identities ?? []).filter((i: unknown) => typeof i === 'string').map(parseIdentityMatch);
+    const matches: IdentityMatch[] = list(spec.identities).filter((i: unknown) => typeof i === 'string').map(parseIdentityMatch);
     let ignored: string | undefined;
-    (spec.identityRefs ?? []).forEach((r: Json, i: number) => {
+    list(spec.identityRefs).forEach((r: Json, i: number) => {
       const field = `spec.identityRefs[${i}]`;
       if (typeof r.name !== 'string' || r.name === '') {
         ignored ??= `${field} has no name: Linkerd's admission webhook refuses the object (its API type requires a name)`;
@@ -375,7 +376,7 @@ export class InboundPolicyIndex {
 
   private addNetworkAuthentication(m: Json): void {
     const ref = refOf(m);
-    const networks: NetworkMatch[] = (m.spec?.networks ?? []).map((n: Json) => ({ cidr: String(n.cidr), except: (n.except ?? []).map(String) }));
+    const networks: NetworkMatch[] = list(m.spec?.networks).map((n: Json) => ({ cidr: String(n.cidr), except: list(n.except).map(String) }));
     this.networkAuthns.set(`${ref.namespace}/${ref.name}`, networks.length === 0 ? { ignored: 'no networks configured' } : { matches: networks });
   }
 
@@ -474,7 +475,7 @@ export class InboundPolicyIndex {
     const selects = (s: ServerEntry) => (server.name !== undefined ? server.name === s.ref.name : selectorSelects(server.selector ?? {}, s.labels));
     const client: Json = spec.client ?? {};
     // server_authorization.rs: no networks means the cluster networks (grpc/src/inbound.rs `to_authz`).
-    const networks: NetworkMatch[] = (client.networks ?? []).map((n: Json) => ({ cidr: String(n.cidr), except: (n.except ?? []).map(String) }));
+    const networks: NetworkMatch[] = list(client.networks).map((n: Json) => ({ cidr: String(n.cidr), except: list(n.except).map(String) }));
     const effectiveNetworks = networks.length > 0 ? networks : this.cluster.clusterNetworks.map((cidr) => ({ cidr, except: [] }));
     let authentication: ClientAuthentication | undefined;
     const requires: string[] = [];
@@ -488,8 +489,8 @@ export class InboundPolicyIndex {
         requires.push('any TLS client');
       } else {
         const identities: IdentityMatch[] = [
-          ...(mtls.identities ?? []).map(parseIdentityMatch),
-          ...(mtls.serviceAccounts ?? []).map((sa: Json) => ({
+          ...list(mtls.identities).map(parseIdentityMatch),
+          ...list(mtls.serviceAccounts).map((sa: Json) => ({
             kind: 'exact' as const,
             identity: serviceAccountIdentity(sa.namespace ?? ref.namespace, sa.name, this.cluster),
           })),
@@ -520,7 +521,7 @@ export class InboundPolicyIndex {
     const defaultGroup = ref.group === POLICY ? POLICY : GATEWAY;
     const servers: string[] = [];
     let invalid = false;
-    (m.spec?.parentRefs ?? []).forEach((p: Json, i: number) => {
+    list(m.spec?.parentRefs).forEach((p: Json, i: number) => {
       const group = p.group ?? defaultGroup;
       const kind = p.kind ?? 'Gateway';
       const field = `spec.parentRefs[${i}]`;
@@ -571,7 +572,7 @@ export class InboundPolicyIndex {
     const rules: RouteRule<HttpMatch>[] = [];
     let ignored: string | undefined;
     (spec.rules ?? [{}]).forEach((rule: Json, i: number) => {
-      const matches: HttpMatch[] = (rule.matches ?? []).map((match: Json, j: number) => {
+      const matches: HttpMatch[] = list(rule.matches).map((match: Json, j: number) => {
         const path = match.path ? { type: match.path.type ?? 'PathPrefix', value: match.path.value ?? '/' } : undefined;
         if (path && path.type !== 'RegularExpression') {
           if (!path.value.startsWith('/')) ignored ??= `spec.rules[${i}].matches[${j}].path.value ${path.value} is not absolute`;
@@ -589,11 +590,11 @@ export class InboundPolicyIndex {
         return {
           path,
           method: match.method,
-          headers: (match.headers ?? []).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
-          queryParams: (match.queryParams ?? []).map((q: Json) => ({ type: q.type ?? 'Exact', name: String(q.name), value: String(q.value) })),
+          headers: list(match.headers).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
+          queryParams: list(match.queryParams).map((q: Json) => ({ type: q.type ?? 'Exact', name: String(q.name), value: String(q.value) })),
         };
       });
-      const filters: string[] = (rule.filters ?? []).map((f: Json) => String(f.type));
+      const filters: string[] = list(rule.filters).map((f: Json) => String(f.type));
       for (const unsupported of filters.filter((f) => ['RequestMirror', 'URLRewrite', 'ExtensionRef'].includes(f))) {
         ignored ??= `spec.rules[${i}] has a ${unsupported} filter, which Linkerd's inbound policy does not support`;
       }
@@ -619,15 +620,15 @@ export class InboundPolicyIndex {
     const spec: Json = m.spec ?? {};
     let ignored: string | undefined;
     const rules: RouteRule<GrpcMatch>[] = (spec.rules ?? [{}]).map((rule: Json, i: number) => ({
-      matches: (rule.matches ?? []).map((match: Json, j: number) => {
+      matches: list(rule.matches).map((match: Json, j: number) => {
         if ((match.method?.type ?? 'Exact') === 'RegularExpression') ignored ??= `spec.rules[${i}].matches[${j}].method is a RegularExpression match`;
         return {
           service: match.method?.service,
           method: match.method?.method,
-          headers: (match.headers ?? []).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
+          headers: list(match.headers).map((h: Json) => ({ type: h.type ?? 'Exact', name: String(h.name), value: String(h.value) })),
         };
       }),
-      filters: (rule.filters ?? []).map((f: Json) => String(f.type)),
+      filters: list(rule.filters).map((f: Json) => String(f.type)),
     }));
     if (ignored) {
       this.finding(
@@ -653,9 +654,9 @@ export class InboundPolicyIndex {
         policy: ref.name,
         total: spec.total?.requestsPerSecond,
         identity: spec.identity?.requestsPerSecond,
-        overrides: (spec.overrides ?? []).map((o: Json) => ({
+        overrides: list(spec.overrides).map((o: Json) => ({
           requestsPerSecond: o.requestsPerSecond,
-          identities: (o.clientRefs ?? []).map((c: Json) => serviceAccountIdentity(c.namespace ?? ref.namespace, c.name, this.cluster)),
+          identities: list(o.clientRefs).map((c: Json) => serviceAccountIdentity(c.namespace ?? ref.namespace, c.name, this.cluster)),
         })),
       },
     });

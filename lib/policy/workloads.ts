@@ -1,4 +1,5 @@
 import { Json, PolicyWorkload } from './model';
+import { list } from './values';
 
 const POD_TEMPLATE_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', 'argoproj.io/Rollout']);
 /** The annotations the proxy injector copies from a namespace onto pods that do not set them (pkg/inject AppendNamespaceAnnotations). */
@@ -36,7 +37,7 @@ export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
       if ((key.startsWith(INHERITED_PREFIX) || key === INJECT) && !(key in own)) annotations[key] = value;
     }
     const spec: Json = template.spec ?? {};
-    const containers: Json[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+    const containers: Json[] = [...list(spec.containers), ...list(spec.initContainers)];
     return [
       {
         kind: m.kind,
@@ -47,7 +48,7 @@ export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
         serviceAccount: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
         meshed: annotations[INJECT] === 'enabled' || annotations[INJECT] === 'ingress',
         portNames: namedTcpPorts(containers),
-        containerPorts: containers.flatMap((c) => (c.ports ?? []).map((p: Json) => p.containerPort)).filter((p: unknown) => typeof p === 'number'),
+        containerPorts: containers.flatMap((c) => list(c.ports).map((p: Json) => p.containerPort)).filter((p: unknown) => typeof p === 'number'),
         probes: httpProbePaths(containers),
       },
     ];
@@ -86,7 +87,7 @@ function httpProbePaths(containers: readonly Json[]): Map<number, string[]> {
       const port =
         typeof get.port === 'number'
           ? get.port
-          : (container.ports ?? []).find(
+          : list(container.ports).find(
               (p: Json) =>
                 typeof p.name === 'string' &&
                 p.name.toLowerCase() === String(get.port).toLowerCase() &&
@@ -120,7 +121,7 @@ export function selectorSelects(selector: Json | undefined, labels: Readonly<Rec
   const byLabels = Object.entries(s.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   return (
     byLabels &&
-    (s.matchExpressions ?? []).every(({ key, operator, values = [] }: Json) => {
+    list(s.matchExpressions).every(({ key, operator, values = [] }: Json) => {
       switch (operator) {
         case 'In':
           return key in labels && values.includes(labels[key]);
