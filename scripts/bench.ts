@@ -103,7 +103,7 @@ function measureValidate(render: string) {
 
 interface JestResults {
   readonly numPassedTests: number;
-  readonly testResults: ReadonlyArray<{ readonly name: string; readonly perfStats: { readonly start: number; readonly end: number } }>;
+  readonly testResults: ReadonlyArray<{ readonly name: string; readonly startTime: number; readonly endTime: number }>;
 }
 
 /** `npm test` against the previous test command (import:check's regeneration, then jest on one worker), once each. */
@@ -113,7 +113,7 @@ function measureTests() {
   const jest = JSON.parse(fs.readFileSync(results, 'utf8')) as JestResults;
   const previous = timedRun('sh', ['-c', 'npx tsc --noEmit && npm run -s import:check && npx jest --ci --maxWorkers=1 --silent']);
   const slowest = jest.testResults
-    .map((r) => ({ suite: path.relative(ROOT, r.name), ms: r.perfStats.end - r.perfStats.start }))
+    .map((r) => ({ suite: path.relative(ROOT, r.name), ms: r.endTime - r.startTime }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 6);
   return { current, previous, tests: jest.numPassedTests, slowest };
