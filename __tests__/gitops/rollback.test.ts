@@ -30,6 +30,8 @@ function errorOf(action: () => unknown): Error {
 }
 
 const tip = (dir: string) => run(dir, 'rev-parse', 'refs/heads/rendered');
+// The concurrent cases run renders as processes: on a loaded machine one can take 30 s to start.
+jest.setTimeout(300_000);
 
 describe('a render from a checkout behind the rendered branch', () => {
   test('is refused naming both commits, diff shows it, and --allow-rollback publishes it, recorded', () => {
@@ -104,7 +106,7 @@ describe('concurrent renders', () => {
   }
 
   async function until(condition: () => boolean, what: string): Promise<void> {
-    for (const deadline = Date.now() + 30_000; !condition();) {
+    for (const deadline = Date.now() + 120_000; !condition();) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -37,15 +37,24 @@ test('the lock of a process that is gone (killed) is taken over without waiting'
 });
 
 (fs.existsSync('/proc/self/stat') ? test : test.skip)('the lock of a killed process its parent has not reaped yet (a zombie) is stale', async () => {
-  const child = spawn('sleep', ['60']);
-  await new Promise((r) => child.on('spawn', r));
-  // Without a handler for its exit, the killed child stays a zombie until this process reaps it.
-  process.kill(child.pid!, 'SIGKILL');
-  for (let i = 0; i < 200 && !fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').includes(') Z '); i++) await new Promise((r) => setTimeout(r, 5));
-  fs.writeFileSync(lockPath, owner({ pid: child.pid }));
-  const lock = acquireLock(lockPath, { what: 'dist/', timeoutMs: 10_000, onWait: () => { throw new Error('waited for a zombie'); } });
-  expect(holderOf().pid).toBe(process.pid);
-  lock.release();
+  // A shell starts `sleep 60` and prints its pid, then becomes `sleep 30` (exec), which never reaps its child:
+  // once the test kills the inner sleep, it stays a zombie until the outer one is gone.
+  const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+    const stateOf = (pid: number) => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    const commOf = (pid: number) => fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    for (let i = 0; i < 2000 && commOf(parent.pid!) !== 'sleep'; i++) await new Promise((r) => setTimeout(r, 5));
+    process.kill(zombie, 'SIGKILL');
+    for (let i = 0; i < 2000 && stateOf(zombie) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(stateOf(zombie)).toBe('Z');
+    fs.writeFileSync(lockPath, owner({ pid: zombie }));
+    const lock = acquireLock(lockPath, { what: 'dist/', timeoutMs: 10_000, onWait: () => { throw new Error('waited for a zombie'); } });
+    expect(holderOf().pid).toBe(process.pid);
+    lock.release();
+  } finally {
+    parent.kill('SIGKILL');
+  }
 });
 
 (fs.existsSync('/proc/self/stat') ? test : test.skip)('a lock whose pid now belongs to another process (started at another time) is stale', () => {

@@ -10,6 +10,7 @@ import { readTree } from '../../lib/output';
 import { NEW, OLD, observed, synth, synthesized, useOutputFolder, write } from './support/fault-harness';
 
 const out = useOutputFolder();
+jest.setTimeout(300_000);
 
 type Case = [point: string, seen: 'old' | 'new' | 'missing'];
 const EXCHANGE: Case[] = [

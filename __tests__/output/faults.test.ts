@@ -13,6 +13,8 @@ import {
 
 const out = useOutputFolder();
 const unchanged = (outdir: string) => `Synthesis failed: ${outdir} was left unchanged: `;
+// Several synth processes per test: on a loaded machine one can take 30 s to start.
+jest.setTimeout(300_000);
 
 describe('two synths at once', () => {
   test('the second waits for the first, naming it, then writes; both complete and say so truthfully', async () => {
@@ -21,7 +23,7 @@ describe('two synths at once', () => {
     await waitForFile(`${barrier}.reached`);
     const second = synthInBackground(out.outdir, 'v2');
     // The first holds the lock with its files written; the second reports that it waits, and for whom.
-    for (const deadline = Date.now() + 20_000; !second.stderr().includes('Waiting');) {
+    for (const deadline = Date.now() + 120_000; !second.stderr().includes('Waiting');) {
       if (Date.now() > deadline) throw new Error(`the second synth did not wait: ${second.stderr()}`);
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
  *
  * `LPD_FAULT_INJECT=<point>[=<action>][,<point>=<action>…]` makes the writer (and render) act at a
  * named point: `kill` (the default) sends the process SIGKILL, `enospc` / `erofs` / `eacces` throw the
- * error the system would, `pause:<ms>` sleeps, `barrier:<file>` creates `<file>.reached` and waits (up to 30 s)
+ * error the system would, `pause:<ms>` sleeps, `barrier:<file>` creates `<file>.reached` and waits (up to 120 s)
  * until `<file>` exists, so a test can act while the process stands at the point. Points that change
  * behaviour instead (`exchange=unsupported`) are read with {@link injectedFault}. Unset, each point
  * costs one environment lookup. Never set it outside tests.
@@ -51,7 +51,7 @@ export function faultPoint(point: FaultPoint): void {
   } else if (action.startsWith('barrier:')) {
     const file = action.slice('barrier:'.length);
     fs.writeFileSync(`${file}.reached`, `${process.pid}\n`);
-    for (const deadline = Date.now() + 30_000; !fs.existsSync(file) && Date.now() < deadline;) sleep(10);
+    for (const deadline = Date.now() + 120_000; !fs.existsSync(file) && Date.now() < deadline;) sleep(10);
   } else if (ERRORS[action]) {
     const [code, text] = ERRORS[action];
     throw Object.assign(new Error(`${code}: ${text} (injected at ${point})`), { code });

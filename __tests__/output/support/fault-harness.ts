@@ -61,7 +61,7 @@ export function synthInBackground(
 }
 
 /** Resolves once `file` exists (a process reached a barrier), failing after `ms`. */
-export async function waitForFile(file: string, ms = 20_000): Promise<void> {
+export async function waitForFile(file: string, ms = 120_000): Promise<void> {
   for (const deadline = Date.now() + ms; !fs.existsSync(file);) {
     if (Date.now() > deadline) throw new Error(`${file} did not appear within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
