@@ -110,6 +110,8 @@ function main() {
     return;
   }
   process.argv[1] = compiledMain;
+  // Stack traces of user code (a throwing chart) name the TypeScript sources, not the compiled cache.
+  process.setSourceMapsEnabled(true);
   Module.runMain(compiledMain);
 }
 

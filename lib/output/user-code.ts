@@ -3,8 +3,12 @@ import { inspect } from 'node:util';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** This project's own code: a stack frame here, or in node_modules, is not the user's. */
-const LIB_DIR = path.resolve(__dirname, '..');
+/**
+ * This project's own code: a stack frame here, or in node_modules, is not the user's. The type-checked synth runs
+ * this file compiled under node_modules/.cache/synth/js with source maps, so its frames name the sources in the
+ * repository's lib/: both folders count.
+ */
+const LIB_DIRS = [path.resolve(__dirname, '..'), path.resolve(__dirname.replace(/[\\/]node_modules[\\/]\.cache[\\/]synth[\\/]js(?=[\\/])/, ''), '..')];
 
 /** The app whose construct tree is being built, so that an early `process.exit` can say where it happened. */
 let appInProgress: App | undefined;
@@ -102,5 +106,6 @@ function stackFrames(stack: string | undefined): string[] {
 
 function isUserFrame(frame: string): boolean {
   const file = path.resolve(frame.replace(/:\d+:\d+$/, ''));
-  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules') && !file.startsWith(LIB_DIR + path.sep);
+  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules') 
+    && !LIB_DIRS.some((dir) => file.startsWith(dir + path.sep));
 }
