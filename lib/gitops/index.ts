@@ -8,3 +8,5 @@ export * from './publish-render';
 export * from './rendered-branch';
 export * from './rendered-branch-applications';
 export * from './sync-policy';
+export * from './environment';
+export * from './fleet-applications';
