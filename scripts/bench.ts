@@ -3,7 +3,8 @@
  *
  * Measures synthesis speed and memory on this machine and rewrites BENCHMARKS.md:
  * the demo app end to end, a generated fleet of N meshed services phase by phase, the
- * serialization floor for the same objects, and the same fleet through stock cdk8s.
+ * serialization floor for the same objects, and the same fleet through stock cdk8s; and a fleet of
+ * 3 environments × 200 services (20 with --quick) against its floor.
  * --quick (CI smoke test): fleet sizes up to 100, 3 runs, figures printed only (BENCHMARKS.md is
  * left alone), no timing targets asserted.
  * With KUBEBUILDER_ASSETS set, also the API server harness (start-up, dry-run throughput; scripts/bench/envtest-section.ts)
@@ -20,6 +21,8 @@ const quick = process.argv.includes('--quick');
 const envtestOnly = process.argv.includes('--envtest-only');
 const RUNS = quick ? 3 : 5;
 const FLEET_SIZES = quick ? [10, 100] : [10, 100, 1000];
+/** Services per environment of the 3-environment fleet case (scripts/bench/environments-fleet.ts). */
+const ENVIRONMENT_SERVICES = quick ? 20 : 200;
 const TSX = ['--import', 'tsx'];
 const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
@@ -55,6 +58,29 @@ function measureFleet(size: number) {
   const stock = repeat(() => timedRun(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
     '--app', 'npx ts-node scripts/bench/fleet-stock-app.ts'], { FLEET_SIZE: String(size) }));
   return { size, ours, floor, stock };
+}
+
+/** 3 environments × N services, deployed by the FleetChart: ours against the serialization floor. */
+function measureEnvironments(size: number) {
+  const ours = repeat(() => phaseRun(`environments:${size}`));
+  const floor = repeat(() => {
+    const run = timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile, path.join(tempDir('floor'), 'out')]);
+    return (JSON.parse(run.stdout.trim()) as { totalMs: number }).totalMs;
+  });
+  return { size, ours, floor };
+}
+
+function environmentsReport(e: ReturnType<typeof measureEnvironments>): string {
+  const ms = (s: Stats) => formatStats(s, 'ms');
+  const total = statsOf(e.ours, (r) => r.timings.totalMs);
+  const floor = stats(e.floor);
+  return ['## Fleet of environments: 3 environments × N services', '',
+    'scripts/bench/environments-fleet.ts: the fleet services above in staging, qa and production (production on two clusters),',
+    'plus the FleetChart (an AppProject per environment, an Application per target × cluster). Target: within 3× of the floor.', '',
+    '| N per environment | objects | build | render | validate | write | total | floor | total / floor |', '|---|---|---|---|---|---|---|---|---|',
+    `| ${e.size} | ${e.ours[0].timings.objects} | ${ms(statsOf(e.ours, (r) => r.timings.buildMs))} | ${ms(statsOf(e.ours, (r) => r.timings.renderMs))} `
+    + `| ${ms(statsOf(e.ours, (r) => r.timings.validateMs))} | ${ms(statsOf(e.ours, (r) => r.timings.writeMs))} | ${ms(total)} | ${ms(floor)} `
+    + `| ${(total.median / floor.median).toFixed(1)}× |`, ''].join('\n');
 }
 
 function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof measureFleet>[]): string {
@@ -121,7 +147,7 @@ function main(): void {
   const started = Date.now();
   try {
     if (!envtestOnly) {
-      const measured = report(measureDemo(), FLEET_SIZES.map(measureFleet));
+      const measured = `${report(measureDemo(), FLEET_SIZES.map(measureFleet))}\n${environmentsReport(measureEnvironments(ENVIRONMENT_SERVICES))}`;
       console.log(measured);
       if (!quick) fs.writeFileSync(BENCHMARKS, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));
     }
