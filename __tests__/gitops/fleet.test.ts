@@ -2,7 +2,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import { ENVIRONMENTS } from '../../charts/environments';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { FleetChart } from '../../charts/fleet';
-import { Environment } from '../../lib/gitops';
+import { Environment, prepareRender } from '../../lib/gitops';
 import { Manifest, synthesize } from '../../lib/output';
 import { buildApp } from '../../main';
 import { validatedSynth } from '../support/validated-synth';
@@ -54,6 +54,20 @@ test('each environment\'s AppProject reaches exactly its own clusters and namesp
     ],
   });
   for (const p of projects) expect(JSON.stringify(p.spec)).not.toMatch(/\*/);
+});
+
+test('npm run render accepts the platform\'s pinned upstream sources and still checks every rendered-branch Application', () => {
+  const remoteUrl = 'https://github.com/example-org/linkerd-progressive-delivery.git';
+  expect(prepareRender(buildApp, undefined, { branch: 'rendered', remoteUrl }).targets).toEqual(expect.arrayContaining(['platform', 'fleet']));
+  // Published to another branch, the rendered-branch Applications (fleet's included) are refused, the pinned ones are not.
+  let message = '';
+  try {
+    prepareRender(buildApp, undefined, { branch: 'other', remoteUrl });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toContain('Application staging-rollouts-demo-staging-eu-1 syncs revision "rendered" but this render is published to branch "other"');
+  expect(message).not.toMatch(/Application (linkerd-crds|gateway-api-crds|cert-manager) /);
 });
 
 /** Leaf paths where two JSON values differ. */
