@@ -117,7 +117,11 @@ export class PlatformChart extends Chart {
     if (flaggerReplicas !== undefined) {
       app('flagger', 'flagger-system', PlatformWave.EXTENSIONS, PlatformSource.helmChart({
         repoUrl: FLAGGER_CHARTS, chart: 'flagger', version: PLATFORM_RELEASES.flagger,
-        values: { meshProvider: 'gatewayapi:v1', metricsServer: 'http://prometheus.linkerd-viz:9090', leaderElection: { enabled: flaggerReplicas > 1, replicaCount: flaggerReplicas } },
+        values: {
+          meshProvider: 'gatewayapi:v1',
+          metricsServer: 'http://prometheus.linkerd-viz:9090',
+          leaderElection: { enabled: flaggerReplicas > 1, replicaCount: flaggerReplicas },
+        },
       }));
     }
   }

@@ -66,7 +66,8 @@ test('npm run render accepts the platform\'s pinned upstream sources and still c
   } catch (error) {
     message = (error as Error).message;
   }
-  expect(message).toContain('Application staging-rollouts-demo-staging-eu-1 syncs revision "rendered" but this render is published to branch "other"');
+  expect(message)
+    .toContain('Application staging-rollouts-demo-staging-eu-1 syncs revision "rendered" but this render is published to branch "other"');
   expect(message).not.toMatch(/Application (linkerd-crds|gateway-api-crds|cert-manager) /);
 });
 
@@ -107,8 +108,10 @@ describe('FleetApplications refuses', () => {
     new FleetChart(app, 'fleet', { repoUrl: REPO, environments: [{ environment, charts: [chart] }] });
   };
   test.each([
-    [{ name: 'staging', clusters: [] }, undefined, '[fleet/applications] clusters of environment staging [] is invalid; allowed: at least one cluster'],
-    [{ name: 'staging', clusters: [cluster] }, 'demo', '[fleet/applications] chart id of environment staging "demo" is invalid; allowed: an id starting with "staging-"'],
+    [{ name: 'staging', clusters: [] }, undefined,
+      '[fleet/applications] clusters of environment staging [] is invalid; allowed: at least one cluster'],
+    [{ name: 'staging', clusters: [cluster] }, 'demo',
+      '[fleet/applications] chart id of environment staging "demo" is invalid; allowed: an id starting with "staging-"'],
     [{ name: 'staging', clusters: [cluster, cluster] }, undefined,
       '[fleet/applications] cluster name "c1" is invalid; allowed: each cluster in one environment, once'],
     [{ name: 'staging', clusters: [{ name: 'c2', server: 'https://*.example.org' }] }, undefined,

@@ -37,7 +37,8 @@ describe('PlatformChart', () => {
     const manifests = platform();
     const apps = manifests.filter((m) => m.kind === 'Application');
     expect(apps.map((a) => a.metadata.name).sort()).toEqual([
-      'argo-rollouts', 'cert-manager', 'gateway-api-crds', 'linkerd-control-plane', 'linkerd-crds', 'linkerd-identity', 'linkerd-viz', 'trust-manager',
+      'argo-rollouts', 'cert-manager', 'gateway-api-crds', 'linkerd-control-plane', 'linkerd-crds', 'linkerd-identity', 'linkerd-viz',
+      'trust-manager',
     ]);
     for (const a of apps) {
       expect(a.spec.project).toBe('platform');
@@ -57,7 +58,8 @@ describe('PlatformChart', () => {
 
   test('sync waves: CRDs and cert-manager, then trust-manager, identity, control plane, extensions', () => {
     const manifests = platform({ flagger: {} });
-    const order = ['linkerd-crds', 'trust-manager', 'linkerd-identity', 'linkerd-control-plane', 'linkerd-viz'].map((n) => wave(application(manifests, n)));
+    const order = ['linkerd-crds', 'trust-manager', 'linkerd-identity', 'linkerd-control-plane', 'linkerd-viz']
+      .map((n) => wave(application(manifests, n)));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(new Set(order).size).toBe(order.length);
     for (const crds of ['gateway-api-crds', 'cert-manager', 'argo-rollouts']) expect(wave(application(manifests, crds))).toBe(order[0]);
@@ -72,7 +74,8 @@ describe('PlatformChart', () => {
   });
 
   test('HA values: the chart\'s HA profile with 3 replicas', () => {
-    const values = application(platform({ linkerdControlPlane: { highAvailability: true } }), 'linkerd-control-plane').spec.source.helm!.valuesObject!;
+    const manifests = platform({ linkerdControlPlane: { highAvailability: true } });
+    const values = application(manifests, 'linkerd-control-plane').spec.source.helm!.valuesObject!;
     expect(values).toMatchObject({
       controllerReplicas: 3, highAvailability: true, enablePodAntiAffinity: true, enablePodDisruptionBudget: true, webhookFailurePolicy: 'Fail',
     });
@@ -81,18 +84,22 @@ describe('PlatformChart', () => {
   test('the platform project lists exact repositories and namespaces, no wildcards', () => {
     const project = (platform() as unknown as Array<{ kind: string; spec: any }>).find((m) => m.kind === 'AppProject')!;
     expect(project.spec.sourceRepos).toEqual([
-      'https://argoproj.github.io/argo-helm', 'https://charts.jetstack.io', REPO, 'https://github.com/kubernetes-sigs/gateway-api.git', 'https://helm.linkerd.io/edge',
+      'https://argoproj.github.io/argo-helm', 'https://charts.jetstack.io', REPO, 'https://github.com/kubernetes-sigs/gateway-api.git',
+      'https://helm.linkerd.io/edge',
     ].sort());
-    expect(project.spec.destinations.map((d: any) => d.namespace)).toEqual(['gateway-system', 'cert-manager', 'linkerd', 'linkerd-viz', 'argo-rollouts']);
+    expect(project.spec.destinations.map((d: any) => d.namespace))
+      .toEqual(['gateway-system', 'cert-manager', 'linkerd', 'linkerd-viz', 'argo-rollouts']);
     expect(JSON.stringify(project.spec)).not.toMatch(/\*/);
   });
 
   test.each([
     [{ linkerdControlPlane: { highAvailability: true, controllerReplicas: 2 } },
       '[platform/linkerd-control-plane] controllerReplicas with highAvailability 2 is invalid; allowed: at least 3 (a quorum survives one node)'],
-    [{ linkerdControlPlane: { controllerReplicas: 0 } }, '[platform/linkerd-control-plane] controllerReplicas 0 is invalid; allowed: integers 1..100'],
+    [{ linkerdControlPlane: { controllerReplicas: 0 } },
+      '[platform/linkerd-control-plane] controllerReplicas 0 is invalid; allowed: integers 1..100'],
     [{ linkerdControlPlane: { replicas: 3 } as never },
-      '[platform/linkerd-control-plane] values key "replicas" is invalid; allowed: highAvailability, controllerReplicas, logLevel, clusterDomain, issuanceLifetime'],
+      '[platform/linkerd-control-plane] values key "replicas" is invalid; '
+        + 'allowed: highAvailability, controllerReplicas, logLevel, clusterDomain, issuanceLifetime'],
     [{ linkerdViz: { replicas: 0 } }, '[platform/linkerd-viz] replicas 0 is invalid; allowed: integers 1..100'],
     [{ argoRollouts: { replica: 2 } as never }, '[platform/argo-rollouts] values key "replica" is invalid; allowed: replicas'],
   ])('invalid values are refused at synth time: %j', (props, message) => {

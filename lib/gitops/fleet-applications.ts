@@ -56,7 +56,9 @@ export class FleetApplications extends Construct {
         if (!TARGET_NAME.test(cluster.name)) problems.push(invalidValueProblem('cluster name', cluster.name, 'lowercase letters, digits and "-"'));
         if (clusterNames.has(cluster.name)) problems.push(invalidValueProblem('cluster name', cluster.name, 'each cluster in one environment, once'));
         clusterNames.add(cluster.name);
-        if (!SERVER.test(cluster.server)) problems.push(invalidValueProblem(`server of cluster ${cluster.name}`, cluster.server, 'an https:// URL without wildcards'));
+        if (!SERVER.test(cluster.server)) {
+          problems.push(invalidValueProblem(`server of cluster ${cluster.name}`, cluster.server, 'an https:// URL without wildcards'));
+        }
       }
       if (charts.length === 0) problems.push(invalidValueProblem(`charts of environment ${env}`, [], 'at least one render target'));
       for (const chart of charts) {
@@ -78,7 +80,8 @@ export class FleetApplications extends Construct {
       const namespaces = unique(namespaced.map((m) => m.metadata.namespace!));
       const project = new ArgoCdProject(this, `${environment.name}-project`, {
         name: environment.name,
-        description: `Environment ${environment.name}: ${charts.map((c) => c.node.id).join(', ')} on ${environment.clusters.map((c) => c.name).join(', ')}`,
+        description: `Environment ${environment.name}: ${charts.map((c) => c.node.id).join(', ')} `
+          + `on ${environment.clusters.map((c) => c.name).join(', ')}`,
         sourceRepos: [props.repoUrl],
         destinations: environment.clusters.flatMap((cluster) => namespaces.map((namespace) => ({ server: cluster.server, namespace }))),
         clusterResources: uniqueBy<ClusterResource>(clusterScoped.map((m) => ({ group: argoGroupOf(m), kind: m.kind, name: m.metadata.name })),

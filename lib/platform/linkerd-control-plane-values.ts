@@ -37,7 +37,8 @@ export function linkerdControlPlaneHelmValues(path: string, values: LinkerdContr
   throwIfProblems(path, [
     ...unknownKeyProblems(values, KNOWN_KEYS),
     integerProblem('controllerReplicas', replicas, 1, 100),
-    ha && replicas < 3 ? invalidValueProblem('controllerReplicas with highAvailability', replicas, 'at least 3 (a quorum survives one node)') : undefined,
+    ha && replicas < 3
+      ? invalidValueProblem('controllerReplicas with highAvailability', replicas, 'at least 3 (a quorum survives one node)') : undefined,
     values.logLevel === undefined || LOG_LEVELS.includes(values.logLevel) ? undefined
       : invalidValueProblem('logLevel', values.logLevel, LOG_LEVELS.join(', ')),
     values.clusterDomain === undefined || DOMAIN.test(values.clusterDomain) ? undefined

@@ -71,7 +71,9 @@ export class LinkerdIdentity extends Construct {
         dnsNames: [identityName],
         isCa: true,
         privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA },
-        usages: [CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
+        usages: [
+          CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH,
+        ],
       },
     });
     new Bundle(this, 'TrustRoots', {
