@@ -5,9 +5,13 @@ import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
 import { EgressControlChart } from './charts/egress-control';
 import { EmojivotoChart } from './charts/emojivoto';
+import { ENVIRONMENTS } from './charts/environments';
+import { FleetChart } from './charts/fleet';
 import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
+import { LinkerdIdentityChart } from './charts/linkerd-identity';
 import { NginxCanaryChart } from './charts/nginx-canary';
 import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';
+import { PlatformChart } from './charts/platform';
 import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { ShopChart } from './charts/shop';
@@ -45,9 +49,26 @@ export function buildApp(app: App): void {
   new NginxCanaryChart(app, 'nginx-canary'); //                            pick one: Linkerd metrics
   const nginxIstio = new NginxCanaryIstioChart(app, 'nginx-canary-istio'); // pick one: Istio metrics
 
+  // The platform (Gateway API, cert-manager, trust-manager, Linkerd, Argo Rollouts) as pinned upstream charts;
+  // the identity objects are synced by the platform's own `linkerd-identity` Application, in its wave.
+  const identity = new LinkerdIdentityChart(app, 'linkerd-identity');
+  const platform = new PlatformChart(app, 'platform', { repoUrl: REPO_URL, identityChart: identity });
+
+  // Environments: each environment's targets side by side (dist/<environment>-<scenario>/), deployed to the
+  // environment's clusters by the fleet's Applications, not to this cluster.
+  const environments = ENVIRONMENTS.map((environment) => ({
+    environment,
+    charts: [new RolloutsDemoChart(app, `${environment.name}-rollouts-demo`, environment.rolloutsDemo)],
+  }));
+  new FleetChart(app, 'fleet', { repoUrl: REPO_URL, environments });
+
   // GitOps: the app of apps, one Argo CD Application per chart above that this cluster runs
   // (the alternatives not picked stay in dist/ for kubectl); constructed last.
-  new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [rolloutsPlatform], excludedCharts: [flagger, nginxIstio] });
+  new ArgoCdChart(app, 'argocd', {
+    repoUrl: REPO_URL,
+    platformCharts: [platform, rolloutsPlatform],
+    excludedCharts: [flagger, nginxIstio, identity, ...environments.flatMap((e) => e.charts)],
+  });
 }
 
 if (require.main === module) synthesizeMain(buildApp);

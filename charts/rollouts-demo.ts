@@ -2,9 +2,33 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
-import { MeshedNamespace } from '../lib/mesh';
+import { integerProblem, invalidValueProblem, throwIfProblems } from '../lib/common/input-validation';
+import { AccessPolicy, MeshedNamespace } from '../lib/mesh';
 
 const NAMESPACE = 'test';
+
+/** The per-environment values of the rollouts-demo scenario (see charts/environments.ts). */
+export interface RolloutsDemoValues {
+  /** Replicas of podinfo. @default 2 */
+  readonly replicas?: number;
+  /** podinfo's image. @default 'quay.io/stefanprodan/podinfo:1.7.0' */
+  readonly image?: string;
+  /** Canary weights, each step followed by `pause`, ascending, each 1..99. @default [30, 40, 60, 80] */
+  readonly canaryWeights?: readonly number[];
+  /** Pause after each canary weight. @default Duration.seconds(10) */
+  readonly pause?: Duration;
+  /** Linkerd success rate the background analysis requires (0 < x ≤ 1). @default 0.99 */
+  readonly minimumSuccessRate?: number;
+  /**
+   * The namespace's default inbound policy (`config.linkerd.io/default-inbound-policy`): `AUDIT` to introduce
+   * policies without refusing anything, `DENY` once they cover every client.
+   * @default - the control plane's default (not rendered)
+   */
+  readonly accessPolicy?: AccessPolicy.AUDIT | AccessPolicy.DENY;
+}
+
+/** Props of {@link RolloutsDemoChart}. */
+export interface RolloutsDemoChartProps extends ChartProps, RolloutsDemoValues {}
 
 /**
  * Argo Rollouts canary of podinfo through the Gateway API plugin on Linkerd (seed 000,
@@ -27,15 +51,27 @@ export class RolloutsDemoChart extends Chart {
   /** The canary rollout, whose `argoCdIgnoreDifferences` the Argo CD Application needs. */
   public readonly canary: CanaryRollout;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: RolloutsDemoChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
+    const weights = props.canaryWeights ?? [30, 40, 60, 80];
+    const minimum = props.minimumSuccessRate ?? 0.99;
+    const replicas = props.replicas ?? 2;
+    throwIfProblems(this.node.path, [
+      integerProblem('replicas', replicas, 1, 1000),
+      weights.length > 0 && weights.every((w, i) => Number.isInteger(w) && w >= 1 && w <= 99 && (i === 0 || w > weights[i - 1])) ? undefined
+        : invalidValueProblem('canaryWeights', weights, 'a non-empty ascending list of integers 1..99'),
+      minimum > 0 && minimum <= 1 ? undefined : invalidValueProblem('minimumSuccessRate', minimum, 'a share in (0, 1]'),
+    ]);
 
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    new MeshedNamespace(this, 'Namespace', {
+      name: NAMESPACE,
+      proxy: props.accessPolicy === undefined ? undefined : { defaultInboundPolicy: props.accessPolicy },
+    });
 
     const successRate = new PrometheusAnalysisTemplate(this, 'SuccessRate', {
       name: 'podinfo-success-rate',
       metrics: [AnalysisMetric.linkerdSuccessRate({
-        minimum: 0.99,
+        minimum,
         interval: Duration.seconds(20),
         initialDelay: Duration.seconds(30),
         failureLimit: 1,
@@ -46,20 +82,20 @@ export class RolloutsDemoChart extends Chart {
       name: 'rollouts-demo',
       serviceName: 'podinfo',
       trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({ routeName: 'argo-rollouts-http-route' }),
-      replicas: 2,
+      replicas,
       revisionHistoryLimit: 2,
       selectorLabels: { app: 'podinfo' },
       securityContext: { ensureNonRoot: false },
       containers: [{
         name: 'podinfod',
-        image: 'quay.io/stefanprodan/podinfo:1.7.0',
+        image: props.image ?? 'quay.io/stefanprodan/podinfo:1.7.0',
         ports: [{ number: 9898, protocol: Protocol.TCP }],
         imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
         // podinfo as the seed runs it: the image's user, a writable filesystem, no resource settings.
         securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
         resources: {},
       }],
-      steps: [30, 40, 60, 80].flatMap((weight) => [CanaryStep.setWeight(weight), CanaryStep.pause(Duration.seconds(10))]),
+      steps: weights.flatMap((weight) => [CanaryStep.setWeight(weight), CanaryStep.pause(props.pause ?? Duration.seconds(10))]),
       backgroundAnalysis: { template: successRate },
     });
   }

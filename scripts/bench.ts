@@ -10,6 +10,7 @@
  * --runs <n>: runs per figure (default 5, quick 3), for a loaded machine or a faster smoke test.
  * --validate: only `npm run validate` on one large generated file (5 and 50 MiB; 2 MiB with --quick), which the
  * full run also measures; it rewrites only its own block of BENCHMARKS.md.
+ * Also a fleet of 3 environments × 200 services (20 with --quick) against its serialization floor.
  * With KUBEBUILDER_ASSETS set, also the API server harness (start-up, dry-run throughput; scripts/bench/envtest-section.ts)
  * into its own block; --envtest-only measures just that.
  */
@@ -31,6 +32,8 @@ const RUNS = runsOption !== -1 ? Number(process.argv[runsOption + 1]) : quick ? 
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs takes a positive integer');
 const FLEET_SIZES = quick ? [10, 100] : [10, 100, 1000];
 const LARGEST = FLEET_SIZES[FLEET_SIZES.length - 1];
+/** Services per environment of the 3-environment fleet case (scripts/bench/environments-fleet.ts). */
+const ENVIRONMENT_SERVICES = quick ? 20 : 200;
 const TSX = ['--import', 'tsx'];
 const SERIALIZERS = ['yaml', 'manifest-yaml', 'js-yaml'] as const;
 
@@ -82,6 +85,31 @@ function measureFleet(size: number) {
   const stock = repeat(() => timedRun(process.execPath, [cdk8sCliBin(), 'synth', '--no-check-upgrade', '--output', path.join(tempDir('stock'), 'out'),
     '--app', `${process.execPath} ${tsNodeBin()} scripts/bench/fleet-stock-app.ts`], { FLEET_SIZE: String(size) }));
   return { size, ours, floors, stock };
+}
+
+/** 3 environments × N services, deployed by the FleetChart: ours against the serialization floor. */
+function measureEnvironments(size: number) {
+  const ours = repeat(() => phaseRun(`environments:${size}`));
+  const floor = repeat(() => {
+    const run = timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile,
+      path.join(tempDir('floor'), 'out'), 'manifest-yaml']);
+    return (JSON.parse(run.stdout.trim()) as { totalMs: number }).totalMs;
+  });
+  return { size, ours, floor };
+}
+
+function environmentsReport(e: ReturnType<typeof measureEnvironments>): string {
+  const ms = (s: Stats) => formatStats(s, 'ms');
+  const total = statsOf(e.ours, (r) => r.timings.totalMs);
+  const floor = stats(e.floor);
+  return ['## Fleet of environments: 3 environments × N services', '',
+    'scripts/bench/environments-fleet.ts: the fleet services above in staging, qa and production (production on two clusters),',
+    'plus the FleetChart (an AppProject per environment, an Application per target × cluster). Target: within 3× of the floor.', '',
+    '| N per environment | objects | build | render | validate | write | total | floor | total / floor |', '|---|---|---|---|---|---|---|---|---|',
+    `| ${e.size} | ${e.ours[0].timings.objects} | ${ms(statsOf(e.ours, (r) => r.timings.buildMs))} `
+    + `| ${ms(statsOf(e.ours, (r) => r.timings.renderMs))} `
+    + `| ${ms(statsOf(e.ours, (r) => r.timings.validateMs))} | ${ms(statsOf(e.ours, (r) => r.timings.writeMs))} | ${ms(total)} | ${ms(floor)} `
+    + `| ${(total.median / floor.median).toFixed(1)}× |`, ''].join('\n');
 }
 
 /** Review reports of the largest fleet in one target against the same services in targets of 100 (quick: of 10). */
@@ -280,7 +308,7 @@ function main(): void {
         console.error(`npm test failed while benchmarking it:\n${(error as Error).message}`);
         process.exitCode = 1;
       }
-      const measured = report(demo, fleets, review, validate, tests);
+      const measured = `${report(demo, fleets, review, validate, tests)}\n${environmentsReport(measureEnvironments(ENVIRONMENT_SERVICES))}`;
       console.log(measured);
       if (!quick) fs.writeFileSync(BENCHMARKS, withMeasurements(fs.existsSync(BENCHMARKS) ? fs.readFileSync(BENCHMARKS, 'utf8') : '', measured));
     }

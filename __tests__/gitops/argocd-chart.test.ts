@@ -57,7 +57,9 @@ describe('with the real app of main.ts', () => {
   const byName = new Map(applications.map((a) => [a.metadata.name, a]));
 
   test('one Application per rendered folder of dist/ but the excluded alternatives, each syncing exactly that folder of the rendered branch', () => {
-    const notDeployed = ['flagger-podinfo', 'nginx-canary-istio'];
+    // The alternatives not picked; linkerd-identity (synced by the platform's own Application, in its wave) and the
+    // environment targets (deployed to their clusters by the fleet chart's Applications).
+    const notDeployed = ['flagger-podinfo', 'nginx-canary-istio', 'linkerd-identity', 'staging-rollouts-demo', 'production-rollouts-demo'];
     expect(notDeployed.every((f) => folders.includes(f))).toBe(true);
     expect(applications.map((a) => spec(a).source.path).sort()).toEqual(folders.filter((f) => !notDeployed.includes(f)));
     for (const a of applications) {
@@ -110,7 +112,8 @@ describe('with the real app of main.ts', () => {
   test('the platform chart of main.ts syncs first', () => {
     const wave = (name: string) => Number(byName.get(name)!.metadata.annotations![SYNC_WAVE_ANNOTATION]);
     expect(wave('argo-rollouts-platform')).toBe(PLATFORM_APPLICATION_WAVE);
-    for (const a of applications.filter((a) => !['argo-rollouts-platform', 'argocd'].includes(a.metadata.name))) {
+    expect(wave('platform')).toBe(PLATFORM_APPLICATION_WAVE);
+    for (const a of applications.filter((a) => !['argo-rollouts-platform', 'platform', 'argocd'].includes(a.metadata.name))) {
       expect(wave(a.metadata.name)).toBe(APPLICATION_WAVE);
     }
   });

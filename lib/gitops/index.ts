@@ -9,3 +9,5 @@ export * from './rendered-branch';
 export * from './rendered-branch-applications';
 export * from './sync-policy';
 export * from './rollback';
+export * from './environment';
+export * from './fleet-applications';

@@ -74,6 +74,8 @@ function applicationSourceProblems(synthesis: Synthesis, destination: RenderDest
     for (const { manifest, constructPath } of target.objects) {
       if (apiGroupOf(manifest) !== 'argoproj.io' || manifest.kind !== 'Application') continue;
       const source = (manifest as ApplicationShape).spec?.source;
+      // A pinned upstream release (a Helm chart, or a Git tag of another repository: the platform) is not this render.
+      if (isPinnedUpstreamSource(source, destination)) continue;
       const where = `[${constructPath}] Application ${manifest.metadata.name}`;
       if (source?.path === undefined || !folders.has(source.path)) {
         problems.push(`${where} syncs path "${source?.path ?? ''}", which this render does not produce; allowed: ${[...folders].join(', ')}`);
@@ -97,6 +99,15 @@ function applicationSourceProblems(synthesis: Synthesis, destination: RenderDest
       + `Argo CD clones "${destination.remoteUrl}" by, or push with --remote to the repository Argo CD reads`);
   }
   return problems;
+}
+
+/** An exact release (1.2.3, v1.2.3, v1.2.3-rc.1), as platform Applications pin their sources. */
+const EXACT_RELEASE = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+function isPinnedUpstreamSource(source: ApplicationSource | undefined, destination: RenderDestination): boolean {
+  if (source === undefined || !EXACT_RELEASE.test(source.targetRevision ?? '')) return false;
+  if (source.chart !== undefined) return true;
+  return destination.remoteUrl === undefined || normalizeRepoUrl(source.repoURL ?? '') !== normalizeRepoUrl(destination.remoteUrl);
 }
 
 /** A repository URL reduced to host and path, so https, ssh and scp-like forms of one repository compare equal. */
@@ -125,6 +136,13 @@ function renderedBranchReadme(targets: readonly string[]): string {
   ].join('\n');
 }
 
+interface ApplicationSource {
+  readonly repoURL?: string;
+  readonly path?: string;
+  readonly targetRevision?: string;
+  readonly chart?: string;
+}
+
 interface ApplicationShape extends Manifest {
-  readonly spec?: { readonly source?: { readonly repoURL?: string; readonly path?: string; readonly targetRevision?: string } };
+  readonly spec?: { readonly source?: ApplicationSource };
 }

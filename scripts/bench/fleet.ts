@@ -25,7 +25,8 @@ export function buildFleet(app: App, size: number, servicesPerTarget = SERVICES_
   }
 }
 
-function addService(chart: Chart, suffix: string): void {
+/** Adds service `api-<suffix>` and `web-<suffix>` (see above) to `chart`. */
+export function addService(chart: Chart, suffix: string): void {
   const api = `api-${suffix}`;
   const web = `web-${suffix}`;
   const labels = { app: api };

@@ -1,6 +1,7 @@
 /**
  * One measured synthesis in a fresh process, phase by phase:
- *   node --import tsx scripts/bench/phase-run.ts <demo|fleet:N> <outdir> <objects.json>
+ *   node --import tsx scripts/bench/phase-run.ts <demo|fleet:N|environments:N> <outdir> <objects.json>
+ * (`environments:N`: N services in each of 3 environments, scripts/bench/environments-fleet.ts)
  * Prints one JSON line of phase timings; writes the final object list to objects.json
  * (outside the timed region) for the serialization-floor run.
  */
@@ -8,6 +9,7 @@ import * as fs from 'node:fs';
 import { App } from 'cdk8s';
 import { buildApp } from '../../main';
 import { fileNameOf, renderTargets, synthesisFiles, validateRendered, writeAtomically } from '../../lib/output';
+import { buildEnvironmentFleet } from './environments-fleet';
 import { buildFleet } from './fleet';
 
 export interface PhaseTimings {
@@ -24,13 +26,15 @@ export interface PhaseTimings {
 function main(): void {
   const [subject, outdir, objectsFile] = process.argv.slice(2);
   const fleetSize = /^fleet:(\d+)$/.exec(subject ?? '');
-  if ((subject !== 'demo' && !fleetSize) || !outdir || !objectsFile) {
-    throw new Error('usage: phase-run.ts <demo|fleet:N> <outdir> <objects.json>');
+  const environmentsSize = /^environments:(\d+)$/.exec(subject ?? '');
+  if ((subject !== 'demo' && !fleetSize && !environmentsSize) || !outdir || !objectsFile) {
+    throw new Error('usage: phase-run.ts <demo|fleet:N|environments:N> <outdir> <objects.json>');
   }
   // The steps of synthesize(), timed one by one.
   const t0 = performance.now();
   const app = new App({ outdir: '.cdk8s.out' });
   if (fleetSize) buildFleet(app, Number(fleetSize[1]));
+  else if (environmentsSize) buildEnvironmentFleet(app, Number(environmentsSize[1]));
   else buildApp(app);
   const t1 = performance.now();
   const targets = renderTargets(app);
