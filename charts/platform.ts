@@ -31,8 +31,12 @@ export const PLATFORM_RELEASES = {
   linkerd: '2026.8.3',
   certManager: 'v1.21.1',
   trustManager: 'v0.24.0',
-  /** The argo-helm chart of Argo Rollouts v1.9.1 (crds/argo-rollouts). */
-  argoRollouts: '2.40.5',
+  /**
+   * argo-helm's newest argo-rollouts chart (2.41.0, appVersion v1.9.0; argo-helm commit 8796aeaa); its controller
+   * image is set to v1.9.1, the release of crds/argo-rollouts (no chart for v1.9.1 exists yet).
+   */
+  argoRollouts: '2.41.0',
+  argoRolloutsImage: 'v1.9.1',
   flagger: '1.44.0',
 } as const;
 
@@ -89,7 +93,7 @@ export class PlatformChart extends Chart {
     app('argo-rollouts', 'argo-rollouts', PlatformWave.CRDS_AND_CERT_MANAGER, PlatformSource.helmChart({
       repoUrl: ARGO_HELM, chart: 'argo-rollouts', version: PLATFORM_RELEASES.argoRollouts,
       // argo-rollouts-config (the Gateway API plugin registration) is rendered by the argo-rollouts-platform target.
-      values: { installCRDs: true, controller: { replicas: rolloutsReplicas, createConfigmap: false } },
+      values: { installCRDs: true, controller: { replicas: rolloutsReplicas, createConfigmap: false, image: { tag: PLATFORM_RELEASES.argoRolloutsImage } } },
     }));
     app('trust-manager', 'cert-manager', PlatformWave.TRUST_MANAGER, PlatformSource.helmChart({
       repoUrl: JETSTACK_CHARTS, chart: 'trust-manager', version: PLATFORM_RELEASES.trustManager,
