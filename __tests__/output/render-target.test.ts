@@ -27,6 +27,23 @@ describe('render targets', () => {
     expect(targets[0].objects[0].constructPath).toBe('booksapp/policies/authn');
   });
 
+  test('a target carries the external ServiceAccounts its chart declares, found by the declaring property alone', () => {
+    const app = new App();
+    const chart = new Chart(app, 'booksapp');
+    const declare = (scope: Construct, id: string, account: string) =>
+      Object.assign(new Construct(scope, id), { declaredExternalServiceAccount: account });
+    declare(chart, 'viz', 'linkerd-viz/prometheus');
+    declare(new Chart(chart, 'nested'), 'ops', 'ops/scraper');
+    declare(chart, 'again', 'linkerd-viz/prometheus');
+    Object.assign(new Construct(chart, 'not-a-declaration'), { declaredExternalServiceAccount: 7 });
+    declare(new Chart(app, 'other'), 'elsewhere', 'ops/other');
+    new Chart(app, 'plain');
+
+    expect(renderTargets(app).map((t) => [t.name, t.externalServiceAccounts])).toEqual([
+      ['booksapp', ['linkerd-viz/prometheus', 'ops/scraper']], ['other', ['ops/other']], ['plain', undefined],
+    ]);
+  });
+
   test('two objects with one identity in a target are refused, naming both constructs', () => {
     const app = new App();
     const chart = new Chart(app, 'demo');

@@ -141,7 +141,7 @@ test("a malformed identity (trailing dot) is refused by Linkerd's admission webh
   );
 });
 
-test("a policy with no required authentications admits everyone: an error, the explicit way is the Server's accessPolicy", () => {
+test('a policy with no required authentications admits everyone: an error naming the explicit ways', () => {
   const message = synthesisError((chart) =>
     apiObject(chart, 'AuthorizationPolicy', 'authors-modify-policy').addJsonPatch(JsonPatch.replace('/spec/requiredAuthenticationRefs', [])),
   );
@@ -150,7 +150,8 @@ test("a policy with no required authentications admits everyone: an error, the e
       'spec.requiredAuthenticationRefs: [semantic/authorization-allows-everyone] requiredAuthenticationRefs is empty, so Linkerd authorizes ' +
       'every client, ' +
       'unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, NetworkAuthentication or ServiceAccount ' +
-      "(to admit everyone on purpose, set the Server's accessPolicy: all-unauthenticated)",
+      '(to admit everyone on purpose, require a NetworkAuthentication of 0.0.0.0/0 and ::/0, as grantPublicAccess() of lib/mesh renders it, ' +
+      "or set the Server's accessPolicy: all-unauthenticated)",
   );
 });
 

@@ -55,9 +55,10 @@ export class AuthorizationPolicy extends Construct {
     super(scope, id);
     if (props.name !== undefined) validateObjectName(this, 'name', props.name);
     if (props.requiredAuthentications.length === 0) {
-      // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones.
+      // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones: never by accident.
       throw invalid(this, 'requiredAuthentications', [],
-        'at least one MeshTlsAuthentication or NetworkAuthentication (an empty list would authorize everyone)');
+        'at least one MeshTlsAuthentication or NetworkAuthentication (an empty list would authorize everyone; to admit '
+        + 'every client on purpose, call grantPublicAccess() on the Server or route)');
     }
     const resource = new AuthorizationPolicyResource(this, 'Resource', {
       metadata: { name: props.name },
@@ -111,6 +112,7 @@ export interface Grant {
  * @internal
  */
 export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
+  requireGrantees(target, 'ServiceAccounts', serviceAccounts);
   const names = grantNames(target, options);
   const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
     name: names.authentication, serviceAccounts, trustDomain: options.trustDomain,
@@ -126,6 +128,7 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
  * @internal
  */
 export function grantIdentities(target: IAuthorizationTarget, identities: MeshIdentity[], options: GrantOptions = {}): Grant {
+  requireGrantees(target, 'identities', identities);
   const names = grantNames(target, options);
   const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
     name: names.authentication, identities, trustDomain: options.trustDomain,
@@ -141,12 +144,33 @@ export function grantIdentities(target: IAuthorizationTarget, identities: MeshId
  * @internal
  */
 export function grantNetworks(target: IAuthorizationTarget, networks: Network[], options: GrantOptions = {}): Grant {
+  requireGrantees(target, 'networks', networks);
   const names = grantNames(target, options);
   const authentication = new NetworkAuthentication(target, `Grant-${names.authentication}`, { name: names.authentication, networks });
   const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
     name: names.policy, target, requiredAuthentications: [authentication],
   });
   return { policy, authentication };
+}
+
+/** The two networks of every address, as Linkerd's `all-unauthenticated` default policy authorizes them. */
+const EVERY_NETWORK: readonly Network[] = [Network.anyIpv4(), Network.anyIpv6()];
+
+/**
+ * Authorizes every client, meshed or not, from any address: a NetworkAuthentication of 0.0.0.0/0 and ::/0 (what Linkerd
+ * documents for "allow everyone") and an AuthorizationPolicy requiring it, so the policy says so explicitly instead of
+ * relying on an empty requiredAuthenticationRefs. Used by `grantPublicAccess` of Server, HttpRoute and GrpcRoute.
+ * @internal
+ */
+export function grantPublic(target: IAuthorizationTarget, options: GrantOptions = {}): Grant {
+  return grantNetworks(target, [...EVERY_NETWORK], { ...granteeNames(target, ['public']), ...options });
+}
+
+/** Refuses a grant to nobody: it would create an authentication that matches no client, or be mistaken for "everyone". */
+function requireGrantees(target: IAuthorizationTarget, what: string, grantees: readonly unknown[]): void {
+  if (grantees.length === 0) {
+    throw invalid(target, `grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`);
+  }
 }
 
 function grantNames(target: IAuthorizationTarget, options: GrantOptions): { policy: string; authentication: string } {

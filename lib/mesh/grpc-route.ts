@@ -3,7 +3,9 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantServiceAccounts, serviceAccountKey } from './authorization-policy';
+import {
+  Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts, serviceAccountKey,
+} from './authorization-policy';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
 import { MeshIdentity } from './mesh-identity';
@@ -146,6 +148,15 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
   /** Authorizes clients from these networks, meshed or not, on this route's calls (inbound routes only). */
   public grantNetworkAccess(networks: Network[], options: GrantOptions = {}): Grant {
     return grantNetworks(this, networks, { ...granteeNames(this, ['networks']), ...options });
+  }
+
+  /**
+   * Authorizes every client, meshed or not, from any address, on this route's calls (inbound routes only): a NetworkAuthentication of 0.0.0.0/0
+   * and ::/0 and an AuthorizationPolicy requiring it (`<route>-public-authz`/`-authn`). The one way to admit everyone
+   * explicitly; an AuthorizationPolicy without authentications is refused.
+   */
+  public grantPublicAccess(options?: GrantOptions): Grant {
+    return grantPublic(this, options);
   }
 
   private renderRule(rule: GrpcRouteRule, index: number): Record<string, unknown> {

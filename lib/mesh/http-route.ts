@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
@@ -311,6 +311,15 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */
   public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
     return grantNetworks(this, networks, options);
+  }
+
+  /**
+   * Authorizes every client, meshed or not, from any address, on this route (inbound routes only): a NetworkAuthentication of 0.0.0.0/0
+   * and ::/0 and an AuthorizationPolicy requiring it (`<route>-public-authz`/`-authn`). The one way to admit everyone
+   * explicitly; an AuthorizationPolicy without authentications is refused.
+   */
+  public grantPublicAccess(options?: GrantOptions): Grant {
+    return grantPublic(this, options);
   }
 
   private renderRule(rule: HttpRouteRule, index: number): Record<string, unknown> {

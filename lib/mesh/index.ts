@@ -4,6 +4,7 @@ export * from './authentication';
 export * from './authorization-policy';
 export * from './circuit-breaker';
 export * from './egress-network';
+export * from './external-service-account';
 export * from './fault-injection';
 export * from './grpc-route';
 export * from './grpc-route-match';

@@ -10,7 +10,7 @@ import { findPodTemplate } from '../validation/pod-templates';
 import { asArray, asObject } from '../validation/values';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantIdentities, grantNetworks, grantServiceAccounts } from './authorization-policy';
+import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
 import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
@@ -267,6 +267,15 @@ export class Server extends Construct implements IAuthorizationTarget {
   /** Authorizes clients from these networks, meshed or not, on every route of this Server. */
   public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
     return grantNetworks(this, networks, options);
+  }
+
+  /**
+   * Authorizes every client, meshed or not, from any address, on every route of this Server: a NetworkAuthentication of 0.0.0.0/0
+   * and ::/0 and an AuthorizationPolicy requiring it (`<server>-public-authz`/`-authn`). The one way to admit everyone
+   * explicitly; an AuthorizationPolicy without authentications is refused.
+   */
+  public grantPublicAccess(options?: GrantOptions): Grant {
+    return grantPublic(this, options);
   }
 
   /**

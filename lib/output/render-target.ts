@@ -18,6 +18,21 @@ export interface RenderedObject {
 export interface RenderTarget {
   readonly name: string;
   readonly objects: readonly RenderedObject[];
+  /**
+   * ServiceAccounts (`<namespace>/<name>`) the chart declares as existing outside the target, so that its
+   * authorizations may name them (the validator's `externalServiceAccounts`), sorted.
+   * @default - none
+   */
+  readonly externalServiceAccounts?: readonly string[];
+}
+
+/**
+ * A construct declaring a ServiceAccount that exists outside its chart's target (lib/mesh `ExternalServiceAccount`),
+ * recognised by this property alone, so the pipeline needs no construct library.
+ */
+export interface ExternalServiceAccountDeclaration extends IConstruct {
+  /** `<namespace>/<name>` of the ServiceAccount. */
+  readonly declaredExternalServiceAccount: string;
 }
 
 /** A render target's name: a folder of `dist/` and an Argo CD Application name (lowercase letters, digits, `-`). */
@@ -43,8 +58,18 @@ export function renderTargets(app: App): RenderTarget[] {
         manifest: withSyncWave(runForConstruct(apiObject, 'rendering', () => apiObject.toJson()) as Manifest), constructPath: apiObject.node.path,
       }));
     assertUniqueIdentities(chart, objects);
-    return { name: chart.node.id, objects: inApplyOrder(objects) };
+    const external = externalServiceAccountsOf(chart);
+    return { name: chart.node.id, objects: inApplyOrder(objects), ...(external.length > 0 ? { externalServiceAccounts: external } : {}) };
   });
+}
+
+/** The ServiceAccounts declared external anywhere in a chart, sorted and each once. */
+function externalServiceAccountsOf(chart: Chart): string[] {
+  const declared = chart.node.findAll()
+    .filter((c): c is ExternalServiceAccountDeclaration =>
+      typeof (c as Partial<ExternalServiceAccountDeclaration>).declaredExternalServiceAccount === 'string')
+    .map((c) => c.declaredExternalServiceAccount);
+  return [...new Set(declared)].sort();
 }
 
 function validateConstructs(app: App): void {

@@ -421,7 +421,8 @@ export class InboundPolicyIndex {
         'semantic/authorization-allows-everyone',
         'requiredAuthenticationRefs is empty, ' +
           'so Linkerd authorizes every client, unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, ' +
-          "NetworkAuthentication or ServiceAccount (to admit everyone on purpose, set the Server's accessPolicy: all-unauthenticated)",
+          'NetworkAuthentication or ServiceAccount (to admit everyone on purpose, require a NetworkAuthentication of 0.0.0.0/0 and ::/0, ' +
+          "as grantPublicAccess() of lib/mesh renders it, or set the Server's accessPolicy: all-unauthenticated)",
       );
     }
     const resolved = this.resolveAuthentications(ref, refs);
