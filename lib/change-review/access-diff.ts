@@ -1,6 +1,6 @@
 import {
   Decision, GrpcMatch, HttpMatch, InboundRequest, InboundServer, isObjectRef, Json, LinkerdPolicyModel, ObjectRef, PolicyWorkload,
-  describeGrpcMatch, describeHttpMatch, findRoute, serverPolicies,
+  describeGrpcMatch, describeHttpMatch, findRoute, HttpRequestShape, serverPolicies,
 } from '../policy';
 
 /** One (client, Server, route) whose access changed for some request classes, computed with the evaluator. */
@@ -9,8 +9,13 @@ export interface AccessChange {
   readonly change: 'gained' | 'lost';
   /** The render target (folder). */
   readonly target: string;
-  /** Who: a ServiceAccount `ns/name`, `identity <id>`, or a class of clients (`any other meshed identity`, `unmeshed client ...`). */
-  readonly client: string;
+  /**
+   * Who, in the order asked: ServiceAccounts `ns/name`, `identity <id>`, classes of clients (`any other meshed identity`,
+   * `unmeshed client ...`). Clients whose change is the same (same route and request classes) share one entry.
+   */
+  readonly clients: readonly string[];
+  /** Whether `clients` is every client class asked about: the change is for anyone. */
+  readonly everyone: boolean;
   /** The workload and port called: `Deployment booksapp/authors:7001`. */
   readonly destination: string;
   /** The Server that decides (on the side that allows): `booksapp/authors-server`, or `default policy <name>`. */
@@ -56,7 +61,9 @@ const OUTSIDE_ADDRESS = '203.0.113.10';
  * outside the cluster) and every request class either render's routes match, to every meshed workload port both renders
  * have. Workloads only in one render are not compared: they are added or removed objects. Deterministic order.
  */
-export function accessChanges(target: string, before: readonly Json[], after: readonly Json[]): { access: AccessChange[]; enforcement: EnforcementChange[] } {
+export function accessChanges(
+  target: string, before: readonly Json[], after: readonly Json[],
+): { access: AccessChange[]; enforcement: EnforcementChange[] } {
   const oldModel = new LinkerdPolicyModel(before);
   const newModel = new LinkerdPolicyModel(after);
   const enforcement = enforcementChanges(target, oldModel, newModel);
@@ -87,12 +94,14 @@ export function accessChanges(target: string, before: readonly Json[], after: re
           const deciding = admitted(current.decision) ? current : old;
           const server = serverName(deciding.server);
           if (flipped.has(server) && (old.decision === 'audit' || current.decision === 'audit')) continue;
-          const route = deciding.route === undefined ? 'connection' : isObjectRef(deciding.route) ? deciding.route.name : `${deciding.route.name} route`;
+          const route = deciding.route === undefined ? 'connection'
+            : isObjectRef(deciding.route) ? deciding.route.name : `${deciding.route.name} route`;
           const change: AccessChange = {
-            change: admitted(current.decision) ? 'gained' : 'lost', target, client: client.label,
-            destination: `${now.kind} ${now.namespace}/${now.name}:${port}`, server, route, requests: [], before: old.decision, after: current.decision,
+            change: admitted(current.decision) ? 'gained' : 'lost', target, clients: [client.label], everyone: false,
+            destination: `${now.kind} ${now.namespace}/${now.name}:${port}`, server, route, requests: [],
+            before: old.decision, after: current.decision,
           };
-          const key = [change.change, change.client, change.destination, server, route, old.decision, current.decision].join('\u0000');
+          const key = [change.change, client.label, change.destination, server, route, old.decision, current.decision].join('\u0000');
           const group = groups.get(key) ?? { change, requests: [] };
           groups.set(key, group);
           if (!group.requests.includes(request.label)) group.requests.push(request.label);
@@ -100,7 +109,14 @@ export function accessChanges(target: string, before: readonly Json[], after: re
       }
     }
   }
-  const access = [...groups.values()].map((g) => ({ ...g.change, requests: g.requests }));
+  // One entry per change that several clients share.
+  const merged = new Map<string, AccessChange>();
+  for (const { change, requests } of groups.values()) {
+    const key = [change.change, change.destination, change.server, change.route, change.before, change.after, ...requests].join('\u0000');
+    const same = merged.get(key);
+    merged.set(key, same ? { ...same, clients: [...same.clients, ...change.clients] } : { ...change, requests });
+  }
+  const access = [...merged.values()].map((a) => ({ ...a, everyone: a.clients.length === clients.length }));
   return { access, enforcement };
 }
 
@@ -192,7 +208,7 @@ function requestClasses(servers: readonly InboundServer[]): RequestClass[] {
 }
 
 /** A request a match admits: its method (else GET), its exact or prefix path (a regex made literal), exact headers and query. */
-function httpRequestFor(match: HttpMatch, host?: string): { method: string; path: string; headers: Record<string, string>; host?: string } | undefined {
+function httpRequestFor(match: HttpMatch, host?: string): HttpRequestShape | undefined {
   const path = match.path === undefined ? '/' : match.path.type === 'RegularExpression'
     ? match.path.value.replace(/\\(.)/g, '$1').replace(/[\^$]/g, '').replace(/\.\*|\.\+/g, 'x') : match.path.value;
   if (match.headers.some((h) => h.type !== 'Exact') || match.queryParams.some((q) => q.type !== 'Exact')) return undefined;

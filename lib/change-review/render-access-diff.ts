@@ -57,12 +57,15 @@ export function isEmptyAccessDiff(diff: AccessDiff): boolean {
 /** One line per access change: `+ booksapp/books → booksapp/authors-server route authors-modify-route: DELETE ... [widened]`. */
 export function accessLine(a: AccessChange): string {
   const verb = a.change === 'gained' ? '+' : '-';
-  const note = a.change === 'gained' ? (a.after === 'audit' ? ' [widened, audit only]' : ' [widened]') : a.before === 'audit' ? ' (was audit only)' : '';
-  return `${verb} ${a.client} → Server ${a.server} route ${a.route} (${a.destination}): ${a.requests.join(', ')}${note}`;
+  const note = a.change === 'gained' ? (a.after === 'audit' ? ' [widened, audit only]' : ' [widened]')
+    : a.before === 'audit' ? ' (was audit only)' : '';
+  const who = a.everyone ? `anyone (all ${a.clients.length} client classes)` : a.clients.join(', ');
+  return `${verb} ${who} → Server ${a.server} route ${a.route} (${a.destination}): ${a.requests.join(', ')}${note}`;
 }
 
 export function enforcementLine(e: EnforcementChange): string {
-  return `! Server ${e.server}: ${e.before} → ${e.after}${e.after === 'audit' ? ' (denials are only logged) [widened]' : ' (denials are enforced)'}`;
+  const meaning = e.after === 'audit' ? ' (denials are only logged) [widened]' : ' (denials are enforced)';
+  return `! Server ${e.server}: ${e.before} → ${e.after}${meaning}`;
 }
 
 export function trafficLine(t: TrafficChange): string {

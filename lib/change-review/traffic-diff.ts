@@ -14,6 +14,10 @@ export interface TrafficChange {
   readonly after?: string;
 }
 
+/** What an Argo Rollouts analysis metric decides with. */
+const ANALYSIS_METRIC_FIELDS = ['successCondition', 'failureCondition', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'interval', 'count'];
+/** What a Flagger Canary's analysis steps and gates with. */
+const FLAGGER_ANALYSIS_FIELDS = ['interval', 'threshold', 'maxWeight', 'stepWeight', 'stepWeights', 'iterations'];
 const TRAFFIC_ANNOTATION = /^(retry\.linkerd\.io|timeout\.linkerd\.io|balancer\.linkerd\.io)\//;
 
 /**
@@ -41,7 +45,10 @@ export function trafficSettings(manifests: readonly Json[]): Map<string, string>
     if (m.kind === 'HTTPLocalRateLimitPolicy') {
       set('total requests per second', m.spec?.total?.requestsPerSecond);
       set('requests per second per identity', m.spec?.identity?.requestsPerSecond);
-      ((m.spec?.overrides ?? []) as Json[]).forEach((o, i) => set(`override ${i} (${JSON.stringify(o.clientRefs ?? [])}) requests per second`, o.requestsPerSecond));
+      for (const o of (m.spec?.overrides ?? []) as Json[]) {
+        const clients = ((o.clientRefs ?? []) as Json[]).map((c) => `${c.kind} ${c.namespace ?? m.metadata?.namespace}/${c.name}`).join(', ');
+        set(`requests per second for ${clients}`, o.requestsPerSecond);
+      }
     }
     if (m.kind === 'ServiceProfile') {
       set('retry budget', m.spec?.retryBudget);
@@ -57,14 +64,12 @@ export function trafficSettings(manifests: readonly Json[]): Map<string, string>
     }
     if (group === 'argoproj.io' && (m.kind === 'AnalysisTemplate' || m.kind === 'ClusterAnalysisTemplate')) {
       for (const metric of (m.spec?.metrics ?? []) as Json[]) {
-        for (const field of ['successCondition', 'failureCondition', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'interval', 'count']) {
-          set(`metric ${metric.name} ${field}`, metric[field]);
-        }
+        for (const field of ANALYSIS_METRIC_FIELDS) set(`metric ${metric.name} ${field}`, metric[field]);
       }
     }
     if (group === 'flagger.app' && m.kind === 'Canary') {
       const analysis = m.spec?.analysis ?? {};
-      for (const field of ['interval', 'threshold', 'maxWeight', 'stepWeight', 'stepWeights', 'iterations']) set(`analysis ${field}`, analysis[field]);
+      for (const field of FLAGGER_ANALYSIS_FIELDS) set(`analysis ${field}`, analysis[field]);
       for (const metric of (analysis.metrics ?? []) as Json[]) {
         set(`metric ${metric.name} thresholdRange`, metric.thresholdRange);
         set(`metric ${metric.name} interval`, metric.interval);

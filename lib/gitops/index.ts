@@ -9,3 +9,4 @@ export * from './rendered-branch';
 export * from './rendered-branch-applications';
 export * from './sync-policy';
 export * from './rollback';
+export * from './render-diff-formats';
