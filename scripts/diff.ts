@@ -10,7 +10,7 @@
  * A target that would vanish, or a rollback (the branch was rendered from code this commit does not
  * contain), is shown and counts as a change.
  */
-import { diffRender, formatRenderDiffAs, parseRenderArgs, WIDENED_ACCESS_EXIT_CODE } from '../lib/gitops';
+import { diffExitCode, diffRender, formatRenderDiffAs, parseRenderArgs } from '../lib/gitops';
 import { git } from '../lib/gitops/git';
 import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
@@ -21,8 +21,7 @@ function main(): number {
     const repoDir = git(process.cwd(), ['rev-parse', '--show-toplevel']);
     const diff = diffRender({ repoDir, build: buildApp, branch: args.branch, remote: args.remote });
     console.log(formatRenderDiffAs(diff, args.format ?? 'text'));
-    if (args.failOnWidenedAccess && diff.access.widened) return WIDENED_ACCESS_EXIT_CODE;
-    return diff.hasChanges ? 1 : 0;
+    return diffExitCode(diff, args.failOnWidenedAccess ?? false);
   } catch (error) {
     console.error(`Cannot diff: ${(error as Error).message}`);
     return 2;

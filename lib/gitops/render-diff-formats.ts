@@ -20,6 +20,12 @@ export function formatRenderDiffMarkdown(diff: RenderDiff): string {
   ].join('\n');
 }
 
+/** The exit code of `npm run diff`: 0 no changes, 1 changes, 4 widened access when the caller gates on it. */
+export function diffExitCode(diff: RenderDiff, failOnWidenedAccess: boolean): number {
+  if (failOnWidenedAccess && diff.access.widened) return WIDENED_ACCESS_EXIT_CODE;
+  return diff.hasChanges ? 1 : 0;
+}
+
 /** The diff as `npm run diff` prints it in `format`. */
 export function formatRenderDiffAs(diff: RenderDiff, format: RenderDiffFormat): string {
   if (format === 'json') return JSON.stringify(diff, null, 2);
