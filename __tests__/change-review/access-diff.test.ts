@@ -1,6 +1,7 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BooksappChart } from '../../charts/booksapp';
+import { FlaggerPodinfoChart } from '../../charts/flagger-podinfo';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { ShopChart } from '../../charts/shop';
 import {
@@ -149,6 +150,14 @@ test('canary steps added to a Rollout are listed as added', () => {
   };
   const diff = diffAccess(renderOf(demo(false)), renderOf(demo(true)));
   expect(linesOf(diff)).toEqual(['~ Rollout test/rollouts-demo steps[8]: added setWeight 100']);
+});
+
+test('a Flagger Canary analysis threshold is a traffic line', () => {
+  const podinfo = (threshold?: number) => (app: App) => {
+    const chart = new FlaggerPodinfoChart(app, 'flagger-podinfo');
+    if (threshold !== undefined) patch(chart, 'Canary', 'podinfo', JsonPatch.replace('/spec/analysis/threshold', threshold));
+  };
+  expect(linesOf(diffAccess(renderOf(podinfo()), renderOf(podinfo(3))))).toEqual(['~ Canary test/podinfo analysis threshold: 5 → 3']);
 });
 
 test('the Markdown for a pull request marks widened access', () => {

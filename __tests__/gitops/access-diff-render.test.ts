@@ -75,7 +75,8 @@ test('the render commit message body carries the access summary; a render withou
 });
 
 test('diff takes --format and --fail-on-widened-access; render does not', () => {
-  expect(parseRenderArgs('diff', ['--format', 'markdown', '--fail-on-widened-access'])).toMatchObject({ format: 'markdown', failOnWidenedAccess: true });
+  expect(parseRenderArgs('diff', ['--format', 'markdown', '--fail-on-widened-access']))
+    .toMatchObject({ format: 'markdown', failOnWidenedAccess: true });
   expect(parseRenderArgs('diff', ['--format=json'])).toMatchObject({ format: 'json' });
   expect(() => parseRenderArgs('diff', ['--format', 'xml'])).toThrow('--format "xml" is invalid; allowed: text, json, markdown');
   expect(() => parseRenderArgs('render', ['--fail-on-widened-access'])).toThrow('unknown argument "--fail-on-widened-access"');

@@ -15,7 +15,9 @@ export interface TrafficChange {
 }
 
 /** What an Argo Rollouts analysis metric decides with. */
-const ANALYSIS_METRIC_FIELDS = ['successCondition', 'failureCondition', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'interval', 'count'];
+const ANALYSIS_METRIC_FIELDS = [
+  'successCondition', 'failureCondition', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'interval', 'count',
+];
 /** What a Flagger Canary's analysis steps and gates with. */
 const FLAGGER_ANALYSIS_FIELDS = ['interval', 'threshold', 'maxWeight', 'stepWeight', 'stepWeights', 'iterations'];
 const TRAFFIC_ANNOTATION = /^(retry\.linkerd\.io|timeout\.linkerd\.io|balancer\.linkerd\.io)\//;
