@@ -1,14 +1,16 @@
 /**
- * Shows what `npm run render` would change on the rendered branch, per object.
+ * Shows what `npm run render` would change on the rendered branch: first what it does to access and traffic
+ * (from the Linkerd policy evaluator), then per object.
  *
- *   npm run diff -- [--branch <name>] [--remote <name|url>]
+ *   npm run diff -- [--branch <name>] [--remote <name|url>] [--format text|json|markdown] [--fail-on-widened-access]
  *
  * Exit codes (for CI gates): 0 no changes; 1 changes; 2 the render could not be made or
- * would be refused (failed synthesis or validation, empty render) or another failure.
+ * would be refused (failed synthesis or validation, empty render) or another failure;
+ * 4 (only with --fail-on-widened-access) the change widens access: a client gains access, or a Server goes from deny to audit.
  * A target that would vanish, or a rollback (the branch was rendered from code this commit does not
  * contain), is shown and counts as a change.
  */
-import { diffRender, formatRenderDiff, parseRenderArgs } from '../lib/gitops';
+import { diffExitCode, diffRender, formatRenderDiffAs, parseRenderArgs } from '../lib/gitops';
 import { git } from '../lib/gitops/git';
 import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
@@ -16,9 +18,10 @@ import { buildApp } from '../main';
 function main(): number {
   try {
     const args = parseRenderArgs('diff', process.argv.slice(2));
-    const diff = diffRender({ repoDir: git(process.cwd(), ['rev-parse', '--show-toplevel']), build: buildApp, branch: args.branch, remote: args.remote });
-    console.log(formatRenderDiff(diff));
-    return diff.hasChanges ? 1 : 0;
+    const repoDir = git(process.cwd(), ['rev-parse', '--show-toplevel']);
+    const diff = diffRender({ repoDir, build: buildApp, branch: args.branch, remote: args.remote });
+    console.log(formatRenderDiffAs(diff, args.format ?? 'text'));
+    return diffExitCode(diff, args.failOnWidenedAccess ?? false);
   } catch (error) {
     console.error(`Cannot diff: ${(error as Error).message}`);
     return 2;

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { AccessDiff, diffAccess, formatAccessDiff, isEmptyAccessDiff } from '../change-review';
 import { AppBuilder, Manifest, objectIdOf } from '../output';
 import { readCommitTree, tryRevParse } from './git';
 import { RenderValidator, prepareRender } from './prepare-render';
@@ -62,6 +63,8 @@ export interface RenderDiff {
   readonly hasChanges: boolean;
   /** Set when the branch was rendered from code the checked-out commit does not contain (a publish refuses this unless allowed). */
   readonly rollback?: Rollback;
+  /** What the change does to access (from the Linkerd policy evaluator) and traffic settings, per target both renders have. */
+  readonly access: AccessDiff;
 }
 
 /**
@@ -117,7 +120,8 @@ export function compareRenders(
   const newFolders = folders(after);
   const vanishedTargets = [...folders(before)].filter((f) => !newFolders.has(f)).sort();
   const identical = before.size === after.size && [...after].every(([f, c]) => before.get(f) === c);
-  return { branch, base, objects, files, vanishedTargets, hasChanges: !identical };
+  const access = diffAccess(before, after);
+  return { branch, base, objects, files, vanishedTargets, hasChanges: !identical, access };
 }
 
 /** A human-readable summary of a diff, one object per line and one field per indented line. */
@@ -125,6 +129,7 @@ export function formatRenderDiff(diff: RenderDiff): string {
   const lines = [`Rendered branch ${diff.branch}${diff.base ? ` at ${diff.base.slice(0, 12)}` : ' (does not exist yet)'}:`];
   if (!diff.hasChanges) return `${lines[0]} no changes`;
   const sign = { added: '+', removed: '-', changed: '~' } as const;
+  if (!isEmptyAccessDiff(diff.access)) lines.push(...formatAccessDiff(diff.access, '  '), '  Objects:');
   let target: string | undefined;
   for (const change of diff.objects) {
     if (change.target !== target) lines.push(`  ${(target = change.target)}/`);

@@ -11,3 +11,4 @@ export * from './sync-policy';
 export * from './rollback';
 export * from './environment';
 export * from './fleet-applications';
+export * from './render-diff-formats';

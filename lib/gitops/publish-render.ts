@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { diffAccess, formatAccessDiff, isEmptyAccessDiff } from '../change-review';
 import { AppBuilder, LockBusyError, acquireLock } from '../output';
 import { faultPoint } from '../output/fault-injection';
-import { git, tryRevParse } from './git';
+import { git, readCommitTree, tryRevParse } from './git';
 import { RenderRefusedError, RenderValidator, prepareRender } from './prepare-render';
 import { readRenderedBranch, targetFoldersOf, writeTree } from './rendered-branch';
 import { DEFAULT_RENDERED_BRANCH } from './rendered-branch-applications';
@@ -110,7 +111,7 @@ function publishLocked(options: PublishRenderOptions, branch: string, source: So
     if (rollback !== undefined && !options.allowRollback) throw new RenderRefusedError(rollbackMessage(rollback, branch));
     rolledBackFrom = rollback?.renderedSource;
     commit = git(repoDir, ['commit-tree', tree, ...(state.base ? ['-p', state.base] : [])], {
-      input: commitMessage(source, render.targets, removedTargets, rolledBackFrom),
+      input: commitMessage(source, render.targets, removedTargets, rolledBackFrom, accessSummary(repoDir, state.base, render.files)),
       env: committerIdentity(repoDir),
     });
     status = 'published';
@@ -187,10 +188,19 @@ function isAncestor(repoDir: string, ancestor: string, descendant: string): bool
   }
 }
 
-function commitMessage(source: SourceCommit, targets: readonly string[], removedTargets: readonly string[], rolledBackFrom?: string): string {
+/** The access and traffic section of `npm run diff`, for the commit message body; none when nothing changed for access or traffic. */
+function accessSummary(repoDir: string, base: string | undefined, files: ReadonlyMap<string, string>): readonly string[] {
+  const diff = diffAccess(readCommitTree(repoDir, base), files);
+  return isEmptyAccessDiff(diff) ? [] : [...formatAccessDiff(diff), ''];
+}
+
+function commitMessage(
+  source: SourceCommit, targets: readonly string[], removedTargets: readonly string[], rolledBackFrom: string | undefined, body: readonly string[],
+): string {
   return [
     `Render ${source.commit.slice(0, 12)}${source.dirty.length > 0 ? ' with uncommitted changes' : ''}`,
     '',
+    ...body,
     `Source-Commit: ${source.commit}`,
     ...(source.dirty.length > 0 ? [`Source-Dirty: ${source.dirty.length} uncommitted change(s)`] : []),
     `Targets: ${targets.join(', ')}`,
