@@ -4,6 +4,7 @@ import {
   namespaceIdentity, serverPolicies, serviceAccountOfIdentity,
 } from '../policy';
 import type { RenderTarget } from '../output/render-target';
+import { Flowchart } from './flowchart';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
 
 /**
@@ -29,13 +30,20 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
     `Generated from the rendered manifests of \`${target}/\`; do not edit. Argo CD does not read this file.`,
     'Mesh identities assume the trust domain `cluster.local`.',
     '',
+    '## Summary',
+    '',
+    ...model.summary(matrix).map((line) => `- ${line}`),
+    '',
     '## Workloads',
     '',
-    table(['Workload', 'Service account (mesh identity)', 'Container ports', 'Default inbound policy'], model.workloads.map((w) => [
-      code(`${w.kind} ${w.namespace}/${w.name}`), `${w.serviceAccount} (${code(identityOf(w.serviceAccount, w.namespace))})`,
+    table(['Workload', 'Service account', 'Container ports', 'Default inbound policy'], model.workloads.map((w) => [
+      code(`${w.kind} ${w.namespace}/${w.name}`), code(w.serviceAccount),
       w.ports.map((p) => (p.name ? `${p.name}:${p.containerPort}` : String(p.containerPort))).join(', ') || '—',
       model.defaultInboundPolicyOf(w) ?? 'cluster default',
     ])),
+    '### Mesh identities',
+    '',
+    table(['Service account', 'Identity'], model.serviceAccounts().map(([ns, sa]) => [code(`${ns}/${sa}`), code(identityOf(sa, ns))])),
     '## Servers',
     '',
     table(['Server', 'Port', 'Selects', 'Protocol', 'Traffic no policy authorizes'], model.servers.map((s) => [
@@ -55,9 +63,18 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
     'Policies on a Server (or its namespace) cover every route of the Server; policies on a route cover only that route. '
       + 'A client must satisfy every authentication a policy requires.',
     '',
-    table(['Server', 'Route', 'Client', 'Condition', 'Policy', 'Enforcement'], matrix.map((row) => [
-      code(row.server), row.route ? code(row.route) : '(all routes)', row.client, row.condition, code(row.policy), row.enforcement,
+    ...(matrix.length === 0 ? ['None.', ''] : [...new Set(matrix.map((row) => row.server))].flatMap((server) => [
+      `### Server ${code(server)}`,
+      '',
+      table(['Route', 'Client', 'Condition', 'Policy', 'Enforcement'], matrix.filter((row) => row.server === server).map((row) => [
+        row.route ? code(shortName(row.route)) : '(all routes)', row.client, row.condition, code(row.policy), row.enforcement,
+      ])),
     ])),
+    ...(model.clientLegend(matrix).length === 0 ? [] : [
+      '### Clients',
+      '',
+      table(['Client', 'Identity'], model.clientLegend(matrix)),
+    ]),
     ...(model.unauthorized().length === 0 ? [] : [
       '### Not authorized by any policy',
       '',
@@ -88,12 +105,16 @@ export function reviewReport(target: string, manifests: readonly Manifest[]): st
     '## Timeouts, retries and failure accrual (client side)',
     '',
     table(['Object', 'Setting', 'Value'], model.resilience()),
-    '## Diagram',
+    '## Diagram: who may call what',
     '',
-    '```mermaid',
-    ...model.diagram(matrix),
-    '```',
+    ...(model.servers.length === 0 ? ['Nothing to draw: no Server in this target, so every meshed workload gets its default inbound policy.', '']
+      : model.servers.flatMap((s) => [`### Server ${code(`${s.namespace}/${s.name}`)}`, '',
+        ...mermaid(model.accessDiagram(matrix, `${s.namespace}/${s.name}`), 'Nothing to draw.')])),
+    '## Diagram: traffic routing',
     '',
+    // One diagram per route: edge labels of several routes side by side would not fit pull-request width.
+    ...(model.serviceRoutes.length === 0 ? ['Nothing to draw: no route attaches to a Service in this target.', '']
+      : model.serviceRoutes.flatMap((r) => [`### ${r.kind} ${code(`${r.namespace}/${r.name}`)}`, '', ...mermaid(model.trafficDiagram(r), 'Nothing to draw.')])),
   ].join('\n');
 }
 
@@ -142,13 +163,21 @@ interface Route {
   readonly services: readonly string[];
   readonly matches: readonly string[];
   readonly backends: readonly { readonly name: string; readonly weight: number }[];
+  /** Per rule: its matches (empty: every request) and backends, as written. */
+  readonly rules: readonly { readonly matches: readonly Json[]; readonly backends: readonly { readonly name: string; readonly weight: number }[] }[];
+  /** Timeouts and retries, as `name value`. */
+  readonly resilience: readonly string[];
   readonly rolloutManaged: boolean;
 }
 
 interface MatrixRow {
   readonly server: string;
   readonly route?: string;
+  /** Short, for tables and the diagram; `identity` is the full string, for the legend. */
   readonly client: string;
+  readonly identity?: string;
+  /** What the client is in the manifests: `Deployment ns/name` (running as the identity), `identity <text>`, `anyone`, `network <cidr>`. */
+  readonly clientObjects: readonly string[];
   readonly condition: string;
   readonly policy: string;
   readonly enforcement: string;
@@ -228,6 +257,14 @@ class MeshModel {
         group: apiGroupOf(r), kind: r.kind, namespace: ns, name: r.metadata.name, servers: parentsOf('Server'), services: parentsOf('Service'),
         matches: rules.flatMap((rule) => (rule.matches ?? [{}]).map(describeMatch)),
         backends: rules.flatMap((rule) => (rule.backendRefs ?? []).map((b: Json) => ({ name: b.name, weight: b.weight ?? 1 }))),
+        rules: rules.map((rule) => ({
+          matches: rule.matches ?? [], backends: (rule.backendRefs ?? []).map((b: Json) => ({ name: b.name, weight: b.weight ?? 1 })),
+        })),
+        resilience: [
+          ...rules.flatMap((rule, i) => Object.entries(rule.timeouts ?? {}).map(([k, v]) => `${rules.length > 1 ? `rule ${i + 1} ` : ''}${k} timeout ${v}`)),
+          ...Object.entries(r.metadata.annotations ?? {}).filter(([k]) => /^(retry|timeout)\.linkerd\.io\//.test(k)).sort()
+            .map(([k, v]) => `${k.replace('.linkerd.io', '')} ${v}`),
+        ],
         rolloutManaged: apiGroupOf(r) === 'gateway.networking.k8s.io' && managed.has(`${ns}/${r.metadata.name}`),
       };
     });
@@ -237,15 +274,20 @@ class MeshModel {
 
   /** The workloads a Server selects, and whether they expose its port. */
   public selectedBy(server: Server): string {
-    // Candidates: the workloads with the selector's rarest label (every match has them all), else the namespace's.
-    const required = Object.entries(server.selector.matchLabels ?? {}).map(([name, value]) => this.workloadsByLabel.get(`${server.namespace}\0${name}=${value}`) ?? []);
-    const candidates = required.length > 0 ? required.reduce((a, b) => (b.length < a.length ? b : a)) : this.workloadsByNamespace.get(server.namespace) ?? [];
-    const selected = candidates.filter((w) => selects(server.selector, w.labels));
+    const selected = this.selectedWorkloads(server.namespace, server.selector);
     if (selected.length === 0) return '⚠ no workload in this target';
     return selected.map((w) => {
       const exposed = w.ports.some((p) => p.containerPort === server.port || p.name === server.port);
       return `${code(`${w.kind} ${w.name}`)}${exposed ? '' : ` ⚠ no container port ${server.port}`}`;
     }).join(', ');
+  }
+
+  /** The workloads of a namespace a label selector selects. */
+  public selectedWorkloads(namespace: string, selector: LabelSelector): Workload[] {
+    // Candidates: the workloads with the selector's rarest label (every match has them all), else the namespace's.
+    const required = Object.entries(selector.matchLabels ?? {}).map(([name, value]) => this.workloadsByLabel.get(`${namespace}\0${name}=${value}`) ?? []);
+    const candidates = required.length > 0 ? required.reduce((a, b) => (b.length < a.length ? b : a)) : this.workloadsByNamespace.get(namespace) ?? [];
+    return candidates.filter((w) => selects(selector, w.labels));
   }
 
   /** The default inbound policy of a workload as Linkerd resolves it: pod annotation, the namespace's (copied at injection), or the cluster's. */
@@ -288,7 +330,15 @@ class MeshModel {
               ? [describeClientClass(client).replace(/^network (\S+)/, (_m, cidr) => `network ${code(cidr)}`), 'by source address, no identity']
               : ['anyone', 'no identity'];
         const enforcement = audited ? '**audit** (not enforced)' : 'enforced';
-        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: text, condition, policy, enforcement });
+        const account = client.kind === 'identity' && client.match.kind !== 'suffix' ? serviceAccountOfIdentity(client.match.identity, this.policy.cluster)
+          : undefined;
+        const runs = account ? (this.workloadsByServiceAccount.get(`${account.namespace}/${account.name}`) ?? []) : [];
+        const clientObjects = runs.length > 0 ? runs.map((w) => `${w.kind} ${w.namespace}/${w.name}`)
+          : account ? [`ServiceAccount ${account.namespace}/${account.name}`]
+            : client.kind === 'identity' ? [`identity ${plain(text)}`] : client.kind === 'network' ? [plain(text)] : [plain(text)];
+        const short = account ? (runs.length > 0 ? runs.map((w) => w.name).join(', ') : `ServiceAccount ${account.name}`) : text;
+        const identity = client.kind === 'identity' && client.match.kind !== 'suffix' ? client.match.identity : undefined;
+        rows.push({ server: `${entry.server.namespace}/${entry.server.name}`, route, client: short, identity, clientObjects, condition, policy, enforcement });
       }
     }
     const key = (row: MatrixRow) => `${row.server} ${row.route ?? ''} ${row.client} ${row.policy}`;
@@ -331,11 +381,7 @@ class MeshModel {
 
   /** How the kubelet's HTTP probes of each meshed workload are authorized, evaluated as the kubelet's requests. */
   public probes(): string[][] {
-    const probes = this.policy.index.workloads.filter((w) => w.meshed)
-      .flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => ({ w, port, path }))));
-    return probes.map(({ w, port, path }) => {
-      const destination = { workload: `${w.kind}/${w.namespace}/${w.name}`, port };
-      const verdict = this.policy.evaluate({ client: { ip: KUBELET_ADDRESS }, destination, http: { method: 'GET', path } });
+    return this.probeVerdicts().map(({ w, port, path, verdict }) => {
       const server = isObjectRef(verdict.server) ? code(`${verdict.server.namespace}/${verdict.server.name}`)
         : `(default ${(verdict.server as { policy: string }).policy})`;
       const route = verdict.route === undefined ? '—'
@@ -347,12 +393,27 @@ class MeshModel {
     });
   }
 
+  /** The evaluator's verdict on each HTTP probe of a meshed workload, as the kubelet's request. */
+  public probeVerdicts() {
+    const probes = this.policy.index.workloads.filter((w) => w.meshed)
+      .flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => ({ w, port, path }))));
+    return probes.map(({ w, port, path }) => {
+      const destination = { workload: `${w.kind}/${w.namespace}/${w.name}`, port };
+      return { w, port, path, verdict: this.policy.evaluate({ client: { ip: KUBELET_ADDRESS }, destination, http: { method: 'GET', path } }) };
+    });
+  }
+
   /** Rate limits per Server, as Linkerd applies them (none for gRPC, opaque or TLS Servers). */
   public rateLimits(): string[][] {
     return this.serverPolicies().map(({ server, policy }) => {
       const limit = policy.rateLimit;
       if (!limit) return [code(`${server.namespace}/${server.name}`), 'none', '—', '—', '—'];
-      const overrides = limit.overrides.map((o) => `${o.requestsPerSecond}/s for ${o.identities.map(code).join(', ')}`).join('<br>') || '—';
+      // A ServiceAccount's identity by its account (the identities table has the string): the full one is too wide for the page.
+      const who = (identity: string) => {
+        const account = serviceAccountOfIdentity(identity, this.policy.cluster);
+        return account ? `ServiceAccount ${code(`${account.namespace}/${account.name}`)}` : code(identity);
+      };
+      const overrides = limit.overrides.map((o) => `${o.requestsPerSecond}/s for ${o.identities.map(who).join(', ')}`).join('<br>') || '—';
       const perSecond = (n: number | undefined) => (n === undefined ? '—' : `${n}/s`);
       return [code(`${server.namespace}/${server.name}`), code(limit.policy), perSecond(limit.total), perSecond(limit.identity), overrides];
     });
@@ -403,52 +464,125 @@ class MeshModel {
     return account ? this.describeServiceAccount(account.name, account.namespace) : code(match.identity);
   }
 
-  /** A Mermaid flowchart: clients → routes → Servers per namespace, and client-side traffic splits. */
-  public diagram(matrix: readonly MatrixRow[]): string[] {
-    const ids = new Map<string, string>();
-    const node = (key: string) => {
-      if (!ids.has(key)) ids.set(key, `n${ids.size}`);
-      return ids.get(key)!;
+  /** The summary a reviewer reads first. */
+  public summary(matrix: readonly MatrixRow[]): string[] {
+    const meshed = this.policy.index.workloads.filter((w) => w.meshed).length;
+    const namespaces = [...new Set(this.workloads.map((w) => w.namespace))].sort();
+    const defaults = [...new Set(this.workloads.map((w) => this.defaultInboundPolicyOf(w)))].sort();
+    const targets = new Set(matrix.map((row) => `${row.server} ${row.route ?? ''}`));
+    const clients = new Set(matrix.map((row) => row.clientObjects.join()));
+    const audited = [...new Set(matrix.filter((row) => row.enforcement !== 'enforced').map((row) => row.server))];
+    const managed = this.serviceRoutes.filter((r) => r.rolloutManaged);
+    const nobody = this.unauthorized();
+    return [
+      `Workloads: ${this.workloads.length} (${meshed} meshed)${namespaces.length > 0 ? ` in ${namespaces.map(code).join(', ')}` : ''}.`,
+      `Servers: ${this.servers.length === 0 ? 'none' : this.servers.map((s) => `${code(s.name)} (unauthorized traffic ${ACCESS_POLICIES[s.accessPolicy] ?? s.accessPolicy})`)
+        .join(', ')}.`,
+      `Default inbound policy: ${defaults.join('; ') || '—'}.`,
+      `Access: ${matrix.length === 0 ? 'no Server, so no authorization policy applies' : `${clients.size} client${clients.size === 1 ? '' : 's'} may call `
+        + `${targets.size} route${targets.size === 1 ? '' : 's'} or whole Server${targets.size === 1 ? '' : 's'}`}`
+        + `${nobody.length > 0 ? `; nobody may call ${nobody.length} (listed under the matrix)` : ''}.`,
+      `Audit-only: ${audited.length === 0 ? 'nothing' : audited.map((s) => `Server ${code(s)}`).join(', ')}.`,
+      `Weights owned by a controller: ${managed.length === 0 ? 'none; every weight is this render\'s'
+        : managed.map((r) => `${code(`${r.namespace}/${r.name}`)} (Argo Rollouts)`).join(', ')}.`,
+    ];
+  }
+
+  /** Every ServiceAccount the workloads run as, `[namespace, name]`. */
+  public serviceAccounts(): [string, string][] {
+    return [...new Set(this.workloads.map((w) => `${w.namespace}/${w.serviceAccount}`))].sort().map((k) => k.split('/') as [string, string]);
+  }
+
+  /** The clients of the matrix with their full identity strings, which the tables and the diagram leave out for width. */
+  public clientLegend(matrix: readonly MatrixRow[]): string[][] {
+    const rows = new Map<string, string[]>();
+    for (const row of matrix) if (row.identity) rows.set(`${row.client}\0${row.identity}`, [row.client, code(row.identity)]);
+    return [...rows.entries()].sort(([a], [b]) => compare(a, b)).map(([, r]) => r);
+  }
+
+  /**
+   * Who may call what, one diagram per Server (one for all would be too wide to read at pull-request width):
+   * client workload → route → Server → workload; audit-only dotted, denied probes crossed, uncallable routes marked.
+   */
+  public accessDiagram(matrix: readonly MatrixRow[], serverId: string): Flowchart {
+    const chart = new Flowchart('LR');
+    const many = new Set(this.servers.map((s) => s.namespace)).size > 1;
+    const name = (namespace: string, n: string) => (many ? `${namespace}/${n}` : n);
+    const serverNode = (id: string) => {
+      const s = this.serversById.get(id)!;
+      // The workloads it selects go in its label: a fourth column would not fit pull-request width.
+      const selected = this.selectedWorkloads(s.namespace, s.selector).map((w) => `${w.kind} ${name(w.namespace, w.name)}`);
+      return chart.node(`server ${id}`, [`Server ${name(s.namespace, s.name)} :${s.port}`, ...(selected.length > 0 ? [`on ${selected.join(', ')}`] : [])]
+        .join('<br>'), 'box', `Server ${id}`,
+        matrix.some((row) => row.server === id) ? undefined : 'denied');
     };
-    const lines = ['flowchart LR'];
-    const declared = new Set<string>();
-    const declareOnce = (id: string, declaration: string) => {
-      if (declared.has(id)) return;
-      declared.add(id);
-      lines.push(declaration);
+    const routes = new Map(this.inboundRoutes.filter((r) => !this.ignoredByLinkerd(r)).map((r) => [`${r.namespace}/${r.name}`, r]));
+    const routeNode = (id: string) => {
+      const r = routes.get(id)!;
+      const callable = matrix.some((row) => row.route === id || (row.route === undefined && r.servers.includes(row.server)));
+      // gRPC services without their package, so that a label stays narrow (the table has them in full).
+      const short = r.matches.map((m) => m.replace(/^gRPC (?:[\w]+\.)+(\w+\/)/, 'gRPC $1'));
+      const matches = short.length > 3 ? [...short.slice(0, 3), `+${short.length - 3} more`] : short;
+      return chart.node(`route ${id}`, [name(r.namespace, r.name), ...matches, ...(callable ? [] : ['⛔ no client may call'])].join('<br>'), 'round',
+        `${r.kind} ${id}`, callable ? undefined : 'denied');
     };
-    const namespaces = [...new Set([...this.servers.map((s) => s.namespace), ...this.serviceRoutes.map((r) => r.namespace)])].sort();
-    for (const ns of namespaces) {
-      lines.push(`  subgraph ${node(`namespace ${ns}`)}["namespace ${ns}"]`);
-      for (const s of this.servers.filter((x) => x.namespace === ns)) {
-        lines.push(`    ${node(`server ${ns}/${s.name}`)}[${label(`Server ${s.name} :${s.port}`)}]`);
-      }
-      for (const r of this.inboundRoutes.filter((x) => x.namespace === ns)) {
-        lines.push(`    ${node(`route ${ns}/${r.name}`)}(${label(`${r.name}: ${r.matches.join(', ')}`)})`);
-      }
-      lines.push('  end');
+    serverNode(serverId);
+    for (const [id, r] of routes) if (r.servers.includes(serverId)) chart.edge(routeNode(id), serverNode(serverId), 'solid');
+    for (const row of matrix.filter((x) => x.server === serverId)) {
+      const target = row.route && routes.has(row.route) ? routeNode(row.route) : serverNode(row.server);
+      const text = row.clientObjects[0].startsWith('identity ') || row.condition.startsWith('mTLS') ? row.client : `${row.client} (${row.condition})`;
+      const client = chart.node(`client ${row.clientObjects.join()} ${row.condition}`, text, 'stadium', row.clientObjects.join(', '));
+      if (row.enforcement === 'enforced') chart.edge(client, target, 'solid');
+      else chart.edge(client, target, 'dotted', 'audit only');
     }
-    for (const r of this.inboundRoutes) {
-      for (const s of r.servers) lines.push(`  ${node(`route ${r.namespace}/${r.name}`)} --> ${node(`server ${s}`)}`);
+    for (const { verdict, path } of this.probeVerdicts()) {
+      if (!isObjectRef(verdict.server) || `${verdict.server.namespace}/${verdict.server.name}` !== serverId) continue;
+      const routeId = verdict.route && isObjectRef(verdict.route) ? `${verdict.route.namespace}/${verdict.route.name}` : undefined;
+      const target = routeId && routes.has(routeId) ? routeNode(routeId) : serverNode(`${verdict.server.namespace}/${verdict.server.name}`);
+      const kubelet = chart.node('kubelet', 'kubelet (probes)', 'stadium', 'kubelet');
+      if (verdict.decision === 'deny') chart.edge(kubelet, target, 'denied', `denied: GET ${path}`);
+      else chart.edge(kubelet, target, 'solid');
     }
-    for (const row of matrix) {
-      const client = node(`client ${row.client} ${row.condition}`);
-      declareOnce(client, `  ${client}([${label(`${row.client} (${row.condition})`)}])`);
-      const to = row.route ? node(`route ${row.route}`) : node(`server ${row.server}`);
-      lines.push(`  ${client} ${row.enforcement === 'enforced' ? '-->' : '-.->'}|${label(row.policy)}| ${to}`);
-    }
-    for (const r of this.serviceRoutes) {
+    return chart;
+  }
+
+  /** Client-side traffic: Service → route (with timeouts and retries) → per rule, match → backend with weight → the pods it selects. */
+  public trafficDiagram(route: Route): Flowchart {
+    const chart = new Flowchart('TB');
+    const many = new Set(this.serviceRoutes.map((r) => r.namespace)).size > 1;
+    const name = (namespace: string, n: string) => (many ? `${namespace}/${n}` : n);
+    const services = new Map(this.all('core/Service').map((s) => [`${namespaceOf(s)}/${s.metadata.name}`, s]));
+    for (const r of [route]) {
+      const routeNode = chart.node(`route ${r.namespace}/${r.name}`, [`${r.kind} ${name(r.namespace, r.name)}`, ...r.resilience].join('<br>'), 'round',
+        `${r.kind} ${r.namespace}/${r.name}`);
       for (const svc of r.services) {
-        const from = node(`service ${svc}`);
-        declareOnce(from, `  ${from}[${label(`Service ${svc}`)}]`);
-        for (const b of r.backends) {
-          const to = node(`service ${r.namespace}/${b.name}`);
-          declareOnce(to, `  ${to}[${label(`Service ${r.namespace}/${b.name}`)}]`);
-          lines.push(`  ${from} -->|${label(`${r.name}: weight ${b.weight}${r.rolloutManaged ? ' (Argo Rollouts)' : ''}`)}| ${to}`);
+        const [ns, n] = svc.split('/');
+        chart.edge(chart.node(`service ${svc}`, `Service ${name(ns, n)}`, 'box', `Service ${svc}`), routeNode, 'solid');
+      }
+      const specific = r.rules.some((rule) => !isCatchAll(rule.matches));
+      const labels = new Map<string, string[]>();
+      for (const rule of r.rules) {
+        const when = isCatchAll(rule.matches) ? (specific ? 'every other request' : 'every request') : rule.matches.map(describeRuleMatch).join(' or ');
+        const total = rule.backends.reduce((sum, b) => sum + b.weight, 0);
+        for (const b of rule.backends) {
+          const share = rule.backends.length > 1 || r.rolloutManaged
+            ? `: weight ${b.weight}${total > 0 ? ` (${Math.round((100 * b.weight) / total)}%)` : ''}${r.rolloutManaged ? ', set by Argo Rollouts' : ''}` : '';
+          appendTo(labels, b.name, `${when}${share}`);
+        }
+      }
+      for (const [backendName, texts] of labels) {
+        const id = `${r.namespace}/${backendName}`;
+        const backend = chart.node(`backend ${id}`, `backend ${name(r.namespace, backendName)}`, 'box', `Service ${id}`);
+        chart.edge(routeNode, backend, 'solid', texts.join('<br>'));
+        const selector: Record<string, string> | undefined = (services.get(id) as Json | undefined)?.spec?.selector;
+        if (!selector || Object.keys(selector).length === 0) continue;
+        for (const w of this.selectedWorkloads(r.namespace, { matchLabels: selector })) {
+          chart.edge(backend, chart.node(`workload ${w.kind} ${w.namespace}/${w.name}`, `${w.kind} ${name(w.namespace, w.name)}`, 'box',
+            `${w.kind} ${w.namespace}/${w.name}`), 'solid');
         }
       }
     }
-    return lines;
+    return chart;
   }
 
   private describeServiceAccount(name: string, namespace: string): string {
@@ -516,9 +650,33 @@ function plain(text: string): string {
   return text.replace(/`/g, '').replace(/\*\*/g, '');
 }
 
-/** A quoted Mermaid label. */
-function label(text: string): string {
-  return `"${plain(text).replace(/"/g, '#quot;')}"`;
+/** A Mermaid block, or a sentence when there is nothing to draw (an empty flowchart renders as a blank box). */
+function mermaid(chart: Flowchart, nothing: string): string[] {
+  return chart.isEmpty ? [nothing, ''] : ['```mermaid', ...chart.lines(), '```', ''];
+}
+
+/** `name` of `namespace/name`. */
+function shortName(id: string): string {
+  return id.slice(id.indexOf('/') + 1);
+}
+
+/** Whether a rule's matches admit every request (no match, or a bare `PathPrefix /`). */
+function isCatchAll(matches: readonly Json[]): boolean {
+  return matches.length === 0 || matches.some((m) => describeRuleMatch(m) === '');
+}
+
+/** A route match in few words: `header x-request-id: alternative`, `GET /books*`; empty for a catch-all. */
+function describeRuleMatch(match: Json): string {
+  const parts: string[] = [];
+  if (typeof match.method === 'object' && match.method !== null) parts.push(`gRPC ${(match.method.service ?? '*').replace(/^.*\./, '')}/${match.method.method ?? '*'}`);
+  else if (match.method) parts.push(match.method);
+  const path = match.path;
+  if (path && !(path.value === '/' && (path.type ?? 'PathPrefix') === 'PathPrefix')) {
+    parts.push(path.type === 'Exact' ? path.value : path.type === 'RegularExpression' ? `path ~ ${path.value}` : `${path.value}*`);
+  }
+  for (const h of match.headers ?? []) parts.push(`header ${h.name}: ${h.value}`);
+  for (const q of match.queryParams ?? []) parts.push(`?${q.name}=${q.value}`);
+  return parts.join(' ');
 }
 
 function compare(a: string, b: string): number {
