@@ -16,7 +16,7 @@ import { PodinfoDynamicRoutingChart } from './charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from './charts/rollouts-demo';
 import { ShopChart } from './charts/shop';
 import { TrafficShiftingChart } from './charts/traffic-shifting';
-import { synthesizeMain } from './lib/output';
+import { synthesizeMain } from './lib';
 
 /**
  * The repository Argo CD clones the rendered branch from. Set it to YOUR repository (the one

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RolloutsGatewayApiPlugin } from '../lib/delivery';
+import { RolloutsGatewayApiPlugin } from '../lib';
 
 /**
  * What the Argo Rollouts Gateway API plugin needs once per cluster (seed 000): the plugin

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RenderedBranchApplications } from '../lib/gitops';
+import { RenderedBranchApplications } from '../lib';
 
 /** Props of {@link ArgoCdChart}. */
 export interface ArgoCdChartProps {

@@ -2,9 +2,9 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ImagePullPolicy, Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AlbIngress, AlbListenPort, AlbScheme, AlbTargetType, FaultInjection, HttpMethod, HttpRoute, HttpRouteApi, MeshedDeployment,
-  MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
-} from '../lib/mesh';
+  AlbIngress, AlbListenPort, AlbScheme, AlbTargetType, FaultInjection, HttpMethod, HttpRoute, HttpRouteApi, MeshedDeployment, MeshedNamespace,
+  MeshedService, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
+} from '../lib';
 
 const NAMESPACE = 'booksapp';
 const IMAGE = 'buoyantio/booksapp:v0.0.5';

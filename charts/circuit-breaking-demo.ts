@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy, Pods } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CircuitBreaker, MeshedDeployment, MeshedNamespace, MeshedService } from '../lib/mesh';
+import { CircuitBreaker, MeshedDeployment, MeshedNamespace, MeshedService } from '../lib';
 
 const NAMESPACE = 'circuit-breaking-demo';
 

@@ -2,9 +2,9 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  EgressNetwork, EgressTrafficPolicy, HttpMethod, HttpRetryCondition, HttpRoute, MeshedDeployment, MeshedNamespace, PathMatch,
-  RetriesAndTimeouts, RouteParent,
-} from '../lib/mesh';
+  EgressNetwork, EgressTrafficPolicy, HttpMethod, HttpRetryCondition, HttpRoute, MeshedDeployment, MeshedNamespace, PathMatch, RetriesAndTimeouts,
+  RouteParent,
+} from '../lib';
 
 const NAMESPACE = 'egress-test';
 

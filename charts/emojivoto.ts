@@ -3,7 +3,7 @@ import { ContainerProps, Cpu, ImagePullPolicy, Service, ServiceAccount } from 'c
 import { Construct } from 'constructs';
 import {
   GrpcMethodMatch, GrpcRoute, HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, RouteParent, Server, ServerPort, legacy,
-} from '../lib/mesh';
+} from '../lib';
 
 const NAMESPACE = 'emojivoto';
 const VERSION = 'v11';

@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Environment } from '../lib/gitops';
-import { AccessPolicy } from '../lib/mesh';
+import { Environment, AccessPolicy } from '../lib';
 import { RolloutsDemoValues } from './rollouts-demo';
 
 /** An environment and the values of the scenarios it runs. Promotion = a reviewed change of one entry here. */

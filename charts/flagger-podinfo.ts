@@ -1,8 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FlaggerCanary } from '../lib/delivery';
-import { MeshedNamespace, meshedPodAnnotations } from '../lib/mesh';
+import { FlaggerCanary, MeshedNamespace, meshedPodAnnotations } from '../lib';
 
 const NAMESPACE = 'test';
 

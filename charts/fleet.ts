@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvironmentTargets, FleetApplications } from '../lib/gitops';
+import { EnvironmentTargets, FleetApplications } from '../lib';
 
 /** Props of {@link FleetChart}. */
 export interface FleetChartProps {

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LinkerdIdentity, LinkerdIdentityProps } from '../lib/platform';
+import { LinkerdIdentity, LinkerdIdentityProps } from '../lib';
 
 /** Props of {@link LinkerdIdentityChart}. */
 export interface LinkerdIdentityChartProps extends ChartProps, LinkerdIdentityProps {}

@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayV1Alpha3, VirtualServiceV1Alpha3 } from '../imports/istio-networking-networking.istio.io';
-import { AnalysisMetric, CanaryRollout, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
+import { AnalysisMetric, CanaryRollout, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib';
 import { SEED_003_NAMESPACE, SEED_003_NGINX_ROLLOUT, SEED_003_SUCCESS_RATE } from './nginx-canary';
 
 /**

@@ -3,7 +3,7 @@ import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   AnalysisMetric, CanaryRollout, CanaryRolloutProps, CanaryStep, PodBudget, PrometheusAnalysisTemplate, SuccessRateMetricOptions,
-} from '../lib/delivery';
+} from '../lib';
 
 /** Seed 003 runs in the `default` namespace, which exists in every cluster and is not rendered. */
 export const SEED_003_NAMESPACE = 'default';

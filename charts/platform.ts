@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdApplication, ArgoCdProject, ClusterResource, ResourceKind, SyncPolicy } from '../lib/gitops';
 import {
-  ControllerValues, LinkerdControlPlaneValues, PlatformApplication, PlatformSource, controllerReplicas, linkerdControlPlaneHelmValues,
-} from '../lib/platform';
+  ArgoCdApplication, ArgoCdProject, ClusterResource, ResourceKind, SyncPolicy, ControllerValues, LinkerdControlPlaneValues, PlatformApplication,
+  PlatformSource, controllerReplicas, linkerdControlPlaneHelmValues,
+} from '../lib';
 
 /** Props of {@link PlatformChart}. */
 export interface PlatformChartProps {

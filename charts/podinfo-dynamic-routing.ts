@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy, Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HeaderMatch, HttpBackend, HttpRoute, HttpRouteApi, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib/mesh';
+import { HeaderMatch, HttpBackend, HttpRoute, HttpRouteApi, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib';
 
 const NAMESPACE = 'test';
 const IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';

@@ -1,9 +1,10 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
-import { integerProblem, invalidValueProblem, throwIfProblems } from '../lib/common/input-validation';
-import { AccessPolicy, MeshedNamespace } from '../lib/mesh';
+import {
+  AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate, integerProblem, invalidValueProblem, throwIfProblems,
+  AccessPolicy, MeshedNamespace,
+} from '../lib';
 
 const NAMESPACE = 'test';
 

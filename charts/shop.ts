@@ -1,12 +1,11 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ContainerProps, Probe, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AnalysisMetric, CanaryRollout, CanaryRoute, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
 import {
-  AccessPolicy, CircuitBreaker, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HttpLocalRateLimitPolicy, HttpMethod, HttpRetryCondition,
-  HttpRoute, MeshIdentity, MeshedDeployment, MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server,
-  ServerPort,
-} from '../lib/mesh';
+  AnalysisMetric, CanaryRollout, CanaryRoute, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate, AccessPolicy, CircuitBreaker,
+  GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HttpLocalRateLimitPolicy, HttpMethod, HttpRetryCondition, HttpRoute, MeshIdentity, MeshedDeployment,
+  MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort,
+} from '../lib';
 
 const NAMESPACE = 'shop';
 const PAYMENTS = 'shop.payments.v1.PaymentService';

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { ImagePullPolicy, Probe } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GrpcMethodMatch, GrpcRoute, HttpBackend, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib/mesh';
+import { GrpcMethodMatch, GrpcRoute, HttpBackend, HttpRoute, MeshedDeployment, MeshedNamespace, MeshedService, RouteParent } from '../lib';
 
 const NAMESPACE = 'traffic-shifting';
 const IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';

@@ -10,8 +10,7 @@
  * A target that would vanish, or a rollback (the branch was rendered from code this commit does not
  * contain), is shown and counts as a change.
  */
-import { diffExitCode, diffRender, formatRenderDiffAs, parseRenderArgs } from '../lib/gitops';
-import { git } from '../lib/gitops/git';
+import { diffExitCode, diffRender, formatRenderDiffAs, git, parseRenderArgs } from '../lib/gitops';
 import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
 

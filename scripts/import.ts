@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { parse, stringify } from 'yaml';
 import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
-import { readTree, writeAtomically } from '../lib/output/write-atomically';
+import { readTree, writeAtomically } from '../lib/output';
 
 const ROOT = path.resolve(__dirname, '..');
 const IMPORTS_DIR = path.join(ROOT, 'imports');

@@ -9,8 +9,7 @@
  * 2 any other failure (not a git repository, push rejected, bad arguments).
  * Never touches the checkout, the index or dist/.
  */
-import { RenderRefusedError, parseRenderArgs, publishRender } from '../lib/gitops';
-import { git } from '../lib/gitops/git';
+import { RenderRefusedError, git, parseRenderArgs, publishRender } from '../lib/gitops';
 import { guardEarlyExit } from '../lib/output';
 import { buildApp } from '../main';
 

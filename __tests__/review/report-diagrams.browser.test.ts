@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../../lib/output';
-import { Manifest } from '../../lib/output/manifest';
+import { Manifest } from '../../lib/output';
 import { reviewReports } from '../../lib/review';
 import { buildApp } from '../../main';
 

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import {
   dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError,
-} from '../validation/syntax/names';
+} from '../validation';
 
 /*
  * Checks of construct props, shared by the construct libraries. Each check returns a problem

@@ -10,14 +10,12 @@ import {
   RolloutSpecStrategyCanarySteps,
   toJson_RolloutSpecStrategyCanary,
 } from '../../imports/argo-rollouts-rollout-argoproj.io';
-import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../gitops/argo-cd-ignore-difference';
-import { GrpcRoute } from '../mesh/grpc-route';
-import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from '../mesh/http-route';
-import { headerNameProblem } from '../mesh/http-route-match';
-import { MeshedService } from '../mesh/meshed-service';
-import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
-import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh/server';
-import { re2Error } from '../validation/syntax/re2';
+import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../contracts';
+import {
+  GrpcRoute, HttpBackend, HttpRoute, HttpRouteApi, MeshedService, ProxyConfig, RouteParent, headerNameProblem, meshedPodAnnotations,
+} from '../mesh';
+import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh';
+import { re2Error } from '../validation';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { CanaryRoute } from './canary-route';
 import { AnalysisReference, BackgroundAnalysis, CanaryHeaderMatch, CanaryStep, PodBudget } from './canary-step';
@@ -26,7 +24,7 @@ import { RolloutPodTemplate } from './rollout-pod-template';
 import {
   durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem,
   throwIfProblems,
-} from '../common/input-validation';
+} from '../common';
 
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {

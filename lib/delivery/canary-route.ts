@@ -1,5 +1,4 @@
-import { GrpcRouteMatch } from '../mesh/grpc-route-match';
-import { HttpRouteMatch } from '../mesh/http-route-match';
+import { GrpcRouteMatch, HttpRouteMatch } from '../mesh';
 
 /** Options of a route whose weights the Gateway API plugin moves during a canary. */
 export interface CanaryRouteOptions<Match> {

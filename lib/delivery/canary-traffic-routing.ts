@@ -1,7 +1,6 @@
 import { CanaryRoute } from './canary-route';
 
-/** The name under which the Argo Rollouts Gateway API traffic router plugin is registered and referenced. */
-export const GATEWAY_API_PLUGIN_NAME = 'argoproj-labs/gatewayAPI';
+export { GATEWAY_API_PLUGIN_NAME } from '../contracts';
 
 /** The label the plugin puts on the routes it edits while a canary runs (its defaults, v0.15). */
 export const GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL = { key: 'rollouts.argoproj.io/gatewayapi-canary', value: 'in-progress' } as const;

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
 import {
   durationProblem, goDuration, integerProblem, objectNameProblem, portNumberProblem, throwIfProblems,
-} from '../common/input-validation';
+} from '../common';
 
 /** Properties of a {@link FlaggerCanary}. */
 export interface FlaggerCanaryProps {

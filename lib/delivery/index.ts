@@ -7,3 +7,4 @@ export * from './flagger-canary';
 export * from './linkerd';
 export * from './prometheus-analysis-template';
 export * from './rollouts-gateway-api-plugin';
+export * from './rollout-pod-template';

@@ -7,7 +7,7 @@ import {
 } from '../../imports/argo-rollouts-analysis-template-argoproj.io';
 import { AnalysisArgValue, AnalysisMetric } from './analysis-metric';
 import { LINKERD_VIZ_PROMETHEUS_ADDRESS } from './linkerd';
-import { objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { objectNameProblem, throwIfProblems } from '../common';
 
 /** Properties of a {@link PrometheusAnalysisTemplate}. */
 export interface PrometheusAnalysisTemplateProps {

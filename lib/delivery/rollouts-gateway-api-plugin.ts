@@ -2,7 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
-import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 
 /** Where the Argo Rollouts controller loads a plugin binary from. */
 export class PluginLocation {

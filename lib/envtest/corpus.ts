@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadManifestFiles } from '../validation/load-manifests';
-import { ValidationProblem, ValidationTarget } from '../validation/model';
+import { ValidationProblem, ValidationTarget, loadManifestFiles } from '../validation';
 import { DryRunner, DryRunVerdict } from './dry-run';
 
 /**

@@ -1,5 +1,4 @@
-import { ValidationProblem, ValidationTarget } from '../validation/model';
-import { describeObject, splitApiVersion } from '../validation/object-identity';
+import { ValidationProblem, ValidationTarget, describeObject, splitApiVersion } from '../validation';
 import { ApiClient } from './api-client';
 import { mapBounded } from './bounded';
 import { ResourceMap } from './discovery';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { durationProblem, goDuration, integerProblem, throwIfProblems, wholeSeconds } from '../common/input-validation';
+import { durationProblem, goDuration, integerProblem, throwIfProblems, wholeSeconds } from '../common';
 import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
-import { ArgoCdIgnoreDifference } from './argo-cd-ignore-difference';
+import { ArgoCdIgnoreDifference } from '../contracts';
 import { ArgoCdProject } from './argo-cd-project';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 

@@ -1,5 +1,6 @@
 export * from './argo-cd-application';
-export * from './argo-cd-ignore-difference';
+export { isArgoCdIgnoreDifferencesSource } from '../contracts';
+export type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../contracts';
 export * from './argo-cd-project';
 export * from './cli-args';
 export * from './diff-render';
@@ -12,3 +13,6 @@ export * from './rollback';
 export * from './environment';
 export * from './fleet-applications';
 export * from './render-diff-formats';
+// For scripts/ (render, diff): the git runner they share with this module; not part of lib/index.ts.
+export { git } from './git';
+export type { GitOptions } from './git';

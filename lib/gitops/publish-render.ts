@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { diffAccess, formatAccessDiff, isEmptyAccessDiff } from '../change-review';
-import { AppBuilder, LockBusyError, acquireLock } from '../output';
-import { faultPoint } from '../output/fault-injection';
+import { AppBuilder, LockBusyError, acquireLock, faultPoint } from '../output';
 import { git, readCommitTree, tryRevParse } from './git';
 import { RenderRefusedError, RenderValidator, prepareRender } from './prepare-render';
 import { readRenderedBranch, targetFoldersOf, writeTree } from './rendered-branch';

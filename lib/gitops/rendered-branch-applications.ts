@@ -2,7 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
-import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from './argo-cd-ignore-difference';
+import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 

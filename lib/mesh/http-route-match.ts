@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { re2Error } from '../validation/syntax/re2';
-import { invalidValueProblem } from '../common/input-validation';
+import { re2Error } from '../validation';
+import { invalidValueProblem } from '../common';
 import { invalid } from './validation';
 
 /** HTTP methods an HTTPRoute can match. */

@@ -1,7 +1,9 @@
 export * from './access-policy';
 export * from './alb-ingress';
 export * from './authentication';
-export * from './authorization-policy';
+// Not the @internal grant helpers, which the grant methods of the authorization targets use.
+export { AuthorizationPolicy, AuthorizationTarget } from './authorization-policy';
+export type { AuthorizationPolicyProps, Grant, GrantOptions } from './authorization-policy';
 export * from './circuit-breaker';
 export * from './egress-network';
 export * from './external-service-account';
@@ -9,7 +11,9 @@ export * from './fault-injection';
 export * from './grpc-route';
 export * from './grpc-route-match';
 export * from './http-local-rate-limit-policy';
-export * from './http-route';
+// Not the @internal rendering helpers the route constructs share.
+export { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
+export type { HttpBackendOptions, HttpRouteProps, HttpRouteRule, HttpRouteTimeouts } from './http-route';
 export * from './http-route-filter';
 export * from './http-route-match';
 export * from './mesh-identity';

@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { labelValueError, qualifiedNameError } from '../validation/syntax/names';
+import { labelValueError, qualifiedNameError } from '../validation';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 import { invalid } from './validation';
 

@@ -5,9 +5,7 @@ import {
   ServerV1Beta3,
   ServerV1Beta3SpecPodSelectorMatchExpressionsOperator as SelectorOperator,
 } from '../../imports/linkerd-server-policy.linkerd.io';
-import { identify } from '../validation/object-identity';
-import { findPodTemplate } from '../validation/pod-templates';
-import { asArray, asObject } from '../validation/values';
+import { asArray, asObject, findPodTemplate, identify } from '../validation';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
 import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';

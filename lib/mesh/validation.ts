@@ -2,8 +2,8 @@ import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, portNumberProblem, serviceNameProblem,
-} from '../common/input-validation';
-import { parseGatewayDuration } from '../validation/syntax/durations';
+} from '../common';
+import { parseGatewayDuration } from '../validation';
 
 /*
  * The mesh constructs throw at the first invalid prop; the rules and their wording are the

@@ -1,4 +1,4 @@
-import { Manifest, apiGroupOf } from './manifest';
+import { Manifest, apiGroupOf } from '../contracts';
 
 /** The Argo CD annotation that orders a sync; lower waves are applied and healthy first. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';

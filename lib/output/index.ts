@@ -1,6 +1,7 @@
 export * from './apply-order';
 export * from './file-layout';
-export * from './manifest';
+export { apiGroupOf, objectIdOf } from '../contracts';
+export type { Manifest } from '../contracts';
 export * from './manifest-yaml';
 export * from './render-target';
 export * from './synthesize';
@@ -9,3 +10,5 @@ export * from './write-atomically';
 export * from './exclusive-lock';
 export * from './exit-guard';
 export * from './user-code';
+// For lib/gitops's render (test-only fault points, see fault-injection.ts); not part of lib/index.ts.
+export { faultPoint } from './fault-injection';

@@ -5,7 +5,7 @@ import {
 } from '../../imports/cert-manager-certificate-cert-manager.io';
 import { Issuer } from '../../imports/cert-manager-issuer-cert-manager.io';
 import { Bundle } from '../../imports/trust-manager-bundle-trust.cert-manager.io';
-import { goDuration, invalidValueProblem, namespaceNameProblem, throwIfProblems, wholeSeconds } from '../common/input-validation';
+import { goDuration, invalidValueProblem, namespaceNameProblem, throwIfProblems, wholeSeconds } from '../common';
 
 /** Props of {@link LinkerdIdentity}. */
 export interface LinkerdIdentityProps {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { SYNC_WAVE_ANNOTATION } from '../output';
 import { PlatformSource } from './platform-source';
 

@@ -1,17 +1,22 @@
-import { Manifest, apiGroupOf, objectIdOf } from '../output/manifest';
+import { Manifest, apiGroupOf, objectIdOf } from '../contracts';
 import {
   accessMatrix, describeClientClass, describeRef, IdentityMatch, InboundServer, isObjectRef, KUBELET_ADDRESS, LinkerdPolicyModel,
   namespaceIdentity, serverPolicies, serviceAccountOfIdentity,
 } from '../policy';
-import type { RenderTarget } from '../output/render-target';
 import { Flowchart } from './flowchart';
 import { rolloutManagedRoutes } from './rollout-managed-routes';
+
+/** What a report is made of: a render target's name and its rendered objects (lib/output's `RenderTarget` is one). */
+export interface ReviewTarget {
+  readonly name: string;
+  readonly objects: readonly { readonly manifest: Manifest }[];
+}
 
 /**
  * One review report per render target, keyed by its file name beside the target folder
  * (`<target>.md`, outside the folder that Argo CD and `kubectl apply -f` read).
  */
-export function reviewReports(targets: readonly RenderTarget[]): Map<string, string> {
+export function reviewReports(targets: readonly ReviewTarget[]): Map<string, string> {
   return new Map(targets.map((t) => [`${t.name}.md`, reviewReport(t.name, t.objects.map((o) => o.manifest))]));
 }
 

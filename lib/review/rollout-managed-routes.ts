@@ -1,5 +1,4 @@
-import { GATEWAY_API_PLUGIN_NAME } from '../delivery/canary-traffic-routing';
-import { Manifest, apiGroupOf } from '../output/manifest';
+import { GATEWAY_API_PLUGIN_NAME, Manifest, apiGroupOf } from '../contracts';
 
 /** A Gateway API HTTPRoute (`gateway.networking.k8s.io`) by namespace and name. */
 export interface RouteIdentity {

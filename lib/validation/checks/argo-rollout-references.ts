@@ -1,16 +1,10 @@
+import { GATEWAY_API_PLUGIN_NAME as GATEWAY_API_PLUGIN } from '../../contracts';
 import { CORE, GATEWAY, NETWORKING } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { splitApiVersion } from '../object-identity';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, getIn, JsonObject, stringMap } from '../values';
 import { INVALID_SPEC } from './argo-rollout-spec';
-
-/**
- * The name the Argo Rollouts Gateway API traffic router registers under: an upstream fact, like the groups in
- * api-groups.ts. Spelled here rather than imported from lib/delivery (GATEWAY_API_PLUGIN_NAME) because the engine
- * depends on no construct code; __tests__/rendered-app.test.ts checks that it recognizes the Rollouts lib/delivery renders.
- */
-export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** The label Argo Rollouts adds to each ReplicaSet's pods; Services may select it (the controller sets it on stable/canary). */
 const POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
