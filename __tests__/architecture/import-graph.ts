@@ -130,7 +130,9 @@ export function layeringProblems(root: string, rules: LayeringRules = {}): strin
       continue;
     }
     if (from !== '') areaEdges.set(from, (areaEdges.get(from) ?? new Set()).add(to));
-    if (edge.to !== `lib/${to}`) problems.push(`${where}: a deep import into lib/${to}; import '${relativeTo(edge.from, `lib/${to}`)}' (its index.ts)`);
+    if (edge.to !== `lib/${to}`) {
+      problems.push(`${where}: a deep import into lib/${to}; import '${relativeTo(edge.from, `lib/${to}`)}' (its index.ts)`);
+    }
     if (from === '') continue;
     const [own, other] = [layerOf.get(from), layerOf.get(to)];
     if (own !== undefined && other !== undefined && other >= own) {

@@ -61,8 +61,9 @@ export function publicApiProblems(indexFile: string, options: PublicApiOptions):
     if (declaration === undefined || !isOwn(declaration) || ts.isSourceFile(declaration)) return;
     // A member of an exported enum or namespace is reachable through its parent.
     const parent = (target as ts.Symbol & { parent?: ts.Symbol }).parent;
-    if (parent !== undefined && exported.has(resolve(parent)) && !(parent.flags & ts.SymbolFlags.ValueModule && parent.declarations?.some(ts.isSourceFile))) return;
-    problems.add(`${where} uses ${target.name} (${relative(declaration.getSourceFile().fileName)}), which ${path.basename(indexFile)} does not export`);
+    if (parent !== undefined && exported.has(resolve(parent))) return;
+    const file = relative(declaration.getSourceFile().fileName);
+    problems.add(`${where} uses ${target.name} (${file}), which ${path.basename(indexFile)} does not export`);
   };
 
   /** The declared types a type node names. */
@@ -107,9 +108,10 @@ export function publicApiProblems(indexFile: string, options: PublicApiOptions):
   const visitMember = (member: ts.Node, where: string): void => {
     if (isHidden(member)) return;
     if (ts.isConstructorDeclaration(member)) {
-      visitSignature(member, `${where} constructor`);
+      visitSignature(member, `${where}.constructor`);
       for (const parameter of member.parameters) {
-        if (ts.isParameterPropertyDeclaration(parameter, member) && !isHidden(parameter)) visitTypeNode(parameter.type, where);
+        if (!ts.isParameterPropertyDeclaration(parameter, member) || isHidden(parameter)) continue;
+        visitTypeNode(parameter.type, `${where}.${parameter.name.getText()}`);
       }
       return;
     }
