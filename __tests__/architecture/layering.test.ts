@@ -17,6 +17,20 @@ test('ARCHITECTURE.md draws the layers this test enforces', () => {
   expect(entries.filter((entry) => entry === undefined)).toEqual([]);
 });
 
+test('every file ARCHITECTURE.md\'s concept table names exists', () => {
+  const architecture = fs.readFileSync(path.join(ROOT, 'ARCHITECTURE.md'), 'utf8');
+  const section = architecture.slice(architecture.indexOf('## Where each concept lives'), architecture.indexOf('## Decisions'));
+  // Each row's file column: full paths, and bare `x.ts` names of files beside the row's first path.
+  const files = section.split('\n').filter((line) => /^\| [^-]/.test(line)).slice(1).flatMap((row) => {
+    const tokens = [...row.split('|')[2].matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+    const paths = tokens.filter((token) => /^(lib|__tests__)\//.test(token));
+    const dir = paths[0]?.endsWith('/') ? paths[0] : path.posix.dirname(paths[0] ?? '');
+    return [...paths, ...tokens.filter((token) => /^[\w-]+\.ts$/.test(token)).map((name) => `${dir}/${name}`.replace('//', '/'))];
+  });
+  expect(files.length).toBeGreaterThan(60);
+  expect(files.filter((file) => !fs.existsSync(path.join(ROOT, file)))).toEqual([]);
+});
+
 describe('the layering check fails on deliberate violations', () => {
   let root: string;
   const write = (file: string, text: string): void => {
