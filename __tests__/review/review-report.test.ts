@@ -1,5 +1,6 @@
 import { synthesize } from '../../lib/output';
-import { identityOf, reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
+import { DEFAULT_CLUSTER_SETTINGS, serviceAccountIdentity } from '../../lib/policy';
+import { reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
 import { BooksappChart } from '../../charts/booksapp';
 import { meshShop } from '../fixtures/mesh-shop';
 
@@ -22,7 +23,7 @@ test('one report per target, named beside its folder', () => {
 });
 
 test('the authorization matrix says who may call which route of which Server, and what is only audited', () => {
-  const web = identityOf('web', 'shop');
+  const web = serviceAccountIdentity('shop', 'web', DEFAULT_CLUSTER_SETTINGS);
   expect(web).toBe('web.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(matrix()).toEqual([
     // A NetworkAuthentication of 0.0.0.0/0 and ::/0 admits anyone.
