@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthesize } from '../../lib/output';
 import { Manifest } from '../../lib/output';
+import { DEFAULT_CLUSTER_SETTINGS, selectorSelects, serviceAccountIdentity } from '../../lib/policy';
 import { reviewReports } from '../../lib/review';
 import { buildApp } from '../../main';
 
@@ -144,7 +145,8 @@ function tablesOf(report: string): string[] {
   const cell = (text: string) => text.trim().replace(/\\\|/g, '|').replace(/`([^`]*)`/g, '<code>$1</code>').replace(/\*\*([^*]*)\*\*/g, '<b>$1</b>');
   return blocks.map((block) => {
     const rows = block.split('\n').filter((_, i) => i !== 1).map((line) => line.slice(2, -2).split(/ (?<!\\)\| /));
-    return `<table>${rows.map((r, i) => `<tr>${r.map((c) => (i === 0 ? `<th>${cell(c)}</th>` : `<td>${cell(c)}</td>`)).join('')}</tr>`).join('')}</table>`;
+    const row = (r: string[], i: number) => `<tr>${r.map((c) => (i === 0 ? `<th>${cell(c)}</th>` : `<td>${cell(c)}</td>`)).join('')}</tr>`;
+    return `<table>${rows.map(row).join('')}</table>`;
   });
 }
 
@@ -154,28 +156,39 @@ type Json = Record<string, any>;
 function relationHolds(from: string, to: string, manifests: readonly Manifest[]): boolean {
   const [fromKind, fromId] = split(from);
   const [toKind, toId] = split(to);
-  const find = (kind: string, id: string) => manifests.find((m) => m.kind === kind && `${m.metadata.namespace ?? 'default'}/${m.metadata.name}` === id) as Json;
+  const find = (kind: string, id: string) =>
+    manifests.find((m) => m.kind === kind && `${m.metadata.namespace ?? 'default'}/${m.metadata.name}` === id) as Json;
   const labelsOf = (kind: string, id: string) => {
     const w = find(kind, id);
     return (w?.spec?.template?.metadata?.labels ?? w?.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
   };
   const parents = (route: Json) => (route?.spec?.parentRefs ?? []) as Json[];
-  if (fromKind === 'Server') return toId.split('/')[0] === fromId.split('/')[0] && selects(find('Server', fromId)?.spec?.podSelector ?? {}, labelsOf(toKind, toId));
-  if (/Route$/.test(fromKind) && toKind === 'Server') return parents(find(fromKind, fromId)).some((p) => p.kind === 'Server' && p.name === toId.split('/')[1]);
-  if (fromKind === 'Service' && /Route$/.test(toKind)) return parents(find(toKind, toId)).some((p) => (p.kind ?? 'Service') === 'Service' && p.name === fromId.split('/')[1]);
+  // A Server selects a workload of its namespace whose pod labels its podSelector selects (lib/policy's one selector semantics).
+  if (fromKind === 'Server') {
+    return toId.split('/')[0] === fromId.split('/')[0] && selectorSelects(find('Server', fromId)?.spec?.podSelector ?? {}, labelsOf(toKind, toId));
+  }
+  if (/Route$/.test(fromKind) && toKind === 'Server') {
+    return parents(find(fromKind, fromId)).some((p) => p.kind === 'Server' && p.name === toId.split('/')[1]);
+  }
+  if (fromKind === 'Service' && /Route$/.test(toKind)) {
+    return parents(find(toKind, toId)).some((p) => (p.kind ?? 'Service') === 'Service' && p.name === fromId.split('/')[1]);
+  }
   if (/Route$/.test(fromKind) && toKind === 'Service') {
     return (find(fromKind, fromId)?.spec?.rules ?? []).some((r: Json) => (r.backendRefs ?? []).some((b: Json) => b.name === toId.split('/')[1]));
   }
   if (fromKind === 'Service') {
     const selector = find('Service', fromId)?.spec?.selector ?? {};
-    return Object.keys(selector).length > 0 && selects({ matchLabels: selector }, labelsOf(toKind, toId));
+    return Object.keys(selector).length > 0 && selectorSelects({ matchLabels: selector }, labelsOf(toKind, toId));
   }
   // A client: some policy targeting the route or Server (or its namespace) admits it.
   const namespace = toId.split('/')[0];
   const server: Json | undefined = toKind === 'Server' ? find('Server', toId) : undefined;
-  if (server && from.startsWith('anyone') && /^(audit|all-unauthenticated|cluster-unauthenticated)$/.test(server.spec?.accessPolicy ?? '')) return true;
-  if (server && from.startsWith('identity any meshed') && /^(audit|all-|cluster-)/.test(server.spec?.accessPolicy ?? '')) return true;
-  if (server && (from === 'kubelet' || from.startsWith('anyone')) && !manifests.some((m) => /Route$/.test(m.kind) && parents(m as Json).some((p) => p.kind === 'Server' && p.name === server.metadata.name))) {
+  const accessPolicy = server?.spec?.accessPolicy ?? '';
+  if (server && from.startsWith('anyone') && /^(audit|all-unauthenticated|cluster-unauthenticated)$/.test(accessPolicy)) return true;
+  if (server && from.startsWith('identity any meshed') && /^(audit|all-|cluster-)/.test(accessPolicy)) return true;
+  const hasRoutes = (s: Json) => manifests.some((m) => /Route$/.test(m.kind)
+    && parents(m as Json).some((p) => p.kind === 'Server' && p.name === s.metadata.name));
+  if (server && (from === 'kubelet' || from.startsWith('anyone')) && !hasRoutes(server)) {
     return true; // a Server without routes: Linkerd's probe route admits the kubelet
   }
   const name = toId.split('/')[1];
@@ -183,8 +196,9 @@ function relationHolds(from: string, to: string, manifests: readonly Manifest[])
     (m.kind === 'AuthorizationPolicy' && ((m as Json).spec?.targetRef?.kind === 'Namespace' || ((m as Json).spec?.targetRef?.kind === toKind
       && (m as Json).spec?.targetRef?.name === name)))
     || (m.kind === 'ServerAuthorization' && server !== undefined && ((m as Json).spec?.server?.name === name
-      || ((m as Json).spec?.server?.selector && selects((m as Json).spec.server.selector, server.metadata.labels ?? {})))))) as Json[];
-  const authns = (p: Json) => (p.spec?.requiredAuthenticationRefs ?? []).map((r: Json) => find(r.kind, `${r.namespace ?? namespace}/${r.name}`)).filter((x: Json) => x);
+      || ((m as Json).spec?.server?.selector && selectorSelects((m as Json).spec.server.selector, server.metadata.labels ?? {})))))) as Json[];
+  const authns = (p: Json) => (p.spec?.requiredAuthenticationRefs ?? [])
+    .map((r: Json) => find(r.kind, `${r.namespace ?? namespace}/${r.name}`)).filter((x: Json) => x);
   const accounts = fromKind === 'ServiceAccount' ? [fromId] : from.split(', ').map((w) => {
     const [kind, id] = split(w);
     const t = find(kind, id);
@@ -193,9 +207,10 @@ function relationHolds(from: string, to: string, manifests: readonly Manifest[])
   const identityText = from.startsWith('identity ') ? from.slice('identity '.length) : undefined;
   const admitsAccount = (ids: readonly string[], refs: readonly Json[], sas: readonly Json[]) => accounts.some((account) => {
     const [ns, sa] = account.split('/');
-    const identity = `${sa}.${ns}.serviceaccount.identity.linkerd.cluster.local`;
+    const identity = serviceAccountIdentity(ns, sa, DEFAULT_CLUSTER_SETTINGS);
     return ids.some((i) => i === identity || i === '*' || (i.startsWith('*.') && identity.endsWith(i.slice(1))))
-      || refs.some((r) => (r.kind === 'ServiceAccount' && r.name === sa && (r.namespace ?? namespace) === ns) || (r.kind === 'Namespace' && r.name === ns))
+      || refs.some((r) => (r.kind === 'ServiceAccount' && r.name === sa && (r.namespace ?? namespace) === ns)
+        || (r.kind === 'Namespace' && r.name === ns))
       || sas.some((s) => s.name === sa && (s.namespace ?? namespace) === ns);
   });
   return policies.some((p) => {
@@ -208,14 +223,17 @@ function relationHolds(from: string, to: string, manifests: readonly Manifest[])
     }
     const refs = authns(p);
     if (refs.length === 0 || refs.some((a: Json) => a.kind === 'NetworkAuthentication')) {
-      if (!refs.some((a: Json) => a.kind === 'MeshTLSAuthentication')) return !fromKind.match(/^(Deployment|StatefulSet|DaemonSet|Rollout|Job|CronJob|ServiceAccount)$/);
+      if (!refs.some((a: Json) => a.kind === 'MeshTLSAuthentication')) {
+        return !fromKind.match(/^(Deployment|StatefulSet|DaemonSet|Rollout|Job|CronJob|ServiceAccount)$/);
+      }
     }
     return refs.filter((a: Json) => a.kind === 'MeshTLSAuthentication').some((a: Json) => {
       const ids: string[] = a.spec?.identities ?? [];
       if (identityText) {
         const namespaceWide = /every ServiceAccount in namespace (\S+)/.exec(identityText)?.[1];
         if (namespaceWide && ids.some((i) => i.startsWith(`*.${namespaceWide}.serviceaccount.`))) return true;
-        return ids.some((i) => identityText.includes(i)) || (a.spec?.identityRefs ?? []).some((r: Json) => identityText.includes(`\`${r.name}\``) || identityText.includes(r.name))
+        return ids.some((i) => identityText.includes(i))
+          || (a.spec?.identityRefs ?? []).some((r: Json) => identityText.includes(`\`${r.name}\``) || identityText.includes(r.name))
           || (identityText === 'any meshed identity' && ids.includes('*'));
       }
       return admitsAccount(ids, a.spec?.identityRefs ?? [], []);
@@ -226,10 +244,4 @@ function relationHolds(from: string, to: string, manifests: readonly Manifest[])
 function split(object: string): [string, string] {
   const i = object.indexOf(' ');
   return i < 0 ? [object, ''] : [object.slice(0, i), object.slice(i + 1).split(', ')[0]];
-}
-
-function selects(selector: Json, labels: Record<string, string>): boolean {
-  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v)
-    && (selector.matchExpressions ?? []).every((e: Json) => (e.operator === 'In' ? (e.values ?? []).includes(labels[e.key])
-      : e.operator === 'NotIn' ? !(e.values ?? []).includes(labels[e.key]) : e.operator === 'Exists' ? e.key in labels : !(e.key in labels)));
 }

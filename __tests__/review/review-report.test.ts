@@ -1,5 +1,6 @@
 import { synthesize } from '../../lib/output';
-import { identityOf, reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
+import { DEFAULT_CLUSTER_SETTINGS, serviceAccountIdentity } from '../../lib/policy';
+import { reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
 import { BooksappChart } from '../../charts/booksapp';
 import { meshShop } from '../fixtures/mesh-shop';
 
@@ -22,7 +23,7 @@ test('one report per target, named beside its folder', () => {
 });
 
 test('the authorization matrix says who may call which route of which Server, and what is only audited', () => {
-  const web = identityOf('web', 'shop');
+  const web = serviceAccountIdentity('shop', 'web', DEFAULT_CLUSTER_SETTINGS);
   expect(web).toBe('web.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(matrix()).toEqual([
     // A NetworkAuthentication of 0.0.0.0/0 and ::/0 admits anyone.
@@ -34,6 +35,16 @@ test('the authorization matrix says who may call which route of which Server, an
   ]);
   // The identity string is in the legend, not in every row.
   expect(report).toContain(`| web | \`${web}\` |`);
+});
+
+test('identities are in the trust domain of the cluster settings, as lib/policy reads them', () => {
+  const text = reviewReport('shop', manifests, { trustDomain: 'prod.example.org' });
+  expect(text).toContain('Mesh identities assume the trust domain `prod.example.org`.');
+  expect(text).toContain('| `shop/web` | `web.shop.serviceaccount.identity.linkerd.prod.example.org` |');
+  // The shop's authentication names web by identityRef, which Linkerd resolves in its own trust domain: the legend says which.
+  expect(matrix(text)).toContain('shop/api-http | api-read | web | mTLS | api-read-web | enforced');
+  expect(text).toContain('| web | `web.shop.serviceaccount.identity.linkerd.prod.example.org` |');
+  expect(text).not.toContain('cluster.local');
 });
 
 test('routes and Servers that nobody may call are called out', () => {
@@ -93,7 +104,9 @@ test('report snapshot', () => {
 });
 
 describe('the matrix is the evaluator\'s (lib/policy)', () => {
-  const meshTls = (name: string, spec: object) => ({ apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: { name, namespace: 'shop' }, spec });
+  const meshTls = (name: string, spec: object) => ({
+    apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'MeshTLSAuthentication', metadata: { name, namespace: 'shop' }, spec,
+  });
   const policy = (name: string, targetRef: object, authn: string) => ({
     apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'AuthorizationPolicy', metadata: { name, namespace: 'shop' },
     spec: { targetRef, requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: authn }] },
@@ -109,20 +122,24 @@ describe('the matrix is the evaluator\'s (lib/policy)', () => {
   });
 
   test('identityRefs: a Namespace is its ServiceAccounts; an entry without a name is not "undefined", it is refused', () => {
-    const text = reviewReport('shop', [...manifests, meshTls('ns', { identityRefs: [{ kind: 'Namespace', name: 'other' }] }), policy('from-ns', server, 'ns'),
+    const text = reviewReport('shop', [...manifests,
+      meshTls('ns', { identityRefs: [{ kind: 'Namespace', name: 'other' }] }), policy('from-ns', server, 'ns'),
       meshTls('nameless', { identityRefs: [{ kind: 'ServiceAccount' }] }), policy('from-nameless', server, 'nameless')] as never);
     expect(matrix(text)).toContain('shop/api-http | (all routes) | every ServiceAccount in namespace other | mTLS | from-ns | enforced');
     expect(text).not.toContain('undefined');
-    expect(text).toContain('- `policy.linkerd.io/AuthorizationPolicy shop/from-nameless`: ignored by Linkerd: MeshTLSAuthentication shop/nameless is unusable: '
+    expect(text).toContain('- `policy.linkerd.io/AuthorizationPolicy shop/from-nameless`: ignored by Linkerd: '
+      + 'MeshTLSAuthentication shop/nameless is unusable: '
       + 'spec.identityRefs[0] has no name: Linkerd\'s admission webhook refuses the object');
   });
 
   test('what Linkerd ignores is left out of the matrix and listed with why', () => {
-    const grpc = manifests.map((m) => (m.kind === 'Server' && m.metadata.name === 'api-http' ? { ...m, spec: { ...(m.spec as object), proxyProtocol: 'gRPC' } } : m));
+    const grpc = manifests.map((m) => (m.kind === 'Server' && m.metadata.name === 'api-http'
+      ? { ...m, spec: { ...(m.spec as object), proxyProtocol: 'gRPC' } } : m));
     const text = reviewReport('shop', grpc);
     expect(matrixOf(text)).not.toContain('api-read-web');
     expect(text).toContain('| `shop/api-read` ⚠ ignored by Linkerd (see below) | `shop/api-http` |');
-    expect(text).toMatch(/## Ignored by Linkerd\n\n- `policy.linkerd.io\/HTTPRoute shop\/api-probe` spec.parentRefs: \[semantic\/route-ignored\] Server api-http has proxyProtocol gRPC/);
+    expect(text).toContain('## Ignored by Linkerd\n\n- `policy.linkerd.io/HTTPRoute shop/api-probe` spec.parentRefs: '
+      + '[semantic/route-ignored] Server api-http has proxyProtocol gRPC');
   });
 
   test('rate limits per Server, and client-side timeouts', () => {
@@ -139,7 +156,9 @@ describe('the matrix is the evaluator\'s (lib/policy)', () => {
 test('booksapp: probes, each authorized the way Linkerd does it, and the timeouts route', () => {
   const booksapp = synthesize((app) => new BooksappChart(app, 'booksapp')).targets[0];
   const text = reviewReports([booksapp]).get('booksapp.md')!;
-  expect(text).toContain('| `Deployment booksapp/authors` | `GET /ping` | `7001` | `booksapp/authors-server` | `authors-probe-route` | AuthorizationPolicy `authors-probe-policy` | allow |');
-  expect(text).toContain('| `Deployment booksapp/books` | `GET /ping` | `7002` | (default all-unauthenticated) | Linkerd\'s probe route | default probe | allow |');
+  expect(text).toContain('| `Deployment booksapp/authors` | `GET /ping` | `7001` | `booksapp/authors-server` | `authors-probe-route` '
+    + '| AuthorizationPolicy `authors-probe-policy` | allow |');
+  expect(text).toContain('| `Deployment booksapp/books` | `GET /ping` | `7002` | (default all-unauthenticated) | Linkerd\'s probe route '
+    + '| default probe | allow |');
   expect(text).toContain('| `HTTPRoute booksapp/authors-timeout` | rules[0] timeouts | backendRequest 500ms, request 1s |');
 });

@@ -1,6 +1,6 @@
 import {
   Decision, GrpcMatch, HttpMatch, InboundRequest, InboundServer, isObjectRef, Json, LinkerdPolicyModel, ObjectRef, PolicyWorkload,
-  describeGrpcMatch, describeHttpMatch, findRoute, HttpRequestShape, serverPolicies,
+  describeGrpcMatch, describeHttpMatch, findRoute, HttpRequestShape, serverPolicies, serviceAccountIdentity,
 } from '../policy';
 
 /** One (client, Server, route) whose access changed for some request classes, computed with the evaluator. */
@@ -166,7 +166,7 @@ function clientsOf(manifests: readonly Json[], model: LinkerdPolicyModel): Probe
   return [
     ...[...accounts].sort().map((a) => ({ label: a, client: { serviceAccount: a } })),
     ...named,
-    { label: 'any other meshed identity', client: { identity: `unknown.elsewhere.serviceaccount.identity.linkerd.${model.cluster.trustDomain}` } },
+    { label: 'any other meshed identity', client: { identity: serviceAccountIdentity('elsewhere', 'unknown', model.cluster) } },
     { label: 'unmeshed client in the cluster (e.g. the kubelet)', client: { ip: IN_CLUSTER_ADDRESS } },
     { label: 'unmeshed client outside the cluster', client: { ip: OUTSIDE_ADDRESS } },
   ];

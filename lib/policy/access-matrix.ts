@@ -4,6 +4,7 @@ import { ServerEntry } from './inbound-index';
 import { Authorization, GrpcMatch, HttpMatch, InboundServer, isObjectRef, ObjectRef, PolicyWorkload } from './model';
 import { NetworkMatch } from './networks';
 import { describeGrpcMatch, describeHttpMatch } from './route-matching';
+import { WorkloadSelection } from './workload-selection';
 
 /** A class of clients one authorization admits. */
 export type ClientClass =
@@ -38,8 +39,11 @@ export interface AccessEntry {
 /** What the controller serves for each Server: for the first workload port it selects (with its probe paths), else without a workload. */
 export function serverPolicies(model: LinkerdPolicyModel): { entry: ServerEntry; workloads: PolicyWorkload[]; policy: InboundServer }[] {
   const index = model.index;
+  const selection = new WorkloadSelection(index.workloads);
   return index.allServers().map((entry) => {
-    const selected = index.workloads.filter((w) => w.namespace === entry.ref.namespace).flatMap((w) => {
+    // Only the workloads its selector selects can have a port the Server decides for (and a Server without one selects none).
+    const candidates = entry.podSelector === undefined ? [] : selection.selectedBy(entry.ref.namespace, entry.podSelector);
+    const selected = candidates.flatMap((w) => {
       const port = index.serverPorts(entry, w).find((p) => index.serverFor(w, p).server === entry);
       return port === undefined ? [] : [{ w, port }];
     });

@@ -9,3 +9,5 @@ export * from './workloads';
 export * from './request-spec';
 export * from './testing';
 export * from './access-matrix';
+export * from './traffic-settings';
+export * from './workload-selection';
