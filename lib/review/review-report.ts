@@ -1,6 +1,6 @@
 import type { Manifest } from '../output/manifest';
 import type { RenderTarget } from '../output/render-target';
-import { ClusterSettings } from '../policy';
+import type { ClusterSettings } from '../policy';
 import { AccessDiagrams } from './access-diagram';
 import { authorizationMatrix, matrixSection, unauthorized } from './authorization-matrix';
 import { ignoredByLinkerd, probeRows, rateLimitRows } from './inbound-tables';
