@@ -24,18 +24,24 @@ export function describeIdentityMatch(match: IdentityMatch): string {
   return match.kind === 'exact' ? match.identity : ['*', ...match.parts].join('.');
 }
 
-/** The mesh identity of a ServiceAccount: `<sa>.<ns>.serviceaccount.identity.<control plane ns>.<trust domain>`. */
-export function serviceAccountIdentity(namespace: string, name: string, cluster: ClusterSettings): string {
+/** What an identity string depends on: the trust domain and the control plane's namespace. */
+export type IdentityDomain = Pick<ClusterSettings, 'trustDomain' | 'controlPlaneNamespace'>;
+
+/**
+ * The mesh identity of a ServiceAccount: `<sa>.<ns>.serviceaccount.identity.<control plane ns>.<trust domain>`. The one
+ * place the format is written (the review report, the change review and the evaluator use it).
+ */
+export function serviceAccountIdentity(namespace: string, name: string, cluster: IdentityDomain): string {
   return `${name}.${namespace}.serviceaccount.identity.${cluster.controlPlaneNamespace}.${cluster.trustDomain}`;
 }
 
 /** The identity match of every ServiceAccount of a namespace (identityRefs kind Namespace). */
-export function namespaceIdentity(namespace: string, cluster: ClusterSettings): string {
+export function namespaceIdentity(namespace: string, cluster: IdentityDomain): string {
   return `*.${namespace}.serviceaccount.identity.${cluster.controlPlaneNamespace}.${cluster.trustDomain}`;
 }
 
 /** The ServiceAccount (`ns/name`) an identity names in this cluster's trust domain, if it names one. */
-export function serviceAccountOfIdentity(identity: string, cluster: ClusterSettings): { namespace: string; name: string } | undefined {
+export function serviceAccountOfIdentity(identity: string, cluster: IdentityDomain): { namespace: string; name: string } | undefined {
   const suffix = `.serviceaccount.identity.${cluster.controlPlaneNamespace}.${cluster.trustDomain}`;
   if (!identity.endsWith(suffix)) return undefined;
   const parts = identity.slice(0, -suffix.length).split('.');

@@ -85,6 +85,27 @@ function compareNames(a: { ref: ObjectRef }, b: { ref: ObjectRef }): number {
   return a.ref.name < b.ref.name ? -1 : a.ref.name > b.ref.name ? 1 : 0;
 }
 
+/** Two lists sorted by name as one sorted list. */
+function mergeByName<T extends { ref: ObjectRef }>(a: readonly T[], b: readonly T[]): T[] {
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && compareNames(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
+  return merged;
+}
+
+/** What the index looks up per Server and route, built once (see `InboundPolicyIndex.lookup`). */
+interface Lookups {
+  /** `<ns>\0Server\0<name>`, `<ns>\0Namespace`, `<ns>\0route\0<lowercase name>` → the AuthorizationPolicies targeting it, by name. */
+  readonly policies: Map<string, PolicyEntry[]>;
+  /** Namespace → ServerAuthorizations, by name. */
+  readonly legacy: Map<string, LegacyAuthorization[]>;
+  /** Per route map (HTTP, gRPC): `<ns>\0<Server name>` → the routes naming it as a parent. */
+  readonly routesByParent: Map<unknown, Map<string, RouteEntry<unknown>[]>>;
+  /** `<ns>\0<Server name>` → the rate limit Linkerd applies to it. */
+  readonly rateLimits: Map<string, RateLimitEntry>;
+}
+
 function same(a: string | undefined, b: string): boolean {
   return (a ?? '').toLowerCase() === b.toLowerCase();
 }
@@ -106,6 +127,10 @@ export class InboundPolicyIndex {
   public readonly findings: PolicyFinding[] = [];
   private readonly servers = new Map<string, ServerEntry[]>();
   private readonly sortedServers = new Map<string, ServerEntry[]>();
+  /** `<namespace>\0<label>=<value>` (the first label a Server's selector requires) or `<namespace>\0` (none) → Servers. */
+  private serversByLabel: Map<string, { server: ServerEntry; order: number }[]> | undefined;
+  /** Lookups built on first use, once every object is read: what policies target, routes by parent, rate limits by Server. */
+  private lookups: Lookups | undefined;
   private readonly policies = new Map<string, PolicyEntry[]>();
   private readonly legacy = new Map<string, LegacyAuthorization[]>();
   private readonly httpRoutes = new Map<string, RouteEntry<HttpMatch>[]>();
@@ -149,10 +174,29 @@ export class InboundPolicyIndex {
 
   /** The Server that selects a workload port, if any: the first by name when several do (the controller warns and skips the rest). */
   public serverFor(workload: PolicyWorkload, port: number): { server?: ServerEntry; conflicting: readonly ServerEntry[] } {
-    const selecting = this.serversOf(workload.namespace).filter(
+    const selecting = this.candidateServers(workload).filter(
       (s) => s.podSelector !== undefined && selectorSelects(s.podSelector, workload.labels) && this.serverPorts(s, workload).includes(port),
     );
     return { server: selecting[0], conflicting: selecting.slice(1) };
+  }
+
+  /**
+   * The Servers of a workload's namespace that may select it, by name: those whose selector requires one of its labels,
+   * and those that require none. Indexed once, so that finding the Server of every workload port stays linear.
+   */
+  private candidateServers(workload: PolicyWorkload): readonly ServerEntry[] {
+    if (this.serversByLabel === undefined) {
+      this.serversByLabel = new Map();
+      for (const ns of this.servers.keys()) {
+        this.serversOf(ns).forEach((server, order) => {
+          const [label] = Object.entries((server.podSelector?.matchLabels ?? {}) as Record<string, string>);
+          push(this.serversByLabel!, label ? `${ns}\0${label[0]}=${label[1]}` : `${ns}\0`, { server, order });
+        });
+      }
+    }
+    const candidates = [`${workload.namespace}\0`, ...Object.entries(workload.labels).map(([k, v]) => `${workload.namespace}\0${k}=${v}`)]
+      .flatMap((key) => this.serversByLabel!.get(key) ?? []);
+    return candidates.sort((a, b) => a.order - b.order).map((c) => c.server);
   }
 
   /** Every Server of the manifests, by namespace and name. */
@@ -266,11 +310,12 @@ export class InboundPolicyIndex {
 
   private serverAuthorizations(server: ServerEntry): Authorization[] {
     const authorizations: Authorization[] = [];
-    for (const saz of [...(this.legacy.get(server.ref.namespace) ?? [])].sort(compareNames)) {
+    for (const saz of this.lookup().legacy.get(server.ref.namespace) ?? []) {
       if (saz.authorization && saz.selects(server))
         authorizations.push({ ...saz.authorization, via: `ServerAuthorization selects Server ${server.ref.name}` });
     }
-    for (const policy of [...(this.policies.get(server.ref.namespace) ?? [])].sort(compareNames)) {
+    const targeting = (key: string) => this.lookup().policies.get(`${server.ref.namespace}\0${key}`) ?? [];
+    for (const policy of mergeByName(targeting(`Server\0${server.ref.name}`), targeting('Namespace'))) {
       if (!policy.authorization) continue;
       if (policy.target.kind === 'Server' && policy.target.name === server.ref.name) {
         authorizations.push({ ...policy.authorization, via: `targets Server ${server.ref.name}` });
@@ -286,8 +331,8 @@ export class InboundPolicyIndex {
 
   private routesOf<M>(routes: Map<string, RouteEntry<M>[]>, server: ServerEntry, accepted: (r: RouteEntry<M>) => boolean): InboundRoute<M>[] {
     return (
-      (routes.get(server.ref.namespace) ?? [])
-        .filter((r) => r.parents.includes(server.ref.name) && accepted(r))
+      ((this.lookup().routesByParent.get(routes)?.get(`${server.ref.namespace}\0${server.ref.name}`) ?? []) as RouteEntry<M>[])
+        .filter((r) => accepted(r))
         // grpc/src/inbound/http.rs `to_route_list`: by creation time (none here), then group, kind and name.
         .sort((a, b) => compareKeys(`${a.ref.group}/${a.ref.kind}/${a.ref.name}`, `${b.ref.group}/${b.ref.kind}/${b.ref.name}`))
         .map((r) => ({ ...r.route, authorizations: this.routeAuthorizations(r.ref) }))
@@ -295,7 +340,7 @@ export class InboundPolicyIndex {
   }
 
   private routeAuthorizations(route: ObjectRef): Authorization[] {
-    return [...(this.policies.get(route.namespace) ?? [])].sort(compareNames).flatMap((policy) => {
+    return (this.lookup().policies.get(`${route.namespace}\0route\0${route.name.toLowerCase()}`) ?? []).flatMap((policy) => {
       const t = policy.target;
       if (!policy.authorization || t.kind !== 'route') return [];
       const matches = same(t.group, route.group) && same(t.routeKind, route.kind) && same(t.name, route.name);
@@ -304,12 +349,40 @@ export class InboundPolicyIndex {
   }
 
   private hasGrpcRoute(server: ServerEntry): boolean {
-    return (this.grpcRoutes.get(server.ref.namespace) ?? []).some((r) => r.parents.includes(server.ref.name));
+    return this.lookup().routesByParent.get(this.grpcRoutes)!.has(`${server.ref.namespace}\0${server.ref.name}`);
   }
 
   private rateLimitOf(server: ServerEntry): RateLimit | undefined {
     // The status controller accepts only the oldest (here: first by name) HTTPLocalRateLimitPolicy of a Server.
-    return [...(this.rateLimits.get(server.ref.namespace) ?? [])].sort(compareNames).find((r) => r.server === server.ref.name)?.limit;
+    return this.lookup().rateLimits.get(`${server.ref.namespace}\0${server.ref.name}`)?.limit;
+  }
+
+  private lookup(): Lookups {
+    if (this.lookups !== undefined) return this.lookups;
+    const policies = new Map<string, PolicyEntry[]>();
+    for (const [ns, entries] of this.policies) {
+      for (const p of [...entries].sort(compareNames)) {
+        const t = p.target;
+        const key = t.kind === 'Server' ? `Server\0${t.name}` : t.kind === 'Namespace' ? 'Namespace' : `route\0${(t.name ?? '').toLowerCase()}`;
+        push(policies, `${ns}\0${key}`, p);
+      }
+    }
+    const legacy = new Map([...this.legacy].map(([ns, entries]) => [ns, [...entries].sort(compareNames)]));
+    const byParent = <M>(routes: Map<string, RouteEntry<M>[]>) => {
+      const index = new Map<string, RouteEntry<M>[]>();
+      for (const [ns, entries] of routes) for (const r of entries) for (const parent of new Set(r.parents)) push(index, `${ns}\0${parent}`, r);
+      return index;
+    };
+    const routesByParent = new Map<unknown, Map<string, RouteEntry<unknown>[]>>([
+      [this.httpRoutes, byParent(this.httpRoutes)], [this.grpcRoutes, byParent(this.grpcRoutes)],
+    ]);
+    // The status controller accepts only the oldest (here: first by name) HTTPLocalRateLimitPolicy of a Server.
+    const rateLimits = new Map<string, RateLimitEntry>();
+    for (const [ns, entries] of this.rateLimits) {
+      for (const r of [...entries].sort(compareNames)) if (!rateLimits.has(`${ns}\0${r.server}`)) rateLimits.set(`${ns}\0${r.server}`, r);
+    }
+    this.lookups = { policies, legacy, routesByParent, rateLimits };
+    return this.lookups;
   }
 
   private finding(object: ObjectRef, field: string, rule: string, message: string): void {
@@ -759,8 +832,11 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Appends in place: copying the list on every add made building the index of a large namespace quadratic. */
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  map.set(key, [...(map.get(key) ?? []), value]);
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export function describeNetwork(n: NetworkMatch): string {

@@ -204,7 +204,7 @@ export class MeshModel {
   }
 }
 
-export function namespaceOf(manifest: Manifest): string {
+function namespaceOf(manifest: Manifest): string {
   return manifest.metadata.namespace ?? 'default';
 }
 

@@ -1,5 +1,5 @@
 import type { Manifest } from '../contracts';
-import { ClusterSettings } from '../policy';
+import type { ClusterSettings } from '../policy';
 import { AccessDiagrams } from './access-diagram';
 import { authorizationMatrix, matrixSection, unauthorized } from './authorization-matrix';
 import { ignoredByLinkerd, probeRows, rateLimitRows } from './inbound-tables';
