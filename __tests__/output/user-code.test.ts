@@ -85,3 +85,18 @@ test('bad props caught by a library construct: where the library threw, and the 
 test('the app without faults synthesizes (the fixture is otherwise valid)', () => {
   expect(synthesize(buildShop).targets.map((t) => t.objects.length)).toEqual([1]);
 });
+
+test.each<[unknown, string]>([
+  [undefined, 'undefined (undefined was thrown'], [null, 'null (null was thrown'], [42, '42 (a number was thrown'],
+  [{ code: 1 }, '{ code: 1 } (an object was thrown'],
+])('a thrown %p is named as what it is, in plain words', (thrown, expected) => {
+  let error: unknown;
+  try {
+    synthesize(() => { throw thrown; });
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(UserCodeError);
+  expect((error as Error).message).toBe("the app's build function threw before any chart was added: "
+    + `${expected}, not an Error, so there is no stack; throw new Error(…) to get one)`);
+});

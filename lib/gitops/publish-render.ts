@@ -80,7 +80,7 @@ export function publishRender(options: PublishRenderOptions): PublishResult {
     lock = acquireLock(path.join(gitDir, 'lpd-render.lock'), { what: `the rendered branch of ${repoDir}`, timeoutMs: options.lockTimeoutMs });
   } catch (error) {
     if (error instanceof LockBusyError) throw new RenderRefusedError(`${error.message}; nothing was published`);
-    throw error;
+    throw nothingPublished(error);
   }
   try {
     return publishLocked(options, branch, source);
@@ -90,6 +90,46 @@ export function publishRender(options: PublishRenderOptions): PublishResult {
 }
 
 function publishLocked(options: PublishRenderOptions, branch: string, source: SourceCommit): PublishResult {
+  const { repoDir, remote } = options;
+  let committed: CommittedRender;
+  try {
+    committed = commitRender(options, branch, source);
+  } catch (error) {
+    throw nothingPublished(error);
+  }
+  const { state, render, removedTargets, commit, status, rolledBackFrom } = committed;
+  const notes: string[] = [];
+  let pushed = false;
+  if (remote !== undefined && state.remoteTip !== commit) {
+    try {
+      git(repoDir, ['push', '--quiet', '--no-verify', remote, `${commit}:refs/heads/${branch}`]);
+    } catch (error) {
+      throw nothingPublished(error);
+    }
+    pushed = true;
+  }
+  if (state.localTip !== commit) {
+    if (state.localTip === undefined || isAncestor(repoDir, state.localTip, commit!)) {
+      moveLocalBranch(repoDir, branch, commit!, state.localTip, `render: ${status} from ${source.commit}`, pushed, notes);
+    } else {
+      notes.push(`local branch ${branch} has diverged from ${remote}/${branch} and was left at ${state.localTip.slice(0, 12)}`);
+    }
+  }
+  return { status, branch, commit: commit!, sourceCommit: source.commit, targets: render.targets, removedTargets, pushed, notes, rolledBackFrom };
+}
+
+/** The render committed (not yet on any branch), with what the branch held before. */
+interface CommittedRender {
+  readonly state: ReturnType<typeof readRenderedBranch>;
+  readonly render: ReturnType<typeof prepareRender>;
+  readonly removedTargets: string[];
+  readonly commit: string | undefined;
+  readonly status: PublishResult['status'];
+  readonly rolledBackFrom: string | undefined;
+}
+
+/** Renders, checks and commits (plumbing only: no ref moves); throws when the render must not be published. */
+function commitRender(options: PublishRenderOptions, branch: string, source: SourceCommit): CommittedRender {
   const { repoDir, remote } = options;
   const state = readRenderedBranch(repoDir, branch, remote);
   const render = prepareRender(options.build, options.validate, { branch, remoteUrl: state.remoteUrl });
@@ -101,7 +141,6 @@ function publishLocked(options: PublishRenderOptions, branch: string, source: So
   }
 
   const tree = writeTree(repoDir, render.files);
-  const notes: string[] = [];
   let commit = state.base;
   let status: PublishResult['status'] = 'unchanged';
   let rolledBackFrom: string | undefined;
@@ -116,20 +155,7 @@ function publishLocked(options: PublishRenderOptions, branch: string, source: So
     status = 'published';
     faultPoint('render-committed');
   }
-
-  let pushed = false;
-  if (remote !== undefined && state.remoteTip !== commit) {
-    git(repoDir, ['push', '--quiet', '--no-verify', remote, `${commit}:refs/heads/${branch}`]);
-    pushed = true;
-  }
-  if (state.localTip !== commit) {
-    if (state.localTip === undefined || isAncestor(repoDir, state.localTip, commit!)) {
-      moveLocalBranch(repoDir, branch, commit!, state.localTip, `render: ${status} from ${source.commit}`, pushed, notes);
-    } else {
-      notes.push(`local branch ${branch} has diverged from ${remote}/${branch} and was left at ${state.localTip.slice(0, 12)}`);
-    }
-  }
-  return { status, branch, commit: commit!, sourceCommit: source.commit, targets: render.targets, removedTargets, pushed, notes, rolledBackFrom };
+  return { state, render, removedTargets, commit, status, rolledBackFrom };
 }
 
 /**
@@ -224,4 +250,10 @@ function committerIdentity(repoDir: string): Record<string, string> {
     GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email,
     GIT_COMMITTER_NAME: process.env.GIT_COMMITTER_NAME ?? name, GIT_COMMITTER_EMAIL: process.env.GIT_COMMITTER_EMAIL ?? email,
   };
+}
+
+/** An error before anything reached a branch, saying so (a refusal already does). */
+function nothingPublished(error: unknown): Error {
+  if (error instanceof RenderRefusedError) return error;
+  return new Error(`${error instanceof Error ? error.message : String(error)}; nothing was published`, { cause: error });
 }

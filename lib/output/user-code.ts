@@ -81,13 +81,19 @@ function whereInTree(app: App, stack: string | undefined, verb: string): string 
 export function describeThrown(thrown: unknown): string {
   if (!(thrown instanceof Error)) {
     return `${typeof thrown === 'string' ? JSON.stringify(thrown) : inspect(thrown, { depth: 2, breakLength: Infinity })} `
-      + `(a ${thrown === null ? 'null' : typeof thrown} was thrown, not an Error, so there is no stack; throw new Error(…) to get one)`;
+      + `(${thrownKind(thrown)} was thrown, not an Error, so there is no stack; throw new Error(…) to get one)`;
   }
   const text = thrown.name === 'Error' ? thrown.message : `${thrown.name}: ${thrown.message}`;
   const frames = stackFrames(thrown.stack);
   const user = frames.find(isUserFrame);
   const at = frames[0] !== undefined && frames[0] !== user ? `\n    thrown at ${frames[0]}` : '';
   return `${text}${at}${user !== undefined ? `\n    in your code at ${user}` : ''}`;
+}
+
+/** `a string`, `an object`, `null`, `undefined`. */
+function thrownKind(thrown: unknown): string {
+  if (thrown === null || thrown === undefined) return String(thrown);
+  return `${/^[aeiou]/.test(typeof thrown) ? 'an' : 'a'} ${typeof thrown}`;
 }
 
 /** The first stack frame of `stack` outside node_modules, this project's lib/ and Node itself, as `file:line:column`. */
