@@ -51,7 +51,9 @@ test('the pods run as the ServiceAccount, built by cdk8s-plus exactly as a Meshe
     readinessProbe: { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' } },
   });
   expect(pod.metadata.annotations).toEqual({ 'linkerd.io/inject': 'enabled' });
-  expect(canary.declaredContainerPorts).toEqual([{ container: 'checkout', name: 'http', number: 8080 }]);
+  // What a Server reads of it, in cdk8s-plus' terms: the selector and the containers with their ports.
+  expect(canary.containers.map((c) => [c.name, c.ports.map((p) => [p.name, p.number])])).toEqual([['checkout', [['http', 8080]]]]);
+  expect([canary.matchLabels, canary.matchExpressions]).toEqual([{ app: 'checkout' }, []]);
 });
 
 test('containers added through the cdk8s-plus pod template after construction are rendered', () => {

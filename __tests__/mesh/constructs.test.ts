@@ -58,7 +58,7 @@ test('a Server can be introduced in audit mode; without routes no probe route is
 test('the first route derives probe authorization for every HTTP probe path on the Server port, once', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  for (const id of ['a', 'b']) new HttpRoute(f.chart, id, { name: id, parent: RouteParent.server(server), rules: [{}] });
+  for (const id of ['a', 'b']) server.addHttpRoute(id, { name: id, rules: [{}] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'HTTPRoute', 'api-probe-route').spec.rules[0].matches).toEqual([
     { method: 'GET', path: { type: 'Exact', value: '/healthz' } },
@@ -73,8 +73,8 @@ test('probe authorization is skipped on other ports and can be opted out of', ()
   const f = fixture();
   const admin = new Server(f.chart, 'admin', { name: 'admin', workload: f.deployment, port: ServerPort.named('admin') });
   const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http'), probeAuthorization: { enabled: false } });
-  new HttpRoute(f.chart, 'a', { name: 'a', parent: RouteParent.server(admin), rules: [{}] });
-  new HttpRoute(f.chart, 'b', { name: 'b', parent: RouteParent.server(http), rules: [{}] });
+  admin.addHttpRoute('a', { name: 'a', rules: [{}] });
+  http.addHttpRoute('b', { name: 'b', rules: [{}] });
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
@@ -98,10 +98,10 @@ test('probe paths are read from the rendered probes: default port included, HTTP
 test('a container added after the first route would go unauthorized and is refused', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'route', { name: 'route', parent: RouteParent.server(server), rules: [{}] });
+  server.addHttpRoute('route', { name: 'route', rules: [{}] });
   expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
   f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
-  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
+  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] containers \[late\] of shop\/api are invalid: they were added after the Server read the workload's probes \(for its routes or its checks\); allowed: every container of the workload before the first addHttpRoute/);
 });
 
 test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
@@ -121,8 +121,8 @@ test('Server grants: network access, and a namespace-wide policy', () => {
   const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { name: 'clients', serviceAccounts: [f.frontend, f.admin], trustDomain: 'prod.example' });
   new AuthorizationPolicy(f.chart, 'ns-policy', { name: 'shop-clients', target: AuthorizationTarget.namespace(f.chart, 'shop'), requiredAuthentications: [authn] });
   const manifests = manifestsOf(f.chart);
-  expect(find(manifests, 'NetworkAuthentication', 'api-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: 'fd00::/8' }]);
-  expect(find(manifests, 'AuthorizationPolicy', 'api-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'api' });
+  expect(find(manifests, 'NetworkAuthentication', 'api-networks-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: 'fd00::/8' }]);
+  expect(find(manifests, 'AuthorizationPolicy', 'api-networks-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'api' });
   expect(find(manifests, 'MeshTLSAuthentication', 'clients').spec.identities).toEqual([
     'frontend.shop.serviceaccount.identity.linkerd.prod.example', 'admin.shop.serviceaccount.identity.linkerd.prod.example',
   ]);
@@ -132,7 +132,7 @@ test('Server grants: network access, and a namespace-wide policy', () => {
 test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound, outbound and the derived probe route', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'inbound', { name: 'inbound', parent: RouteParent.server(server), rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
+  server.addHttpRoute('inbound', { name: 'inbound', rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
   new HttpRoute(f.chart, 'outbound', { name: 'outbound', parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
   new HttpRoute(f.chart, 'legacy', { name: 'legacy', api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
   const manifests = manifestsOf(f.chart);

@@ -14,6 +14,8 @@ const server = (f: Fixture, props: Partial<ConstructorParameters<typeof Server>[
   new Server(f.chart, 'api-server', { name: 'api-server', workload: f.deployment, port: ServerPort.named('http'), ...props });
 const route = (f: Fixture, rules: ConstructorParameters<typeof HttpRoute>[2]['rules'], extra: Partial<ConstructorParameters<typeof HttpRoute>[2]> = {}) =>
   new HttpRoute(f.chart, 'route', { name: 'route', parent: outbound(f), rules, ...extra });
+const inboundRoute = (f: Fixture, rules: ConstructorParameters<typeof HttpRoute>[2]['rules'], props: Partial<ConstructorParameters<typeof Server>[2]> = {}) =>
+  server(f, props).addHttpRoute('route', { name: 'route', rules });
 
 /** Each case: what is built, and the error text (construct path, bad value, what is allowed). */
 const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
@@ -60,9 +62,9 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
     /rules\[0\] timeouts\.request 0\.5ms is invalid; allowed: a whole number of milliseconds, greater than 0/],
   ['zero timeout', (f) => route(f, [{ timeouts: { backendRequest: Duration.seconds(0) } }]), /\[shop\/route\] rules\[0\] timeouts\.backendRequest 0ms is invalid; allowed: a whole number of milliseconds, greater than 0/],
   ['empty timeouts', (f) => route(f, [{ timeouts: {} }]), /rules\[0\] timeouts "\{\}" is invalid; allowed: request and\/or backendRequest/],
-  ['timeouts on an inbound route', (f) => route(f, [{ timeouts: { request: Duration.seconds(1) } }], { parent: RouteParent.server(server(f)) }),
+  ['timeouts on an inbound route', (f) => inboundRoute(f, [{ timeouts: { request: Duration.seconds(1) } }]),
     /rules\[0\] timeouts "set" is invalid; allowed: no timeouts on an inbound route/],
-  ['backends on an inbound route', (f) => route(f, [{ backends: [HttpBackend.service(f.service)] }], { parent: RouteParent.server(server(f)) }),
+  ['backends on an inbound route', (f) => inboundRoute(f, [{ backends: [HttpBackend.service(f.service)] }]),
     /rules\[0\] backends \["api"\] is invalid; allowed: no backends on an inbound route/],
   // filters
   ['a filter type twice', (f) => route(f, [{ filters: [HttpRouteFilter.requestHeaderModifier({ set: { a: '1' } }), HttpRouteFilter.requestHeaderModifier({ add: { b: '2' } })] }]),
@@ -79,8 +81,8 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   ['Server port name not declared', (f) => server(f, { port: ServerPort.named('grpc') }),
     /\[shop\/api-server\] port "grpc" is invalid; allowed: a container port name of shop\/api \(declared: api:http=8080, api:admin=9090\)/],
   ['Server port number not declared', (f) => server(f, { port: ServerPort.number(7000) }), /\[shop\/api-server\] port 7000 is invalid; allowed: a container port of shop\/api/],
-  ['HTTP route on an opaque Server', (f) => route(f, [{}], { parent: RouteParent.server(server(f, { proxyProtocol: ProxyProtocol.OPAQUE })) }),
-    /\[shop\/route\] parent Server proxyProtocol "opaque" is invalid; allowed: a Server whose traffic is HTTP/],
+  ['HTTP route on an opaque Server', (f) => inboundRoute(f, [{}], { proxyProtocol: ProxyProtocol.OPAQUE }),
+    /\[shop\/api-server\/route\] parent Server proxyProtocol "opaque" is invalid; allowed: a Server whose traffic is HTTP/],
   // identities and authorization
   ['no ServiceAccounts to authenticate', (f) => new MeshTlsAuthentication(f.chart, 'authn', { serviceAccounts: [] }),
     /\[shop\/authn\] serviceAccounts and identities \[\] is invalid; allowed: at least one ServiceAccount or identity/],
@@ -109,7 +111,7 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   ['retry status out of range', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: f.service, retries: { http: [HttpRetryCondition.range(500, 600)] } }),
     /\[shop\/rt\] HTTP retry condition "500-600" is invalid; allowed: status codes 100\.\.599/],
   ['retry limit zero', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: f.service, retries: { http: [HttpRetryCondition.serverErrors()], limit: 0 } }), /retry limit 0 is invalid; allowed: integers 1\.\.100/],
-  ['retries on an inbound route', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: route(f, [{}], { parent: RouteParent.server(server(f)) }), requestTimeout: Duration.seconds(1) }),
+  ['retries on an inbound route', (f) => new RetriesAndTimeouts(f.chart, 'rt', { target: inboundRoute(f, [{}]), requestTimeout: Duration.seconds(1) }),
     /\[shop\/rt\] target "inbound route route" is invalid; allowed: a Service or an outbound route \(parent: a Service\)/],
   ['rate limit per identity above total', (f) => new HttpLocalRateLimitPolicy(f.chart, 'rl', { server: server(f), totalRequestsPerSecond: 10, requestsPerSecondPerIdentity: 20 }),
     /\[shop\/rl\] requestsPerSecondPerIdentity 20 is invalid; allowed: integers 1\.\.10/],

@@ -3,7 +3,7 @@ import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
-import { Server } from './server';
+import type { IServer } from './server';
 import { invalid, validateInteger, validateObjectName } from './validation';
 
 /** A rate limit for specific clients. */
@@ -22,7 +22,7 @@ export interface HttpLocalRateLimitPolicyProps {
    */
   readonly name?: string;
   /** The Server whose pods enforce the limits, each pod on its own. */
-  readonly server: Server;
+  readonly server: IServer;
   /**
    * Requests per second each pod accepts in total.
    * @default - no total limit

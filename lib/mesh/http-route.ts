@@ -1,18 +1,15 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
-import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
-import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
+import { PolicyReference } from './authentication';
+import { GrantTarget } from './grant-target';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
-import { MeshIdentity } from './mesh-identity';
-import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import type { EgressNetwork } from './egress-network';
-import type { Server } from './server';
+import type { IServer } from './server';
 import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName, validatePortNumber } from './validation';
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
@@ -29,10 +26,17 @@ export enum HttpRouteApi {
   GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
 }
 
-/** What a route attaches to: a Server (inbound policy), a Service port or an EgressNetwork port (outbound routing). */
+/**
+ * What an outbound route attaches to: a Service port or an EgressNetwork port. Inbound routes (parent: a Server)
+ * are added to their Server with `server.addHttpRoute` / `server.addGrpcRoute`.
+ */
 export class RouteParent {
-  /** An inbound route: requests to the Server's port, for per-route authorization. */
-  public static server(server: Server): RouteParent {
+  /**
+   * An inbound route: requests to the Server's port, for per-route authorization; what `addHttpRoute` and
+   * `addGrpcRoute` of a Server give their routes.
+   * @internal
+   */
+  public static _server(server: IServer): RouteParent {
     return new RouteParent(server, undefined, undefined, undefined);
   }
 
@@ -50,7 +54,7 @@ export class RouteParent {
   }
 
   private constructor(
-    public readonly server: Server | undefined,
+    public readonly server: IServer | undefined,
     public readonly service: IMeshService | undefined,
     public readonly port: number | undefined,
     public readonly egressNetwork: EgressNetwork | undefined,
@@ -197,8 +201,8 @@ export interface HttpRouteRule {
   readonly filters?: HttpRouteFilter[];
 }
 
-/** Properties of an `HttpRoute`. */
-export interface HttpRouteProps {
+/** Options of an HTTPRoute, whatever its parent (`Server.addHttpRoute` takes them as they are). */
+export interface HttpRouteOptions {
   /**
    * Name of the object.
    * @default - generated from the construct path
@@ -209,8 +213,6 @@ export interface HttpRouteProps {
    * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
-  /** The Server or Service port the route attaches to. */
-  readonly parent: RouteParent;
   /**
    * Host names the route applies to (matched against the request's host / `:authority`): at most 16 DNS names,
    * lowercase, optionally with a leading `*.` wildcard.
@@ -221,15 +223,21 @@ export interface HttpRouteProps {
   readonly rules: HttpRouteRule[];
 }
 
+/** Properties of an outbound `HttpRoute` (inbound ones are added with `server.addHttpRoute`). */
+export interface HttpRouteProps extends HttpRouteOptions {
+  /** The Service port or EgressNetwork port the route attaches to. */
+  readonly parent: RouteParent;
+}
+
 /**
  * An HTTPRoute (Gateway API gateway.networking.k8s.io/v1 by default, or Linkerd's policy.linkerd.io/v1beta3).
  *
- * With a Server parent it is inbound: it names requests for per-route authorization
- * (`grantAccess`). With a Service parent it is outbound: weighted backends, timeouts, filters.
+ * Inbound, added with `server.addHttpRoute(...)`, it names requests for per-route authorization
+ * (`grantAccess`). Constructed with a Service parent it is outbound: weighted backends, timeouts, filters.
  * backendRefs render `group: ""`, `kind: Service`, `port` and `weight` explicitly, and every
  * match its path type, so Argo CD sees no drift against the API server's defaults.
  */
-export class HttpRoute extends Construct implements IAuthorizationTarget {
+export class HttpRoute extends GrantTarget {
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly api: HttpRouteApi;
@@ -271,7 +279,6 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     if (parentNamespace !== this.namespace) {
       throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
-    server?._attachRoute();
   }
 
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
@@ -290,36 +297,6 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       throw invalid(this, 'authorization target', `outbound route ${this.name}`, 'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
     }
     return { group: this.api === HttpRouteApi.GATEWAY_V1 ? 'gateway.networking.k8s.io' : 'policy.linkerd.io', kind: 'HTTPRoute', name: this.name };
-  }
-
-  /**
-   * Authorizes meshed clients running as these ServiceAccounts on this route (inbound routes
-   * only): a MeshTLSAuthentication of exactly these identities and an AuthorizationPolicy.
-   */
-  public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
-    return grantServiceAccounts(this, serviceAccounts, options);
-  }
-
-  /**
-   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
-   * namespace, any meshed client) on this route (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
-   */
-  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
-    return grantIdentities(this, identities, options);
-  }
-
-  /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */
-  public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
-    return grantNetworks(this, networks, options);
-  }
-
-  /**
-   * Authorizes every client, meshed or not, from any address, on this route (inbound routes only): a NetworkAuthentication of 0.0.0.0/0
-   * and ::/0 and an AuthorizationPolicy requiring it (`<route>-public-authz`/`-authn`). The one way to admit everyone
-   * explicitly; an AuthorizationPolicy without authentications is refused.
-   */
-  public grantPublicAccess(options?: GrantOptions): Grant {
-    return grantPublic(this, options);
   }
 
   private renderRule(rule: HttpRouteRule, index: number): Record<string, unknown> {
