@@ -152,7 +152,8 @@ function grantOnce(
 export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
   requireGrantees(target, 'ServiceAccounts', serviceAccounts);
   const keys = serviceAccounts.map((sa) => serviceAccountKey(target, sa));
-  const grantees = `serviceAccounts:${serviceAccounts.map((sa) => JSON.stringify(sa.toSubjectConfiguration())).join(',')}:${options.trustDomain ?? ''}`;
+  const subjects = serviceAccounts.map((sa) => JSON.stringify(sa.toSubjectConfiguration()));
+  const grantees = `serviceAccounts:${subjects.join(',')}:${options.trustDomain ?? ''}`;
   return grantOnce(target, grantees, options, granteeNames(target, keys), (id, name) => new MeshTlsAuthentication(target, id, {
     name, serviceAccounts, trustDomain: options.trustDomain,
   }));

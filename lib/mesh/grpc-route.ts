@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { PolicyReference } from './authentication';
 import { GrantTarget } from './grant-target';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
@@ -61,7 +62,7 @@ export interface GrpcRouteProps extends GrpcRouteOptions {
  * (`timeout.linkerd.io/*`) are annotations on the route, set with `RetriesAndTimeouts`.
  * Method matches, backend group, kind and weight render explicitly, as the API server defaults them.
  */
-export class GrpcRoute extends GrantTarget {
+export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget {
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly parent: RouteParent;
@@ -99,6 +100,11 @@ export class GrpcRoute extends GrantTarget {
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
   public get metadata(): ApiObjectMetadataDefinition {
     return this.apiObject.metadata;
+  }
+
+  /** The kind of route, for `RetriesAndTimeouts` (which retry annotation Linkerd reads on it). */
+  public get routeKind(): 'GRPCRoute' {
+    return 'GRPCRoute';
   }
 
   /** Whether the route is outbound (parent: a Service or an EgressNetwork). */

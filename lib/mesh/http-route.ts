@@ -4,6 +4,7 @@ import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } 
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
 import { PolicyReference } from './authentication';
 import { GrantTarget } from './grant-target';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
@@ -237,7 +238,7 @@ export interface HttpRouteProps extends HttpRouteOptions {
  * backendRefs render `group: ""`, `kind: Service`, `port` and `weight` explicitly, and every
  * match its path type, so Argo CD sees no drift against the API server's defaults.
  */
-export class HttpRoute extends GrantTarget {
+export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget {
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly api: HttpRouteApi;
@@ -284,6 +285,11 @@ export class HttpRoute extends GrantTarget {
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
   public get metadata(): ApiObjectMetadataDefinition {
     return this.apiObject.metadata;
+  }
+
+  /** The kind of route, for `RetriesAndTimeouts` (which retry annotation Linkerd reads on it). */
+  public get routeKind(): 'HTTPRoute' {
+    return 'HTTPRoute';
   }
 
   /** Whether the route is outbound (parent: a Service or an EgressNetwork). */

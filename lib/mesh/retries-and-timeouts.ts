@@ -1,7 +1,5 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { GrpcRoute } from './grpc-route';
-import { HttpRoute } from './http-route';
 import { addAnnotationsOnce, gatewayDuration, invalid, validateInteger } from './validation';
 
 /** HTTP responses that are retried. */
@@ -69,6 +67,18 @@ export interface RetryOptions {
 export interface IRetriesAndTimeoutsTarget extends IConstruct {
   /** The metadata the annotations are added to. */
   readonly metadata: ApiObjectMetadataDefinition;
+  /** Name of the object, for errors. */
+  readonly name: string;
+  /**
+   * The kind of route the target is (`HTTPRoute` reads `retry.linkerd.io/http`, `GRPCRoute` reads `retry.linkerd.io/grpc`).
+   * @default - not a route: a Service (cdk8s-plus Services have no such member)
+   */
+  readonly routeKind?: 'HTTPRoute' | 'GRPCRoute';
+  /**
+   * Whether a route target is outbound (parent: a Service or an EgressNetwork); Linkerd reads these annotations on those only.
+   * @default - not a route: a Service
+   */
+  readonly isOutbound?: boolean;
 }
 
 /** Properties of `RetriesAndTimeouts`. */
@@ -107,10 +117,10 @@ export class RetriesAndTimeouts extends Construct {
 
   constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
     super(scope, id);
-    if ((props.target instanceof HttpRoute || props.target instanceof GrpcRoute) && !props.target.isOutbound) {
+    if (props.target.routeKind !== undefined && !props.target.isOutbound) {
       throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
     }
-    if (props.target instanceof GrpcRoute && props.retries?.http?.length) {
+    if (props.target.routeKind === 'GRPCRoute' && props.retries?.http?.length) {
       throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name,
         'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }

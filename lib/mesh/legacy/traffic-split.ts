@@ -1,14 +1,14 @@
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
 import { invalid, validateInteger, validateObjectName } from '../validation';
 import { outboundRoutesOf, sameService } from './conflicts';
 import { ServiceProfile } from './service-profile';
+import { IMeshService } from '../mesh-service';
 
 /** A weighted backend of a TrafficSplit. */
 export interface TrafficSplitBackend {
   /** The backend Service. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** Relative share: an integer >= 0. */
   readonly weight: number;
 }
@@ -21,7 +21,7 @@ export interface TrafficSplitProps {
    */
   readonly name?: string;
   /** The apex Service clients address. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** The backends and their weights; at least one weight above 0. */
   readonly backends: TrafficSplitBackend[];
 }
