@@ -3,7 +3,7 @@ import { ConnectionScheme, Cpu, Probe, ServiceType } from 'cdk8s-plus-28';
 import {
   AccessPolicy, AuthorizationPolicy, AuthorizationTarget, CircuitBreaker, GrpcRetryCondition, HttpBackend, HttpLocalRateLimitPolicy,
   HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, MeshedService, Network, PathMatch,
-  ProxyLogLevel, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
+  HttpMethod, ProxyLogLevel, ProxyProtocol, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { renderTargets } from '../../lib/output';
 import { find, fixture, manifestsOf } from './fixture';
@@ -255,4 +255,36 @@ test('identities are derived from ServiceAccounts and the trust domain', () => {
   const f = fixture();
   expect(MeshTlsAuthentication.identityOf(f.frontend)).toBe('frontend.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(Testing.synth(f.chart).length).toBeGreaterThan(0);
+});
+
+test('an annotation another construct set is not overwritten: a second CircuitBreaker, or a retry on an outbound route', () => {
+  const f = fixture();
+  new CircuitBreaker(f.chart, 'cb', { service: f.service, maxFailures: 5 });
+  // The same value again is an addition, not an overwrite.
+  new CircuitBreaker(f.chart, 'same', { service: f.service, maxFailures: 5 });
+  expect(() => new CircuitBreaker(f.chart, 'other', { service: f.service, maxFailures: 3 })).toThrow(
+    /^\[shop\/other\] annotation balancer\.linkerd\.io\/failure-accrual-consecutive-max-failures on shop\/api-svc "3" is invalid; allowed: the value it already has, "5" \(set each setting of an object once\)$/);
+  const route = new HttpRoute(f.chart, 'route', { name: 'api', parent: RouteParent.service(f.service, 80), rules: [{}] });
+  new RetriesAndTimeouts(f.chart, 'rt', { target: route, requestTimeout: Duration.seconds(2) });
+  expect(() => new RetriesAndTimeouts(f.chart, 'rt2', { target: route, requestTimeout: Duration.seconds(3) })).toThrow(
+    /^\[shop\/rt2\] annotation timeout\.linkerd\.io\/request on shop\/route "3s" is invalid; allowed: the value it already has, "2s"/);
+  const manifests = manifestsOf(f.chart);
+  expect(find(manifests, 'Service', 'api').metadata.annotations?.['balancer.linkerd.io/failure-accrual-consecutive-max-failures']).toBe('5');
+  expect(find(manifests, 'HTTPRoute', 'api').metadata.annotations).toEqual({ 'timeout.linkerd.io/request': '2s' });
+});
+
+test('a Server rendered elsewhere is imported by name: routes and grants attach to it, without a probe route', () => {
+  const f = fixture();
+  new MeshedNamespace(f.chart, 'namespace', { name: 'shop' });
+  const imported = Server.fromServerName(f.chart, 'api-server', 'api-http', { proxyProtocol: ProxyProtocol.HTTP1 });
+  imported.addHttpRoute('reads', { name: 'api-reads', rules: [{ matches: [{ method: HttpMethod.GET }] }] }).grantAccess([f.frontend]);
+  imported.grantNetworkAccess([Network.cidr('10.0.0.0/8')]);
+  expect(() => imported.addGrpcRoute('calls', { rules: [{}] })).toThrow(/^\[shop\/api-server\/calls\] parent Server proxyProtocol "HTTP\/1" is invalid/);
+  const manifests = manifestsOf(f.chart);
+  expect(manifests.filter((m) => m.kind === 'Server')).toEqual([]);
+  expect(find(manifests, 'HTTPRoute', 'api-reads').spec.parentRefs).toEqual([{ group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }]);
+  expect(find(manifests, 'AuthorizationPolicy', 'api-reads-frontend-authz').spec.targetRef)
+    .toEqual({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'api-reads' });
+  expect(find(manifests, 'AuthorizationPolicy', 'api-http-networks-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' });
+  expect(manifests.map((m) => m.metadata.name)).not.toContain('api-http-probe-route');
 });
