@@ -1,4 +1,6 @@
 import { App } from 'cdk8s';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { ShopChart } from '../../charts/shop';
 import { synthesize } from '../../lib/output';
@@ -90,4 +92,14 @@ test('a rate limit on checkout: 100 requests per second in all, 20 per client id
     total: { requestsPerSecond: 100 }, identity: { requestsPerSecond: 20 },
     overrides: [{ requestsPerSecond: 60, clientRefs: [{ kind: 'ServiceAccount', name: 'storefront', namespace: 'shop' }] }],
   });
+});
+
+test('the shop composes from the exported API only: barrel imports, no escape hatch, no hand-written annotation, no cast', () => {
+  const source = readFileSync(join(__dirname, '..', '..', 'charts', 'shop.ts'), 'utf8');
+  const modules = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+  const allowed = ['cdk8s', 'cdk8s-plus-28', 'constructs', '../lib', '../lib/mesh', '../lib/delivery'];
+  expect(modules.filter((m) => !allowed.includes(m))).toEqual([]);
+  for (const escape of ['addJsonPatch', 'JsonPatch', 'addAnnotation', 'ApiObject', 'imports/', ' as unknown', ' as any', 'linkerd.io/']) {
+    expect(`${escape}: ${source.includes(escape)}`).toBe(`${escape}: false`);
+  }
 });

@@ -1,4 +1,4 @@
-import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { PolicyReference } from './authentication';
@@ -66,8 +66,8 @@ export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly parent: RouteParent;
-  /** The rendered object. */
-  public readonly apiObject: GrpcRouteResource;
+  /** The rendered object, e.g. for annotations (the generated Gateway API class stays inside, as with `HttpRoute`). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
