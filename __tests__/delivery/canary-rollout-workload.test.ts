@@ -175,7 +175,8 @@ test('every place that takes a Service or a workload takes the canary\'s (compil
   });
   new GrpcRoute(chart, 'grpc-on-root', { name: 'checkout-grpc', parent: RouteParent.service(canary.rootService, 80), rules: [{}] });
   new FaultInjection(chart, 'faults', { service: canary.stableService!, errorPercent: 5, image: 'nginx:alpine', routeName: 'checkout-faults' });
-  new AlbIngress(chart, 'ingress', { name: 'checkout', service: canary.rootService, port: 80, hostname: 'shop.example', listenPorts: [AlbListenPort.http(80)] });
+  new AlbIngress(chart, 'ingress', { name: 'checkout', service: canary.rootService, port: 80, hostname: 'shop.example',
+    listenPorts: [AlbListenPort.http(80)] });
   new Server(chart, 'server', { name: 'checkout', workload, port: ServerPort.named('http') });
   const objects = validatedSynth(chart) as Obj[];
   expect(find(objects, 'Service', 'checkout').metadata.annotations).toMatchObject({ 'retry.linkerd.io/http': '5xx' });

@@ -23,8 +23,10 @@ function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boole
       readiness: options.httpProbe ? Probe.fromHttpGet('/ready', { port: 9090 }) : undefined,
     }],
   });
-  const service = new MeshedService(chart, 'payments-svc', { metadata: { name: 'payments' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
-  const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
+  const service = new MeshedService(chart, 'payments-svc', { metadata: { name: 'payments' }, selector: deployment, ports: [{ name: 'grpc',
+    port: 9090 }] });
+  const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc',
+    port: 9090 }] });
   const server = new Server(chart, 'server', {
     name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
   });
@@ -87,7 +89,8 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
     hostnames: ['payments.pay.svc.cluster.local', '*.payments.example'],
     rules: [
       {
-        matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }], backends: [HttpBackend.service(f.v2)],
+        matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }],
+          backends: [HttpBackend.service(f.v2)],
         filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-route': 'v2' } })],
       },
       { backends: [HttpBackend.service(f.service, { weight: 9 }), HttpBackend.service(f.v2, { weight: 1 })] },
@@ -141,7 +144,8 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['a redirect filter', (f) => new GrpcRoute(f.chart, 'route', {
     parent: RouteParent.service(f.service, 9090), rules: [{ filters: [HttpRouteFilter.requestRedirect({ hostname: 'example.com' })] }],
   }), /^\[pay\/route\] rules\[0\] filters \["RequestRedirect"\] is invalid; allowed: RequestHeaderModifier and\/or ResponseHeaderModifier/],
-  ['a host name with a port', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), hostnames: ['payments:9090'], rules: [{}] }),
+  ['a host name with a port', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), hostnames: ['payments:9090'],
+    rules: [{}] }),
     /^\[pay\/route\] hostname "payments:9090" is invalid; allowed: a lowercase DNS name of at most 253 characters, optionally starting with "\*\." \(no IP address, no port\)$/],
   ['backends on an inbound route', (f) => f.server.addGrpcRoute('route', { rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
     /^\[pay\/server\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
@@ -155,7 +159,8 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
 ];
 
 // Every row has its options (jest would take a 4th parameter missing from a row for `done`).
-test.each(invalidCases.map(([name, build, expected, options]) => [name, build, expected, options ?? {}] as const))('%s is refused', (_name, build, expected, options) => {
+test.each(invalidCases.map(([name, build, expected, options]) => [name, build, expected, options ?? {}] as const))('%s is refused', (_name, build,
+  expected, options) => {
   const f = grpcFixture(options);
   expect(() => build(f)).toThrow(expected);
 });
@@ -165,7 +170,8 @@ describe('the validator on hand-written GRPCRoutes', () => {
     name: 'pay', subjects: manifests.map((m, i) => ({ manifest: m as unknown as Record<string, unknown>, source: `pay#${i}` })),
   }]).map(formatProblem);
   const route = (spec: Record<string, unknown>, extra: Manifest[] = []): Manifest[] => [
-    ...extra, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'pay' }, spec } as unknown as Manifest,
+    ...extra, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'pay' },
+      spec } as unknown as Manifest,
   ];
   const server = (proxyProtocol: string) => ({
     apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'payments', namespace: 'pay' },
@@ -184,7 +190,8 @@ describe('the validator on hand-written GRPCRoutes', () => {
   });
 
   test('a GRPCRoute on a Server that is not gRPC, or with a regex method match, is reported as ignored by Linkerd (one finding, from the policy model)', () => {
-    const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] }, [server('HTTP/2')]));
+    const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] },
+      [server('HTTP/2')]));
     expect(onHttpServer).toEqual(expect.arrayContaining([
       expect.stringMatching(/GRPCRoute pay\/r spec\.parentRefs: \[semantic\/route-ignored\] Server payments has proxyProtocol HTTP\/2, for which Linkerd serves only HTTP routes/),
     ]));
@@ -238,7 +245,8 @@ describe('probes on a gRPC Server\'s port', () => {
     });
     // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
     if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
-    new Server(chart, 'server', { name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC, accessPolicy });
+    new Server(chart, 'server', { name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+      accessPolicy });
   });
 
   test('a gRPC probe is refused where Linkerd would refuse the kubelet, accepted where unauthenticated clients are allowed', () => {

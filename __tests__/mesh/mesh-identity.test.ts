@@ -33,7 +33,8 @@ test('identities people ask for: a namespace, any meshed client, another namespa
 
 test('grants on a GrpcRoute name their objects after the identities', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api-grpc', workload: f.deployment, port: ServerPort.named('admin'), proxyProtocol: ProxyProtocol.GRPC });
+  const server = new Server(f.chart, 'server', { name: 'api-grpc', workload: f.deployment, port: ServerPort.named('admin'),
+    proxyProtocol: ProxyProtocol.GRPC });
   const route = server.addGrpcRoute('route', {
     name: 'admin-calls', rules: [{ matches: [{ method: GrpcMethodMatch.service('shop.v1.Admin') }] }],
   });
@@ -41,7 +42,8 @@ test('grants on a GrpcRoute name their objects after the identities', () => {
   const accountGrant = route.grantIdentityAccess([MeshIdentity.serviceAccountIn('auditor', 'compliance')]);
   expect([namespaceGrant.policy.name, accountGrant.policy.name]).toEqual(['admin-calls-any-in-ops-authz', 'admin-calls-auditor.compliance-authz']);
   const manifests = manifestsOf(f.chart);
-  expect(find(manifests, 'MeshTLSAuthentication', 'admin-calls-auditor.compliance-authn').spec.identities).toEqual([identity('auditor', 'compliance')]);
+  expect(find(manifests, 'MeshTLSAuthentication', 'admin-calls-auditor.compliance-authn').spec.identities).toEqual([identity('auditor',
+    'compliance')]);
 });
 
 const cases: Array<[string, (f: ReturnType<typeof fixture>) => unknown, RegExp]> = [
@@ -58,7 +60,8 @@ const cases: Array<[string, (f: ReturnType<typeof fixture>) => unknown, RegExp]>
   }), /^\[shop\/limit\] namespace of imported ServiceAccount reporter "default" is invalid/],
   ['a namespace that is not a DNS label', (f) => new MeshTlsAuthentication(f.chart, 'authn', { identities: [MeshIdentity.anyInNamespace('Ops')] }),
     /^\[shop\/authn\] identity namespace "Ops" is invalid; allowed: a DNS-1123 label/],
-  ['an account name that is not a DNS subdomain', (f) => new MeshTlsAuthentication(f.chart, 'authn', { identities: [MeshIdentity.serviceAccountIn('Auditor', 'ops')] }),
+  ['an account name that is not a DNS subdomain', (f) => new MeshTlsAuthentication(f.chart, 'authn',
+    { identities: [MeshIdentity.serviceAccountIn('Auditor', 'ops')] }),
     /^\[shop\/authn\] identity ServiceAccount name "Auditor" is invalid; allowed: a DNS-1123 subdomain/],
 ];
 
@@ -69,7 +72,8 @@ test.each(cases)('%s is refused', (_name, build, expected) => {
 test('an import without a namespace is accepted where it means the construct\'s own namespace, default', () => {
   const f = fixture();
   const chart = new Chart(f.app, 'in-default', { namespace: 'default' });
-  const authn = new MeshTlsAuthentication(chart, 'authn', { serviceAccounts: [ServiceAccount.fromServiceAccountName(chart, 'imported', 'reporter')] });
+  const authn = new MeshTlsAuthentication(chart, 'authn', { serviceAccounts: [ServiceAccount.fromServiceAccountName(chart, 'imported',
+    'reporter')] });
   expect(authn.identities).toEqual([identity('reporter', 'default')]);
 });
 
@@ -79,10 +83,13 @@ test('grants name their objects and construct ids after the grantees: a second u
   const frontend = server.grantAccess([f.frontend]);
   const ops = server.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')]);
   expect([frontend.policy.name, ops.policy.name]).toEqual(['api-frontend-authz', 'api-any-in-ops-authz']);
-  expect([frontend.policy.node.path, ops.authentication.node.path]).toEqual(['shop/server/Grant-api-frontend-authz', 'shop/server/Grant-api-any-in-ops-authn']);
+  expect([frontend.policy.node.path, ops.authentication.node.path]).toEqual(['shop/server/Grant-api-frontend-authz',
+    'shop/server/Grant-api-any-in-ops-authn']);
   const manifests = manifestsOf(f.chart);
-  expect(manifests.filter((m) => m.kind === 'AuthorizationPolicy').map((m) => m.metadata.name).sort()).toEqual(['api-any-in-ops-authz', 'api-frontend-authz']);
-  expect(find(manifests, 'MeshTLSAuthentication', 'api-any-in-ops-authn').spec.identities).toEqual(['*.ops.serviceaccount.identity.linkerd.cluster.local']);
+  expect(manifests.filter((m) => m.kind === 'AuthorizationPolicy').map((m) => m.metadata.name).sort()).toEqual(['api-any-in-ops-authz',
+    'api-frontend-authz']);
+  expect(find(manifests, 'MeshTLSAuthentication',
+    'api-any-in-ops-authn').spec.identities).toEqual(['*.ops.serviceaccount.identity.linkerd.cluster.local']);
 });
 
 test('the same grant twice is one grant; another grant under names already used is refused with how to name it', () => {

@@ -81,7 +81,8 @@ test('the canary moves the weights of both checkout routes, and Argo CD is told 
   const plugin = get('Rollout', 'checkout').spec.strategy.canary.trafficRouting.plugins['argoproj-labs/gatewayAPI'];
   expect(plugin.httpRoutes.map((r: Obj) => r.name)).toEqual(['checkout-reads', 'checkout-writes']);
   for (const route of ['checkout-reads', 'checkout-writes']) {
-    expect(get('HTTPRoute', route).spec.rules[0].backendRefs.map((b: Obj) => [b.name, b.weight])).toEqual([['checkout-stable', 100], ['checkout-canary', 0]]);
+    expect(get('HTTPRoute', route).spec.rules[0].backendRefs.map((b: Obj) => [b.name, b.weight])).toEqual([['checkout-stable', 100],
+      ['checkout-canary', 0]]);
   }
   expect(chart.canary.argoCdIgnoreDifferences.map((d) => d.name)).toEqual(['checkout-reads', 'checkout-writes']);
 });

@@ -53,7 +53,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
+      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol,
+        `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;
@@ -90,7 +91,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+        `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
   }
 }

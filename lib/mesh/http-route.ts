@@ -64,7 +64,8 @@ export class RouteParent {
   /** The parentRef of a route on this parent; `coreGroup` is how the route's API spells the core group. @internal */
   public _parentRef(coreGroup: '' | 'core'): Record<string, unknown> {
     if (this.server !== undefined) return { group: 'policy.linkerd.io', kind: 'Server', name: this.server.name };
-    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, port: this.port };
+    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name,
+      port: this.port };
     return { group: coreGroup, kind: 'Service', name: this.service!.name, port: this.port };
   }
 
@@ -113,7 +114,8 @@ export class HttpBackend {
  * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
  * @internal
  */
-export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[], namespace: string | undefined): Array<Record<string, unknown>> {
+export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[],
+  namespace: string | undefined): Array<Record<string, unknown>> {
   if (backends.length < 1 || backends.length > 16) throw invalid(scope, `${where} backends count`, backends.length, '1..16 backends');
   const rendered = backends.map((backend) => {
     validateInteger(scope, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
@@ -124,7 +126,8 @@ export function renderRouteBackends(scope: Construct, where: string, backends: H
     const port = backend.port ?? ports[0];
     validateServicePort(scope, `${where} port of backend ${backend.service.name}`, backend.service, port);
     if (backend.service.metadata.namespace !== namespace) {
-      throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
+      throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)',
+        'the route\'s namespace');
     }
     return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
   });
@@ -147,7 +150,8 @@ export function renderHostnames(scope: Construct, hostnames: readonly string[] |
   if (hostnames.length > 16) throw invalid(scope, 'hostnames count', hostnames.length, 'at most 16 host names');
   for (const hostname of hostnames) {
     if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
-      throw invalid(scope, 'hostname', hostname, 'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
+      throw invalid(scope, 'hostname', hostname,
+        'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
     }
   }
   return hostnames.length > 0 ? [...hostnames] : undefined;
@@ -253,7 +257,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
-      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
+      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+        'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
     if (server !== undefined && server.proxyProtocol === ProxyProtocol.GRPC) {
       throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
@@ -300,7 +305,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
   public get authorizationTargetRef(): PolicyReference {
     if (this.isOutbound) {
-      throw invalid(this, 'authorization target', `outbound route ${this.name}`, 'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+      throw invalid(this, 'authorization target', `outbound route ${this.name}`,
+        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
     }
     return { group: this.api === HttpRouteApi.GATEWAY_V1 ? 'gateway.networking.k8s.io' : 'policy.linkerd.io', kind: 'HTTPRoute', name: this.name };
   }
@@ -308,7 +314,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   private renderRule(rule: HttpRouteRule, index: number): Record<string, unknown> {
     const where = `rules[${index}]`;
     const matches = rule.matches ?? [{ path: PathMatch.prefix('/') }];
-    if (matches.length < 1 || matches.length > 8) throw invalid(this, `${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every request');
+    if (matches.length < 1 || matches.length > 8) throw invalid(this, `${where} matches count`, matches.length,
+      '1..8 matches, or leave matches unset to match every request');
     const filters = rule.filters ?? [];
     this.validateFilters(where, filters, matches, rule.backends);
 
@@ -332,8 +339,10 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     let backendRefs: Array<Record<string, unknown>> | undefined;
     const redirects = filters.some((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
     if (this.parent.server !== undefined) {
-      if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
-      if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set', 'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
+      if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name),
+        'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
+      if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set',
+        'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
     } else if (!redirects) {
       backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where) : this.renderBackends(where, rule.backends);
     }
@@ -353,7 +362,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
     const request = timeouts.request && gatewayDuration(this, `${where} timeouts.request`, timeouts.request);
     const backendRequest = timeouts.backendRequest && gatewayDuration(this, `${where} timeouts.backendRequest`, timeouts.backendRequest);
-    if (request === undefined && backendRequest === undefined) throw invalid(this, `${where} timeouts`, '{}', 'request and/or backendRequest, or leave timeouts unset');
+    if (request === undefined && backendRequest === undefined) throw invalid(this, `${where} timeouts`, '{}',
+      'request and/or backendRequest, or leave timeouts unset');
     if (request !== undefined && backendRequest !== undefined && millisOf(timeouts.backendRequest!) > millisOf(timeouts.request!)) {
       throw invalid(this, `${where} timeouts.backendRequest`, backendRequest, `a duration not above timeouts.request ${request}`);
     }
@@ -362,7 +372,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
 
   private validateFilters(where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
     const types = filters.map((f) => f.type);
-    if (filters.length > 16 || new Set(types).size !== types.length) throw invalid(this, `${where} filters`, types, 'each filter type at most once per rule');
+    if (filters.length > 16 || new Set(types).size !== types.length) throw invalid(this, `${where} filters`, types,
+      'each filter type at most once per rule');
     if (this.api === HttpRouteApi.POLICY_V1BETA3 && types.includes(HttpRouteFilterType.RESPONSE_HEADER_MODIFIER)) {
       throw invalid(this, `${where} filter`, HttpRouteFilterType.RESPONSE_HEADER_MODIFIER,
         'RequestHeaderModifier or RequestRedirect on policy.linkerd.io/v1beta3 rules; use HttpRouteApi.GATEWAY_V1 for ResponseHeaderModifier');
@@ -371,8 +382,10 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     if (redirect !== undefined && backends !== undefined) {
       throw invalid(this, `${where} backends`, backends.map((b) => b.service.name), 'no backends in a rule with a RequestRedirect filter');
     }
-    if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && (matches.length !== 1 || (matches[0].path ?? PathMatch.prefix('/')).type !== 'PathPrefix')) {
-      throw invalid(this, `${where} matches`, matches.map((m) => m.path?.value ?? '/'), 'exactly one PathPrefix match when a redirect replaces the prefix match');
+    const onePrefixMatch = matches.length === 1 && (matches[0].path ?? PathMatch.prefix('/')).type === 'PathPrefix';
+    if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && !onePrefixMatch) {
+      throw invalid(this, `${where} matches`, matches.map((m) => m.path?.value ?? '/'),
+        'exactly one PathPrefix match when a redirect replaces the prefix match');
     }
   }
 

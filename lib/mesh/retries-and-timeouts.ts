@@ -132,14 +132,16 @@ export class RetriesAndTimeouts extends Construct {
       }
       if (retries.http?.length) {
         for (const condition of retries.http) {
-          if (!Number.isInteger(condition.from) || !Number.isInteger(condition.to) || condition.from < 100 || condition.to > 599 || condition.from > condition.to) {
+          const { from, to } = condition;
+          if (!Number.isInteger(from) || !Number.isInteger(to) || from < 100 || to > 599 || from > to) {
             throw invalid(this, 'HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
           }
         }
         annotations['retry.linkerd.io/http'] = retries.http.map((c) => c.value).join(',');
       }
       if (retries.grpc?.length) {
-        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc, 'each status at most once');
+        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc,
+          'each status at most once');
         annotations['retry.linkerd.io/grpc'] = retries.grpc.join(',');
       }
       if (retries.limit !== undefined) {
@@ -149,7 +151,8 @@ export class RetriesAndTimeouts extends Construct {
       if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(this, 'retry timeout', retries.timeout);
     }
     if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(this, 'requestTimeout', props.requestTimeout);
-    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout', props.responseTimeout);
+    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout',
+      props.responseTimeout);
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
     if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
 

@@ -52,7 +52,8 @@ export class ServerAuthorization extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+        `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
   }
 }

@@ -133,7 +133,8 @@ export class ServiceProfile extends Construct {
     const dstOverrides = overrides.map((override) => {
       validateInteger(this, `weight of ${override.service.name}`, override.weight, 0, 1_000_000);
       if (override.service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)', `the profile's namespace ${namespace}`);
+        throw invalid(this, `namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)',
+          `the profile's namespace ${namespace}`);
       }
       const ports = override.service.ports.map((p) => p.port);
       const port = override.port ?? (ports.length === 1 ? ports[0] : undefined);

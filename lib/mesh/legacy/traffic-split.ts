@@ -52,7 +52,8 @@ export class TrafficSplit extends Construct {
     const namespace = resource.metadata.namespace;
     for (const service of [props.service, ...props.backends.map((b) => b.service)]) {
       if (service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)', `the split's own namespace ${namespace ?? '(none)'}`);
+        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)',
+          `the split's own namespace ${namespace ?? '(none)'}`);
       }
     }
     const names = props.backends.map((b) => b.service.name);
