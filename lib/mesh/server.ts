@@ -222,8 +222,7 @@ export class Server extends GrantTarget implements IServer {
    */
   private probesOnPort(): ProbesOnPort {
     if (this.probes !== undefined) return this.probes;
-    const manifest = ApiObject.of(this.workload).toJson();
-    const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers).map(asObject);
+    const containers = renderedContainersOf(this.workload);
     const paths = new Set<string>();
     const counts = { http: 0, grpc: 0 };
     for (const container of containers) {
@@ -292,6 +291,22 @@ export class Server extends GrantTarget implements IServer {
     }
     return match.number;
   }
+}
+
+/** The rendered containers of each workload, with the number of containers they were rendered from. */
+const RENDERED_CONTAINERS = new WeakMap<IServerWorkload, { count: number; containers: Array<Record<string, unknown> | undefined> }>();
+
+/**
+ * The containers of a workload's rendered pod template: rendered once for every Server on the workload (several ports,
+ * several Servers), again only when containers were added since.
+ */
+function renderedContainersOf(workload: IServerWorkload): Array<Record<string, unknown> | undefined> {
+  const cached = RENDERED_CONTAINERS.get(workload);
+  if (cached !== undefined && cached.count === workload.containers.length) return cached.containers;
+  const manifest = ApiObject.of(workload).toJson();
+  const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers).map(asObject);
+  RENDERED_CONTAINERS.set(workload, { count: workload.containers.length, containers });
+  return containers;
 }
 
 /** A Server rendered elsewhere: routes and grants attach to it by name; its probes are its own chart's concern. */
