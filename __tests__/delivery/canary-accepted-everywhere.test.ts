@@ -15,21 +15,25 @@ const FIXTURE = path.join(ROOT, '__tests__/fixtures/canary-everywhere.ts');
 const NEGATIVE = path.join(ROOT, '__tests__/fixtures/virtual-concrete-props.ts');
 const NEGATIVE_SOURCE = `
 import { Deployment, Service } from 'cdk8s-plus-28';
-export interface ConcreteProps { readonly workload: Deployment; readonly services: Service[] }
+import { Server } from '../../lib/mesh';
+export interface ConcreteProps { readonly workload: Deployment; readonly services: Service[]; readonly server: Server }
 export class Concrete { constructor(public readonly props: ConcreteProps) {} }
 `;
 /** Declares the types the scan compares against, resolved by the same program. */
 const PROBE = path.join(ROOT, '__tests__/fixtures/virtual-probe-types.ts');
 const PROBE_SOURCE = `
 import { CanaryRollout } from '../../lib/delivery';
-import { IMeshService } from '../../lib/mesh';
+import { IMeshService, IServer } from '../../lib/mesh';
 export declare const canary: CanaryRollout;
 export declare const meshService: IMeshService;
+export declare const server: IServer;
 `;
 
 /** Types that stand for a workload whose pods a construct selects, and for a Service. */
 const WORKLOAD_TYPES = ['Workload', 'Deployment', 'StatefulSet', 'DaemonSet', 'AbstractPod', 'MeshedDeployment', 'IServerWorkload', 'CanaryRollout'];
 const SERVICE_TYPES = ['Service', 'MeshedService', 'IService', 'IMeshService'];
+/** And for a Linkerd Server: every place takes an `IServer`, so a Server imported with `Server.fromServerName` too. */
+const SERVER_TYPES = ['Server', 'IServer'];
 
 function program(): ts.Program {
   const configHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined };
@@ -102,7 +106,7 @@ describe('a CanaryRollout and its Services are accepted wherever a workload or a
     const declaration = checker.getExportsOfModule(checker.getSymbolAtLocation(built.getSourceFile(PROBE)!)!).find((s) => s.name === name)!;
     return checker.getTypeOfSymbol(declaration);
   };
-  const [canary, meshService] = ['canary', 'meshService'].map(probe);
+  const [canary, meshService, server] = ['canary', 'meshService', 'server'].map(probe);
   /** The names a place's type is written with (each member of a union). */
   const namesOf = (type: ts.Type): string[] => (type.isUnion() ? type.types : [type])
     .map((t) => (t.aliasSymbol ?? t.getSymbol())?.name ?? checker.typeToString(t));
@@ -115,10 +119,11 @@ describe('a CanaryRollout and its Services are accepted wherever a workload or a
     return [
       ...(names.some((n) => WORKLOAD_TYPES.includes(n)) && !checker.isTypeAssignableTo(canary, type) ? [`${where}: workload`] : []),
       ...(names.some((n) => SERVICE_TYPES.includes(n)) && !checker.isTypeAssignableTo(meshService, type) ? [`${where}: Service`] : []),
+      ...(names.some((n) => SERVER_TYPES.includes(n)) && !checker.isTypeAssignableTo(server, type) ? [`${where}: Server`] : []),
     ];
   });
   const accepting = (module: string) => placesOf(checker, built.getSourceFile(module)!)
-    .filter(({ type }) => namesOf(type).some((n) => WORKLOAD_TYPES.includes(n) || SERVICE_TYPES.includes(n)))
+    .filter(({ type }) => namesOf(type).some((n) => [...WORKLOAD_TYPES, ...SERVICE_TYPES, ...SERVER_TYPES].includes(n)))
     .map(({ where }) => where);
 
   test('the fixture composes a canary with every such construct and type-checks', () => {
@@ -136,10 +141,13 @@ describe('a CanaryRollout and its Services are accepted wherever a workload or a
       'Server.constructor(props).workload', 'CircuitBreaker.constructor(props).service', 'HttpBackend.service(service)',
       'RouteParent.service(service)', 'AlbIngress.constructor(props).service', 'FaultInjection.constructor(props).service',
       'TrafficSplit.constructor(props).backends[].service', 'ServiceProfile.constructor(props).dstOverrides[].service',
+      'HttpLocalRateLimitPolicy.constructor(props).server', 'ServerAuthorization.constructor(props).server',
     ]));
   });
 
   test('the scan flags a construct that takes concrete classes', () => {
-    expect(refusals(NEGATIVE)).toEqual(['Concrete.constructor(props).workload: workload', 'Concrete.constructor(props).services[]: Service']);
+    expect(refusals(NEGATIVE)).toEqual([
+      'Concrete.constructor(props).workload: workload', 'Concrete.constructor(props).services[]: Service', 'Concrete.constructor(props).server: Server',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
 import { Network } from '../network';
-import { Server } from '../server';
+import type { IServer } from '../server';
 import { invalid, validateObjectName } from '../validation';
 
 /** Properties of a `ServerAuthorization`. */
@@ -13,7 +13,7 @@ export interface ServerAuthorizationProps {
    */
   readonly name?: string;
   /** The Server access is granted to. */
-  readonly server: Server;
+  readonly server: IServer;
   /** Meshed clients (mTLS) allowed, by ServiceAccount. */
   readonly serviceAccounts: IServiceAccount[];
   /**
