@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
-import { ContainerProps, IServiceAccount, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
+import { Container, ContainerProps, IServiceAccount, LabelSelectorRequirement, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Rollout,
@@ -14,7 +14,7 @@ import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../
 import {
   GrpcRoute, HttpBackend, HttpRoute, HttpRouteApi, MeshedService, ProxyConfig, RouteParent, headerNameProblem, meshedPodAnnotations,
 } from '../mesh';
-import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh';
+import type { IServerWorkload } from '../mesh';
 import { re2Error } from '../validation';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { CanaryRoute } from './canary-route';
@@ -164,13 +164,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
    * what is added here is rendered into the Rollout.
    */
   public readonly podTemplate: RolloutPodTemplate;
-  /**
-   * The selector labels: a Linkerd `Server` on this construct selects the stable and the canary
-   * pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
-   */
-  public readonly podSelector: ServerPodSelector;
-  /** The Rollout, whose `spec.template` is the pod template. */
-  public readonly podTemplateObject: ApiObject;
   /** The Service that clients call. */
   public readonly rootService: MeshedService;
   /** The Service Argo Rollouts points at the stable pods (Gateway API plugin only). */
@@ -195,7 +188,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     this.name = props.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
-    this.podSelector = { matchLabels: { ...props.selectorLabels } };
     if (props.proxy !== undefined && props.meshInjection === false) {
       throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
         + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
@@ -350,12 +342,24 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       securityContext: props.securityContext,
       terminationGracePeriod: props.terminationGracePeriod,
     });
-    this.podTemplateObject = this.rollout;
   }
 
-  /** Every container port of the pod template, in container order (read from cdk8s-plus' containers). */
-  public get declaredContainerPorts(): readonly ServerContainerPort[] {
-    return this.podTemplate.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number })));
+  /**
+   * The selector labels, as a cdk8s-plus Workload names them: a Linkerd `Server` on this construct selects the stable
+   * and the canary pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
+   */
+  public get matchLabels(): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Set-based selector requirements: none (the Rollout selects by `selectorLabels`). */
+  public get matchExpressions(): LabelSelectorRequirement[] {
+    return [];
+  }
+
+  /** The pod template's containers (cdk8s-plus `Container`s), in order. */
+  public get containers(): Container[] {
+    return this.podTemplate.containers;
   }
 }
 

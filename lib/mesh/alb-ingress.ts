@@ -1,6 +1,7 @@
-import { Service, k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalid, validateObjectName, validatePortNumber } from './validation';
+import { IMeshService } from './mesh-service';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {
@@ -39,7 +40,7 @@ export interface AlbIngressProps {
    */
   readonly name?: string;
   /** The Service requests are forwarded to. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** The Service port. */
   readonly port: number;
   /** Host name the Ingress answers for; ExternalDNS creates its DNS record. */

@@ -5,11 +5,12 @@ import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route'
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
 import { invalid, validateInteger, validateServiceName } from './validation';
+import { IMeshService } from './mesh-service';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {
   /** The Service whose traffic is partly answered with errors. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * The Service port.
    * @default - the Service's only port

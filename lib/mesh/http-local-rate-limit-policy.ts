@@ -3,7 +3,7 @@ import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
-import { Server } from './server';
+import type { IServer } from './server';
 import { invalid, validateInteger, validateObjectName } from './validation';
 
 /** A rate limit for specific clients. */
@@ -22,7 +22,7 @@ export interface HttpLocalRateLimitPolicyProps {
    */
   readonly name?: string;
   /** The Server whose pods enforce the limits, each pod on its own. */
-  readonly server: Server;
+  readonly server: IServer;
   /**
    * Requests per second each pod accepts in total.
    * @default - no total limit
@@ -53,7 +53,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
+      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol,
+        `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;
@@ -90,7 +91,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+        `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
   }
 }

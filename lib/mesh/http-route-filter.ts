@@ -148,7 +148,8 @@ function renderRedirect(scope: IConstruct, options: RequestRedirectOptions): Rec
   let path: Record<string, string> | undefined;
   if (options.path !== undefined) {
     const { type, value } = options.path;
-    if (!value.startsWith('/') || value.length > 1024) throw invalid(scope, `redirect ${type}`, value, 'an absolute path starting with "/", at most 1024 characters');
+    if (!value.startsWith('/') || value.length > 1024) throw invalid(scope, `redirect ${type}`, value,
+      'an absolute path starting with "/", at most 1024 characters');
     path = { type, [type === 'ReplaceFullPath' ? 'replaceFullPath' : 'replacePrefixMatch']: value };
   }
   return {

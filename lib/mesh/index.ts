@@ -8,12 +8,13 @@ export * from './circuit-breaker';
 export * from './egress-network';
 export * from './external-service-account';
 export * from './fault-injection';
+export * from './grant-target';
 export * from './grpc-route';
 export * from './grpc-route-match';
 export * from './http-local-rate-limit-policy';
 // Not the @internal rendering helpers the route constructs share.
 export { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
-export type { HttpBackendOptions, HttpRouteProps, HttpRouteRule, HttpRouteTimeouts } from './http-route';
+export type { HttpBackendOptions, HttpRouteOptions, HttpRouteProps, HttpRouteRule, HttpRouteTimeouts } from './http-route';
 export * from './http-route-filter';
 export * from './http-route-match';
 export * from './mesh-identity';

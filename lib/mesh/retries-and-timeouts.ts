@@ -1,7 +1,5 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { GrpcRoute } from './grpc-route';
-import { HttpRoute } from './http-route';
 import { addAnnotationsOnce, gatewayDuration, invalid, validateInteger } from './validation';
 
 /** HTTP responses that are retried. */
@@ -69,6 +67,18 @@ export interface RetryOptions {
 export interface IRetriesAndTimeoutsTarget extends IConstruct {
   /** The metadata the annotations are added to. */
   readonly metadata: ApiObjectMetadataDefinition;
+  /** Name of the object, for errors. */
+  readonly name: string;
+  /**
+   * The kind of route the target is (`HTTPRoute` reads `retry.linkerd.io/http`, `GRPCRoute` reads `retry.linkerd.io/grpc`).
+   * @default - not a route: a Service (cdk8s-plus Services have no such member)
+   */
+  readonly routeKind?: 'HTTPRoute' | 'GRPCRoute';
+  /**
+   * Whether a route target is outbound (parent: a Service or an EgressNetwork); Linkerd reads these annotations on those only.
+   * @default - not a route: a Service
+   */
+  readonly isOutbound?: boolean;
 }
 
 /** Properties of `RetriesAndTimeouts`. */
@@ -107,10 +117,10 @@ export class RetriesAndTimeouts extends Construct {
 
   constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
     super(scope, id);
-    if ((props.target instanceof HttpRoute || props.target instanceof GrpcRoute) && !props.target.isOutbound) {
+    if (props.target.routeKind !== undefined && !props.target.isOutbound) {
       throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
     }
-    if (props.target instanceof GrpcRoute && props.retries?.http?.length) {
+    if (props.target.routeKind === 'GRPCRoute' && props.retries?.http?.length) {
       throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name,
         'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }
@@ -122,14 +132,16 @@ export class RetriesAndTimeouts extends Construct {
       }
       if (retries.http?.length) {
         for (const condition of retries.http) {
-          if (!Number.isInteger(condition.from) || !Number.isInteger(condition.to) || condition.from < 100 || condition.to > 599 || condition.from > condition.to) {
+          const { from, to } = condition;
+          if (!Number.isInteger(from) || !Number.isInteger(to) || from < 100 || to > 599 || from > to) {
             throw invalid(this, 'HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
           }
         }
         annotations['retry.linkerd.io/http'] = retries.http.map((c) => c.value).join(',');
       }
       if (retries.grpc?.length) {
-        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc, 'each status at most once');
+        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc,
+          'each status at most once');
         annotations['retry.linkerd.io/grpc'] = retries.grpc.join(',');
       }
       if (retries.limit !== undefined) {
@@ -139,7 +151,8 @@ export class RetriesAndTimeouts extends Construct {
       if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(this, 'retry timeout', retries.timeout);
     }
     if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(this, 'requestTimeout', props.requestTimeout);
-    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout', props.responseTimeout);
+    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout',
+      props.responseTimeout);
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
     if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
 

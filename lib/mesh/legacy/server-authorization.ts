@@ -2,7 +2,7 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
 import { Network } from '../network';
-import { Server } from '../server';
+import type { IServer } from '../server';
 import { invalid, validateObjectName } from '../validation';
 
 /** Properties of a `ServerAuthorization`. */
@@ -13,7 +13,7 @@ export interface ServerAuthorizationProps {
    */
   readonly name?: string;
   /** The Server access is granted to. */
-  readonly server: Server;
+  readonly server: IServer;
   /** Meshed clients (mTLS) allowed, by ServiceAccount. */
   readonly serviceAccounts: IServiceAccount[];
   /**
@@ -52,7 +52,8 @@ export class ServerAuthorization extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+        `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
   }
 }

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceProfileV1Alpha2, ServiceProfileV1Alpha2SpecDstOverridesWeight } from '../../../imports/linkerd-serviceprofile-linkerd.io';
 import { HttpMethod, validateRegex } from '../http-route-match';
 import { gatewayDuration, invalid, validateInteger, validateObjectName } from '../validation';
 import { outboundRoutesOf } from './conflicts';
+import { IMeshService } from '../mesh-service';
 
 /** A route of a ServiceProfile. */
 export interface ServiceProfileRoute {
@@ -42,7 +42,7 @@ export interface RetryBudget {
 /** A weighted destination of a ServiceProfile traffic split. */
 export interface DestinationOverride {
   /** The Service that receives the share. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * Its port.
    * @default - the Service's only port
@@ -55,7 +55,7 @@ export interface DestinationOverride {
 /** Properties of a `ServiceProfile`. */
 export interface ServiceProfileProps {
   /** The Service the profile describes; the profile is named after its FQDN and lives in its namespace. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * Cluster DNS domain.
    * @default 'cluster.local'
@@ -91,7 +91,7 @@ export class ServiceProfile extends Construct {
   /** Name of the profile: the Service's fully qualified DNS name. */
   public readonly name: string;
   /** The Service the profile describes. */
-  public readonly service: Service;
+  public readonly service: IMeshService;
 
   constructor(scope: Construct, id: string, props: ServiceProfileProps) {
     super(scope, id);
@@ -133,7 +133,8 @@ export class ServiceProfile extends Construct {
     const dstOverrides = overrides.map((override) => {
       validateInteger(this, `weight of ${override.service.name}`, override.weight, 0, 1_000_000);
       if (override.service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)', `the profile's namespace ${namespace}`);
+        throw invalid(this, `namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)',
+          `the profile's namespace ${namespace}`);
       }
       const ports = override.service.ports.map((p) => p.port);
       const port = override.port ?? (ports.length === 1 ? ports[0] : undefined);

@@ -1,14 +1,14 @@
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
 import { invalid, validateInteger, validateObjectName } from '../validation';
 import { outboundRoutesOf, sameService } from './conflicts';
 import { ServiceProfile } from './service-profile';
+import { IMeshService } from '../mesh-service';
 
 /** A weighted backend of a TrafficSplit. */
 export interface TrafficSplitBackend {
   /** The backend Service. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** Relative share: an integer >= 0. */
   readonly weight: number;
 }
@@ -21,7 +21,7 @@ export interface TrafficSplitProps {
    */
   readonly name?: string;
   /** The apex Service clients address. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** The backends and their weights; at least one weight above 0. */
   readonly backends: TrafficSplitBackend[];
 }
@@ -52,7 +52,8 @@ export class TrafficSplit extends Construct {
     const namespace = resource.metadata.namespace;
     for (const service of [props.service, ...props.backends.map((b) => b.service)]) {
       if (service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)', `the split's own namespace ${namespace ?? '(none)'}`);
+        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)',
+          `the split's own namespace ${namespace ?? '(none)'}`);
       }
     }
     const names = props.backends.map((b) => b.service.name);
