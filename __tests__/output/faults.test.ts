@@ -108,6 +108,28 @@ describe('the output cannot be written', () => {
     }
   });
 
+  (canMount ? test : test.skip)('a disk with no space at all (not even for the lock): the synth fails, dist/ unchanged, nothing left', () => {
+    const disk = path.join(out.dir, 'disk');
+    fs.mkdirSync(disk);
+    mount('-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk);
+    try {
+      const outdir = path.join(disk, 'dist');
+      writeAtomically(outdir, OLD);
+      const { bavail, bsize } = fs.statfsSync(disk);
+      fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(bavail * bsize));
+
+      const full = synth(outdir, 'v2');
+      expect(full.status).toBe(1);
+      expect(full.stdout).toBe('');
+      expect(full.stderr.startsWith(`${unchanged(outdir)}ENOSPC: no space left on device`)).toBe(true);
+      expect(readTree(outdir)).toEqual(OLD);
+      // The lock file could be created but not written: it is removed, not left to name no one.
+      expect(fs.readdirSync(disk).sort()).toEqual(['dist', 'filler']);
+    } finally {
+      umount(disk);
+    }
+  });
+
   (canMount ? test : test.skip)('a real read-only output folder (a read-only bind mount): the synth fails, saying so; dist/ unchanged', () => {
     mount('--bind', out.dir, out.dir);
     try {

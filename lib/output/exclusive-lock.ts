@@ -65,11 +65,12 @@ export function acquireLock(lockPath: string, options: LockOptions): HeldLock {
   const staged = `${lockPath}.${process.pid}.${me.nonce}`;
   fs.mkdirSync(path.dirname(lockPath), { recursive: true });
   removeStagedOfDeadProcesses(lockPath);
-  fs.writeFileSync(staged, `${JSON.stringify(me)}\n`, { flag: 'wx' });
   const deadline = Date.now() + timeoutMs;
   const seconds = `${Number((timeoutMs / 1000).toFixed(1))} s`;
   let waited = false;
   try {
+    // Inside the try: on a full disk the file is created but its content cannot be written, and must not stay behind.
+    fs.writeFileSync(staged, `${JSON.stringify(me)}\n`, { flag: 'wx' });
     for (;;) {
       try {
         fs.linkSync(staged, lockPath);
