@@ -2,7 +2,7 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryRollout, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
-import { integerProblem, invalidValueProblem, throwIfProblems } from '../lib/common/input-validation';
+import { integerProblem, invalidValueProblem, throwIfProblems } from '../lib/common';
 import { AccessPolicy, MeshedNamespace } from '../lib/mesh';
 
 const NAMESPACE = 'test';
@@ -56,7 +56,7 @@ export class RolloutsDemoChart extends Chart {
     const weights = props.canaryWeights ?? [30, 40, 60, 80];
     const minimum = props.minimumSuccessRate ?? 0.99;
     const replicas = props.replicas ?? 2;
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       integerProblem('replicas', replicas, 1, 1000),
       weights.length > 0 && weights.every((w, i) => Number.isInteger(w) && w >= 1 && w <= 99 && (i === 0 || w > weights[i - 1])) ? undefined
         : invalidValueProblem('canaryWeights', weights, 'a non-empty ascending list of integers 1..99'),

@@ -133,7 +133,7 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['a RegularExpression method match', (f) => inbound(f, GrpcMethodMatch.regex({ service: SERVICE, method: 'Charge.*' })),
     /^\[pay\/route\] rules\[0\] method match "shop\.payments\.v1\.PaymentService\/Charge\.\*" is invalid; allowed: Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service \(GrpcMethodMatch\.service\) or list its methods \(GrpcMethodMatch\.exact\), up to 8 per rule$/],
   ['a method regex that is not RE2', (f) => inbound(f, GrpcMethodMatch.regex({ method: '(?<!Get)Charge' })),
-    /^\[pay\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+$/],
+    /^\[pay\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+\n\[pay\/route\] rules\[0\] method match "\*\/\(\?<!Get\)Charge" is invalid; allowed: Exact matches: .+$/],
   ['a service name with a slash', (f) => inbound(f, GrpcMethodMatch.exact('shop/payments', 'Charge')),
     /^\[pay\/route\] gRPC service "shop\/payments" is invalid; allowed: a fully qualified protobuf service name of at most 1024 characters: dot-separated identifiers/],
   ['a method name starting with a digit', (f) => inbound(f, GrpcMethodMatch.exact(SERVICE, '1Charge')),

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { durationProblem, goDuration, integerProblem } from '../common/input-validation';
+import { durationProblem, goDuration, integerProblem } from '../common';
 
 /** What an analysis argument value is resolved against: the rollout that runs the analysis. */
 export interface AnalysisArgContext {

@@ -24,9 +24,9 @@ import { AnalysisReference, BackgroundAnalysis, CanaryHeaderMatch, CanaryStep, P
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import { RolloutPodTemplate } from './rollout-pod-template';
 import {
-  durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem,
-  throwIfProblems,
-} from '../common/input-validation';
+  PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem,
+  serviceNameProblem,
+} from '../common';
 
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
@@ -198,10 +198,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
     this.podSelector = { matchLabels: { ...props.selectorLabels } };
-    if (props.proxy !== undefined && props.meshInjection === false) {
-      throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
-        + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
-    }
     const routing = props.trafficRouting ?? CanaryTrafficRouting.gatewayApiPlugin();
     const usesPlugin = routing.kind === 'gatewayApiPlugin';
     const rootName = props.serviceName ?? this.name;
@@ -215,7 +211,12 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     const argContext: AnalysisArgContext = { namespace: this.namespace, rootServiceName: rootName };
     const headerRouteNames = [...new Set(props.steps.flatMap((s) => s.action.setHeaderRoute === undefined ? [] : [s.action.setHeaderRoute.name]))];
 
-    throwIfProblems(this.node.path, [
+    const problems = new PropProblems(this);
+    const annotations = (props.meshInjection ?? true) ? meshedPodAnnotations(problems, props.proxy) : undefined;
+    problems.add(
+      props.proxy !== undefined && props.meshInjection === false
+        ? invalidValueProblem('meshInjection', false, 'true or unset when proxy settings are given (they apply to meshed pods only)')
+        : undefined,
       objectNameProblem('name', this.name),
       this.namespace === '' ? 'the chart has no namespace; allowed: a chart with a namespace (Rollouts are namespaced)' : undefined,
       Object.keys(props.selectorLabels).length === 0 ? 'selectorLabels are empty; allowed: at least one label' : undefined,
@@ -249,7 +250,8 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         props.backgroundAnalysis.startingStep === undefined ? undefined
           : integerProblem('backgroundAnalysis startingStep', props.backgroundAnalysis.startingStep, 0, props.steps.length - 1),
       ]),
-    ]);
+    );
+    problems.throwIfAny();
 
     const port = this.servicePort;
     const service = (serviceId: string, name: string) => {
@@ -327,7 +329,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       steps: props.steps.map((step) => renderStep(step, argContext)),
     };
 
-    const annotations = (props.meshInjection ?? true) ? meshedPodAnnotations(this, props.proxy) : undefined;
     this.rollout = new ApiObject(this, 'Resource', {
       ...Rollout.GVK,
       metadata: { name: this.name },

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
 import {
   durationProblem, goDuration, integerProblem, objectNameProblem, portNumberProblem, throwIfProblems,
-} from '../common/input-validation';
+} from '../common';
 
 /** Properties of a {@link FlaggerCanary}. */
 export interface FlaggerCanaryProps {
@@ -62,7 +62,7 @@ export class FlaggerCanary extends Construct {
     const targetPort = port !== undefined && declaredPorts.length === 1 && declaredPorts[0] !== port ? declaredPorts[0] : undefined;
     const metricInterval = props.metricInterval ?? Duration.minutes(1);
 
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       objectNameProblem('name', this.name),
       deployment.metadata?.namespace === namespace ? undefined
         : `deployment ${props.deployment.name} is in namespace "${deployment.metadata?.namespace}"; `

@@ -7,7 +7,7 @@ import {
 } from '../../imports/argo-rollouts-analysis-template-argoproj.io';
 import { AnalysisArgValue, AnalysisMetric } from './analysis-metric';
 import { LINKERD_VIZ_PROMETHEUS_ADDRESS } from './linkerd';
-import { objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { objectNameProblem, throwIfProblems } from '../common';
 
 /** Properties of a {@link PrometheusAnalysisTemplate}. */
 export interface PrometheusAnalysisTemplateProps {
@@ -49,7 +49,7 @@ export class PrometheusAnalysisTemplate extends Construct {
     const address = props.prometheusAddress ?? LINKERD_VIZ_PROMETHEUS_ADDRESS;
     const names = props.metrics.map((m) => m.name);
 
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       objectNameProblem('name', this.name),
       this.namespace === '' ? 'the chart has no namespace; allowed: a chart with a namespace (AnalysisTemplates are namespaced)' : undefined,
       props.metrics.length === 0 ? 'metrics are empty; allowed: at least one metric' : undefined,

@@ -2,7 +2,7 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
-import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 
 /** Where the Argo Rollouts controller loads a plugin binary from. */
 export class PluginLocation {
@@ -96,7 +96,7 @@ export class RolloutsGatewayApiPlugin extends Construct {
     const bindingName = props.bindingName ?? roleName;
     const stateConfigMap = props.stateConfigMapName ?? 'argo-gatewayapi-configmap';
 
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       location.problem,
       props.sha256 === undefined || /^[0-9a-f]{64}$/.test(props.sha256) ? undefined
         : `sha256 "${props.sha256}" is invalid; allowed: 64 lowercase hexadecimal digits`,

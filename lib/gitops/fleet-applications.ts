@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidValueProblem, throwIfProblems } from '../common/input-validation';
+import { invalidValueProblem, throwIfProblems } from '../common';
 import { Manifest, TARGET_NAME, apiGroupOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { isArgoCdIgnoreDifferencesSource } from './argo-cd-ignore-difference';
@@ -68,7 +68,7 @@ export class FleetApplications extends Construct {
         if (!topLevel.includes(chart)) problems.push(invalidValueProblem('chart', chart.node.path, 'a top-level chart (a render target)'));
       }
     }
-    throwIfProblems(this.node.path, problems);
+    throwIfProblems(this, problems);
 
     const branch = props.branch ?? 'rendered';
     const applications = new Map<string, ArgoCdApplication>();

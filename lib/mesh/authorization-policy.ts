@@ -1,12 +1,12 @@
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
+import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
 import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
-import { invalid, validateNamespaceName, validateObjectName } from './validation';
 
 /** Targets that are not constructs of this library. */
 export class AuthorizationTarget {
@@ -14,7 +14,7 @@ export class AuthorizationTarget {
    * Every Server in a namespace: the policy must be in that namespace.
    */
   public static namespace(scope: Construct, name: string): IAuthorizationTarget {
-    validateNamespaceName(scope, 'target namespace', name);
+    throwIfProblems(scope, [namespaceNameProblem('target namespace', name)]);
     return new NamespaceTarget(scope, `Namespace-${name}`, name);
   }
 
@@ -53,10 +53,11 @@ export class AuthorizationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
     if (props.requiredAuthentications.length === 0) {
       // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones: never by accident.
-      throw invalid(this, 'requiredAuthentications', [],
+      problems.invalid('requiredAuthentications', [],
         'at least one MeshTlsAuthentication or NetworkAuthentication (an empty list would authorize everyone; to admit '
         + 'every client on purpose, call grantPublicAccess() on the Server or route)');
     }
@@ -70,14 +71,15 @@ export class AuthorizationPolicy extends Construct {
     this.name = resource.name;
     const namespace = resource.metadata.namespace;
     if (props.target.namespace !== namespace) {
-      throw invalid(this, 'target namespace', props.target.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
+      problems.invalid('target namespace', props.target.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
     }
     for (const authentication of props.requiredAuthentications) {
       if (authentication.namespace !== namespace) {
-        throw invalid(this, `namespace of ${authentication.authenticationRef.kind} ${authentication.authenticationRef.name}`,
+        problems.invalid(`namespace of ${authentication.authenticationRef.kind} ${authentication.authenticationRef.name}`,
           authentication.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
       }
     }
+    problems.throwIfAny();
   }
 }
 
@@ -169,7 +171,7 @@ export function grantPublic(target: IAuthorizationTarget, options: GrantOptions 
 /** Refuses a grant to nobody: it would create an authentication that matches no client, or be mistaken for "everyone". */
 function requireGrantees(target: IAuthorizationTarget, what: string, grantees: readonly unknown[]): void {
   if (grantees.length === 0) {
-    throw invalid(target, `grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`);
+    throwIfProblems(target, [invalidValueProblem(`grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`)]);
   }
 }
 
@@ -178,8 +180,8 @@ function grantNames(target: IAuthorizationTarget, options: GrantOptions): { poli
   const names = { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
   for (const name of [names.authentication, names.policy]) {
     if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
-      throw invalid(target, 'grant object name', name, 'a name no other grant on this target uses: grant every client in one call, '
-        + 'or give this grant its own policyName and authenticationName');
+      throwIfProblems(target, [invalidValueProblem('grant object name', name, 'a name no other grant on this target uses: grant every client '
+        + 'in one call, or give this grant its own policyName and authenticationName')]);
     }
   }
   return names;

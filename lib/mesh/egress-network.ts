@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { EgressNetwork as EgressNetworkResource, EgressNetworkSpecTrafficPolicy } from '../../imports/linkerd-egress-network-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../common';
 import { Network } from './network';
-import { invalid, validateObjectName } from './validation';
 
 /** What an EgressNetwork does with traffic that none of its routes describes. */
 export enum EgressTrafficPolicy {
@@ -44,13 +44,15 @@ export class EgressNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressNetworkProps = {}) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
     if (props.networks !== undefined && props.networks.length === 0) {
-      throw invalid(this, 'networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
+      problems.invalid('networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
     }
-    const networks = props.networks?.map((network) => network._render(this));
+    const networks = props.networks?.map((network) => network._render(problems));
     const cidrs = (networks ?? []).map((n) => n.cidr);
-    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    if (new Set(cidrs).size !== cidrs.length) problems.invalid('networks', cidrs, 'each CIDR at most once');
+    problems.throwIfAny();
     this.trafficPolicy = props.trafficPolicy ?? EgressTrafficPolicy.DENY;
     const resource = new EgressNetworkResource(this, 'Resource', {
       metadata: { name: props.name },

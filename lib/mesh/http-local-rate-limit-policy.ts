@@ -1,10 +1,10 @@
 import { IServiceAccount } from 'cdk8s-plus-28';
+import { PropProblems, integerProblem, objectNameProblem } from '../common';
 import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
 import { Server } from './server';
-import { invalid, validateInteger, validateObjectName } from './validation';
 
 /** A rate limit for specific clients. */
 export interface RateLimitOverride {
@@ -49,37 +49,39 @@ const MAX_RPS = 2 ** 31 - 1;
 export class HttpLocalRateLimitPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
+      problems.invalid('server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;
     const overrides = props.overrides ?? [];
     if (total === undefined && identity === undefined && overrides.length === 0) {
-      throw invalid(this, 'limits', '{}', 'a total, a per-identity limit and/or overrides');
+      problems.invalid('limits', '{}', 'a total, a per-identity limit and/or overrides');
     }
-    if (total !== undefined) validateInteger(this, 'totalRequestsPerSecond', total, 1, MAX_RPS);
+    if (total !== undefined) problems.add(integerProblem('totalRequestsPerSecond', total, 1, MAX_RPS));
     const ceiling = total ?? MAX_RPS;
-    if (identity !== undefined) validateInteger(this, 'requestsPerSecondPerIdentity', identity, 1, ceiling);
+    if (identity !== undefined) problems.add(integerProblem('requestsPerSecondPerIdentity', identity, 1, ceiling));
     const seen = new Set<string>();
     const renderedOverrides = overrides.map((override, index) => {
-      validateInteger(this, `overrides[${index}].requestsPerSecond`, override.requestsPerSecond, 1, ceiling);
-      if (override.clients.length === 0) throw invalid(this, `overrides[${index}].clients`, [], 'at least one ServiceAccount');
+      problems.add(integerProblem(`overrides[${index}].requestsPerSecond`, override.requestsPerSecond, 1, ceiling));
+      if (override.clients.length === 0) problems.invalid(`overrides[${index}].clients`, [], 'at least one ServiceAccount');
       return {
         requestsPerSecond: override.requestsPerSecond,
         clientRefs: override.clients.map((client) => {
           const name = client.name;
-          const namespace = serviceAccountNamespace(this, client);
+          const namespace = serviceAccountNamespace(this, client, problems);
           const key = `${namespace}/${name}`;
-          if (seen.has(key)) throw invalid(this, 'override client', key, 'each ServiceAccount in at most one override');
+          if (seen.has(key)) problems.invalid('override client', key, 'each ServiceAccount in at most one override');
           seen.add(key);
           return { kind: 'ServiceAccount', name, namespace };
         }),
       };
     });
+    problems.throwIfAny();
     const resource = new RateLimitResource(this, 'Resource', {
       metadata: { name: props.name },
       spec: {
@@ -90,7 +92,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      problems.invalid('server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 }

@@ -1,8 +1,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PropProblems, namespaceNameProblem } from '../common';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
-import { validateNamespaceName } from './validation';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {
@@ -27,14 +27,14 @@ export class MeshedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshedNamespaceProps) {
     super(scope, id);
-    validateNamespaceName(this, 'namespace name', props.name);
+    const problems = new PropProblems(this);
+    problems.add(namespaceNameProblem('namespace name', props.name));
+    // Annotations on a namespace apply to every pod injected in it.
+    const annotations = meshedPodAnnotations(problems, props.proxy);
+    problems.throwIfAny();
     this.name = props.name;
     const namespace = new k8s.KubeNamespace(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        // Annotations on a namespace apply to every pod injected in it.
-        annotations: meshedPodAnnotations(this, props.proxy),
-      },
+      metadata: { name: props.name, annotations },
     });
     if (Chart.of(this).namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { NetworkAuthentication as NetworkAuthenticationResource } from '../../imports/linkerd-network-authentication-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../common';
 import { IAuthentication, PolicyReference } from './authentication';
 import { Network } from './network';
-import { invalid, validateObjectName } from './validation';
 
 /** Properties of a `NetworkAuthentication`. */
 export interface NetworkAuthenticationProps {
@@ -25,11 +25,13 @@ export class NetworkAuthentication extends Construct implements IAuthentication 
 
   constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
     super(scope, id);
-    if (props.networks.length === 0) throw invalid(this, 'networks', [], 'at least one network');
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    const networks = props.networks.map((network) => network._render(this));
+    const problems = new PropProblems(this);
+    if (props.networks.length === 0) problems.invalid('networks', [], 'at least one network');
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    const networks = props.networks.map((network) => network._render(problems));
     const cidrs = networks.map((n) => n.cidr);
-    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    if (new Set(cidrs).size !== cidrs.length) problems.invalid('networks', cidrs, 'each CIDR at most once');
+    problems.throwIfAny();
     const resource = new NetworkAuthenticationResource(this, 'Resource', {
       metadata: { name: props.name },
       spec: { networks },

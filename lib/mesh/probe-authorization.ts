@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
+import { invalidValueProblem, throwIfProblems } from '../common';
 import { AuthorizationPolicy } from './authorization-policy';
 import { HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { HttpMethod, PathMatch } from './http-route-match';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
 import type { Server } from './server';
-import { invalid } from './validation';
 
 /** How a Server authorizes the kubelet's HTTP probes once routes guard its port. */
 export interface ProbeAuthorizationOptions {
@@ -66,7 +66,7 @@ export class ProbeAuthorization extends Construct {
 
   constructor(scope: Construct, id: string, props: ProbeAuthorizationProps) {
     super(scope, id);
-    if (props.paths.length === 0) throw invalid(this, 'paths', [], 'at least one HTTP probe path');
+    throwIfProblems(this, [props.paths.length === 0 ? invalidValueProblem('paths', [], 'at least one HTTP probe path') : undefined]);
     this.paths = [...props.paths];
     const serverName = props.server.name;
     this.route = new HttpRoute(this, 'Route', {

@@ -8,6 +8,7 @@ import {
 import { identify } from '../validation/object-identity';
 import { findPodTemplate } from '../validation/pod-templates';
 import { asArray, asObject } from '../validation/values';
+import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 import { AccessPolicy } from './access-policy';
 import { IAuthorizationTarget, PolicyReference } from './authentication';
 import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
@@ -15,7 +16,6 @@ import { MeshIdentity } from './mesh-identity';
 import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
-import { invalid, validateObjectName, validatePortNumber } from './validation';
 
 /** The port of a Server: a container port of the selected pods, by name or number. */
 export class ServerPort {
@@ -148,7 +148,8 @@ export class Server extends Construct implements IAuthorizationTarget {
 
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
     this.workload = props.workload;
     this.pods = selectedPodsOf(props.workload);
     this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
@@ -158,9 +159,10 @@ export class Server extends Construct implements IAuthorizationTarget {
     const matchLabels = { ...this.pods.podSelector.matchLabels };
     const matchExpressions = this.pods.podSelector.matchExpressions ?? [];
     if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
-      throw invalid(this, 'workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
+      problems.invalid('workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
     }
-    this.portNumber = this.resolvePort(props.port.value);
+    this.portNumber = this.resolvePort(problems, props.port.value);
+    problems.throwIfAny();
 
     const resource = new ServerV1Beta3(this, 'Resource', {
       metadata: { name: props.name },
@@ -301,20 +303,20 @@ export class Server extends Construct implements IAuthorizationTarget {
       + 'and probe of the workload before the first HttpRoute attaches to this Server'];
   }
 
-  private resolvePort(port: string | number): number {
+  private resolvePort(problems: PropProblems, port: string | number): number {
     const declared = this.pods.declaredContainerPorts;
     const describe = declared.map((p) => `${p.container}:${p.name ? `${p.name}=` : ''}${p.number}`).join(', ') || 'none';
     if (typeof port === 'number') {
-      validatePortNumber(this, 'port', port);
+      problems.add(portNumberProblem('port', port));
       if (!declared.some((p) => p.number === port)) {
-        throw invalid(this, 'port', port, `a container port of ${this.workload.node.path} (declared: ${describe})`);
+        problems.invalid('port', port, `a container port of ${this.workload.node.path} (declared: ${describe})`);
       }
       return port;
     }
     const match = declared.find((p) => p.name === port);
     if (match === undefined) {
-      throw invalid(this, 'port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
+      problems.invalid('port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
     }
-    return match.number;
+    return match?.number ?? 0;
   }
 }

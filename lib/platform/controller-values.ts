@@ -1,4 +1,4 @@
-import { integerProblem, throwIfProblems } from '../common/input-validation';
+import { integerProblem, throwIfProblems } from '../common';
 import { unknownKeyProblems } from './linkerd-control-plane-values';
 
 /** Values of a platform controller chart this project sets (linkerd-viz, argo-rollouts, flagger, trust-manager). */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { integerProblem, invalidValueProblem, throwIfProblems } from '../common/input-validation';
+import { integerProblem, invalidValueProblem, throwIfProblems } from '../common';
 
 /**
  * The values of Linkerd's `linkerd-control-plane` Helm chart this project sets: a documented, validated subset

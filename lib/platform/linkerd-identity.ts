@@ -5,7 +5,7 @@ import {
 } from '../../imports/cert-manager-certificate-cert-manager.io';
 import { Issuer } from '../../imports/cert-manager-issuer-cert-manager.io';
 import { Bundle } from '../../imports/trust-manager-bundle-trust.cert-manager.io';
-import { goDuration, invalidValueProblem, namespaceNameProblem, throwIfProblems, wholeSeconds } from '../common/input-validation';
+import { goDuration, invalidValueProblem, namespaceNameProblem, throwIfProblems, wholeSeconds } from '../common';
 
 /** Props of {@link LinkerdIdentity}. */
 export interface LinkerdIdentityProps {
@@ -48,7 +48,7 @@ export class LinkerdIdentity extends Construct {
     const domain = props.clusterDomain ?? 'cluster.local';
     const lifetimeSeconds = wholeSeconds(lifetime);
     const renewSeconds = wholeSeconds(renewBefore);
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       namespaceNameProblem('namespace', namespace),
       lifetimeSeconds !== undefined && lifetimeSeconds >= 3600 ? undefined
         : invalidValueProblem('issuerLifetime', lifetime, 'whole seconds, at least 1 hour'),

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common/input-validation';
+import { integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { SYNC_WAVE_ANNOTATION } from '../output';
 import { PlatformSource } from './platform-source';
 
@@ -44,7 +44,7 @@ export class PlatformApplication extends Construct {
   constructor(scope: Construct, id: string, props: PlatformApplicationProps) {
     super(scope, id);
     const { source } = props;
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       objectNameProblem('name', props.name),
       namespaceNameProblem('namespace', props.namespace),
       integerProblem('syncWave', props.syncWave, 0, 99),

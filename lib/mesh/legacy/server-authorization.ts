@@ -1,9 +1,9 @@
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../../common';
 import { Network } from '../network';
 import { Server } from '../server';
-import { invalid, validateObjectName } from '../validation';
 
 /** Properties of a `ServerAuthorization`. */
 export interface ServerAuthorizationProps {
@@ -33,26 +33,28 @@ export interface ServerAuthorizationProps {
 export class ServerAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    if (props.serviceAccounts.length === 0) throw invalid(this, 'serviceAccounts', [], 'at least one ServiceAccount');
+    const problems = new PropProblems(this);
+    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.serviceAccounts.length === 0) problems.invalid('serviceAccounts', [], 'at least one ServiceAccount');
     const serviceAccounts = props.serviceAccounts.map((sa) => {
       const { name, namespace } = sa.toSubjectConfiguration();
       return { name, namespace };
     });
     const keys = serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
-    if (new Set(keys).size !== keys.length) throw invalid(this, 'serviceAccounts', keys, 'each ServiceAccount at most once');
+    if (new Set(keys).size !== keys.length) problems.invalid('serviceAccounts', keys, 'each ServiceAccount at most once');
     const resource = new ServerAuthorizationV1Beta1(this, 'Resource', {
       metadata: { name: props.name },
       spec: {
         server: { name: props.server.name },
         client: {
           meshTls: { serviceAccounts },
-          networks: props.networks?.map((n) => n._render(this)),
+          networks: props.networks?.map((n) => n._render(problems)),
         },
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      problems.invalid('server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 }
