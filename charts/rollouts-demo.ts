@@ -64,12 +64,12 @@ export class RolloutsDemoChart extends Chart {
     ]);
 
     new MeshedNamespace(this, 'Namespace', {
-      name: NAMESPACE,
+      metadata: { name: NAMESPACE },
       proxy: props.accessPolicy === undefined ? undefined : { defaultInboundPolicy: props.accessPolicy },
     });
 
     const successRate = new PrometheusAnalysisTemplate(this, 'SuccessRate', {
-      name: 'podinfo-success-rate',
+      metadata: { name: 'podinfo-success-rate' },
       metrics: [AnalysisMetric.linkerdSuccessRate({
         minimum,
         interval: Duration.seconds(20),
@@ -79,7 +79,7 @@ export class RolloutsDemoChart extends Chart {
     });
 
     this.canary = new CanaryRollout(this, 'Rollout', {
-      name: 'rollouts-demo',
+      metadata: { name: 'rollouts-demo' },
       serviceName: 'podinfo',
       trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({ routeName: 'argo-rollouts-http-route' }),
       replicas,

@@ -39,7 +39,7 @@ export class ShopChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ShopChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE, proxy: { defaultInboundPolicy: AccessPolicy.DENY } });
+    new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE }, proxy: { defaultInboundPolicy: AccessPolicy.DENY } });
     const account = (name: string) => new ServiceAccount(this, `${name}-sa`, { metadata: { name } });
     const accounts = { storefront: account('storefront'), checkout: account('checkout'), payments: account('payments') };
     const httpContainer = (name: string, image: string): ContainerProps => ({
@@ -54,12 +54,12 @@ export class ShopChart extends Chart {
     new MeshedService(this, 'storefront-svc', {
       metadata: { name: 'storefront' }, selector: storefront, ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
-    new Server(this, 'storefront-server', { name: 'storefront-http', workload: storefront, port: ServerPort.named('http') })
+    new Server(this, 'storefront-server', { metadata: { name: 'storefront-http' }, workload: storefront, port: ServerPort.named('http') })
       .grantIdentityAccess([MeshIdentity.anyInNamespace(props.ingressNamespace ?? 'ingress-nginx')]);
 
     // Checkout: HTTP, released as a canary; reads (GET) and writes are separate managed routes.
     const successRate = new PrometheusAnalysisTemplate(this, 'checkout-success-rate', {
-      name: 'checkout-success-rate',
+      metadata: { name: 'checkout-success-rate' },
       metrics: [AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, interval: Duration.seconds(30), failureLimit: 1 })],
     });
     this.canary = new CanaryRollout(this, 'checkout', {
@@ -85,14 +85,14 @@ export class ShopChart extends Chart {
     for (const [name, service] of [['stable', this.canary.stableService!], ['canary', this.canary.canaryService!]] as const) {
       new CircuitBreaker(this, `checkout-${name}-breaker`, { service, maxFailures: 5, maxPenalty: Duration.seconds(30) });
     }
-    const checkoutServer = new Server(this, 'checkout-server', { name: 'checkout-http', workload: this.canary, port: ServerPort.named('http') });
+    const checkoutServer = new Server(this, 'checkout-server', { metadata: { name: 'checkout-http' }, workload: this.canary, port: ServerPort.named('http') });
     for (const [name, method, path] of [['cart', HttpMethod.GET, '/api/cart'], ['orders', HttpMethod.POST, '/api/orders']] as const) {
       new HttpRoute(this, `checkout-${name}`, {
-        name: `checkout-${name}`, parent: RouteParent.server(checkoutServer), rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }],
+        metadata: { name: `checkout-${name}` }, parent: RouteParent.server(checkoutServer), rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }],
       }).grantAccess([accounts.storefront]);
     }
     new HttpLocalRateLimitPolicy(this, 'checkout-rate-limit', {
-      name: 'checkout-rate-limit', server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
+      metadata: { name: 'checkout-rate-limit' }, server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
       // The storefront carries every user's requests: it gets more than any other single client.
       overrides: [{ requestsPerSecond: 60, clients: [accounts.storefront] }],
     });
@@ -109,18 +109,18 @@ export class ShopChart extends Chart {
       metadata: { name: 'payments' }, selector: payments, ports: [{ name: 'grpc', port: 9090, targetPort: 9090 }],
     });
     const paymentsServer = new Server(this, 'payments-server', {
-      name: 'payments-grpc', workload: payments, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+      metadata: { name: 'payments-grpc' }, workload: payments, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
     });
     new GrpcRoute(this, 'payments-charge', {
-      name: 'payments-charge', parent: RouteParent.server(paymentsServer),
+      metadata: { name: 'payments-charge' }, parent: RouteParent.server(paymentsServer),
       rules: [{ matches: ['Charge', 'Authorize'].map((method) => ({ method: GrpcMethodMatch.exact(PAYMENTS, method) })) }],
     }).grantAccess([accounts.checkout]);
     new GrpcRoute(this, 'payments-refund', {
-      name: 'payments-refund', parent: RouteParent.server(paymentsServer),
+      metadata: { name: 'payments-refund' }, parent: RouteParent.server(paymentsServer),
       rules: [{ matches: [{ method: GrpcMethodMatch.exact(PAYMENTS, 'Refund') }] }],
     }).grantIdentityAccess([MeshIdentity.serviceAccountIn('support', 'backoffice')]);
     const paymentsCalls = new GrpcRoute(this, 'payments-calls', {
-      name: 'payments-calls', parent: RouteParent.service(paymentsService, 9090),
+      metadata: { name: 'payments-calls' }, parent: RouteParent.service(paymentsService, 9090),
       rules: [{ matches: [{ method: GrpcMethodMatch.service(PAYMENTS) }] }],
     });
     new RetriesAndTimeouts(this, 'payments-calls-resilience', {

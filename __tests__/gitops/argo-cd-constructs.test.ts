@@ -4,7 +4,7 @@ import {
 } from '../../lib/gitops';
 
 const projectProps: ArgoCdProjectProps = {
-  name: 'shop',
+  metadata: { name: 'shop' },
   description: 'shop',
   sourceRepos: ['https://github.com/example-org/mesh.git'],
   destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop' }],
@@ -16,7 +16,7 @@ function application(props: Partial<ArgoCdApplicationProps>): Record<string, any
   const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
   const project = new ArgoCdProject(chart, 'project', projectProps);
   new ArgoCdApplication(chart, 'shop', {
-    name: 'shop', project, repoUrl: 'https://github.com/example-org/mesh.git', branch: 'rendered', path: 'shop', ...props,
+    metadata: { name: 'shop' }, project, repoUrl: 'https://github.com/example-org/mesh.git', branch: 'rendered', path: 'shop', ...props,
   });
   return Testing.synth(chart).find((m) => m.kind === 'Application');
 }

@@ -11,7 +11,7 @@ import { find, fixture, manifestsOf } from './fixture';
 test('a namespace is meshed with validated proxy settings and no namespace of its own', () => {
   const f = fixture();
   new MeshedNamespace(f.chart, 'ns', {
-    name: 'shop',
+    metadata: { name: 'shop' },
     proxy: {
       opaquePorts: [5432, 3306], skipOutboundPorts: [25], cpuRequest: Cpu.millis(100), cpuLimit: Cpu.units(1),
       memoryRequest: Size.mebibytes(20), memoryLimit: Size.mebibytes(250), logLevel: ProxyLogLevel.DEBUG, defaultInboundPolicy: AccessPolicy.DENY,
@@ -47,7 +47,7 @@ test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
 
 test('a Server can be introduced in audit mode; without routes no probe route is created', () => {
   const f = fixture();
-  new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.number(8080), accessPolicy: AccessPolicy.AUDIT });
+  new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.number(8080), accessPolicy: AccessPolicy.AUDIT });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'Server', 'api').spec).toEqual({
     podSelector: { matchLabels: { app: 'api' } }, port: 8080, proxyProtocol: 'unknown', accessPolicy: 'audit',
@@ -57,8 +57,8 @@ test('a Server can be introduced in audit mode; without routes no probe route is
 
 test('the first route derives probe authorization for every HTTP probe path on the Server port, once', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  for (const id of ['a', 'b']) new HttpRoute(f.chart, id, { name: id, parent: RouteParent.server(server), rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  for (const id of ['a', 'b']) new HttpRoute(f.chart, id, { metadata: { name: id }, parent: RouteParent.server(server), rules: [{}] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'HTTPRoute', 'api-probe-route').spec.rules[0].matches).toEqual([
     { method: 'GET', path: { type: 'Exact', value: '/healthz' } },
@@ -71,10 +71,10 @@ test('the first route derives probe authorization for every HTTP probe path on t
 
 test('probe authorization is skipped on other ports and can be opted out of', () => {
   const f = fixture();
-  const admin = new Server(f.chart, 'admin', { name: 'admin', workload: f.deployment, port: ServerPort.named('admin') });
-  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http'), probeAuthorization: { enabled: false } });
-  new HttpRoute(f.chart, 'a', { name: 'a', parent: RouteParent.server(admin), rules: [{}] });
-  new HttpRoute(f.chart, 'b', { name: 'b', parent: RouteParent.server(http), rules: [{}] });
+  const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http'), probeAuthorization: { enabled: false } });
+  new HttpRoute(f.chart, 'a', { metadata: { name: 'a' }, parent: RouteParent.server(admin), rules: [{}] });
+  new HttpRoute(f.chart, 'b', { metadata: { name: 'b' }, parent: RouteParent.server(http), rules: [{}] });
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
@@ -89,16 +89,16 @@ test('probe paths are read from the rendered probes: default port included, HTTP
     liveness: Probe.fromHttpGet('/tls-health', { port: 9100, scheme: ConnectionScheme.HTTPS }),
     startup: Probe.fromHttpGet('/started', { port: 8080 }),
   });
-  const metrics = new Server(f.chart, 'metrics', { name: 'metrics', workload: f.deployment, port: ServerPort.number(9100) });
-  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http') });
+  const metrics = new Server(f.chart, 'metrics', { metadata: { name: 'metrics' }, workload: f.deployment, port: ServerPort.number(9100) });
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http') });
   expect(metrics.probePaths).toEqual(['/sidecar-ready']);
   expect(http.probePaths).toEqual(['/healthz', '/ready', '/started']);
 });
 
 test('a container added after the first route would go unauthorized and is refused', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'route', { name: 'route', parent: RouteParent.server(server), rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  new HttpRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.server(server), rules: [{}] });
   expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
   f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
   expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
@@ -107,7 +107,7 @@ test('a container added after the first route would go unauthorized and is refus
 test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
   const f = fixture();
   new HttpRoute(f.chart, 'route', {
-    name: 'api', parent: RouteParent.service(f.service, 80),
+    metadata: { name: 'api' }, parent: RouteParent.service(f.service, 80),
     rules: [{ matches: [{ path: PathMatch.regex('/users/(?P<id>[0-9]+)') }, { path: PathMatch.regex('(?i)/API/.*') }] }],
   });
   expect(find(manifestsOf(f.chart), 'HTTPRoute', 'api').spec.rules[0].matches.map((m: any) => m.path.value))
@@ -116,10 +116,10 @@ test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leadi
 
 test('Server grants: network access, and a namespace-wide policy', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   server.grantNetworkAccess([Network.cidr('10.0.0.0/8', ['10.1.0.0/16']), Network.cidr('fd00::/8')]);
-  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { name: 'clients', serviceAccounts: [f.frontend, f.admin], trustDomain: 'prod.example' });
-  new AuthorizationPolicy(f.chart, 'ns-policy', { name: 'shop-clients', target: AuthorizationTarget.namespace(f.chart, 'shop'), requiredAuthentications: [authn] });
+  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { metadata: { name: 'clients' }, serviceAccounts: [f.frontend, f.admin], trustDomain: 'prod.example' });
+  new AuthorizationPolicy(f.chart, 'ns-policy', { metadata: { name: 'shop-clients' }, target: AuthorizationTarget.namespace(f.chart, 'shop'), requiredAuthentications: [authn] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'NetworkAuthentication', 'api-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: 'fd00::/8' }]);
   expect(find(manifests, 'AuthorizationPolicy', 'api-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'api' });
@@ -131,10 +131,10 @@ test('Server grants: network access, and a namespace-wide policy', () => {
 
 test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound, outbound and the derived probe route', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'inbound', { name: 'inbound', parent: RouteParent.server(server), rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
-  new HttpRoute(f.chart, 'outbound', { name: 'outbound', parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
-  new HttpRoute(f.chart, 'legacy', { name: 'legacy', api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  new HttpRoute(f.chart, 'inbound', { metadata: { name: 'inbound' }, parent: RouteParent.server(server), rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
+  new HttpRoute(f.chart, 'outbound', { metadata: { name: 'outbound' }, parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
+  new HttpRoute(f.chart, 'legacy', { metadata: { name: 'legacy' }, api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
   const manifests = manifestsOf(f.chart);
   const apiOf = (name: string) => find(manifests, 'HTTPRoute', name).apiVersion;
   expect(['inbound', 'outbound', 'api-probe-route', 'legacy'].map(apiOf))
@@ -151,7 +151,7 @@ test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound,
 test('Gateway API v1 routes render filters and explicit backend group and kind', () => {
   const f = fixture();
   const route = new HttpRoute(f.chart, 'route', {
-    name: 'api', api: HttpRouteApi.GATEWAY_V1, parent: RouteParent.service(f.service, 80),
+    metadata: { name: 'api' }, api: HttpRouteApi.GATEWAY_V1, parent: RouteParent.service(f.service, 80),
     rules: [
       {
         matches: [{ path: PathMatch.prefix('/v2') }],
@@ -205,9 +205,9 @@ test('circuit breaker parameters and Service-level retries are annotations on th
 
 test('rate limits target the Server with total, per-identity and per-client limits', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   new HttpLocalRateLimitPolicy(f.chart, 'rl', {
-    name: 'api-rate-limit', server, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
+    metadata: { name: 'api-rate-limit' }, server, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
     overrides: [{ requestsPerSecond: 50, clients: [f.admin] }],
   });
   expect(find(manifestsOf(f.chart), 'HTTPLocalRateLimitPolicy', 'api-rate-limit').spec).toEqual({
@@ -221,8 +221,8 @@ test('rate limits target the Server with total, per-identity and per-client limi
 describe('legacy kinds', () => {
   test('ServerAuthorization names the Server and its ServiceAccounts', () => {
     const f = fixture();
-    const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-    new legacy.ServerAuthorization(f.chart, 'authz', { name: 'api-frontend', server, serviceAccounts: [f.frontend], networks: [Network.cidr('10.0.0.0/8')] });
+    const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+    new legacy.ServerAuthorization(f.chart, 'authz', { metadata: { name: 'api-frontend' }, server, serviceAccounts: [f.frontend], networks: [Network.cidr('10.0.0.0/8')] });
     const authz = find(manifestsOf(f.chart), 'ServerAuthorization', 'api-frontend');
     expect(authz.apiVersion).toBe('policy.linkerd.io/v1beta1');
     expect(authz.spec).toEqual({ server: { name: 'api' }, client: { meshTLS: { serviceAccounts: [{ name: 'frontend', namespace: 'shop' }] }, networks: [{ cidr: '10.0.0.0/8' }] } });
@@ -230,7 +230,7 @@ describe('legacy kinds', () => {
 
   test('TrafficSplit renders weighted backends', () => {
     const f = fixture();
-    new legacy.TrafficSplit(f.chart, 'split', { name: 'api-split', service: f.service, backends: [{ service: f.service, weight: 90 }, { service: f.canary, weight: 10 }] });
+    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.service, weight: 90 }, { service: f.canary, weight: 10 }] });
     const split = find(manifestsOf(f.chart), 'TrafficSplit', 'api-split');
     expect(split.apiVersion).toBe('split.smi-spec.io/v1alpha2');
     expect(split.spec).toEqual({ service: 'api', backends: [{ service: 'api', weight: 90 }, { service: 'api-canary', weight: 10 }] });
@@ -239,14 +239,14 @@ describe('legacy kinds', () => {
   test('a ServiceProfile and an outbound HTTPRoute on the same Service are refused', () => {
     const f = fixture();
     new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-    new HttpRoute(f.chart, 'route', { name: 'api-route', parent: RouteParent.service(f.service, 80), rules: [{}] });
+    new HttpRoute(f.chart, 'route', { metadata: { name: 'api-route' }, parent: RouteParent.service(f.service, 80), rules: [{}] });
     expect(() => renderTargets(f.app)).toThrow(/ServiceProfile api\.shop\.svc\.cluster\.local and outbound HTTPRoute api-route .* Linkerd uses the profile and ignores the route/);
   });
 
   test('a TrafficSplit next to a ServiceProfile of its apex is refused', () => {
     const f = fixture();
     new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-    new legacy.TrafficSplit(f.chart, 'split', { name: 'api-split', service: f.service, backends: [{ service: f.canary, weight: 1 }] });
+    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.canary, weight: 1 }] });
     expect(() => renderTargets(f.app)).toThrow(/TrafficSplit api-split and ServiceProfile api\.shop\.svc\.cluster\.local .* would overwrite the profile's dstOverrides/);
   });
 });

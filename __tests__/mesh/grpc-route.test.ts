@@ -26,7 +26,7 @@ function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boole
   const service = new MeshedService(chart, 'payments-svc', { metadata: { name: 'payments' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
   const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
   const server = new Server(chart, 'server', {
-    name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
+    metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
   });
   return { app, chart, checkout, refunds, deployment, service, v2, server };
 }
@@ -36,12 +36,12 @@ const SERVICE = 'shop.payments.v1.PaymentService';
 test('an inbound GRPCRoute names methods; each grant authorizes its ServiceAccounts on them only', () => {
   const f = grpcFixture();
   const charge = new GrpcRoute(f.chart, 'charge', {
-    name: 'payments-charge',
+    metadata: { name: 'payments-charge' },
     parent: RouteParent.server(f.server),
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Charge') }, { method: GrpcMethodMatch.exact(SERVICE, 'Authorize') }] }],
   });
   const refund = new GrpcRoute(f.chart, 'refund', {
-    name: 'payments-refund',
+    metadata: { name: 'payments-refund' },
     parent: RouteParent.server(f.server),
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Refund'), headers: [HeaderMatch.regex('x-tenant', '^[a-z]+$')] }] }],
   });
@@ -84,7 +84,7 @@ test('an inbound GRPCRoute names methods; each grant authorizes its ServiceAccou
 test('an outbound GRPCRoute splits by weight; retries and timeouts are the annotations Linkerd reads on it', () => {
   const f = grpcFixture();
   const route = new GrpcRoute(f.chart, 'split', {
-    name: 'payments-split',
+    metadata: { name: 'payments-split' },
     parent: RouteParent.service(f.service, 9090),
     hostnames: ['payments.pay.svc.cluster.local', '*.payments.example'],
     rules: [
@@ -122,7 +122,7 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
 
 type GrpcFixture = ReturnType<typeof grpcFixture>;
 const inbound = (f: GrpcFixture, match: GrpcMethodMatch) =>
-  new GrpcRoute(f.chart, 'route', { name: 'route', parent: RouteParent.server(f.server), rules: [{ matches: [{ method: match }] }] });
+  new GrpcRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.server(f.server), rules: [{ matches: [{ method: match }] }] });
 
 const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Parameters<typeof grpcFixture>[0]?]> = [
   ['a GRPCRoute on an HTTP/2 Server', (f) => inbound(f, GrpcMethodMatch.service(SERVICE)),
@@ -148,7 +148,7 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['backends on an inbound route', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
     /^\[pay\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
   ['HTTP retries on a GRPCRoute', (f) => new RetriesAndTimeouts(f.chart, 'retries', {
-    target: new GrpcRoute(f.chart, 'route', { name: 'route', parent: RouteParent.service(f.service, 9090), rules: [{}] }),
+    target: new GrpcRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.service(f.service, 9090), rules: [{}] }),
     retries: { http: [HttpRetryCondition.serverErrors()] },
   }), /^\[pay\/retries\] HTTP retry conditions on GrpcRoute "route" is invalid; allowed: gRPC retry conditions only/],
   ['a GRPCRoute on a gRPC Server whose port has HTTP probes', (f) => inbound(f, GrpcMethodMatch.service(SERVICE)),
@@ -232,7 +232,7 @@ test('annotations another construct set are added to, never overwritten', () => 
 describe('probes on a gRPC Server\'s port', () => {
   const build = (probe: { grpc?: Record<string, unknown>; http?: boolean }, accessPolicy?: AccessPolicy) => synthesize((app) => {
     const chart = new Chart(app, 'pay', { namespace: 'pay' });
-    new MeshedNamespace(chart, 'ns', { name: 'pay' });
+    new MeshedNamespace(chart, 'ns', { metadata: { name: 'pay' } });
     const deployment = new MeshedDeployment(chart, 'payments', {
       metadata: { name: 'payments' }, podLabels: { app: 'payments' },
       containers: [{
@@ -242,7 +242,7 @@ describe('probes on a gRPC Server\'s port', () => {
     });
     // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
     if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
-    new Server(chart, 'server', { name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC, accessPolicy });
+    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC, accessPolicy });
   });
 
   test('a gRPC probe is refused where Linkerd would refuse the kubelet, accepted where unauthenticated clients are allowed', () => {
@@ -260,6 +260,6 @@ describe('probes on a gRPC Server\'s port', () => {
 test('a ServiceProfile and an outbound GRPCRoute on the same Service are refused: Linkerd uses the profile', () => {
   const f = grpcFixture();
   new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-  new GrpcRoute(f.chart, 'route', { name: 'payments-route', parent: RouteParent.service(f.service, 9090), rules: [{}] });
+  new GrpcRoute(f.chart, 'route', { metadata: { name: 'payments-route' }, parent: RouteParent.service(f.service, 9090), rules: [{}] });
   expect(() => renderTargets(f.app)).toThrow(/ServiceProfile payments\.pay\.svc\.cluster\.local and outbound GRPCRoute payments-route .* Linkerd uses the profile and ignores the route/);
 });

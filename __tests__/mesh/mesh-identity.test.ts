@@ -10,7 +10,7 @@ const identity = (account: string, namespace: string, trustDomain = 'cluster.loc
 
 test('identities people ask for: a namespace, any meshed client, another namespace\'s ServiceAccount by name', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   const imported = ServiceAccount.fromServiceAccountName(f.chart, 'reporting', 'reporter', { namespaceName: 'reporting' });
   server.grantIdentityAccess([
     MeshIdentity.anyInNamespace('storefront'),
@@ -18,7 +18,7 @@ test('identities people ask for: a namespace, any meshed client, another namespa
     MeshIdentity.serviceAccount(imported),
     MeshIdentity.serviceAccount(f.frontend),
   ], { trustDomain: 'prod.example', policyName: 'api-partners-authz', authenticationName: 'api-partners-authn' });
-  new MeshTlsAuthentication(f.chart, 'meshed', { name: 'any-meshed', identities: [MeshIdentity.anyMeshed()] });
+  new MeshTlsAuthentication(f.chart, 'meshed', { metadata: { name: 'any-meshed' }, identities: [MeshIdentity.anyMeshed()] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'MeshTLSAuthentication', 'api-partners-authn').spec).toEqual({ identities: [
     '*.storefront.serviceaccount.identity.linkerd.prod.example',
@@ -33,9 +33,9 @@ test('identities people ask for: a namespace, any meshed client, another namespa
 
 test('grants on a GrpcRoute name their objects after the identities', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api-grpc', workload: f.deployment, port: ServerPort.named('admin'), proxyProtocol: ProxyProtocol.GRPC });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api-grpc' }, workload: f.deployment, port: ServerPort.named('admin'), proxyProtocol: ProxyProtocol.GRPC });
   const route = new GrpcRoute(f.chart, 'route', {
-    name: 'admin-calls', parent: RouteParent.server(server), rules: [{ matches: [{ method: GrpcMethodMatch.service('shop.v1.Admin') }] }],
+    metadata: { name: 'admin-calls' }, parent: RouteParent.server(server), rules: [{ matches: [{ method: GrpcMethodMatch.service('shop.v1.Admin') }] }],
   });
   const namespaceGrant = route.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')]);
   const accountGrant = route.grantIdentityAccess([MeshIdentity.serviceAccountIn('auditor', 'compliance')]);
@@ -75,7 +75,7 @@ test('an import without a namespace is accepted where it means the construct\'s 
 
 test('a second grant on a Server with the default names says how to name it, instead of a construct-id clash', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   server.grantAccess([f.frontend]);
   expect(() => server.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')])).toThrow(
     /^\[shop\/server\] grant object name "api-authn" is invalid; allowed: a name no other grant on this target uses: grant every client in one call, or give this grant its own policyName and authenticationName$/);

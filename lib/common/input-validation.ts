@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
   dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError,
@@ -13,6 +13,15 @@ import {
  * lib/validation (the port of k8s.io/apimachinery's validation), the same rules the rendered
  * objects are validated against.
  */
+
+/**
+ * The metadata of an object whose name a construct requires: cdk8s' `ApiObjectMetadata` (what cdk8s-plus constructs
+ * take as `metadata`) with `name` set.
+ */
+export interface NamedObjectMetadata extends ApiObjectMetadata {
+  /** Name of the object. */
+  readonly name: string;
+}
 
 /** The problems found in the props of one construct (or of one method call on it), thrown together. */
 export class PropProblems {
@@ -40,7 +49,7 @@ export class PropProblems {
   /** Records `<what> <value> is invalid; allowed: <allowed>` and throws: for a problem after which nothing else can be checked. */
   public fail(what: string, value: unknown, allowed: string): never {
     this.invalid(what, value, allowed);
-    throw this.error();
+    throw this.error(this.fail);
   }
 
   /** Whether any problem was recorded. */
@@ -50,11 +59,19 @@ export class PropProblems {
 
   /** Throws one error listing every recorded problem, one per line, each prefixed with the construct path. */
   public throwIfAny(): void {
-    if (this.found.length > 0) throw this.error();
+    this.throwIfAnyFrom(this.throwIfAny);
   }
 
-  private error(): Error {
-    return new Error(this.found.map((p) => `[${this.path}] ${p}`).join('\n'));
+  /** `throwIfAny` for helpers that throw on behalf of a construct: the error's stack starts at the caller of `caller`. */
+  public throwIfAnyFrom(caller: (...args: never[]) => unknown): void {
+    if (this.found.length > 0) throw this.error(caller);
+  }
+
+  /** The error, its stack starting at the construct that validates (the frames of this module left out). */
+  private error(caller: (...args: never[]) => unknown): Error {
+    const error = new Error(this.found.map((p) => `[${this.path}] ${p}`).join('\n'));
+    Error.captureStackTrace(error, caller);
+    return error;
   }
 }
 
@@ -62,7 +79,7 @@ export class PropProblems {
 export function throwIfProblems(scope: IConstruct | string, problems: readonly (string | undefined)[]): void {
   const collected = new PropProblems(scope);
   collected.add(...problems);
-  collected.throwIfAny();
+  collected.throwIfAnyFrom(throwIfProblems);
 }
 
 /** The problem text for a bad value: `<what> <value> is invalid; allowed: <allowed>`. */

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
 import { ContainerProps, IServiceAccount, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -31,10 +31,10 @@ import {
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
   /**
-   * Name of the Rollout object.
-   * @default - the construct id
+   * Metadata of the Rollout object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name the construct id
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * Labels that identify the pods: the Rollout selector, the pod labels and the selector of
    * every Service.
@@ -194,7 +194,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.metadata?.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
     this.podSelector = { matchLabels: { ...props.selectorLabels } };
@@ -217,7 +217,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       props.proxy !== undefined && props.meshInjection === false
         ? invalidValueProblem('meshInjection', false, 'true or unset when proxy settings are given (they apply to meshed pods only)')
         : undefined,
-      objectNameProblem('name', this.name),
+      objectNameProblem('metadata.name', this.name),
       this.namespace === '' ? 'the chart has no namespace; allowed: a chart with a namespace (Rollouts are namespaced)' : undefined,
       Object.keys(props.selectorLabels).length === 0 ? 'selectorLabels are empty; allowed: at least one label' : undefined,
       ...labelProblems('selector label', props.selectorLabels),
@@ -277,10 +277,10 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         const routeId = routing.routes === undefined ? 'HttpRoute' : `Route-${route.name}`;
         if (route.kind === 'HTTPRoute') {
           httpRoutes.push(new HttpRoute(this, routeId, {
-            name: route.name, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
+            metadata: { name: route.name }, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
           }));
         } else {
-          grpcRoutes.push(new GrpcRoute(this, routeId, { name: route.name, parent, rules: [{ matches: route.grpcMatches, backends }] }));
+          grpcRoutes.push(new GrpcRoute(this, routeId, { metadata: { name: route.name }, parent, rules: [{ matches: route.grpcMatches, backends }] }));
         }
       }
     }
@@ -331,7 +331,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
 
     this.rollout = new ApiObject(this, 'Resource', {
       ...Rollout.GVK,
-      metadata: { name: this.name },
+      metadata: { ...props.metadata, name: this.name },
       spec: {
         replicas: props.replicas ?? 1,
         revisionHistoryLimit: props.revisionHistoryLimit ?? 10,

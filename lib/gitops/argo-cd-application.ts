@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, wholeSeconds } from '../common';
+import { NamedObjectMetadata, PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, wholeSeconds } from '../common';
 import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
 import { ArgoCdIgnoreDifference } from './argo-cd-ignore-difference';
 import { ArgoCdProject } from './argo-cd-project';
@@ -8,8 +8,8 @@ import { SyncPolicy, SyncRetry } from './sync-policy';
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** The Application's name. */
-  readonly name: string;
+  /** Metadata of the Application: its `name`, labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /** The project that confines what this Application may deploy. */
   readonly project: ArgoCdProject;
   /** URL of the Git repository holding the rendered manifests. */
@@ -101,8 +101,9 @@ export class ArgoCdApplication extends Construct {
     ];
     const application = new Application(this, 'Resource', {
       metadata: {
-        name: props.name,
-        annotations: props.syncWave === undefined ? undefined : { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
+        ...props.metadata,
+        annotations: props.syncWave === undefined ? props.metadata.annotations
+          : { ...props.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
       },
       spec: {
         project: props.project.name,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
-import { PropProblems } from '../common';
+import { NamedObjectMetadata, PropProblems } from '../common';
 
 /** A kind of object, as Argo CD names it: `group` is `''` for the core API group. */
 export interface ResourceKind {
@@ -26,8 +26,8 @@ export interface ProjectDestination {
 
 /** Props of {@link ArgoCdProject}. */
 export interface ArgoCdProjectProps {
-  /** The project's name, which applications refer to. */
-  readonly name: string;
+  /** Metadata of the AppProject: its `name`, which applications refer to, labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /** What the project is for, shown in the Argo CD UI. */
   readonly description: string;
   /** The only repositories applications of this project may read from. No wildcards. */
@@ -86,7 +86,7 @@ export class ArgoCdProject extends Construct {
     problems.throwIfAny();
 
     const appProject = new AppProject(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         description: props.description,
         sourceRepos: [...props.sourceRepos],

@@ -130,7 +130,7 @@ export class RenderedBranchApplications extends Construct {
     const common = { repoUrl: props.repoUrl, branch, cluster, syncPolicy: props.syncPolicy, retry: props.retry };
 
     const bootstrap = new ArgoCdProject(this, 'bootstrap-project', {
-      name: `${chart.node.id}-bootstrap`,
+      metadata: { name: `${chart.node.id}-bootstrap` },
       description: `Applications and AppProjects of the rendered branch ${branch} (app of apps)`,
       sourceRepos: [props.repoUrl],
       destinations: [{ server: cluster, namespace: argoCdNamespace }],
@@ -138,7 +138,7 @@ export class RenderedBranchApplications extends Construct {
       namespacedResources: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
     });
     const project = new ArgoCdProject(this, 'targets-project', {
-      name: `${chart.node.id}-targets`,
+      metadata: { name: `${chart.node.id}-targets` },
       description: `Render targets ${deployed.map((c) => c.node.id).join(', ')} of the rendered branch ${branch}`,
       sourceRepos: [props.repoUrl],
       destinations: unique(needs.flatMap((n) => n.namespaces)).map((namespace) => ({ server: cluster, namespace })),
@@ -147,7 +147,7 @@ export class RenderedBranchApplications extends Construct {
     });
 
     this.rootApplication = new ArgoCdApplication(this, chart.node.id, {
-      ...common, name: chart.node.id, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
+      ...common, metadata: { name: chart.node.id }, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
     });
     // Namespaces some target renders: the app is responsible for them. A target may sync before
     // the target that renders its namespace (or that target may be an alternative not deployed), so
@@ -159,7 +159,7 @@ export class RenderedBranchApplications extends Construct {
       const namespace = target.namespaces.length === 1 ? target.namespaces[0] : undefined;
       applications.set(target.name, new ArgoCdApplication(this, target.name, {
         ...common,
-        name: target.name,
+        metadata: { name: target.name },
         project,
         path: target.name,
         namespace,

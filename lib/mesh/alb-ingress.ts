@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Service, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
@@ -34,10 +35,10 @@ export class AlbListenPort {
 /** Properties of an `AlbIngress`. */
 export interface AlbIngressProps {
   /**
-   * Name of the Ingress.
-   * @default - generated from the construct path
+   * Metadata of the Ingress: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Service requests are forwarded to. */
   readonly service: Service;
   /** The Service port. */
@@ -72,7 +73,7 @@ export class AlbIngress extends Construct {
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     problems.add(objectNameProblem('hostname', props.hostname));
     if (!props.hostname.includes('.')) problems.invalid('hostname', props.hostname, 'a fully qualified DNS name such as "app.example.com"');
     problems.add(portNumberProblem('port', props.port));
@@ -87,8 +88,9 @@ export class AlbIngress extends Construct {
 
     const ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
-        name: props.name,
+        ...props.metadata,
         annotations: {
+          ...props.metadata?.annotations,
           'external-dns.alpha.kubernetes.io/hostname': props.hostname,
           'alb.ingress.kubernetes.io/scheme': props.scheme ?? AlbScheme.INTERNAL,
           'alb.ingress.kubernetes.io/target-type': props.targetType ?? AlbTargetType.IP,

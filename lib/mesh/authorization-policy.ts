@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
@@ -33,10 +34,10 @@ class NamespaceTarget extends Construct implements IAuthorizationTarget {
 /** Properties of an `AuthorizationPolicy`. */
 export interface AuthorizationPolicyProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** What the policy authorizes access to: a Server, an inbound HTTPRoute or a namespace. */
   readonly target: IAuthorizationTarget;
   /** What a client must satisfy, all of them: at least one authentication. */
@@ -54,7 +55,7 @@ export class AuthorizationPolicy extends Construct {
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.requiredAuthentications.length === 0) {
       // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones: never by accident.
       problems.invalid('requiredAuthentications', [],
@@ -62,7 +63,7 @@ export class AuthorizationPolicy extends Construct {
         + 'every client on purpose, call grantPublicAccess() on the Server or route)');
     }
     const resource = new AuthorizationPolicyResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         targetRef: { ...props.target.authorizationTargetRef },
         requiredAuthenticationRefs: props.requiredAuthentications.map((a) => ({ ...a.authenticationRef })),
@@ -117,10 +118,10 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
   requireGrantees(target, 'ServiceAccounts', serviceAccounts);
   const names = grantNames(target, options);
   const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
-    name: names.authentication, serviceAccounts, trustDomain: options.trustDomain,
+    metadata: { name: names.authentication }, serviceAccounts, trustDomain: options.trustDomain,
   });
   const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    name: names.policy, target, requiredAuthentications: [authentication],
+    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
   });
   return { policy, authentication };
 }
@@ -133,10 +134,10 @@ export function grantIdentities(target: IAuthorizationTarget, identities: MeshId
   requireGrantees(target, 'identities', identities);
   const names = grantNames(target, options);
   const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
-    name: names.authentication, identities, trustDomain: options.trustDomain,
+    metadata: { name: names.authentication }, identities, trustDomain: options.trustDomain,
   });
   const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    name: names.policy, target, requiredAuthentications: [authentication],
+    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
   });
   return { policy, authentication };
 }
@@ -148,9 +149,9 @@ export function grantIdentities(target: IAuthorizationTarget, identities: MeshId
 export function grantNetworks(target: IAuthorizationTarget, networks: Network[], options: GrantOptions = {}): Grant {
   requireGrantees(target, 'networks', networks);
   const names = grantNames(target, options);
-  const authentication = new NetworkAuthentication(target, `Grant-${names.authentication}`, { name: names.authentication, networks });
+  const authentication = new NetworkAuthentication(target, `Grant-${names.authentication}`, { metadata: { name: names.authentication }, networks });
   const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    name: names.policy, target, requiredAuthentications: [authentication],
+    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
   });
   return { policy, authentication };
 }

@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork as EgressNetworkResource, EgressNetworkSpecTrafficPolicy } from '../../imports/linkerd-egress-network-policy.linkerd.io';
 import { PropProblems, objectNameProblem } from '../common';
@@ -14,10 +15,10 @@ export enum EgressTrafficPolicy {
 /** Properties of an `EgressNetwork`. */
 export interface EgressNetworkProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * Traffic no attached route describes.
    * @default EgressTrafficPolicy.DENY
@@ -45,7 +46,7 @@ export class EgressNetwork extends Construct {
   constructor(scope: Construct, id: string, props: EgressNetworkProps = {}) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.networks !== undefined && props.networks.length === 0) {
       problems.invalid('networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
     }
@@ -55,7 +56,7 @@ export class EgressNetwork extends Construct {
     problems.throwIfAny();
     this.trafficPolicy = props.trafficPolicy ?? EgressTrafficPolicy.DENY;
     const resource = new EgressNetworkResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: { trafficPolicy: this.trafficPolicy as unknown as EgressNetworkSpecTrafficPolicy, networks },
     });
     this.name = resource.name;

@@ -106,7 +106,7 @@ export class FaultInjection extends Construct {
     });
 
     this.route = new HttpRoute(this, 'Route', {
-      name: props.routeName ?? `${props.service.name}-error-split`,
+      metadata: { name: props.routeName ?? `${props.service.name}-error-split` },
       api: props.api,
       parent: RouteParent.service(props.service, port!),
       rules: [{

@@ -1,4 +1,4 @@
-import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
@@ -37,10 +37,10 @@ export interface GrpcRouteRule {
 /** Properties of a `GrpcRoute`. */
 export interface GrpcRouteProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The Server (inbound: per-method authorization; the Server's proxyProtocol must be
    * `ProxyProtocol.GRPC`) or the Service port (outbound: backends, retries, timeouts) the route attaches to.
@@ -75,7 +75,7 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
   constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && server.proxyProtocol !== ProxyProtocol.GRPC) {
@@ -97,7 +97,7 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
       hostnames: renderHostnames(problems, props.hostnames),
       rules: props.rules.map((rule, index) => this.renderRule(problems, rule, index)) as GrpcRouteSpec['rules'],
     };
-    this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { name: props.name }, spec });
+    this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { ...props.metadata }, spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
     const parentNamespace = props.parent._namespace;

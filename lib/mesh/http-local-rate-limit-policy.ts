@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { PropProblems, integerProblem, objectNameProblem } from '../common';
 import { serviceAccountNamespace } from './mesh-identity';
@@ -17,10 +18,10 @@ export interface RateLimitOverride {
 /** Properties of an `HttpLocalRateLimitPolicy`. */
 export interface HttpLocalRateLimitPolicyProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Server whose pods enforce the limits, each pod on its own. */
   readonly server: Server;
   /**
@@ -50,7 +51,7 @@ export class HttpLocalRateLimitPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
@@ -83,7 +84,7 @@ export class HttpLocalRateLimitPolicy extends Construct {
     });
     problems.throwIfAny();
     const resource = new RateLimitResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: props.server.name },
         total: total === undefined ? undefined : { requestsPerSecond: total },

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
@@ -201,10 +201,10 @@ export interface HttpRouteRule {
 /** Properties of an `HttpRoute`. */
 export interface HttpRouteProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * API the route is rendered as.
    * @default HttpRouteApi.GATEWAY_V1
@@ -241,7 +241,7 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.api = props.api ?? HttpRouteApi.GATEWAY_V1;
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
@@ -265,8 +265,8 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
     // enums are string enums of the same values; the spec was validated above against both.
     this.apiObject = this.api === HttpRouteApi.GATEWAY_V1
-      ? new GatewayHttpRoute(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as GatewayHttpRouteSpec })
-      : new HttpRouteV1Beta3(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as HttpRouteV1Beta3Spec });
+      ? new GatewayHttpRoute(this, 'Resource', { metadata: { ...props.metadata }, spec: spec as unknown as GatewayHttpRouteSpec })
+      : new HttpRouteV1Beta3(this, 'Resource', { metadata: { ...props.metadata }, spec: spec as unknown as HttpRouteV1Beta3Spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
     const parentNamespace = props.parent._namespace;

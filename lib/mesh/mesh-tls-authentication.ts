@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshTlsAuthentication as MeshTlsAuthenticationResource } from '../../imports/linkerd-meshtls-authentication-policy.linkerd.io';
@@ -11,10 +12,10 @@ export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 /** Properties of a `MeshTlsAuthentication`. */
 export interface MeshTlsAuthenticationProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The ServiceAccounts whose meshed pods are authenticated; their namespace must be known.
    * @default - none; then `identities` must name at least one identity
@@ -70,11 +71,11 @@ export class MeshTlsAuthentication extends Construct implements IAuthentication 
     ];
     const duplicates = this.identities.filter((identity, index) => this.identities.indexOf(identity) !== index);
     if (duplicates.length > 0) problems.invalid('identities', duplicates, 'each identity at most once');
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     problems.throwIfAny();
 
     const resource = new MeshTlsAuthenticationResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: { identities: [...this.identities] },
     });
     this.namespace = resource.metadata.namespace;

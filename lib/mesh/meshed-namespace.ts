@@ -1,13 +1,13 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PropProblems, namespaceNameProblem } from '../common';
+import { NamedObjectMetadata, PropProblems, namespaceNameProblem } from '../common';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {
-  /** Name of the namespace. */
-  readonly name: string;
+  /** Metadata of the namespace: its `name` (a DNS-1123 label), labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /**
    * Proxy settings for every pod injected in the namespace.
    * @default - the control plane's defaults
@@ -28,13 +28,13 @@ export class MeshedNamespace extends Construct {
   constructor(scope: Construct, id: string, props: MeshedNamespaceProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    problems.add(namespaceNameProblem('namespace name', props.name));
+    problems.add(namespaceNameProblem('metadata.name', props.metadata.name));
     // Annotations on a namespace apply to every pod injected in it.
     const annotations = meshedPodAnnotations(problems, props.proxy);
     problems.throwIfAny();
-    this.name = props.name;
+    this.name = props.metadata.name;
     const namespace = new k8s.KubeNamespace(this, 'Resource', {
-      metadata: { name: props.name, annotations },
+      metadata: { ...props.metadata, annotations: { ...props.metadata.annotations, ...annotations } },
     });
     if (Chart.of(this).namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }

@@ -70,17 +70,17 @@ export class ProbeAuthorization extends Construct {
     this.paths = [...props.paths];
     const serverName = props.server.name;
     this.route = new HttpRoute(this, 'Route', {
-      name: props.routeName ?? `${serverName}-probe-route`,
+      metadata: { name: props.routeName ?? `${serverName}-probe-route` },
       api: props.api,
       parent: RouteParent.server(props.server),
       rules: [{ matches: props.paths.map((path) => ({ method: HttpMethod.GET, path: PathMatch.exact(path) })) }],
     });
     this.authentication = new NetworkAuthentication(this, 'Authentication', {
-      name: props.authenticationName ?? `${serverName}-probe-authn`,
+      metadata: { name: props.authenticationName ?? `${serverName}-probe-authn` },
       networks: props.networks ?? [Network.anyIpv4(), Network.anyIpv6()],
     });
     this.policy = new AuthorizationPolicy(this, 'Policy', {
-      name: props.policyName ?? `${serverName}-probe-policy`,
+      metadata: { name: props.policyName ?? `${serverName}-probe-policy` },
       target: this.route,
       requiredAuthentications: [this.authentication],
     });

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount, LabelSelectorRequirement, Workload } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -92,10 +92,10 @@ function selectedPodsOf(workload: Workload | IServerWorkload): SelectedPods {
 /** Properties of a `Server`. */
 export interface ServerProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The workload whose pods the Server selects; its pod selector becomes the Server's. A
    * cdk8s-plus `Workload` (Deployment, StatefulSet, …) or an `IServerWorkload` such as a
@@ -149,7 +149,7 @@ export class Server extends Construct implements IAuthorizationTarget {
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.workload = props.workload;
     this.pods = selectedPodsOf(props.workload);
     this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
@@ -165,7 +165,7 @@ export class Server extends Construct implements IAuthorizationTarget {
     problems.throwIfAny();
 
     const resource = new ServerV1Beta3(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         podSelector: {
           matchLabels,

@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
@@ -8,10 +9,10 @@ import { Server } from '../server';
 /** Properties of a `ServerAuthorization`. */
 export interface ServerAuthorizationProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Server access is granted to. */
   readonly server: Server;
   /** Meshed clients (mTLS) allowed, by ServiceAccount. */
@@ -34,7 +35,7 @@ export class ServerAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.serviceAccounts.length === 0) problems.invalid('serviceAccounts', [], 'at least one ServiceAccount');
     const serviceAccounts = props.serviceAccounts.map((sa) => {
       const { name, namespace } = sa.toSubjectConfiguration();
@@ -43,7 +44,7 @@ export class ServerAuthorization extends Construct {
     const keys = serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
     if (new Set(keys).size !== keys.length) problems.invalid('serviceAccounts', keys, 'each ServiceAccount at most once');
     const resource = new ServerAuthorizationV1Beta1(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         server: { name: props.server.name },
         client: {

@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
@@ -16,10 +17,10 @@ export interface TrafficSplitBackend {
 /** Properties of a `TrafficSplit`. */
 export interface TrafficSplitProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The apex Service clients address. */
   readonly service: Service;
   /** The backends and their weights; at least one weight above 0. */
@@ -38,10 +39,10 @@ export class TrafficSplit extends Construct {
   constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if (props.name !== undefined) problems.add(objectNameProblem('name', props.name));
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.backends.length === 0) problems.invalid('backends', [], 'at least one backend');
     const resource = new TrafficSplitV1Alpha2(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         service: props.service.name,
         backends: props.backends.map((backend) => {
