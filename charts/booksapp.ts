@@ -114,10 +114,9 @@ export class BooksappChart extends Chart {
         routeName: 'authors-probe-route', authenticationName: 'authors-probe-authn', policyName: 'authors-probe-policy', api: SEED_ROUTE_API,
       },
     });
-    const getRoute = new HttpRoute(this, 'authors-get-route', {
+    const getRoute = authorsServer.addHttpRoute('authors-get-route', {
       metadata: { name: 'authors-get-route' },
       api: SEED_ROUTE_API,
-      parent: RouteParent.server(authorsServer),
       rules: [{
         matches: [
           { method: HttpMethod.GET, path: PathMatch.exact('/authors.json') },
@@ -126,10 +125,9 @@ export class BooksappChart extends Chart {
       }],
     });
     getRoute.grantAccess([accounts.books, accounts.webapp], { policyName: 'authors-get-policy', authenticationName: 'authors-get-authn' });
-    const modifyRoute = new HttpRoute(this, 'authors-modify-route', {
+    const modifyRoute = authorsServer.addHttpRoute('authors-modify-route', {
       metadata: { name: 'authors-modify-route' },
       api: SEED_ROUTE_API,
-      parent: RouteParent.server(authorsServer),
       rules: [{
         matches: [
           { method: HttpMethod.DELETE, path: PathMatch.prefix('/authors/') },

@@ -2,7 +2,7 @@ import { Chart, ChartProps, Duration } from 'cdk8s';
 import { ContainerProps, Cpu, ImagePullPolicy, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  GrpcMethodMatch, GrpcRoute, HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, RouteParent, Server, ServerPort, legacy,
+  GrpcMethodMatch, HttpMethod, MeshedDeployment, MeshedNamespace, MeshedService, ProxyProtocol, Server, ServerPort, legacy,
 } from '../lib/mesh';
 
 const NAMESPACE = 'emojivoto';
@@ -135,9 +135,7 @@ export class EmojivotoChart extends Chart {
         metadata: { name: `${name}-server` }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
       });
       for (const [routeName, methods] of Object.entries(routes)) {
-        new GrpcRoute(this, routeName, {
-          metadata: { name: routeName }, parent: RouteParent.server(server), rules: [{ matches: methods.map((method) => ({ method })) }],
-        }).grantAccess([webAccount]);
+        server.addGrpcRoute(routeName, { metadata: { name: routeName }, rules: [{ matches: methods.map((method) => ({ method })) }] }).grantAccess([webAccount]);
       }
     };
     grpcServer('emoji', emoji.deployment, {
@@ -150,7 +148,7 @@ export class EmojivotoChart extends Chart {
     });
     for (const [name, deployment] of [['web', webDeployments.web], ['web-canary', webDeployments.canary]] as const) {
       new Server(this, `${name}-server`, { metadata: { name: `${name}-server` }, workload: deployment, port: ServerPort.named('http') })
-        .grantAccess([voteBotAccount]);
+        .grantAccess([voteBotAccount], { policyName: `${name}-server-authz`, authenticationName: `${name}-server-authn` });
     }
 
     new legacy.ServiceProfile(this, 'web-svc-profile', {

@@ -93,7 +93,8 @@ export class PlatformChart extends Chart {
     app('argo-rollouts', 'argo-rollouts', PlatformWave.CRDS_AND_CERT_MANAGER, PlatformSource.helmChart({
       repoUrl: ARGO_HELM, chart: 'argo-rollouts', version: PLATFORM_RELEASES.argoRollouts,
       // argo-rollouts-config (the Gateway API plugin registration) is rendered by the argo-rollouts-platform target.
-      values: { installCRDs: true, controller: { replicas: rolloutsReplicas, createConfigmap: false, image: { tag: PLATFORM_RELEASES.argoRolloutsImage } } },
+      values: { installCRDs: true, controller: { replicas: rolloutsReplicas, createConfigmap: false,
+        image: { tag: PLATFORM_RELEASES.argoRolloutsImage } } },
     }));
     app('trust-manager', 'cert-manager', PlatformWave.TRUST_MANAGER, PlatformSource.helmChart({
       repoUrl: JETSTACK_CHARTS, chart: 'trust-manager', version: PLATFORM_RELEASES.trustManager,

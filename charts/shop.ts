@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AnalysisMetric, CanaryRollout, CanaryRoute, CanaryStep, CanaryTrafficRouting, PrometheusAnalysisTemplate } from '../lib/delivery';
 import {
   AccessPolicy, CircuitBreaker, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HttpLocalRateLimitPolicy, HttpMethod, HttpRetryCondition,
-  HttpRoute, MeshIdentity, MeshedDeployment, MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server,
+  MeshIdentity, MeshedDeployment, MeshedNamespace, MeshedService, PathMatch, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server,
   ServerPort,
 } from '../lib/mesh';
 
@@ -55,7 +55,8 @@ export class ShopChart extends Chart {
       metadata: { name: 'storefront' }, selector: storefront, ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
     new Server(this, 'storefront-server', { metadata: { name: 'storefront-http' }, workload: storefront, port: ServerPort.named('http') })
-      .grantIdentityAccess([MeshIdentity.anyInNamespace(props.ingressNamespace ?? 'ingress-nginx')]);
+      .grantIdentityAccess([MeshIdentity.anyInNamespace(props.ingressNamespace ?? 'ingress-nginx')],
+        { policyName: 'storefront-http-authz', authenticationName: 'storefront-http-authn' });
 
     // Checkout: HTTP, released as a canary; reads (GET) and writes are separate managed routes.
     const successRate = new PrometheusAnalysisTemplate(this, 'checkout-success-rate', {
@@ -87,9 +88,8 @@ export class ShopChart extends Chart {
     }
     const checkoutServer = new Server(this, 'checkout-server', { metadata: { name: 'checkout-http' }, workload: this.canary, port: ServerPort.named('http') });
     for (const [name, method, path] of [['cart', HttpMethod.GET, '/api/cart'], ['orders', HttpMethod.POST, '/api/orders']] as const) {
-      new HttpRoute(this, `checkout-${name}`, {
-        metadata: { name: `checkout-${name}` }, parent: RouteParent.server(checkoutServer), rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }],
-      }).grantAccess([accounts.storefront]);
+      checkoutServer.addHttpRoute(`checkout-${name}`, { metadata: { name: `checkout-${name}` }, rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }] })
+        .grantAccess([accounts.storefront], { policyName: `checkout-${name}-authz`, authenticationName: `checkout-${name}-authn` });
     }
     new HttpLocalRateLimitPolicy(this, 'checkout-rate-limit', {
       metadata: { name: 'checkout-rate-limit' }, server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
@@ -111,12 +111,12 @@ export class ShopChart extends Chart {
     const paymentsServer = new Server(this, 'payments-server', {
       metadata: { name: 'payments-grpc' }, workload: payments, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
     });
-    new GrpcRoute(this, 'payments-charge', {
-      metadata: { name: 'payments-charge' }, parent: RouteParent.server(paymentsServer),
+    paymentsServer.addGrpcRoute('payments-charge', {
+      metadata: { name: 'payments-charge' },
       rules: [{ matches: ['Charge', 'Authorize'].map((method) => ({ method: GrpcMethodMatch.exact(PAYMENTS, method) })) }],
     }).grantAccess([accounts.checkout]);
-    new GrpcRoute(this, 'payments-refund', {
-      metadata: { name: 'payments-refund' }, parent: RouteParent.server(paymentsServer),
+    paymentsServer.addGrpcRoute('payments-refund', {
+      metadata: { name: 'payments-refund' },
       rules: [{ matches: [{ method: GrpcMethodMatch.exact(PAYMENTS, 'Refund') }] }],
     }).grantIdentityAccess([MeshIdentity.serviceAccountIn('support', 'backoffice')]);
     const paymentsCalls = new GrpcRoute(this, 'payments-calls', {

@@ -51,7 +51,9 @@ test('the pods run as the ServiceAccount, built by cdk8s-plus exactly as a Meshe
     readinessProbe: { httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' } },
   });
   expect(pod.metadata.annotations).toEqual({ 'linkerd.io/inject': 'enabled' });
-  expect(canary.declaredContainerPorts).toEqual([{ container: 'checkout', name: 'http', number: 8080 }]);
+  // What a Server reads of it, in cdk8s-plus' terms: the selector and the containers with their ports.
+  expect(canary.containers.map((c) => [c.name, c.ports.map((p) => [p.name, p.number])])).toEqual([['checkout', [['http', 8080]]]]);
+  expect([canary.matchLabels, canary.matchExpressions]).toEqual([{ app: 'checkout' }, []]);
 });
 
 test('containers added through the cdk8s-plus pod template after construction are rendered', () => {
@@ -173,7 +175,8 @@ test('every place that takes a Service or a workload takes the canary\'s (compil
   });
   new GrpcRoute(chart, 'grpc-on-root', { metadata: { name: 'checkout-grpc' }, parent: RouteParent.service(canary.rootService, 80), rules: [{}] });
   new FaultInjection(chart, 'faults', { service: canary.stableService!, errorPercent: 5, image: 'nginx:alpine', routeName: 'checkout-faults' });
-  new AlbIngress(chart, 'ingress', { metadata: { name: 'checkout' }, service: canary.rootService, port: 80, hostname: 'shop.example', listenPorts: [AlbListenPort.http(80)] });
+  new AlbIngress(chart, 'ingress', { metadata: { name: 'checkout' }, service: canary.rootService, port: 80, hostname: 'shop.example',
+    listenPorts: [AlbListenPort.http(80)] });
   new Server(chart, 'server', { metadata: { name: 'checkout' }, workload, port: ServerPort.named('http') });
   const objects = validatedSynth(chart) as Obj[];
   expect(find(objects, 'Service', 'checkout').metadata.annotations).toMatchObject({ 'retry.linkerd.io/http': '5xx' });

@@ -15,7 +15,8 @@ const rollout = (overrides: Partial<CanaryRolloutProps>, scope = chart()) => new
   steps: [CanaryStep.setWeight(50), CanaryStep.pause(Duration.seconds(10))],
   ...overrides,
 });
-const withTemplate = (build: (scope: Chart, template: PrometheusAnalysisTemplate) => Partial<CanaryRolloutProps>, templateNamespace = 'apps') => () => {
+const withTemplate = (build: (scope: Chart, template: PrometheusAnalysisTemplate) => Partial<CanaryRolloutProps>,
+  templateNamespace = 'apps') => () => {
   const scope = chart();
   const template = new PrometheusAnalysisTemplate(chart(templateNamespace), 'rate', { metrics: [successRate] });
   return rollout(build(scope, template), scope);
@@ -40,9 +41,12 @@ const flagger = (overrides: Partial<FlaggerCanaryProps>, deploymentNamespace = '
 
 test.each<[string, () => unknown, RegExp]>([
   // CanaryRollout: steps
-  ['setWeight below 0', () => rollout({ steps: [CanaryStep.setWeight(-1)] }), /\[c\/web\] step 0 setWeight -1 is invalid; allowed: integers 0\.\.100/],
-  ['setWeight above 100', () => rollout({ steps: [CanaryStep.setWeight(101)] }), /\[c\/web\] step 0 setWeight 101 is invalid; allowed: integers 0\.\.100/],
-  ['fractional setWeight', () => rollout({ steps: [CanaryStep.setWeight(12.5)] }), /\[c\/web\] step 0 setWeight 12\.5 is invalid; allowed: integers 0\.\.100/],
+  ['setWeight below 0', () => rollout({ steps: [CanaryStep.setWeight(-1)] }),
+    /\[c\/web\] step 0 setWeight -1 is invalid; allowed: integers 0\.\.100/],
+  ['setWeight above 100', () => rollout({ steps: [CanaryStep.setWeight(101)] }),
+    /\[c\/web\] step 0 setWeight 101 is invalid; allowed: integers 0\.\.100/],
+  ['fractional setWeight', () => rollout({ steps: [CanaryStep.setWeight(12.5)] }),
+    /\[c\/web\] step 0 setWeight 12\.5 is invalid; allowed: integers 0\.\.100/],
   ['zero pause', () => rollout({ steps: [CanaryStep.pause(Duration.seconds(0))] }),
     /\[c\/web\] step 0 pause duration 0ms is invalid; allowed: a whole number of seconds, at least 1s/],
   ['sub-second pause', () => rollout({ steps: [CanaryStep.pause(Duration.millis(1500))] }),
@@ -55,7 +59,8 @@ test.each<[string, () => unknown, RegExp]>([
   ['maxSurge and maxUnavailable both 0', () => rollout({ maxSurge: PodBudget.count(0), maxUnavailable: PodBudget.percent(0) }),
     /\[c\/web\] maxSurge and maxUnavailable are both 0; allowed: at least one of them above 0/],
   ['negative replicas', () => rollout({ replicas: -2 }), /\[c\/web\] replicas -2 is invalid; allowed: integers >= 0/],
-  ['fractional revisionHistoryLimit', () => rollout({ revisionHistoryLimit: 1.5 }), /\[c\/web\] revisionHistoryLimit 1\.5 is invalid; allowed: integers >= 0/],
+  ['fractional revisionHistoryLimit', () => rollout({ revisionHistoryLimit: 1.5 }),
+    /\[c\/web\] revisionHistoryLimit 1\.5 is invalid; allowed: integers >= 0/],
   // CanaryRollout: names, labels, ports
   ['no selector labels', () => rollout({ selectorLabels: {} }), /\[c\/web\] selectorLabels are empty; allowed: at least one label/],
   ['bad selector label value', () => rollout({ selectorLabels: { app: 'web app' } }),

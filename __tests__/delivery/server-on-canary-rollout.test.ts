@@ -3,7 +3,7 @@ import { App, Chart } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import { CanaryRollout, CanaryStep } from '../../lib/delivery';
 import {
-  HttpMethod, HttpRoute, MeshedNamespace, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
+  HttpMethod, MeshedNamespace, PathMatch, ProxyProtocol, Server, ServerPort,
 } from '../../lib/mesh';
 import { synthesize } from '../../lib/output';
 
@@ -34,9 +34,8 @@ function canaryShop(app: App, port: ServerPort = ServerPort.named('http')) {
     steps: [CanaryStep.setWeight(20), CanaryStep.pauseUntilPromoted()],
   });
   const server = new Server(chart, 'web-server', { metadata: { name: 'web' }, workload: web, port, proxyProtocol: ProxyProtocol.HTTP1 });
-  const api = new HttpRoute(chart, 'web-api', {
+  const api = server.addHttpRoute('web-api', {
     metadata: { name: 'web-api' },
-    parent: RouteParent.server(server),
     rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }],
   });
   api.grantAccess([frontend]);

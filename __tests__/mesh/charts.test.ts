@@ -57,14 +57,17 @@ function mayCall(objects: Rendered[], server: string, identity: string, service:
   const route = routeOfCall(objects, server, service, method);
   if (route === undefined) return false;
   const admits = (ref: { kind: string; name: string }) => ref.kind === 'MeshTLSAuthentication'
-    && get(objects, ref.kind, ref.name).spec.identities.some((id: string) => id === identity || id === '*' || (id.startsWith('*.') && identity.endsWith(id.slice(1))));
+    && get(objects, ref.kind, ref.name).spec.identities
+      .some((id: string) => id === identity || id === '*' || (id.startsWith('*.') && identity.endsWith(id.slice(1))));
+  const targets = (o: Rendered, kind: string, name: string) => o.spec.targetRef.kind === kind && o.spec.targetRef.name === name;
   return objects.some((o) => o.kind === 'AuthorizationPolicy'
-    && ((o.spec.targetRef.kind === 'GRPCRoute' && o.spec.targetRef.name === route) || (o.spec.targetRef.kind === 'Server' && o.spec.targetRef.name === server))
+    && (targets(o, 'GRPCRoute', route) || targets(o, 'Server', server))
     && o.spec.requiredAuthenticationRefs.every(admits));
 }
 
 function podTemplateOf(deployment: Rendered): { labels: Record<string, string>; containers: any[]; spec: any } {
-  return { labels: deployment.spec.template.metadata.labels, containers: deployment.spec.template.spec.containers, spec: deployment.spec.template.spec };
+  return { labels: deployment.spec.template.metadata.labels, containers: deployment.spec.template.spec.containers,
+    spec: deployment.spec.template.spec };
 }
 
 /** Servers select the intended pods (labels ⊆ pod labels of exactly that Deployment) and a declared port. */
@@ -299,7 +302,8 @@ describe('emojivoto', () => {
       { authority: 'web-svc.emojivoto.svc.cluster.local:80', weight: 90 },
       { authority: 'web-canary.emojivoto.svc.cluster.local:80', weight: 10 },
     ]);
-    const selects = (service: string) => objects.filter((o) => o.kind === 'Deployment' && Object.entries(get(objects, 'Service', service).spec.selector)
+    const selects = (service: string) => objects.filter((o) => o.kind === 'Deployment' && Object.entries(get(objects, 'Service',
+      service).spec.selector)
       .every(([k, v]) => o.spec.template.metadata.labels[k] === v)).map((o) => o.metadata.name);
     expect(selects('web-svc')).toEqual(['web']);
     expect(selects('web-canary')).toEqual(['web-canary']);

@@ -1,9 +1,9 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import { ConnectionScheme, Cpu, Probe, ServiceType } from 'cdk8s-plus-28';
 import {
   AccessPolicy, AuthorizationPolicy, AuthorizationTarget, CircuitBreaker, GrpcRetryCondition, HttpBackend, HttpLocalRateLimitPolicy,
   HttpRetryCondition, HttpRoute, HttpRouteApi, HttpRouteFilter, MeshTlsAuthentication, MeshedNamespace, MeshedService, Network, PathMatch,
-  ProxyLogLevel, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
+  HttpMethod, ProxyLogLevel, ProxyProtocol, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { renderTargets } from '../../lib/output';
 import { find, fixture, manifestsOf } from './fixture';
@@ -35,7 +35,8 @@ test('a namespace is meshed with validated proxy settings and no namespace of it
 test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
   const f = fixture();
   new MeshedService(f.chart, 'plain', { metadata: { name: 'plain' }, selector: f.deployment, ports: [{ port: 80, targetPort: 8080 }] });
-  new MeshedService(f.chart, 'external', { metadata: { name: 'external' }, selector: f.deployment, ports: [{ port: 80 }], externalIPs: ['192.0.2.10'] });
+  new MeshedService(f.chart, 'external', { metadata: { name: 'external' }, selector: f.deployment, ports: [{ port: 80 }],
+    externalIPs: ['192.0.2.10'] });
   new MeshedService(f.chart, 'alias', { metadata: { name: 'alias' }, type: ServiceType.EXTERNAL_NAME, externalName: 'api.example.com' });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'Service', 'plain').spec).toEqual({ type: 'ClusterIP', selector: { app: 'api' }, ports: [{ port: 80, targetPort: 8080 }] });
@@ -58,7 +59,7 @@ test('a Server can be introduced in audit mode; without routes no probe route is
 test('the first route derives probe authorization for every HTTP probe path on the Server port, once', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
-  for (const id of ['a', 'b']) new HttpRoute(f.chart, id, { metadata: { name: id }, parent: RouteParent.server(server), rules: [{}] });
+  for (const id of ['a', 'b']) server.addHttpRoute(id, { metadata: { name: id }, rules: [{}] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'HTTPRoute', 'api-probe-route').spec.rules[0].matches).toEqual([
     { method: 'GET', path: { type: 'Exact', value: '/healthz' } },
@@ -72,9 +73,10 @@ test('the first route derives probe authorization for every HTTP probe path on t
 test('probe authorization is skipped on other ports and can be opted out of', () => {
   const f = fixture();
   const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
-  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http'), probeAuthorization: { enabled: false } });
-  new HttpRoute(f.chart, 'a', { metadata: { name: 'a' }, parent: RouteParent.server(admin), rules: [{}] });
-  new HttpRoute(f.chart, 'b', { metadata: { name: 'b' }, parent: RouteParent.server(http), rules: [{}] });
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http'),
+    probeAuthorization: { enabled: false } });
+  admin.addHttpRoute('a', { metadata: { name: 'a' }, rules: [{}] });
+  http.addHttpRoute('b', { metadata: { name: 'b' }, rules: [{}] });
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
@@ -98,10 +100,10 @@ test('probe paths are read from the rendered probes: default port included, HTTP
 test('a container added after the first route would go unauthorized and is refused', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.server(server), rules: [{}] });
+  server.addHttpRoute('route', { metadata: { name: 'route' }, rules: [{}] });
   expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
   f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
-  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] HTTP probe paths \[\/healthz, \/ready, \/warm\] of shop\/api on port 8080 are invalid: .* covers \[\/healthz, \/ready\]; allowed: add every container and probe of the workload before the first HttpRoute attaches/);
+  expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] containers \[late\] of shop\/api are invalid: they were added after the Server read the workload's probes \(for its routes or its checks\); allowed: every container of the workload before the first addHttpRoute/);
 });
 
 test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
@@ -118,11 +120,15 @@ test('Server grants: network access, and a namespace-wide policy', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   server.grantNetworkAccess([Network.cidr('10.0.0.0/8', ['10.1.0.0/16']), Network.cidr('fd00::/8')]);
-  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { metadata: { name: 'clients' }, serviceAccounts: [f.frontend, f.admin], trustDomain: 'prod.example' });
-  new AuthorizationPolicy(f.chart, 'ns-policy', { metadata: { name: 'shop-clients' }, target: AuthorizationTarget.namespace(f.chart, 'shop'), requiredAuthentications: [authn] });
+  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { metadata: { name: 'clients' }, serviceAccounts: [f.frontend, f.admin],
+    trustDomain: 'prod.example' });
+  new AuthorizationPolicy(f.chart, 'ns-policy', { metadata: { name: 'shop-clients' }, target: AuthorizationTarget.namespace(f.chart, 'shop'),
+    requiredAuthentications: [authn] });
   const manifests = manifestsOf(f.chart);
-  expect(find(manifests, 'NetworkAuthentication', 'api-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] }, { cidr: 'fd00::/8' }]);
-  expect(find(manifests, 'AuthorizationPolicy', 'api-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server', name: 'api' });
+  expect(find(manifests, 'NetworkAuthentication', 'api-networks-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] },
+    { cidr: 'fd00::/8' }]);
+  expect(find(manifests, 'AuthorizationPolicy', 'api-networks-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server',
+    name: 'api' });
   expect(find(manifests, 'MeshTLSAuthentication', 'clients').spec.identities).toEqual([
     'frontend.shop.serviceaccount.identity.linkerd.prod.example', 'admin.shop.serviceaccount.identity.linkerd.prod.example',
   ]);
@@ -132,7 +138,7 @@ test('Server grants: network access, and a namespace-wide policy', () => {
 test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound, outbound and the derived probe route', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
-  new HttpRoute(f.chart, 'inbound', { metadata: { name: 'inbound' }, parent: RouteParent.server(server), rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
+  server.addHttpRoute('inbound', { metadata: { name: 'inbound' }, rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
   new HttpRoute(f.chart, 'outbound', { metadata: { name: 'outbound' }, parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
   new HttpRoute(f.chart, 'legacy', { metadata: { name: 'legacy' }, api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
   const manifests = manifestsOf(f.chart);
@@ -155,7 +161,8 @@ test('Gateway API v1 routes render filters and explicit backend group and kind',
     rules: [
       {
         matches: [{ path: PathMatch.prefix('/v2') }],
-        filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-canary': 'true' } }), HttpRouteFilter.responseHeaderModifier({ remove: ['server'] })],
+        filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-canary': 'true' } }),
+          HttpRouteFilter.responseHeaderModifier({ remove: ['server'] })],
         backends: [HttpBackend.service(f.service, { weight: 3 }), HttpBackend.service(f.canary, { weight: 1 })],
         timeouts: { request: Duration.seconds(90), backendRequest: Duration.millis(1500) },
       },
@@ -164,7 +171,8 @@ test('Gateway API v1 routes render filters and explicit backend group and kind',
   });
   new RetriesAndTimeouts(f.chart, 'retries', {
     target: route,
-    retries: { http: [HttpRetryCondition.gatewayErrors(), HttpRetryCondition.status(429)], grpc: [GrpcRetryCondition.UNAVAILABLE], limit: 3, timeout: Duration.millis(300) },
+    retries: { http: [HttpRetryCondition.gatewayErrors(), HttpRetryCondition.status(429)], grpc: [GrpcRetryCondition.UNAVAILABLE], limit: 3,
+      timeout: Duration.millis(300) },
     idleTimeout: Duration.minutes(5),
   });
   const rendered = find(manifestsOf(f.chart), 'HTTPRoute', 'api');
@@ -184,13 +192,16 @@ test('Gateway API v1 routes render filters and explicit backend group and kind',
     { type: 'ResponseHeaderModifier', responseHeaderModifier: { remove: ['server'] } },
   ]);
   expect(redirect.backendRefs).toBeUndefined();
-  expect(redirect.filters).toEqual([{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' }, statusCode: 302 } }]);
+  expect(redirect.filters).toEqual([{ type: 'RequestRedirect', requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v2' },
+    statusCode: 302 } }]);
 });
 
 test('circuit breaker parameters and Service-level retries are annotations on the Service', () => {
   const f = fixture();
-  new CircuitBreaker(f.chart, 'cb', { service: f.service, maxFailures: 5, minPenalty: Duration.seconds(2), maxPenalty: Duration.seconds(30), jitterRatio: 0.25 });
-  new RetriesAndTimeouts(f.chart, 'rt', { target: f.service, retries: { http: [HttpRetryCondition.serverErrors()] }, requestTimeout: Duration.seconds(10), responseTimeout: Duration.seconds(5) });
+  new CircuitBreaker(f.chart, 'cb', { service: f.service, maxFailures: 5, minPenalty: Duration.seconds(2), maxPenalty: Duration.seconds(30),
+    jitterRatio: 0.25 });
+  new RetriesAndTimeouts(f.chart, 'rt', { target: f.service, retries: { http: [HttpRetryCondition.serverErrors()] },
+    requestTimeout: Duration.seconds(10), responseTimeout: Duration.seconds(5) });
   expect(find(manifestsOf(f.chart), 'Service', 'api').metadata.annotations).toEqual({
     'balancer.linkerd.io/failure-accrual': 'consecutive',
     'balancer.linkerd.io/failure-accrual-consecutive-max-failures': '5',
@@ -222,15 +233,18 @@ describe('legacy kinds', () => {
   test('ServerAuthorization names the Server and its ServiceAccounts', () => {
     const f = fixture();
     const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
-    new legacy.ServerAuthorization(f.chart, 'authz', { metadata: { name: 'api-frontend' }, server, serviceAccounts: [f.frontend], networks: [Network.cidr('10.0.0.0/8')] });
+    new legacy.ServerAuthorization(f.chart, 'authz', { metadata: { name: 'api-frontend' }, server, serviceAccounts: [f.frontend],
+      networks: [Network.cidr('10.0.0.0/8')] });
     const authz = find(manifestsOf(f.chart), 'ServerAuthorization', 'api-frontend');
     expect(authz.apiVersion).toBe('policy.linkerd.io/v1beta1');
-    expect(authz.spec).toEqual({ server: { name: 'api' }, client: { meshTLS: { serviceAccounts: [{ name: 'frontend', namespace: 'shop' }] }, networks: [{ cidr: '10.0.0.0/8' }] } });
+    expect(authz.spec).toEqual({ server: { name: 'api' }, client: { meshTLS: { serviceAccounts: [{ name: 'frontend', namespace: 'shop' }] },
+      networks: [{ cidr: '10.0.0.0/8' }] } });
   });
 
   test('TrafficSplit renders weighted backends', () => {
     const f = fixture();
-    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.service, weight: 90 }, { service: f.canary, weight: 10 }] });
+    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.service, weight: 90 },
+      { service: f.canary, weight: 10 }] });
     const split = find(manifestsOf(f.chart), 'TrafficSplit', 'api-split');
     expect(split.apiVersion).toBe('split.smi-spec.io/v1alpha2');
     expect(split.spec).toEqual({ service: 'api', backends: [{ service: 'api', weight: 90 }, { service: 'api-canary', weight: 10 }] });
@@ -255,4 +269,48 @@ test('identities are derived from ServiceAccounts and the trust domain', () => {
   const f = fixture();
   expect(MeshTlsAuthentication.identityOf(f.frontend)).toBe('frontend.shop.serviceaccount.identity.linkerd.cluster.local');
   expect(Testing.synth(f.chart).length).toBeGreaterThan(0);
+});
+
+test('an annotation another construct set is not overwritten: a second CircuitBreaker, or a retry on an outbound route', () => {
+  const f = fixture();
+  new CircuitBreaker(f.chart, 'cb', { service: f.service, maxFailures: 5 });
+  // The same value again is an addition, not an overwrite.
+  new CircuitBreaker(f.chart, 'same', { service: f.service, maxFailures: 5 });
+  expect(() => new CircuitBreaker(f.chart, 'other', { service: f.service, maxFailures: 3 })).toThrow(
+    /^\[shop\/other\] annotation balancer\.linkerd\.io\/failure-accrual-consecutive-max-failures on shop\/api-svc "3" is invalid; allowed: the value it already has, "5" \(set each setting of an object once\)$/);
+  const route = new HttpRoute(f.chart, 'route', { metadata: { name: 'api' }, parent: RouteParent.service(f.service, 80), rules: [{}] });
+  new RetriesAndTimeouts(f.chart, 'rt', { target: route, requestTimeout: Duration.seconds(2) });
+  expect(() => new RetriesAndTimeouts(f.chart, 'rt2', { target: route, requestTimeout: Duration.seconds(3) })).toThrow(
+    /^\[shop\/rt2\] annotation timeout\.linkerd\.io\/request on shop\/route "3s" is invalid; allowed: the value it already has, "2s"/);
+  const manifests = manifestsOf(f.chart);
+  expect(find(manifests, 'Service', 'api').metadata.annotations?.['balancer.linkerd.io/failure-accrual-consecutive-max-failures']).toBe('5');
+  expect(find(manifests, 'HTTPRoute', 'api').metadata.annotations).toEqual({ 'timeout.linkerd.io/request': '2s' });
+});
+
+test('a Server rendered elsewhere is imported by name: routes and grants attach to it, without a probe route', () => {
+  const f = fixture();
+  new MeshedNamespace(f.chart, 'namespace', { metadata: { name: 'shop' } });
+  const imported = Server.fromServerName(f.chart, 'api-server', 'api-http', { proxyProtocol: ProxyProtocol.HTTP1 });
+  imported.addHttpRoute('reads', { metadata: { name: 'api-reads' }, rules: [{ matches: [{ method: HttpMethod.GET }] }] }).grantAccess([f.frontend]);
+  imported.grantNetworkAccess([Network.cidr('10.0.0.0/8')]);
+  expect(() => imported.addGrpcRoute('calls', { rules: [{}] }))
+    .toThrow(/^\[shop\/api-server\/calls\] parent Server proxyProtocol "HTTP\/1" is invalid/);
+  const manifests = manifestsOf(f.chart);
+  expect(manifests.filter((m) => m.kind === 'Server')).toEqual([]);
+  expect(find(manifests, 'HTTPRoute', 'api-reads').spec.parentRefs).toEqual([{ group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' }]);
+  expect(find(manifests, 'AuthorizationPolicy', 'api-reads-frontend-authz').spec.targetRef)
+    .toEqual({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'api-reads' });
+  expect(find(manifests, 'AuthorizationPolicy', 'api-http-networks-authz').spec.targetRef).toEqual({ group: 'policy.linkerd.io', kind: 'Server',
+    name: 'api-http' });
+  expect(manifests.map((m) => m.metadata.name)).not.toContain('api-http-probe-route');
+});
+
+test('the probes are read from one rendering of the workload, however many Servers, routes and checks ask', () => {
+  const f = fixture();
+  const render = jest.spyOn(ApiObject.of(f.deployment), 'toJson');
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http') });
+  const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
+  for (const server of [http, admin]) ['a', 'b'].forEach((id) => server.addHttpRoute(id, { metadata: { name: `${server.name}-${id}` }, rules: [{}] }));
+  expect([http.probePaths, admin.probePaths, http.probeAuthorization?.paths]).toEqual([['/healthz', '/ready'], [], ['/healthz', '/ready']]);
+  expect(render).toHaveBeenCalledTimes(1);
 });

@@ -24,8 +24,10 @@ export function fixture() {
       resources: {},
     }],
   });
-  const service = new Service(chart, 'api-svc', { metadata: { name: 'api' }, selector: deployment, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
-  const canary = new Service(chart, 'api-canary-svc', { metadata: { name: 'api-canary' }, selector: deployment, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+  const service = new Service(chart, 'api-svc', { metadata: { name: 'api' }, selector: deployment, ports: [{ name: 'http', port: 80,
+    targetPort: 8080 }] });
+  const canary = new Service(chart, 'api-canary-svc', { metadata: { name: 'api-canary' }, selector: deployment, ports: [{ name: 'http', port: 80,
+    targetPort: 8080 }] });
   return { app, chart, deployment, service, canary, apiAccount, frontend, admin };
 }
 

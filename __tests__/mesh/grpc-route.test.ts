@@ -1,8 +1,8 @@
 import { ApiObject, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
 import {
-  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRoute, HttpRouteFilter, MeshedDeployment,
-  MeshedNamespace, MeshedService, Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
+  AccessPolicy, GrpcMethodMatch, GrpcRetryCondition, GrpcRoute, HeaderMatch, HttpBackend, HttpRetryCondition, HttpRouteFilter,
+  MeshedDeployment, MeshedNamespace, MeshedService, Network, ProxyProtocol, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { Manifest, renderTargets, synthesize } from '../../lib/output';
 import { formatProblem, validateTargets } from '../../lib/validation';
@@ -23,8 +23,10 @@ function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boole
       readiness: options.httpProbe ? Probe.fromHttpGet('/ready', { port: 9090 }) : undefined,
     }],
   });
-  const service = new MeshedService(chart, 'payments-svc', { metadata: { name: 'payments' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
-  const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc', port: 9090 }] });
+  const service = new MeshedService(chart, 'payments-svc', { metadata: { name: 'payments' }, selector: deployment, ports: [{ name: 'grpc',
+    port: 9090 }] });
+  const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc',
+    port: 9090 }] });
   const server = new Server(chart, 'server', {
     metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
   });
@@ -35,14 +37,12 @@ const SERVICE = 'shop.payments.v1.PaymentService';
 
 test('an inbound GRPCRoute names methods; each grant authorizes its ServiceAccounts on them only', () => {
   const f = grpcFixture();
-  const charge = new GrpcRoute(f.chart, 'charge', {
+  const charge = f.server.addGrpcRoute('charge', {
     metadata: { name: 'payments-charge' },
-    parent: RouteParent.server(f.server),
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Charge') }, { method: GrpcMethodMatch.exact(SERVICE, 'Authorize') }] }],
   });
-  const refund = new GrpcRoute(f.chart, 'refund', {
+  const refund = f.server.addGrpcRoute('refund', {
     metadata: { name: 'payments-refund' },
-    parent: RouteParent.server(f.server),
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Refund'), headers: [HeaderMatch.regex('x-tenant', '^[a-z]+$')] }] }],
   });
   const chargeGrant = charge.grantAccess([f.checkout]);
@@ -89,7 +89,8 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
     hostnames: ['payments.pay.svc.cluster.local', '*.payments.example'],
     rules: [
       {
-        matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }], backends: [HttpBackend.service(f.v2)],
+        matches: [{ method: GrpcMethodMatch.service(SERVICE), headers: [HeaderMatch.exact('x-canary', 'true')] }],
+          backends: [HttpBackend.service(f.v2)],
         filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-route': 'v2' } })],
       },
       { backends: [HttpBackend.service(f.service, { weight: 9 }), HttpBackend.service(f.v2, { weight: 1 })] },
@@ -122,44 +123,44 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
 
 type GrpcFixture = ReturnType<typeof grpcFixture>;
 const inbound = (f: GrpcFixture, match: GrpcMethodMatch) =>
-  new GrpcRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.server(f.server), rules: [{ matches: [{ method: match }] }] });
+  f.server.addGrpcRoute('route', { metadata: { name: 'route' }, rules: [{ matches: [{ method: match }] }] });
 
 const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Parameters<typeof grpcFixture>[0]?]> = [
   ['a GRPCRoute on an HTTP/2 Server', (f) => inbound(f, GrpcMethodMatch.service(SERVICE)),
-    /^\[pay\/route\] parent Server proxyProtocol "HTTP\/2" is invalid; allowed: gRPC \(Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC\); give Server payments-grpc proxyProtocol: ProxyProtocol\.GRPC, or use an HttpRoute$/,
+    /^\[pay\/server\/route\] parent Server proxyProtocol "HTTP\/2" is invalid; allowed: gRPC \(Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC\); give Server payments-grpc proxyProtocol: ProxyProtocol\.GRPC, or use an HttpRoute$/,
     { proxyProtocol: ProxyProtocol.HTTP2 }],
-  ['an HTTPRoute on a gRPC Server', (f) => new HttpRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{}] }),
-    /^\[pay\/route\] parent Server proxyProtocol "gRPC" is invalid; allowed: a Server whose traffic is HTTP \(Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it\); use a GrpcRoute$/],
+  ['an HTTPRoute on a gRPC Server', (f) => f.server.addHttpRoute('route', { rules: [{}] }),
+    /^\[pay\/server\/route\] parent Server proxyProtocol "gRPC" is invalid; allowed: a Server whose traffic is HTTP \(Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it\); use a GrpcRoute$/],
   ['a RegularExpression method match', (f) => inbound(f, GrpcMethodMatch.regex({ service: SERVICE, method: 'Charge.*' })),
-    /^\[pay\/route\] rules\[0\] method match "shop\.payments\.v1\.PaymentService\/Charge\.\*" is invalid; allowed: Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service \(GrpcMethodMatch\.service\) or list its methods \(GrpcMethodMatch\.exact\), up to 8 per rule$/],
+    /^\[pay\/server\/route\] rules\[0\] method match "shop\.payments\.v1\.PaymentService\/Charge\.\*" is invalid; allowed: Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service \(GrpcMethodMatch\.service\) or list its methods \(GrpcMethodMatch\.exact\), up to 8 per rule$/],
   ['a method regex that is not RE2', (f) => inbound(f, GrpcMethodMatch.regex({ method: '(?<!Get)Charge' })),
-    /^\[pay\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+\n\[pay\/route\] rules\[0\] method match "\*\/\(\?<!Get\)Charge" is invalid; allowed: Exact matches: .+$/],
+    /^\[pay\/server\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+\n\[pay\/server\/route\] rules\[0\] method match "\*\/\(\?<!Get\)Charge" is invalid; allowed: Exact matches: .+$/],
   ['a service name with a slash', (f) => inbound(f, GrpcMethodMatch.exact('shop/payments', 'Charge')),
-    /^\[pay\/route\] gRPC service "shop\/payments" is invalid; allowed: a fully qualified protobuf service name of at most 1024 characters: dot-separated identifiers/],
+    /^\[pay\/server\/route\] gRPC service "shop\/payments" is invalid; allowed: a fully qualified protobuf service name of at most 1024 characters: dot-separated identifiers/],
   ['a method name starting with a digit', (f) => inbound(f, GrpcMethodMatch.exact(SERVICE, '1Charge')),
-    /^\[pay\/route\] gRPC method of shop\.payments\.v1\.PaymentService "1Charge" is invalid; allowed: a protobuf method name/],
-  ['a match with neither method nor headers', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ matches: [{}] }] }),
-    /^\[pay\/route\] rules\[0\] match "\{\}" is invalid; allowed: a method and\/or headers; leave matches unset to match every call$/],
+    /^\[pay\/server\/route\] gRPC method of shop\.payments\.v1\.PaymentService "1Charge" is invalid; allowed: a protobuf method name/],
+  ['a match with neither method nor headers', (f) => f.server.addGrpcRoute('route', { rules: [{ matches: [{}] }] }),
+    /^\[pay\/server\/route\] rules\[0\] match "\{\}" is invalid; allowed: a method and\/or headers; leave matches unset to match every call$/],
   ['a redirect filter', (f) => new GrpcRoute(f.chart, 'route', {
     parent: RouteParent.service(f.service, 9090), rules: [{ filters: [HttpRouteFilter.requestRedirect({ hostname: 'example.com' })] }],
   }), /^\[pay\/route\] rules\[0\] filters \["RequestRedirect"\] is invalid; allowed: RequestHeaderModifier and\/or ResponseHeaderModifier/],
-  ['a host name with a port', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), hostnames: ['payments:9090'], rules: [{}] }),
+  ['a host name with a port', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), hostnames: ['payments:9090'],
+    rules: [{}] }),
     /^\[pay\/route\] hostname "payments:9090" is invalid; allowed: a lowercase DNS name of at most 253 characters, optionally starting with "\*\." \(no IP address, no port\)$/],
-  ['backends on an inbound route', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.server(f.server), rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
-    /^\[pay\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
+  ['backends on an inbound route', (f) => f.server.addGrpcRoute('route', { rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
+    /^\[pay\/server\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
   ['HTTP retries on a GRPCRoute', (f) => new RetriesAndTimeouts(f.chart, 'retries', {
     target: new GrpcRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.service(f.service, 9090), rules: [{}] }),
     retries: { http: [HttpRetryCondition.serverErrors()] },
   }), /^\[pay\/retries\] HTTP retry conditions on GrpcRoute "route" is invalid; allowed: gRPC retry conditions only/],
-  ['a GRPCRoute on a gRPC Server whose port has HTTP probes', (f) => inbound(f, GrpcMethodMatch.service(SERVICE)),
-    /^\[pay\/route\] HTTP probe paths on port 9090 of the gRPC Server payments-grpc \["\/ready"\] is invalid; allowed: none/, { httpProbe: true }],
   ['an outbound route as authorization target', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), rules: [{}] })
     .grantNetworkAccess([Network.anyIpv4()]),
   /^\[pay\/route\] authorization target "outbound route pay-route-c8[0-9a-f]+" is invalid; allowed: an inbound route/],
 ];
 
 // Every row has its options (jest would take a 4th parameter missing from a row for `done`).
-test.each(invalidCases.map(([name, build, expected, options]) => [name, build, expected, options ?? {}] as const))('%s is refused', (_name, build, expected, options) => {
+test.each(invalidCases.map(([name, build, expected, options]) => [name, build, expected, options ?? {}] as const))('%s is refused', (_name, build,
+  expected, options) => {
   const f = grpcFixture(options);
   expect(() => build(f)).toThrow(expected);
 });
@@ -169,7 +170,8 @@ describe('the validator on hand-written GRPCRoutes', () => {
     name: 'pay', subjects: manifests.map((m, i) => ({ manifest: m as unknown as Record<string, unknown>, source: `pay#${i}` })),
   }]).map(formatProblem);
   const route = (spec: Record<string, unknown>, extra: Manifest[] = []): Manifest[] => [
-    ...extra, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'pay' }, spec } as unknown as Manifest,
+    ...extra, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute', metadata: { name: 'r', namespace: 'pay' },
+      spec } as unknown as Manifest,
   ];
   const server = (proxyProtocol: string) => ({
     apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'payments', namespace: 'pay' },
@@ -188,7 +190,8 @@ describe('the validator on hand-written GRPCRoutes', () => {
   });
 
   test('a GRPCRoute on a Server that is not gRPC, or with a regex method match, is reported as ignored by Linkerd (one finding, from the policy model)', () => {
-    const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] }, [server('HTTP/2')]));
+    const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] },
+      [server('HTTP/2')]));
     expect(onHttpServer).toEqual(expect.arrayContaining([
       expect.stringMatching(/GRPCRoute pay\/r spec\.parentRefs: \[semantic\/route-ignored\] Server payments has proxyProtocol HTTP\/2, for which Linkerd serves only HTTP routes/),
     ]));
@@ -242,7 +245,8 @@ describe('probes on a gRPC Server\'s port', () => {
     });
     // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
     if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
-    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC, accessPolicy });
+    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+      accessPolicy });
   });
 
   test('a gRPC probe is refused where Linkerd would refuse the kubelet, accepted where unauthenticated clients are allowed', () => {

@@ -5,7 +5,7 @@
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { ServiceAccount } from 'cdk8s-plus-28';
 import {
-  AuthorizationPolicy, GrpcMethodMatch, GrpcRoute, HttpRoute, MeshedDeployment, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort,
+  AuthorizationPolicy, GrpcMethodMatch, MeshedDeployment, PathMatch, ProxyProtocol, Server, ServerPort,
 } from '../../lib/mesh';
 import { synthesize } from '../../lib/output';
 import { accessMatrix, describeClientClass, expectRequest, LinkerdPolicyModel } from '../../lib/policy';
@@ -47,9 +47,9 @@ test('without the grant the same deny Server refuses an unauthenticated client (
 test('HttpRoute.grantPublicAccess admits everyone on that route only, beside other grants on the Server', () => {
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
-  const publicRoute = new HttpRoute(f.chart, 'public', { metadata: { name: 'api-public' }, parent: RouteParent.server(server),
+  const publicRoute = server.addHttpRoute('public', { metadata: { name: 'api-public' },
     rules: [{ matches: [{ path: PathMatch.prefix('/public') }] }] });
-  const privateRoute = new HttpRoute(f.chart, 'private', { metadata: { name: 'api-private' }, parent: RouteParent.server(server),
+  const privateRoute = server.addHttpRoute('private', { metadata: { name: 'api-private' },
     rules: [{ matches: [{ path: PathMatch.prefix('/admin') }] }] });
   publicRoute.grantPublicAccess();
   privateRoute.grantAccess([f.admin]);
@@ -74,7 +74,7 @@ test('GrpcRoute.grantPublicAccess names its pair after the route, like the route
   const server = new Server(chart, 'server', {
     metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
   });
-  const route = new GrpcRoute(chart, 'status', { metadata: { name: 'payments-status' }, parent: RouteParent.server(server),
+  const route = server.addGrpcRoute('status', { metadata: { name: 'payments-status' },
     rules: [{ matches: [{ method: GrpcMethodMatch.exact('grpc.health.v1.Health', 'Check') }] }] });
   route.grantPublicAccess();
   const manifests = manifestsOf(chart);

@@ -1,4 +1,6 @@
 import { App } from 'cdk8s';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { ShopChart } from '../../charts/shop';
 import { synthesize } from '../../lib/output';
@@ -79,7 +81,8 @@ test('the canary moves the weights of both checkout routes, and Argo CD is told 
   const plugin = get('Rollout', 'checkout').spec.strategy.canary.trafficRouting.plugins['argoproj-labs/gatewayAPI'];
   expect(plugin.httpRoutes.map((r: Obj) => r.name)).toEqual(['checkout-reads', 'checkout-writes']);
   for (const route of ['checkout-reads', 'checkout-writes']) {
-    expect(get('HTTPRoute', route).spec.rules[0].backendRefs.map((b: Obj) => [b.name, b.weight])).toEqual([['checkout-stable', 100], ['checkout-canary', 0]]);
+    expect(get('HTTPRoute', route).spec.rules[0].backendRefs.map((b: Obj) => [b.name, b.weight])).toEqual([['checkout-stable', 100],
+      ['checkout-canary', 0]]);
   }
   expect(chart.canary.argoCdIgnoreDifferences.map((d) => d.name)).toEqual(['checkout-reads', 'checkout-writes']);
 });
@@ -90,4 +93,14 @@ test('a rate limit on checkout: 100 requests per second in all, 20 per client id
     total: { requestsPerSecond: 100 }, identity: { requestsPerSecond: 20 },
     overrides: [{ requestsPerSecond: 60, clientRefs: [{ kind: 'ServiceAccount', name: 'storefront', namespace: 'shop' }] }],
   });
+});
+
+test('the shop composes from the exported API only: barrel imports, no escape hatch, no hand-written annotation, no cast', () => {
+  const source = readFileSync(join(__dirname, '..', '..', 'charts', 'shop.ts'), 'utf8');
+  const modules = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+  const allowed = ['cdk8s', 'cdk8s-plus-28', 'constructs', '../lib', '../lib/mesh', '../lib/delivery'];
+  expect(modules.filter((m) => !allowed.includes(m))).toEqual([]);
+  for (const escape of ['addJsonPatch', 'JsonPatch', 'addAnnotation', 'ApiObject', 'imports/', ' as unknown', ' as any', 'linkerd.io/']) {
+    expect(`${escape}: ${source.includes(escape)}`).toBe(`${escape}: false`);
+  }
 });

@@ -7,15 +7,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BooksappChart } from '../../charts/booksapp';
 import {
-  HttpLocalRateLimitPolicy,
-  HttpRoute,
-  HttpRouteApi,
-  MeshedDeployment,
-  PathMatch,
-  ProxyProtocol,
-  RouteParent,
-  Server,
-  ServerPort,
+  HttpLocalRateLimitPolicy, HttpRouteApi, MeshedDeployment, PathMatch, ProxyProtocol, Server, ServerPort,
 } from '../../lib/mesh';
 import { synthesize } from '../../lib/output';
 
@@ -46,8 +38,8 @@ test('HTTPRoutes on a gRPC Server: ignored, with their policies', () => {
     apiObject(chart, 'Server', 'authors-server').addJsonPatch(JsonPatch.replace('/spec/proxyProtocol', 'gRPC')),
   );
   for (const [route, path] of [
-    ['authors-get-route', 'authors-get-route'],
-    ['authors-modify-route', 'authors-modify-route'],
+    ['authors-get-route', 'authors-server/authors-get-route'],
+    ['authors-modify-route', 'authors-server/authors-modify-route'],
     ['authors-probe-route', 'authors-server/ProbeAuthorization/Route'],
   ]) {
     expect(message).toContain(
@@ -81,7 +73,7 @@ test("a GRPCRoute on an HTTP/1 Server: ignored, and it makes the Server's HTTPRo
       "(and it makes the Server's HTTPRoutes Conflicted); allowed: proxyProtocol gRPC on the Server",
   );
   expect(message).toContain(
-    'booksapp/authors-get-route/Resource policy.linkerd.io/HTTPRoute booksapp/authors-get-route spec.parentRefs: [semantic/route-ignored] ' +
+    'booksapp/authors-server/authors-get-route/Resource policy.linkerd.io/HTTPRoute booksapp/authors-get-route spec.parentRefs: [semantic/route-ignored] ' +
       "Server authors-server also has a GRPCRoute, so Linkerd's status controller marks this HTTPRoute Conflicted (GEP-1426) and ignores it",
   );
 });
@@ -120,7 +112,7 @@ test('an identity naming a ServiceAccount the namespace does not have (a typo) n
     ),
   );
   expect(message).toContain(
-    'booksapp/authors-modify-route/Grant-authors-modify-authn/Resource policy.linkerd.io/MeshTLSAuthentication booksapp/authors-modify-authn ' +
+    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-authn/Resource policy.linkerd.io/MeshTLSAuthentication booksapp/authors-modify-authn ' +
       'spec.identities[0]: [semantic/meshtls-unknown-identity] identity "webap.booksapp.serviceaccount.identity.linkerd.cluster.local" ' +
       'names ServiceAccount ' +
       'booksapp/webap, which namespace booksapp of this target does not have, so no client can present it and the authorization never matches; ' +
@@ -146,7 +138,7 @@ test('a policy with no required authentications admits everyone: an error naming
     apiObject(chart, 'AuthorizationPolicy', 'authors-modify-policy').addJsonPatch(JsonPatch.replace('/spec/requiredAuthenticationRefs', [])),
   );
   expect(message).toContain(
-    'booksapp/authors-modify-route/Grant-authors-modify-policy/Resource policy.linkerd.io/AuthorizationPolicy booksapp/authors-modify-policy ' +
+    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-policy/Resource policy.linkerd.io/AuthorizationPolicy booksapp/authors-modify-policy ' +
       'spec.requiredAuthenticationRefs: [semantic/authorization-allows-everyone] requiredAuthenticationRefs is empty, so Linkerd authorizes ' +
       'every client, ' +
       'unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, NetworkAuthentication or ServiceAccount ' +
@@ -158,14 +150,13 @@ test('a policy with no required authentications admits everyone: an error naming
 test('a glob in a PathPrefix is matched literally', () => {
   const message = synthesisError(
     (chart) =>
-      new HttpRoute(chart, 'authors-glob', {
+      authorsServer(chart).addHttpRoute('authors-glob', {
         metadata: { name: 'authors-glob' },
-        parent: RouteParent.server(authorsServer(chart)),
         rules: [{ matches: [{ path: PathMatch.prefix('/authors/*') }] }],
       }),
   );
   expect(message).toContain(
-    'booksapp/authors-glob/Resource gateway.networking.k8s.io/HTTPRoute booksapp/authors-glob spec.rules[0].matches[0].path.value: ' +
+    'booksapp/authors-server/authors-glob/Resource gateway.networking.k8s.io/HTTPRoute booksapp/authors-glob spec.rules[0].matches[0].path.value: ' +
       '[semantic/route-path-glob] PathPrefix "/authors/*" contains a glob character, which Linkerd matches literally (a request path must contain ' +
       '"/authors/*" itself); allowed: a literal path (PathPrefix "/authors" for everything below it) or type RegularExpression',
   );
@@ -173,16 +164,15 @@ test('a glob in a PathPrefix is matched literally', () => {
 
 test('a Gateway API parentRef without group defaults to gateway.networking.k8s.io and misses the Server', () => {
   const message = synthesisError((chart) => {
-    const route = new HttpRoute(chart, 'authors-gateway', {
+    const route = authorsServer(chart).addHttpRoute('authors-gateway', {
       metadata: { name: 'authors-gateway' },
       api: HttpRouteApi.GATEWAY_V1,
-      parent: RouteParent.server(authorsServer(chart)),
       rules: [{}],
     });
     apiObject(route, 'HTTPRoute', 'authors-gateway').addJsonPatch(JsonPatch.remove('/spec/parentRefs/0/group'));
   });
   expect(message).toContain(
-    'booksapp/authors-gateway/Resource gateway.networking.k8s.io/HTTPRoute booksapp/authors-gateway spec.parentRefs[0]: ' +
+    'booksapp/authors-server/authors-gateway/Resource gateway.networking.k8s.io/HTTPRoute booksapp/authors-gateway spec.parentRefs[0]: ' +
       '[semantic/route-parent-defaults] parentRef {"kind":"Server","name":"authors-server"} means gateway.networking.k8s.io/Server ' +
       'authors-server once the ' +
       "CRD's defaults (group gateway.networking.k8s.io, kind Gateway) apply, so the route does not attach to Server authors-server; " +

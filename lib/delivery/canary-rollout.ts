@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
-import { ContainerProps, IServiceAccount, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
+import { Container, ContainerProps, IServiceAccount, LabelSelectorRequirement, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Rollout,
@@ -16,7 +16,7 @@ import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from '../mesh/http-
 import { headerNameProblem } from '../mesh/http-route-match';
 import { MeshedService } from '../mesh/meshed-service';
 import { ProxyConfig, meshedPodAnnotations } from '../mesh/proxy-config';
-import type { IServerWorkload, ServerContainerPort, ServerPodSelector } from '../mesh/server';
+import type { IServerWorkload } from '../mesh/server';
 import { re2Error } from '../validation/syntax/re2';
 import { AnalysisArgContext, AnalysisArgJson } from './analysis-metric';
 import { CanaryRoute } from './canary-route';
@@ -166,13 +166,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
    * what is added here is rendered into the Rollout.
    */
   public readonly podTemplate: RolloutPodTemplate;
-  /**
-   * The selector labels: a Linkerd `Server` on this construct selects the stable and the canary
-   * pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
-   */
-  public readonly podSelector: ServerPodSelector;
-  /** The Rollout, whose `spec.template` is the pod template. */
-  public readonly podTemplateObject: ApiObject;
   /** The Service that clients call. */
   public readonly rootService: MeshedService;
   /** The Service Argo Rollouts points at the stable pods (Gateway API plugin only). */
@@ -197,7 +190,6 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     this.name = props.metadata?.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
-    this.podSelector = { matchLabels: { ...props.selectorLabels } };
     const routing = props.trafficRouting ?? CanaryTrafficRouting.gatewayApiPlugin();
     const usesPlugin = routing.kind === 'gatewayApiPlugin';
     const rootName = props.serviceName ?? this.name;
@@ -353,12 +345,24 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       securityContext: props.securityContext,
       terminationGracePeriod: props.terminationGracePeriod,
     });
-    this.podTemplateObject = this.rollout;
   }
 
-  /** Every container port of the pod template, in container order (read from cdk8s-plus' containers). */
-  public get declaredContainerPorts(): readonly ServerContainerPort[] {
-    return this.podTemplate.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number })));
+  /**
+   * The selector labels, as a cdk8s-plus Workload names them: a Linkerd `Server` on this construct selects the stable
+   * and the canary pods alike (Argo Rollouts adds only `rollouts-pod-template-hash` to tell them apart).
+   */
+  public get matchLabels(): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Set-based selector requirements: none (the Rollout selects by `selectorLabels`). */
+  public get matchExpressions(): LabelSelectorRequirement[] {
+    return [];
+  }
+
+  /** The pod template's containers (cdk8s-plus `Container`s), in order. */
+  public get containers(): Container[] {
+    return this.podTemplate.containers;
   }
 }
 

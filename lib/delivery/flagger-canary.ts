@@ -96,7 +96,8 @@ export class FlaggerCanary extends Construct {
           maxWeight: props.maxWeight,
           metrics: [
             { name: 'request-success-rate', thresholdRange: { min: props.minSuccessRatePercent }, interval: flaggerDuration(metricInterval) },
-            { name: 'request-duration', thresholdRange: { max: props.maxRequestDuration.toMilliseconds({ integral: false }) }, interval: flaggerDuration(metricInterval) },
+            { name: 'request-duration', thresholdRange: { max: props.maxRequestDuration.toMilliseconds({ integral: false }) },
+              interval: flaggerDuration(metricInterval) },
           ],
         },
       },
@@ -119,6 +120,7 @@ function flaggerTargetProblems(deployment: string, matchLabels: Record<string, s
         + `starts the Canary; allowed: a matchLabels key of ${FLAGGER_SELECTOR_LABELS.join(', ')}`,
     port === undefined || declaredPorts.length <= 1 || declaredPorts.includes(port) ? undefined
       : `servicePort ${port} is invalid: it is not a port of deployment ${deployment}'s containers, and with several declared ports `
-        + `[${declaredPorts.join(', ')}] Flagger's Services would send traffic to port ${port} of the pods; allowed: one of [${declaredPorts.join(', ')}]`,
+        + `[${declaredPorts.join(', ')}] Flagger's Services would send traffic to port ${port} of the pods; `
+        + `allowed: one of [${declaredPorts.join(', ')}]`,
   ];
 }

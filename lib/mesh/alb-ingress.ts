@@ -1,6 +1,7 @@
-import { ApiObjectMetadata } from 'cdk8s';
-import { Service, k8s } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IMeshService } from './mesh-service';
+import { ApiObjectMetadata } from 'cdk8s';
 import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 
 /** Whether the ALB is reachable from the internet. */
@@ -40,7 +41,7 @@ export interface AlbIngressProps {
    */
   readonly metadata?: ApiObjectMetadata;
   /** The Service requests are forwarded to. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** The Service port. */
   readonly port: number;
   /** Host name the Ingress answers for; ExternalDNS creates its DNS record. */

@@ -2,12 +2,12 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
-import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
 import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
+import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 
 /** Targets that are not constructs of this library. */
 export class AuthorizationTarget {
@@ -88,12 +88,13 @@ export class AuthorizationPolicy extends Construct {
 export interface GrantOptions {
   /**
    * Name of the AuthorizationPolicy.
-   * @default `<target name>-authz`
+   * @default `<target name>-<grantees>-authz`: each ServiceAccount's name (`.<namespace>` when it is another namespace's),
+   * each identity's (`any-in-<namespace>`, `any-meshed`), `networks` or `public`, joined by `-`
    */
   readonly policyName?: string;
   /**
    * Name of the MeshTLSAuthentication or NetworkAuthentication.
-   * @default `<target name>-authn`
+   * @default `<target name>-<grantees>-authn`, the grantees as in `policyName`
    */
   readonly authenticationName?: string;
   /**
@@ -109,21 +110,56 @@ export interface Grant {
   readonly authentication: IAuthentication;
 }
 
+/** What one grant is: the kind and the clients it admits, its trust domain and the names of its objects. */
+interface GrantRecord {
+  readonly grantees: string;
+  readonly authenticationName: string;
+  readonly grant: Grant;
+}
+
+/** The grants made on each target, by policy name, so that the same grant twice returns the first one. */
+const GRANTS = new WeakMap<IAuthorizationTarget, Map<string, GrantRecord>>();
+
+/**
+ * Makes a grant once: the construct ids are `Grant-<policy name>` and `Grant-<authentication name>`, and the
+ * default names derive from the target and the grantees, so each set of clients gets its own objects. The
+ * same grant again returns what the first one created; another grant under the same names is refused.
+ */
+function grantOnce(
+  target: IAuthorizationTarget, grantees: string, options: GrantOptions, defaults: { policyName: string; authenticationName: string },
+  authenticate: (id: string, name: string) => IAuthentication,
+): Grant {
+  const names = { policy: options.policyName ?? defaults.policyName, authentication: options.authenticationName ?? defaults.authenticationName };
+  const grants = GRANTS.get(target) ?? new Map<string, GrantRecord>();
+  GRANTS.set(target, grants);
+  const previous = grants.get(names.policy);
+  if (previous !== undefined && previous.grantees === grantees && previous.authenticationName === names.authentication) return previous.grant;
+  for (const name of [names.authentication, names.policy]) {
+    if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
+      throwIfProblems(target, [invalidValueProblem('grant object name', name, 'a name no other grant on this target uses: grant every client '
+        + 'in one call, or give this grant its own policyName and authenticationName')]);
+    }
+  }
+  const authentication = authenticate(`Grant-${names.authentication}`, names.authentication);
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, { metadata: { name: names.policy }, target, requiredAuthentications: [authentication] });
+  const grant = { policy, authentication };
+  grants.set(names.policy, { grantees, authenticationName: names.authentication, grant });
+  return grant;
+}
+
 /**
  * Creates the least-privilege pair for `target`: an authentication of exactly these clients and
- * a policy authorizing it. Used by `Server.grantAccess` and `HttpRoute.grantAccess`.
+ * a policy authorizing it. Used by the `grantAccess` methods of `GrantTarget`.
  * @internal
  */
 export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
   requireGrantees(target, 'ServiceAccounts', serviceAccounts);
-  const names = grantNames(target, options);
-  const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
-    metadata: { name: names.authentication }, serviceAccounts, trustDomain: options.trustDomain,
-  });
-  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
-  });
-  return { policy, authentication };
+  const keys = serviceAccounts.map((sa) => serviceAccountKey(target, sa));
+  const subjects = serviceAccounts.map((sa) => JSON.stringify(sa.toSubjectConfiguration()));
+  const grantees = `serviceAccounts:${subjects.join(',')}:${options.trustDomain ?? ''}`;
+  return grantOnce(target, grantees, options, granteeNames(target, keys), (id, name) => new MeshTlsAuthentication(target, id, {
+    metadata: { name }, serviceAccounts, trustDomain: options.trustDomain,
+  }));
 }
 
 /**
@@ -132,14 +168,11 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
  */
 export function grantIdentities(target: IAuthorizationTarget, identities: MeshIdentity[], options: GrantOptions = {}): Grant {
   requireGrantees(target, 'identities', identities);
-  const names = grantNames(target, options);
-  const authentication = new MeshTlsAuthentication(target, `Grant-${names.authentication}`, {
-    metadata: { name: names.authentication }, identities, trustDomain: options.trustDomain,
-  });
-  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
-  });
-  return { policy, authentication };
+  const keys = identities.map((identity) => identity._key(target, target.namespace));
+  const grantees = `identities:${keys.join(',')}:${options.trustDomain ?? ''}`;
+  return grantOnce(target, grantees, options, granteeNames(target, keys), (id, name) => new MeshTlsAuthentication(target, id, {
+    metadata: { name }, identities, trustDomain: options.trustDomain,
+  }));
 }
 
 /**
@@ -147,13 +180,13 @@ export function grantIdentities(target: IAuthorizationTarget, identities: MeshId
  * @internal
  */
 export function grantNetworks(target: IAuthorizationTarget, networks: Network[], options: GrantOptions = {}): Grant {
+  return grantNetworksAs(target, 'networks', networks, options);
+}
+
+function grantNetworksAs(target: IAuthorizationTarget, key: string, networks: Network[], options: GrantOptions): Grant {
   requireGrantees(target, 'networks', networks);
-  const names = grantNames(target, options);
-  const authentication = new NetworkAuthentication(target, `Grant-${names.authentication}`, { metadata: { name: names.authentication }, networks });
-  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, {
-    metadata: { name: names.policy }, target, requiredAuthentications: [authentication],
-  });
-  return { policy, authentication };
+  const grantees = `networks:${JSON.stringify(networks.map((n) => [n.cidr, n.except]))}`;
+  return grantOnce(target, grantees, options, granteeNames(target, [key]), (id, name) => new NetworkAuthentication(target, id, { metadata: { name }, networks }));
 }
 
 /** The two networks of every address, as Linkerd's `all-unauthenticated` default policy authorizes them. */
@@ -166,7 +199,7 @@ const EVERY_NETWORK: readonly Network[] = [Network.anyIpv4(), Network.anyIpv6()]
  * @internal
  */
 export function grantPublic(target: IAuthorizationTarget, options: GrantOptions = {}): Grant {
-  return grantNetworks(target, [...EVERY_NETWORK], { ...granteeNames(target, ['public']), ...options });
+  return grantNetworksAs(target, 'public', [...EVERY_NETWORK], options);
 }
 
 /** Refuses a grant to nobody: it would create an authentication that matches no client, or be mistaken for "everyone". */
@@ -176,33 +209,17 @@ function requireGrantees(target: IAuthorizationTarget, what: string, grantees: r
   }
 }
 
-function grantNames(target: IAuthorizationTarget, options: GrantOptions): { policy: string; authentication: string } {
-  const base = target.authorizationTargetRef.name;
-  const names = { policy: options.policyName ?? `${base}-authz`, authentication: options.authenticationName ?? `${base}-authn` };
-  for (const name of [names.authentication, names.policy]) {
-    if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
-      throwIfProblems(target, [invalidValueProblem('grant object name', name, 'a name no other grant on this target uses: grant every client '
-        + 'in one call, or give this grant its own policyName and authenticationName')]);
-    }
-  }
-  return names;
-}
-
 /**
  * Names of a grant derived from its target and grantees (`<target>-<grantee>[-<grantee>…]-authz`
  * and `-authn`), so that each set of grantees of one target gets its own objects and construct ids.
- * @internal
  */
-export function granteeNames(target: IAuthorizationTarget, grantees: readonly string[]): { policyName: string; authenticationName: string } {
+function granteeNames(target: IAuthorizationTarget, grantees: readonly string[]): { policyName: string; authenticationName: string } {
   const base = `${target.authorizationTargetRef.name}-${grantees.join('-')}`;
   return { policyName: `${base}-authz`, authenticationName: `${base}-authn` };
 }
 
-/**
- * The grantee key of a ServiceAccount: its name, with `.<namespace>` when it is not the target's.
- * @internal
- */
-export function serviceAccountKey(target: IAuthorizationTarget, serviceAccount: IServiceAccount): string {
+/** The grantee key of a ServiceAccount: its name, with `.<namespace>` when it is not the target's. */
+function serviceAccountKey(target: IAuthorizationTarget, serviceAccount: IServiceAccount): string {
   const { name, namespace } = serviceAccount.toSubjectConfiguration();
   return namespace === undefined || namespace === target.namespace ? name : `${name}.${namespace}`;
 }

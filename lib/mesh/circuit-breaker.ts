@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropProblems, integerProblem } from '../common';
 import { IMeshService } from './mesh-service';
+import { PropProblems, integerProblem } from '../common';
 import { gatewayDuration, millisOf } from './gateway-duration';
 import { addAnnotationsOnce } from './annotations';
 

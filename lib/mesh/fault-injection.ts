@@ -1,15 +1,16 @@
 import { Cpu, ConfigMap, ImagePullPolicy, Service, Volume } from 'cdk8s-plus-28';
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropProblems, integerProblem, serviceNameProblem } from '../common';
 import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
+import { IMeshService } from './mesh-service';
+import { PropProblems, integerProblem, serviceNameProblem } from '../common';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {
   /** The Service whose traffic is partly answered with errors. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * The Service port.
    * @default - the Service's only port

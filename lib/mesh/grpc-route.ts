@@ -1,18 +1,14 @@
-import { ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
-import { IServiceAccount } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
-import { PropProblems, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
-import { IAuthorizationTarget, PolicyReference } from './authentication';
-import {
-  Grant, GrantOptions, granteeNames, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts, serviceAccountKey,
-} from './authorization-policy';
+import { PolicyReference } from './authentication';
+import { GrantTarget } from './grant-target';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
-import { MeshIdentity } from './mesh-identity';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
-import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
+import { PropProblems, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 
 /** A rule of a GRPCRoute. */
 export interface GrpcRouteRule {
@@ -34,18 +30,13 @@ export interface GrpcRouteRule {
   readonly filters?: HttpRouteFilter[];
 }
 
-/** Properties of a `GrpcRoute`. */
-export interface GrpcRouteProps {
+/** Options of a GRPCRoute, whatever its parent (`Server.addGrpcRoute` takes them as they are). */
+export interface GrpcRouteOptions {
   /**
    * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
    * @default - name generated from the construct path
    */
   readonly metadata?: ApiObjectMetadata;
-  /**
-   * The Server (inbound: per-method authorization; the Server's proxyProtocol must be
-   * `ProxyProtocol.GRPC`) or the Service port (outbound: backends, retries, timeouts) the route attaches to.
-   */
-  readonly parent: RouteParent;
   /**
    * Host names the route applies to (the call's `:authority`): at most 16 DNS names, optionally with a leading `*.`.
    * @default - every host name
@@ -55,22 +46,28 @@ export interface GrpcRouteProps {
   readonly rules: GrpcRouteRule[];
 }
 
+/** Properties of an outbound `GrpcRoute` (inbound ones are added with `server.addGrpcRoute` on a gRPC Server). */
+export interface GrpcRouteProps extends GrpcRouteOptions {
+  /** The Service port (outbound: backends, retries, timeouts) or EgressNetwork port the route attaches to. */
+  readonly parent: RouteParent;
+}
+
 /**
  * A Gateway API `GRPCRoute` (gateway.networking.k8s.io/v1), as Linkerd serves it.
  *
- * With a Server parent it is inbound: it names calls (service and method) for per-method
+ * Inbound, added with `server.addGrpcRoute(...)`, it names calls (service and method) for per-method
  * authorization (`grantAccess`). Linkerd serves a Server's traffic by its GRPCRoutes only when
  * the Server's proxyProtocol is gRPC, so other Servers are refused. With a Service parent it is
  * outbound: weighted backends; retries (`retry.linkerd.io/grpc`) and timeouts
  * (`timeout.linkerd.io/*`) are annotations on the route, set with `RetriesAndTimeouts`.
  * Method matches, backend group, kind and weight render explicitly, as the API server defaults them.
  */
-export class GrpcRoute extends Construct implements IAuthorizationTarget {
+export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget {
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly parent: RouteParent;
-  /** The rendered object. */
-  public readonly apiObject: GrpcRouteResource;
+  /** The rendered object, e.g. for annotations (the generated Gateway API class stays inside, as with `HttpRoute`). */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
@@ -82,11 +79,6 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
       problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
         `gRPC (Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC); give Server ${server.name} `
         + 'proxyProtocol: ProxyProtocol.GRPC, or use an HttpRoute');
-    }
-    if (server !== undefined && server.probePaths.length > 0) {
-      problems.invalid(`HTTP probe paths on port ${server.portNumber} of the gRPC Server ${server.name}`, server.probePaths,
-        'none: Linkerd serves a gRPC Server only by its GRPCRoutes, so the kubelet\'s HTTP probes would be refused; '
-        + 'probe another port (one no Server covers), or leave the port\'s Server HTTP');
     }
     if (service !== undefined) validateServicePort(problems, 'parent port', service, port!);
     if (egressNetwork !== undefined) problems.add(portNumberProblem('parent EgressNetwork port', port!));
@@ -112,6 +104,11 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
     return this.apiObject.metadata;
   }
 
+  /** The kind of route, for `RetriesAndTimeouts` (which retry annotation Linkerd reads on it). */
+  public get routeKind(): 'GRPCRoute' {
+    return 'GRPCRoute';
+  }
+
   /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
   public get isOutbound(): boolean {
     return this.parent.server === undefined;
@@ -124,41 +121,6 @@ export class GrpcRoute extends Construct implements IAuthorizationTarget {
         'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server')]);
     }
     return { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: this.name };
-  }
-
-  /**
-   * Authorizes meshed clients running as these ServiceAccounts to make the calls this route
-   * matches (inbound routes only): a MeshTLSAuthentication of exactly these identities and an
-   * AuthorizationPolicy. Names and construct ids derive from the route and the grantees
-   * (`<route>-<account>[-<account>…]-authz`/`-authn`), so each set of grantees gets its own pair.
-   */
-  public grantAccess(serviceAccounts: IServiceAccount[], options: GrantOptions = {}): Grant {
-    const names = granteeNames(this, serviceAccounts.map((sa) => serviceAccountKey(this, sa)));
-    return grantServiceAccounts(this, serviceAccounts, { ...names, ...options });
-  }
-
-  /**
-   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
-   * namespace, any meshed client) on this route's calls (inbound routes only): a MeshTLSAuthentication of the
-   * identities and an AuthorizationPolicy, named after the route and the identities.
-   */
-  public grantIdentityAccess(identities: MeshIdentity[], options: GrantOptions = {}): Grant {
-    const names = granteeNames(this, identities.map((identity) => identity._key(this, this.namespace)));
-    return grantIdentities(this, identities, { ...names, ...options });
-  }
-
-  /** Authorizes clients from these networks, meshed or not, on this route's calls (inbound routes only). */
-  public grantNetworkAccess(networks: Network[], options: GrantOptions = {}): Grant {
-    return grantNetworks(this, networks, { ...granteeNames(this, ['networks']), ...options });
-  }
-
-  /**
-   * Authorizes every client, meshed or not, from any address, on this route's calls (inbound routes only): a NetworkAuthentication of 0.0.0.0/0
-   * and ::/0 and an AuthorizationPolicy requiring it (`<route>-public-authz`/`-authn`). The one way to admit everyone
-   * explicitly; an AuthorizationPolicy without authentications is refused.
-   */
-  public grantPublicAccess(options?: GrantOptions): Grant {
-    return grantPublic(this, options);
   }
 
   private renderRule(problems: PropProblems, rule: GrpcRouteRule, index: number): Record<string, unknown> {

@@ -1,11 +1,11 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
-import { PropProblems, integerProblem, objectNameProblem } from '../common';
 import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
-import { Server } from './server';
+import type { IServer } from './server';
+import { PropProblems, integerProblem, objectNameProblem } from '../common';
 
 /** A rate limit for specific clients. */
 export interface RateLimitOverride {
@@ -23,7 +23,7 @@ export interface HttpLocalRateLimitPolicyProps {
    */
   readonly metadata?: ApiObjectMetadata;
   /** The Server whose pods enforce the limits, each pod on its own. */
-  readonly server: Server;
+  readonly server: IServer;
   /**
    * Requests per second each pod accepts in total.
    * @default - no total limit
@@ -55,7 +55,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      problems.invalid('server proxyProtocol', props.server.proxyProtocol, `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
+      problems.invalid('server proxyProtocol', props.server.proxyProtocol,
+        `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;
@@ -93,7 +94,8 @@ export class HttpLocalRateLimitPolicy extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      problems.invalid('server namespace', props.server.namespace ?? '(none)', `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      problems.invalid('server namespace', props.server.namespace ?? '(none)',
+        `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
     problems.throwIfAny();
   }

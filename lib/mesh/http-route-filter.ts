@@ -1,5 +1,5 @@
-import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 import { headerNameProblem } from './http-route-match';
+import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 
 /** Header changes of a header-modifier filter. */
 export interface HeaderModifierOptions {
@@ -147,7 +147,8 @@ function renderRedirect(problems: PropProblems, options: RequestRedirectOptions)
   let path: Record<string, string> | undefined;
   if (options.path !== undefined) {
     const { type, value } = options.path;
-    if (!value.startsWith('/') || value.length > 1024) problems.invalid(`redirect ${type}`, value, 'an absolute path starting with "/", at most 1024 characters');
+    if (!value.startsWith('/') || value.length > 1024) problems.invalid(`redirect ${type}`, value,
+      'an absolute path starting with "/", at most 1024 characters');
     path = { type, [type === 'ReplaceFullPath' ? 'replaceFullPath' : 'replacePrefixMatch']: value };
   }
   return {

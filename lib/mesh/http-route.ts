@@ -1,19 +1,17 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
-import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
-import { PropProblems, integerProblem, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
-import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
+import { PolicyReference } from './authentication';
+import { GrantTarget } from './grant-target';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
-import { MeshIdentity } from './mesh-identity';
-import { Network } from './network';
 import { ProxyProtocol } from './proxy-protocol';
 import type { EgressNetwork } from './egress-network';
-import type { Server } from './server';
+import type { IServer } from './server';
+import { PropProblems, integerProblem, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 import { gatewayDuration, millisOf } from './gateway-duration';
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
@@ -30,10 +28,17 @@ export enum HttpRouteApi {
   GATEWAY_V1 = 'gateway.networking.k8s.io/v1',
 }
 
-/** What a route attaches to: a Server (inbound policy), a Service port or an EgressNetwork port (outbound routing). */
+/**
+ * What an outbound route attaches to: a Service port or an EgressNetwork port. Inbound routes (parent: a Server)
+ * are added to their Server with `server.addHttpRoute` / `server.addGrpcRoute`.
+ */
 export class RouteParent {
-  /** An inbound route: requests to the Server's port, for per-route authorization. */
-  public static server(server: Server): RouteParent {
+  /**
+   * An inbound route: requests to the Server's port, for per-route authorization; what `addHttpRoute` and
+   * `addGrpcRoute` of a Server give their routes.
+   * @internal
+   */
+  public static _server(server: IServer): RouteParent {
     return new RouteParent(server, undefined, undefined, undefined);
   }
 
@@ -51,7 +56,7 @@ export class RouteParent {
   }
 
   private constructor(
-    public readonly server: Server | undefined,
+    public readonly server: IServer | undefined,
     public readonly service: IMeshService | undefined,
     public readonly port: number | undefined,
     public readonly egressNetwork: EgressNetwork | undefined,
@@ -60,7 +65,8 @@ export class RouteParent {
   /** The parentRef of a route on this parent; `coreGroup` is how the route's API spells the core group. @internal */
   public _parentRef(coreGroup: '' | 'core'): Record<string, unknown> {
     if (this.server !== undefined) return { group: 'policy.linkerd.io', kind: 'Server', name: this.server.name };
-    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, port: this.port };
+    if (this.egressNetwork !== undefined) return { group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name,
+      port: this.port };
     return { group: coreGroup, kind: 'Service', name: this.service!.name, port: this.port };
   }
 
@@ -109,7 +115,8 @@ export class HttpBackend {
  * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
  * @internal
  */
-export function renderRouteBackends(problems: PropProblems, where: string, backends: HttpBackend[], namespace: string | undefined): Array<Record<string, unknown>> {
+export function renderRouteBackends(problems: PropProblems, where: string, backends: HttpBackend[],
+  namespace: string | undefined): Array<Record<string, unknown>> {
   if (backends.length < 1 || backends.length > 16) problems.invalid(`${where} backends count`, backends.length, '1..16 backends');
   const rendered = backends.map((backend) => {
     problems.add(integerProblem(`${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000));
@@ -120,7 +127,8 @@ export function renderRouteBackends(problems: PropProblems, where: string, backe
     const port = backend.port ?? ports[0];
     validateServicePort(problems, `${where} port of backend ${backend.service.name}`, backend.service, port);
     if (backend.service.metadata.namespace !== namespace) {
-      problems.invalid(`${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)', 'the route\'s namespace');
+      problems.invalid(`${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)',
+        'the route\'s namespace');
     }
     return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
   });
@@ -143,7 +151,8 @@ export function renderHostnames(problems: PropProblems, hostnames: readonly stri
   if (hostnames.length > 16) problems.invalid('hostnames count', hostnames.length, 'at most 16 host names');
   for (const hostname of hostnames) {
     if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
-      problems.invalid('hostname', hostname, 'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
+      problems.invalid('hostname', hostname,
+        'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
     }
   }
   return hostnames.length > 0 ? [...hostnames] : undefined;
@@ -198,8 +207,8 @@ export interface HttpRouteRule {
   readonly filters?: HttpRouteFilter[];
 }
 
-/** Properties of an `HttpRoute`. */
-export interface HttpRouteProps {
+/** Options of an HTTPRoute, whatever its parent (`Server.addHttpRoute` takes them as they are). */
+export interface HttpRouteOptions {
   /**
    * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
    * @default - name generated from the construct path
@@ -210,8 +219,6 @@ export interface HttpRouteProps {
    * @default HttpRouteApi.GATEWAY_V1
    */
   readonly api?: HttpRouteApi;
-  /** The Server or Service port the route attaches to. */
-  readonly parent: RouteParent;
   /**
    * Host names the route applies to (matched against the request's host / `:authority`): at most 16 DNS names,
    * lowercase, optionally with a leading `*.` wildcard.
@@ -222,15 +229,21 @@ export interface HttpRouteProps {
   readonly rules: HttpRouteRule[];
 }
 
+/** Properties of an outbound `HttpRoute` (inbound ones are added with `server.addHttpRoute`). */
+export interface HttpRouteProps extends HttpRouteOptions {
+  /** The Service port or EgressNetwork port the route attaches to. */
+  readonly parent: RouteParent;
+}
+
 /**
  * An HTTPRoute (Gateway API gateway.networking.k8s.io/v1 by default, or Linkerd's policy.linkerd.io/v1beta3).
  *
- * With a Server parent it is inbound: it names requests for per-route authorization
- * (`grantAccess`). With a Service parent it is outbound: weighted backends, timeouts, filters.
+ * Inbound, added with `server.addHttpRoute(...)`, it names requests for per-route authorization
+ * (`grantAccess`). Constructed with a Service parent it is outbound: weighted backends, timeouts, filters.
  * backendRefs render `group: ""`, `kind: Service`, `port` and `weight` explicitly, and every
  * match its path type, so Argo CD sees no drift against the API server's defaults.
  */
-export class HttpRoute extends Construct implements IAuthorizationTarget {
+export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget {
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly api: HttpRouteApi;
@@ -246,7 +259,8 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
-      problems.invalid('parent Server proxyProtocol', server.proxyProtocol, 'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
+      problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
+        'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
     if (server !== undefined && server.proxyProtocol === ProxyProtocol.GRPC) {
       problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
@@ -274,12 +288,16 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
       problems.invalid('parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
     problems.throwIfAny();
-    server?._attachRoute();
   }
 
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
   public get metadata(): ApiObjectMetadataDefinition {
     return this.apiObject.metadata;
+  }
+
+  /** The kind of route, for `RetriesAndTimeouts` (which retry annotation Linkerd reads on it). */
+  public get routeKind(): 'HTTPRoute' {
+    return 'HTTPRoute';
   }
 
   /** Whether the route is outbound (parent: a Service or an EgressNetwork). */
@@ -296,40 +314,11 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     return { group: this.api === HttpRouteApi.GATEWAY_V1 ? 'gateway.networking.k8s.io' : 'policy.linkerd.io', kind: 'HTTPRoute', name: this.name };
   }
 
-  /**
-   * Authorizes meshed clients running as these ServiceAccounts on this route (inbound routes
-   * only): a MeshTLSAuthentication of exactly these identities and an AuthorizationPolicy.
-   */
-  public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
-    return grantServiceAccounts(this, serviceAccounts, options);
-  }
-
-  /**
-   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
-   * namespace, any meshed client) on this route (inbound routes only): a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
-   */
-  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
-    return grantIdentities(this, identities, options);
-  }
-
-  /** Authorizes clients from these networks, meshed or not, on this route (inbound routes only). */
-  public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
-    return grantNetworks(this, networks, options);
-  }
-
-  /**
-   * Authorizes every client, meshed or not, from any address, on this route (inbound routes only): a NetworkAuthentication of 0.0.0.0/0
-   * and ::/0 and an AuthorizationPolicy requiring it (`<route>-public-authz`/`-authn`). The one way to admit everyone
-   * explicitly; an AuthorizationPolicy without authentications is refused.
-   */
-  public grantPublicAccess(options?: GrantOptions): Grant {
-    return grantPublic(this, options);
-  }
-
   private renderRule(problems: PropProblems, rule: HttpRouteRule, index: number): Record<string, unknown> {
     const where = `rules[${index}]`;
     const matches = rule.matches ?? [{ path: PathMatch.prefix('/') }];
-    if (matches.length < 1 || matches.length > 8) problems.invalid(`${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every request');
+    if (matches.length < 1 || matches.length > 8) problems.invalid(`${where} matches count`, matches.length,
+      '1..8 matches, or leave matches unset to match every request');
     const filters = rule.filters ?? [];
     this.validateFilters(problems, where, filters, matches, rule.backends);
 
@@ -353,8 +342,10 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     let backendRefs: Array<Record<string, unknown>> | undefined;
     const redirects = filters.some((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
     if (this.parent.server !== undefined) {
-      if (rule.backends !== undefined) problems.invalid(`${where} backends`, rule.backends.map((b) => b.service.name), 'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
-      if (rule.timeouts !== undefined) problems.invalid(`${where} timeouts`, 'set', 'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
+      if (rule.backends !== undefined) problems.invalid(`${where} backends`, rule.backends.map((b) => b.service.name),
+        'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
+      if (rule.timeouts !== undefined) problems.invalid(`${where} timeouts`, 'set',
+        'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
     } else if (!redirects) {
       backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(problems, where)
         : renderRouteBackends(problems, where, rule.backends, this.parent._namespace);
@@ -371,7 +362,8 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
   private renderTimeouts(problems: PropProblems, where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
     const request = timeouts.request && gatewayDuration(problems, `${where} timeouts.request`, timeouts.request);
     const backendRequest = timeouts.backendRequest && gatewayDuration(problems, `${where} timeouts.backendRequest`, timeouts.backendRequest);
-    if (request === undefined && backendRequest === undefined) problems.invalid(`${where} timeouts`, '{}', 'request and/or backendRequest, or leave timeouts unset');
+    if (request === undefined && backendRequest === undefined) problems.invalid(`${where} timeouts`, '{}',
+      'request and/or backendRequest, or leave timeouts unset');
     if (request !== undefined && backendRequest !== undefined && millisOf(timeouts.backendRequest!) > millisOf(timeouts.request!)) {
       problems.invalid(`${where} timeouts.backendRequest`, backendRequest, `a duration not above timeouts.request ${request}`);
     }
@@ -380,7 +372,8 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
 
   private validateFilters(problems: PropProblems, where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
     const types = filters.map((f) => f.type);
-    if (filters.length > 16 || new Set(types).size !== types.length) problems.invalid(`${where} filters`, types, 'each filter type at most once per rule');
+    if (filters.length > 16 || new Set(types).size !== types.length) problems.invalid(`${where} filters`, types,
+      'each filter type at most once per rule');
     if (this.api === HttpRouteApi.POLICY_V1BETA3 && types.includes(HttpRouteFilterType.RESPONSE_HEADER_MODIFIER)) {
       problems.invalid(`${where} filter`, HttpRouteFilterType.RESPONSE_HEADER_MODIFIER,
         'RequestHeaderModifier or RequestRedirect on policy.linkerd.io/v1beta3 rules; use HttpRouteApi.GATEWAY_V1 for ResponseHeaderModifier');
@@ -389,8 +382,10 @@ export class HttpRoute extends Construct implements IAuthorizationTarget {
     if (redirect !== undefined && backends !== undefined) {
       problems.invalid(`${where} backends`, backends.map((b) => b.service.name), 'no backends in a rule with a RequestRedirect filter');
     }
-    if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && (matches.length !== 1 || (matches[0].path ?? PathMatch.prefix('/')).type !== 'PathPrefix')) {
-      problems.invalid(`${where} matches`, matches.map((m) => m.path?.value ?? '/'), 'exactly one PathPrefix match when a redirect replaces the prefix match');
+    const onePrefixMatch = matches.length === 1 && (matches[0].path ?? PathMatch.prefix('/')).type === 'PathPrefix';
+    if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && !onePrefixMatch) {
+      problems.invalid(`${where} matches`, matches.map((m) => m.path?.value ?? '/'),
+        'exactly one PathPrefix match when a redirect replaces the prefix match');
     }
   }
 }

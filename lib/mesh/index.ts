@@ -6,6 +6,7 @@ export * from './circuit-breaker';
 export * from './egress-network';
 export * from './external-service-account';
 export * from './fault-injection';
+export * from './grant-target';
 export * from './grpc-route';
 export * from './grpc-route-match';
 export * from './http-local-rate-limit-policy';

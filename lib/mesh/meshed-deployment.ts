@@ -2,8 +2,8 @@ import { JsonPatch } from 'cdk8s';
 import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { labelValueError, qualifiedNameError } from '../validation/syntax/names';
-import { PropProblems } from '../common';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
+import { PropProblems } from '../common';
 
 /** Properties of a `MeshedDeployment`. */
 export interface MeshedDeploymentProps extends Omit<DeploymentProps, 'select' | 'podMetadata'> {

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { invalidValueProblem, throwIfProblems } from '../common';
 import { AuthorizationPolicy } from './authorization-policy';
 import { HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { HttpMethod, PathMatch } from './http-route-match';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
-import type { Server } from './server';
+import type { IServer } from './server';
+import { invalidValueProblem, throwIfProblems } from '../common';
 
 /** How a Server authorizes the kubelet's HTTP probes once routes guard its port. */
 export interface ProbeAuthorizationOptions {
@@ -47,7 +47,7 @@ export interface ProbeAuthorizationOptions {
 /** Properties of a `ProbeAuthorization`. */
 export interface ProbeAuthorizationProps extends ProbeAuthorizationOptions {
   /** The Server whose port is probed. */
-  readonly server: Server;
+  readonly server: IServer;
   /** The HTTP probe paths of the Server's containers on its port. */
   readonly paths: readonly string[];
 }
@@ -72,7 +72,7 @@ export class ProbeAuthorization extends Construct {
     this.route = new HttpRoute(this, 'Route', {
       metadata: { name: props.routeName ?? `${serverName}-probe-route` },
       api: props.api,
-      parent: RouteParent.server(props.server),
+      parent: RouteParent._server(props.server),
       rules: [{ matches: props.paths.map((path) => ({ method: HttpMethod.GET, path: PathMatch.exact(path) })) }],
     });
     this.authentication = new NetworkAuthentication(this, 'Authentication', {

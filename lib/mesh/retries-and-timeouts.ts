@@ -1,8 +1,6 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PropProblems, integerProblem } from '../common';
-import { GrpcRoute } from './grpc-route';
-import { HttpRoute } from './http-route';
 import { gatewayDuration } from './gateway-duration';
 import { addAnnotationsOnce } from './annotations';
 
@@ -71,6 +69,18 @@ export interface RetryOptions {
 export interface IRetriesAndTimeoutsTarget extends IConstruct {
   /** The metadata the annotations are added to. */
   readonly metadata: ApiObjectMetadataDefinition;
+  /** Name of the object, for errors. */
+  readonly name: string;
+  /**
+   * The kind of route the target is (`HTTPRoute` reads `retry.linkerd.io/http`, `GRPCRoute` reads `retry.linkerd.io/grpc`).
+   * @default - not a route: a Service (cdk8s-plus Services have no such member)
+   */
+  readonly routeKind?: 'HTTPRoute' | 'GRPCRoute';
+  /**
+   * Whether a route target is outbound (parent: a Service or an EgressNetwork); Linkerd reads these annotations on those only.
+   * @default - not a route: a Service
+   */
+  readonly isOutbound?: boolean;
 }
 
 /** Properties of `RetriesAndTimeouts`. */
@@ -110,10 +120,10 @@ export class RetriesAndTimeouts extends Construct {
   constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
     super(scope, id);
     const problems = new PropProblems(this);
-    if ((props.target instanceof HttpRoute || props.target instanceof GrpcRoute) && !props.target.isOutbound) {
+    if (props.target.routeKind !== undefined && !props.target.isOutbound) {
       problems.invalid('target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
     }
-    if (props.target instanceof GrpcRoute && props.retries?.http?.length) {
+    if (props.target.routeKind === 'GRPCRoute' && props.retries?.http?.length) {
       problems.invalid('HTTP retry conditions on GrpcRoute', props.target.name,
         'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }
@@ -125,14 +135,16 @@ export class RetriesAndTimeouts extends Construct {
       }
       if (retries.http?.length) {
         for (const condition of retries.http) {
-          if (!Number.isInteger(condition.from) || !Number.isInteger(condition.to) || condition.from < 100 || condition.to > 599 || condition.from > condition.to) {
+          const { from, to } = condition;
+          if (!Number.isInteger(from) || !Number.isInteger(to) || from < 100 || to > 599 || from > to) {
             problems.invalid('HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
           }
         }
         annotations['retry.linkerd.io/http'] = retries.http.map((c) => c.value).join(',');
       }
       if (retries.grpc?.length) {
-        if (new Set(retries.grpc).size !== retries.grpc.length) problems.invalid('gRPC retry conditions', retries.grpc, 'each status at most once');
+        if (new Set(retries.grpc).size !== retries.grpc.length) problems.invalid('gRPC retry conditions', retries.grpc,
+          'each status at most once');
         annotations['retry.linkerd.io/grpc'] = retries.grpc.join(',');
       }
       if (retries.limit !== undefined) {
@@ -142,7 +154,8 @@ export class RetriesAndTimeouts extends Construct {
       if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(problems, 'retry timeout', retries.timeout);
     }
     if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(problems, 'requestTimeout', props.requestTimeout);
-    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(problems, 'responseTimeout', props.responseTimeout);
+    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(problems, 'responseTimeout',
+      props.responseTimeout);
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(problems, 'idleTimeout', props.idleTimeout);
     if (retries === undefined && Object.keys(annotations).length === 0) problems.invalid('props', '{}', 'retries and/or at least one timeout');
     problems.throwIfAny();

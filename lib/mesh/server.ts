@@ -1,5 +1,5 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
-import { IServiceAccount, LabelSelectorRequirement, Workload } from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
+import { Container, LabelSelectorRequirement } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
   ServerV1Beta3,
@@ -8,14 +8,14 @@ import {
 import { identify } from '../validation/object-identity';
 import { findPodTemplate } from '../validation/pod-templates';
 import { asArray, asObject } from '../validation/values';
-import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 import { AccessPolicy } from './access-policy';
-import { IAuthorizationTarget, PolicyReference } from './authentication';
-import { Grant, GrantOptions, grantIdentities, grantNetworks, grantPublic, grantServiceAccounts } from './authorization-policy';
-import { MeshIdentity } from './mesh-identity';
-import { Network } from './network';
+import { PolicyReference } from './authentication';
+import { GrantTarget, IGrantTarget } from './grant-target';
+import { GrpcRoute, GrpcRouteOptions } from './grpc-route';
+import { HttpRoute, HttpRouteOptions, RouteParent } from './http-route';
 import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
+import { PropProblems, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 
 /** The port of a Server: a container port of the selected pods, by name or number. */
 export class ServerPort {
@@ -32,61 +32,62 @@ export class ServerPort {
   private constructor(public readonly value: string | number) {}
 }
 
-/** A container port declared by the pods of an {@link IServerWorkload}. */
-export interface ServerContainerPort {
-  /** Name of the container that declares the port. */
-  readonly container: string;
-  /**
-   * Name of the port (`ports[].name`).
-   * @default - the port has no name and can only be selected by number
-   */
-  readonly name?: string;
-  /** The port number (`ports[].containerPort`). */
-  readonly number: number;
-}
-
-/** The label selector of the pods of an {@link IServerWorkload}. */
-export interface ServerPodSelector {
-  /** Labels every selected pod carries. */
-  readonly matchLabels: Readonly<Record<string, string>>;
-  /**
-   * Set-based requirements on the pod labels.
-   * @default - none
-   */
-  readonly matchExpressions?: readonly LabelSelectorRequirement[];
-}
-
 /**
- * What a `Server` needs from the workload whose pods it selects. cdk8s-plus `Workload`s
- * (Deployment, StatefulSet, …) are accepted as they are; other constructs that own a pod
- * template implement this interface, e.g. lib/delivery's `CanaryRollout`.
+ * The workload whose pods a `Server` selects, in cdk8s-plus' own terms: every cdk8s-plus `Workload` (Deployment,
+ * StatefulSet, DaemonSet, …, and so `MeshedDeployment`) is one as it stands, and so is lib/delivery's `CanaryRollout`.
+ * The Server reads the HTTP probes from the workload's rendered pod template (its default child's `spec.template`,
+ * escape hatches included), once, so they are exactly what the kubelet will request.
  */
 export interface IServerWorkload extends IConstruct {
   /**
-   * The selector of the workload's pods: it must select every pod the workload runs (for a
+   * Labels every selected pod carries: with `matchExpressions`, a selector of every pod the workload runs (for a
    * canary, the stable and the canary pods alike), and only those.
    */
-  readonly podSelector: ServerPodSelector;
-  /** Every container port of the pod template, in container order. */
-  readonly declaredContainerPorts: readonly ServerContainerPort[];
-  /**
-   * The object whose rendered manifest holds the pod template (`spec.template`); the Server
-   * reads the HTTP probes from it, so they are exactly what the kubelet will request.
-   */
-  readonly podTemplateObject: ApiObject;
+  readonly matchLabels: Record<string, string>;
+  /** Set-based requirements on the pod labels. */
+  readonly matchExpressions: LabelSelectorRequirement[];
+  /** The pod template's containers: their ports are what a Server's port may name. */
+  readonly containers: Container[];
 }
 
-/** What a Server reads from its workload: an `IServerWorkload`'s members, without the construct. */
-type SelectedPods = Pick<IServerWorkload, 'podSelector' | 'declaredContainerPorts' | 'podTemplateObject'>;
+/** Options of `Server.fromServerName`. */
+export interface ServerImportOptions {
+  /**
+   * Protocol of the imported Server's port, as it was rendered: decides which routes may attach (HTTPRoutes to HTTP
+   * Servers, GRPCRoutes to gRPC Servers).
+   * @default ProxyProtocol.UNKNOWN
+   */
+  readonly proxyProtocol?: ProxyProtocol;
+}
 
-/** The selected pods of either kind of workload: a cdk8s-plus Workload is read through its own API. */
-function selectedPodsOf(workload: Workload | IServerWorkload): SelectedPods {
-  if (!(workload instanceof Workload)) return workload;
-  return {
-    podSelector: { matchLabels: workload.matchLabels, matchExpressions: workload.matchExpressions },
-    declaredContainerPorts: workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number }))),
-    podTemplateObject: ApiObject.of(workload),
-  };
+/**
+ * A Linkerd Server, defined here (`Server`) or rendered elsewhere (`Server.fromServerName`): routes are added to it
+ * (`addHttpRoute`, `addGrpcRoute`) and clients are granted access to every route on its port (`grantAccess`, …).
+ */
+export interface IServer extends IGrantTarget {
+  /** Name of the Server object. */
+  readonly name: string;
+  /** Protocol of the Server's port. */
+  readonly proxyProtocol: ProxyProtocol;
+  /**
+   * Adds an inbound HTTPRoute on this Server, for per-route authorization (`grantAccess` on the route). The first one
+   * on a `Server` also authorizes the kubelet's HTTP probes (see `ServerProps.probeAuthorization`).
+   */
+  addHttpRoute(id: string, options: HttpRouteOptions): HttpRoute;
+  /** Adds an inbound GRPCRoute on this (gRPC) Server, for per-method authorization (`grantAccess` on the route). */
+  addGrpcRoute(id: string, options: GrpcRouteOptions): GrpcRoute;
+}
+
+/** The probes of a workload's containers on one port, read once from the rendered pod template. */
+interface ProbesOnPort {
+  /** Paths of the plain-HTTP `httpGet` probes, sorted. */
+  readonly httpPaths: string[];
+  /** Number of `httpGet` probes (HTTPS included). */
+  readonly http: number;
+  /** Number of `grpc` probes. */
+  readonly grpc: number;
+  /** How many containers the workload had when they were read. */
+  readonly containerCount: number;
 }
 
 /** Properties of a `Server`. */
@@ -97,11 +98,10 @@ export interface ServerProps {
    */
   readonly metadata?: ApiObjectMetadata;
   /**
-   * The workload whose pods the Server selects; its pod selector becomes the Server's. A
-   * cdk8s-plus `Workload` (Deployment, StatefulSet, …) or an `IServerWorkload` such as a
-   * `CanaryRollout`, whose selector covers its stable and canary pods.
+   * The workload whose pods the Server selects; its pod selector becomes the Server's. Any cdk8s-plus `Workload`
+   * (Deployment, StatefulSet, …) or a `CanaryRollout`, whose selector covers its stable and canary pods.
    */
-  readonly workload: Workload | IServerWorkload;
+  readonly workload: IServerWorkload;
   /** The port, which must be declared by one of the workload's containers. */
   readonly port: ServerPort;
   /**
@@ -116,8 +116,9 @@ export interface ServerProps {
    */
   readonly accessPolicy?: AccessPolicy;
   /**
-   * Authorization of the kubelet's HTTP probes on this port, created when the first HTTPRoute
-   * attaches to the Server (Linkerd stops authorizing probes by default from then on).
+   * Authorization of the kubelet's HTTP probes on this port, created by the first `addHttpRoute` (Linkerd stops
+   * authorizing probes by default once a route guards the port). The probes are read from the workload then, so
+   * give the workload all its containers before adding routes (a container added later is refused at synthesis).
    * @default - enabled, with names derived from the Server's name
    */
   readonly probeAuthorization?: ProbeAuthorizationOptions;
@@ -128,36 +129,41 @@ export interface ServerProps {
  * traffic is subject to authorization policy.
  *
  * The pod selector is the workload's own selector and the port must exist on its containers.
- * Once the first HTTPRoute attaches, the kubelet's HTTP probes on this port are authorized by a
- * derived probe route, NetworkAuthentication and AuthorizationPolicy (see `probeAuthorization`).
+ * Routes are added with `addHttpRoute` / `addGrpcRoute`; the first HTTPRoute also authorizes the
+ * kubelet's HTTP probes on this port with a derived probe route, NetworkAuthentication and
+ * AuthorizationPolicy (see `probeAuthorization`).
  */
-export class Server extends Construct implements IAuthorizationTarget {
+export class Server extends GrantTarget implements IServer {
+  /** A Server rendered elsewhere (another chart, hand-written YAML), in this chart's namespace, to add routes and grants to. */
+  public static fromServerName(scope: Construct, id: string, serverName: string, options: ServerImportOptions = {}): IServer {
+    return new ImportedServer(scope, id, serverName, options.proxyProtocol ?? ProxyProtocol.UNKNOWN);
+  }
+
   public readonly name: string;
   public readonly namespace: string | undefined;
   public readonly authorizationTargetRef: PolicyReference;
   /** The workload whose pods are selected. */
-  public readonly workload: Workload | IServerWorkload;
+  public readonly workload: IServerWorkload;
   /** The selected container port's number. */
   public readonly portNumber: number;
   public readonly proxyProtocol: ProxyProtocol;
   public readonly accessPolicy: AccessPolicy;
-  private readonly pods: SelectedPods;
   private readonly probeOptions: ProbeAuthorizationOptions;
   private probe?: ProbeAuthorization;
-  private probeRequested = false;
+  private probes?: ProbesOnPort;
+  private httpRouteAdded = false;
 
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
     const problems = new PropProblems(this);
     if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.workload = props.workload;
-    this.pods = selectedPodsOf(props.workload);
     this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
     this.accessPolicy = props.accessPolicy ?? AccessPolicy.DENY;
     this.probeOptions = props.probeAuthorization ?? {};
 
-    const matchLabels = { ...this.pods.podSelector.matchLabels };
-    const matchExpressions = this.pods.podSelector.matchExpressions ?? [];
+    const matchLabels = { ...props.workload.matchLabels };
+    const matchExpressions = props.workload.matchExpressions;
     if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
       problems.invalid('workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
     }
@@ -181,47 +187,62 @@ export class Server extends Construct implements IAuthorizationTarget {
     this.name = resource.name;
     this.namespace = resource.metadata.namespace;
     this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name: this.name };
-    this.node.addValidation({ validate: () => this.validateProbeAuthorization() });
+    this.node.addValidation({ validate: () => this.validateContainersUnchanged() });
     if (this.proxyProtocol === ProxyProtocol.GRPC) this.node.addValidation({ validate: () => this.validateGrpcServerProbes() });
   }
 
   /**
-   * Paths of the HTTP probes of the workload's containers on this port, sorted, read from the
+   * Paths of the plain-HTTP probes of the workload's containers on this port, sorted, read from the
    * workload's rendered pod template (so they are exactly what the kubelet will request).
    */
   public get probePaths(): string[] {
-    const manifest = this.pods.podTemplateObject.toJson();
-    const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers);
-    const paths = new Set<string>();
-    for (const container of containers.map(asObject)) {
-      for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
-        const httpGet = asObject(asObject(container?.[field])?.httpGet);
-        if (httpGet === undefined || httpGet.scheme === 'HTTPS') continue;
-        // A named probe port refers to a port of the probed container itself.
-        const port = typeof httpGet.port === 'number' ? httpGet.port
-          : asArray(container?.ports).map(asObject).find((p) => p?.name === httpGet.port)?.containerPort;
-        if (port === this.portNumber) paths.add(typeof httpGet.path === 'string' ? httpGet.path : '/');
-      }
-    }
-    return [...paths].sort();
+    return [...this.probesOnPort().httpPaths];
   }
 
-  /** The kubelet probes of the workload's containers on this port, by handler (`httpGet`, `grpc`), from the rendered pod template. */
-  private probesOnPort(): { http: number; grpc: number } {
-    const manifest = this.pods.podTemplateObject.toJson();
-    const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers).map(asObject);
+  /** The probe authorization, once an HTTP route is added and the containers have HTTP probes on this port. */
+  public get probeAuthorization(): ProbeAuthorization | undefined {
+    return this.probe;
+  }
+
+  public addHttpRoute(id: string, options: HttpRouteOptions): HttpRoute {
+    const route = new HttpRoute(this, id, { ...options, parent: RouteParent._server(this) });
+    if (!this.httpRouteAdded && (this.probeOptions.enabled ?? true)) {
+      const paths = this.probePaths;
+      if (paths.length > 0) this.probe = new ProbeAuthorization(this, 'ProbeAuthorization', { ...this.probeOptions, server: this, paths });
+    }
+    this.httpRouteAdded = true;
+    return route;
+  }
+
+  public addGrpcRoute(id: string, options: GrpcRouteOptions): GrpcRoute {
+    return new GrpcRoute(this, id, { ...options, parent: RouteParent._server(this) });
+  }
+
+  /**
+   * The kubelet probes of the workload's containers on this port, read once from the rendered pod template (one
+   * rendering of the workload per Server, however many routes and checks ask).
+   */
+  private probesOnPort(): ProbesOnPort {
+    if (this.probes !== undefined) return this.probes;
+    const containers = renderedContainersOf(this.workload);
+    const paths = new Set<string>();
     const counts = { http: 0, grpc: 0 };
     for (const container of containers) {
       for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         const probe = asObject(container?.[field]);
-        const handler = asObject(probe?.httpGet) ?? asObject(probe?.grpc);
+        const httpGet = asObject(probe?.httpGet);
+        const handler = httpGet ?? asObject(probe?.grpc);
         if (handler === undefined) continue;
+        // A named probe port refers to a port of the probed container itself.
         const port = typeof handler.port === 'number' ? handler.port
           : asArray(container?.ports).map(asObject).find((p) => p?.name === handler.port)?.containerPort;
-        if (port === this.portNumber) counts[probe?.grpc !== undefined ? 'grpc' : 'http'] += 1;
+        if (port !== this.portNumber) continue;
+        counts[httpGet === undefined ? 'grpc' : 'http'] += 1;
+        if (httpGet !== undefined && httpGet.scheme !== 'HTTPS') paths.add(typeof httpGet.path === 'string' ? httpGet.path : '/');
       }
     }
-    return counts;
+    this.probes = { httpPaths: [...paths].sort(), ...counts, containerCount: this.workload.containers.length };
+    return this.probes;
   }
 
   /**
@@ -245,66 +266,19 @@ export class Server extends Construct implements IAuthorizationTarget {
     return problems;
   }
 
-  /** The probe authorization, once a route is attached and the containers have HTTP probes on this port. */
-  public get probeAuthorization(): ProbeAuthorization | undefined {
-    return this.probe;
-  }
-
   /**
-   * Authorizes meshed clients running as these ServiceAccounts on every route of this Server:
-   * creates a MeshTLSAuthentication of exactly these identities and an AuthorizationPolicy.
+   * The probes were read when the first route was added: a container added since would have probes no probe route
+   * authorizes (cdk8s-plus containers cannot change their probes, so counting them is enough).
    */
-  public grantAccess(serviceAccounts: IServiceAccount[], options?: GrantOptions): Grant {
-    return grantServiceAccounts(this, serviceAccounts, options);
-  }
-
-  /**
-   * Authorizes meshed clients with these identities (ServiceAccounts of other namespaces by name, every identity of a
-   * namespace, any meshed client) on every route of this Server: a MeshTLSAuthentication of the identities and an AuthorizationPolicy.
-   */
-  public grantIdentityAccess(identities: MeshIdentity[], options?: GrantOptions): Grant {
-    return grantIdentities(this, identities, options);
-  }
-
-  /** Authorizes clients from these networks, meshed or not, on every route of this Server. */
-  public grantNetworkAccess(networks: Network[], options?: GrantOptions): Grant {
-    return grantNetworks(this, networks, options);
-  }
-
-  /**
-   * Authorizes every client, meshed or not, from any address, on every route of this Server: a NetworkAuthentication of 0.0.0.0/0
-   * and ::/0 and an AuthorizationPolicy requiring it (`<server>-public-authz`/`-authn`). The one way to admit everyone
-   * explicitly; an AuthorizationPolicy without authentications is refused.
-   */
-  public grantPublicAccess(options?: GrantOptions): Grant {
-    return grantPublic(this, options);
-  }
-
-  /**
-   * Called by an HTTPRoute whose parent is this Server.
-   * @internal
-   */
-  public _attachRoute(): void {
-    if (this.probeRequested || !(this.probeOptions.enabled ?? true)) return;
-    // Set before the probe route attaches itself, so that its attachment does not recurse.
-    this.probeRequested = true;
-    const paths = this.probePaths;
-    if (paths.length > 0) this.probe = new ProbeAuthorization(this, 'ProbeAuthorization', { ...this.probeOptions, server: this, paths });
-  }
-
-  /** The probe route was derived when the first route attached: containers or probes added since would go unauthorized. */
-  private validateProbeAuthorization(): string[] {
-    if (!this.probeRequested) return [];
-    const authorized = this.probe?.paths ?? [];
-    const probed = this.probePaths;
-    if (probed.join('\n') === authorized.join('\n')) return [];
-    return [`HTTP probe paths [${probed.join(', ')}] of ${this.workload.node.path} on port ${this.portNumber} are invalid: the probe `
-      + `authorization derived when the first HttpRoute attached covers [${authorized.join(', ')}]; allowed: add every container `
-      + 'and probe of the workload before the first HttpRoute attaches to this Server'];
+  private validateContainersUnchanged(): string[] {
+    if (this.probes === undefined || this.probes.containerCount === this.workload.containers.length) return [];
+    const late = this.workload.containers.slice(this.probes.containerCount).map((c) => c.name);
+    return [`containers [${late.join(', ')}] of ${this.workload.node.path} are invalid: they were added after the Server read the `
+      + `workload's probes (for its routes or its checks); allowed: every container of the workload before the first addHttpRoute`];
   }
 
   private resolvePort(problems: PropProblems, port: string | number): number {
-    const declared = this.pods.declaredContainerPorts;
+    const declared = this.workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number })));
     const describe = declared.map((p) => `${p.container}:${p.name ? `${p.name}=` : ''}${p.number}`).join(', ') || 'none';
     if (typeof port === 'number') {
       problems.add(portNumberProblem('port', port));
@@ -318,5 +292,42 @@ export class Server extends Construct implements IAuthorizationTarget {
       problems.invalid('port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
     }
     return match?.number ?? 0;
+  }
+}
+
+/** The rendered containers of each workload, with the number of containers they were rendered from. */
+const RENDERED_CONTAINERS = new WeakMap<IServerWorkload, { count: number; containers: Array<Record<string, unknown> | undefined> }>();
+
+/**
+ * The containers of a workload's rendered pod template: rendered once for every Server on the workload (several ports,
+ * several Servers), again only when containers were added since.
+ */
+function renderedContainersOf(workload: IServerWorkload): Array<Record<string, unknown> | undefined> {
+  const cached = RENDERED_CONTAINERS.get(workload);
+  if (cached !== undefined && cached.count === workload.containers.length) return cached.containers;
+  const manifest = ApiObject.of(workload).toJson();
+  const containers = asArray(findPodTemplate(identify(manifest, () => false), manifest)?.spec.containers).map(asObject);
+  RENDERED_CONTAINERS.set(workload, { count: workload.containers.length, containers });
+  return containers;
+}
+
+/** A Server rendered elsewhere: routes and grants attach to it by name; its probes are its own chart's concern. */
+class ImportedServer extends GrantTarget implements IServer {
+  public readonly namespace: string | undefined;
+  public readonly authorizationTargetRef: PolicyReference;
+
+  constructor(scope: Construct, id: string, public readonly name: string, public readonly proxyProtocol: ProxyProtocol) {
+    super(scope, id);
+    throwIfProblems(this, [objectNameProblem('server name', name)]);
+    this.namespace = Chart.of(this).namespace;
+    this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name };
+  }
+
+  public addHttpRoute(id: string, options: HttpRouteOptions): HttpRoute {
+    return new HttpRoute(this, id, { ...options, parent: RouteParent._server(this) });
+  }
+
+  public addGrpcRoute(id: string, options: GrpcRouteOptions): GrpcRoute {
+    return new GrpcRoute(this, id, { ...options, parent: RouteParent._server(this) });
   }
 }

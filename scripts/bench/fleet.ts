@@ -11,7 +11,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { AnalysisMetric, CanaryRollout, CanaryStep, PrometheusAnalysisTemplate } from '../../lib/delivery';
-import { HttpMethod, HttpRoute, MeshedDeployment, MeshedNamespace, PathMatch, ProxyProtocol, RouteParent, Server, ServerPort } from '../../lib/mesh';
+import { HttpMethod, MeshedDeployment, MeshedNamespace, PathMatch, ProxyProtocol, Server, ServerPort } from '../../lib/mesh';
 
 const SERVICES_PER_TARGET = 100;
 const PORT = 8080;
@@ -46,15 +46,13 @@ export function addService(chart: Chart, suffix: string): void {
   });
   new Service(chart, `${api}-svc`, { metadata: { name: api }, selector: deployment, ports: [{ name: 'http', port: PORT }] });
   const server = new Server(chart, `${api}-server`, { metadata: { name: api }, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
-  const reads = new HttpRoute(chart, `${api}-reads`, {
+  const reads = server.addHttpRoute(`${api}-reads`, {
     metadata: { name: `${api}-reads` },
-    parent: RouteParent.server(server),
     rules: [{ matches: [{ method: HttpMethod.GET, path: PathMatch.prefix('/items') }] }],
   });
   reads.grantAccess([webAccount, apiAccount]);
-  const writes = new HttpRoute(chart, `${api}-writes`, {
+  const writes = server.addHttpRoute(`${api}-writes`, {
     metadata: { name: `${api}-writes` },
-    parent: RouteParent.server(server),
     rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
   });
   writes.grantAccess([webAccount]);

@@ -2,9 +2,9 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
-import { PropProblems, objectNameProblem } from '../../common';
 import { Network } from '../network';
-import { Server } from '../server';
+import type { IServer } from '../server';
+import { PropProblems, objectNameProblem } from '../../common';
 
 /** Properties of a `ServerAuthorization`. */
 export interface ServerAuthorizationProps {
@@ -14,7 +14,7 @@ export interface ServerAuthorizationProps {
    */
   readonly metadata?: ApiObjectMetadata;
   /** The Server access is granted to. */
-  readonly server: Server;
+  readonly server: IServer;
   /** Meshed clients (mTLS) allowed, by ServiceAccount. */
   readonly serviceAccounts: IServiceAccount[];
   /**
@@ -54,7 +54,8 @@ export class ServerAuthorization extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      problems.invalid('server namespace', props.server.namespace ?? '(none)', `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
+      problems.invalid('server namespace', props.server.namespace ?? '(none)',
+        `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
     problems.throwIfAny();
   }

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceProfileV1Alpha2, ServiceProfileV1Alpha2SpecDstOverridesWeight } from '../../../imports/linkerd-serviceprofile-linkerd.io';
-import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 import { HttpMethod, regexProblem } from '../http-route-match';
 import { outboundRoutesOf } from './conflicts';
+import { IMeshService } from '../mesh-service';
+import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 import { gatewayDuration } from '../gateway-duration';
 
 /** A route of a ServiceProfile. */
@@ -43,7 +43,7 @@ export interface RetryBudget {
 /** A weighted destination of a ServiceProfile traffic split. */
 export interface DestinationOverride {
   /** The Service that receives the share. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * Its port.
    * @default - the Service's only port
@@ -56,7 +56,7 @@ export interface DestinationOverride {
 /** Properties of a `ServiceProfile`. */
 export interface ServiceProfileProps {
   /** The Service the profile describes; the profile is named after its FQDN and lives in its namespace. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /**
    * Cluster DNS domain.
    * @default 'cluster.local'
@@ -92,7 +92,7 @@ export class ServiceProfile extends Construct {
   /** Name of the profile: the Service's fully qualified DNS name. */
   public readonly name: string;
   /** The Service the profile describes. */
-  public readonly service: Service;
+  public readonly service: IMeshService;
 
   constructor(scope: Construct, id: string, props: ServiceProfileProps) {
     super(scope, id);
@@ -135,7 +135,8 @@ export class ServiceProfile extends Construct {
     const dstOverrides = overrides.map((override) => {
       problems.add(integerProblem(`weight of ${override.service.name}`, override.weight, 0, 1_000_000));
       if (override.service.metadata.namespace !== namespace) {
-        problems.invalid(`namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)', `the profile's namespace ${namespace}`);
+        problems.invalid(`namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)',
+          `the profile's namespace ${namespace}`);
       }
       const ports = override.service.ports.map((p) => p.port);
       const port = override.port ?? (ports.length === 1 ? ports[0] : undefined);

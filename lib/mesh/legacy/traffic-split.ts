@@ -1,15 +1,15 @@
 import { ApiObjectMetadata } from 'cdk8s';
-import { Service } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
-import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 import { outboundRoutesOf, sameService } from './conflicts';
 import { ServiceProfile } from './service-profile';
+import { IMeshService } from '../mesh-service';
+import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 
 /** A weighted backend of a TrafficSplit. */
 export interface TrafficSplitBackend {
   /** The backend Service. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** Relative share: an integer >= 0. */
   readonly weight: number;
 }
@@ -22,7 +22,7 @@ export interface TrafficSplitProps {
    */
   readonly metadata?: ApiObjectMetadata;
   /** The apex Service clients address. */
-  readonly service: Service;
+  readonly service: IMeshService;
   /** The backends and their weights; at least one weight above 0. */
   readonly backends: TrafficSplitBackend[];
 }
@@ -54,7 +54,8 @@ export class TrafficSplit extends Construct {
     const namespace = resource.metadata.namespace;
     for (const service of [props.service, ...props.backends.map((b) => b.service)]) {
       if (service.metadata.namespace !== namespace) {
-        problems.invalid(`namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)', `the split's own namespace ${namespace ?? '(none)'}`);
+        problems.invalid(`namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)',
+          `the split's own namespace ${namespace ?? '(none)'}`);
       }
     }
     const names = props.backends.map((b) => b.service.name);
