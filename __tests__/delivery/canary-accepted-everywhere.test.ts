@@ -147,7 +147,8 @@ describe('a CanaryRollout and its Services are accepted wherever a workload or a
 
   test('the scan flags a construct that takes concrete classes', () => {
     expect(refusals(NEGATIVE)).toEqual([
-      'Concrete.constructor(props).workload: workload', 'Concrete.constructor(props).services[]: Service', 'Concrete.constructor(props).server: Server',
+      'Concrete.constructor(props).workload: workload', 'Concrete.constructor(props).services[]: Service',
+      'Concrete.constructor(props).server: Server',
     ]);
   });
 });

@@ -55,7 +55,7 @@ export interface ProbeAuthorizationProps extends ProbeAuthorizationOptions {
 /**
  * Authorizes kubelet probes on a Server: an inbound HTTPRoute matching GET on exactly the probe
  * paths, a NetworkAuthentication of the probing networks and an AuthorizationPolicy joining them.
- * Created by `Server` when its first route attaches; use it directly only with `enabled: false` there.
+ * Created by the first `server.addHttpRoute(...)` of a Server; use it directly only with `enabled: false` there.
  */
 export class ProbeAuthorization extends Construct {
   public readonly route: HttpRoute;
