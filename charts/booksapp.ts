@@ -53,7 +53,7 @@ export interface BooksappChartProps extends ChartProps {
 export class BooksappChart extends Chart {
   constructor(scope: Construct, id: string, props: BooksappChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
 
     const accounts: Record<string, ServiceAccount> = {};
     const deployments: Record<string, MeshedDeployment> = {};
@@ -99,14 +99,14 @@ export class BooksappChart extends Chart {
     });
 
     new HttpRoute(this, 'authors-timeout', {
-      name: 'authors-timeout',
+      metadata: { name: 'authors-timeout' },
       api: SEED_ROUTE_API,
       parent: RouteParent.service(services.authors, 7001),
       rules: [{ timeouts: { request: Duration.seconds(1), backendRequest: Duration.millis(500) } }],
     });
 
     const authorsServer = new Server(this, 'authors-server', {
-      name: 'authors-server',
+      metadata: { name: 'authors-server' },
       workload: deployments.authors,
       port: ServerPort.named('service'),
       proxyProtocol: ProxyProtocol.HTTP1,
@@ -115,7 +115,7 @@ export class BooksappChart extends Chart {
       },
     });
     const getRoute = authorsServer.addHttpRoute('authors-get-route', {
-      name: 'authors-get-route',
+      metadata: { name: 'authors-get-route' },
       api: SEED_ROUTE_API,
       rules: [{
         matches: [
@@ -126,7 +126,7 @@ export class BooksappChart extends Chart {
     });
     getRoute.grantAccess([accounts.books, accounts.webapp], { policyName: 'authors-get-policy', authenticationName: 'authors-get-authn' });
     const modifyRoute = authorsServer.addHttpRoute('authors-modify-route', {
-      name: 'authors-modify-route',
+      metadata: { name: 'authors-modify-route' },
       api: SEED_ROUTE_API,
       rules: [{
         matches: [
@@ -139,7 +139,7 @@ export class BooksappChart extends Chart {
     modifyRoute.grantAccess([accounts.webapp], { policyName: 'authors-modify-policy', authenticationName: 'authors-modify-authn' });
 
     new AlbIngress(this, 'webapp-ingress', {
-      name: 'webapp',
+      metadata: { name: 'webapp' },
       service: services.webapp,
       port: 7000,
       hostname: props.hostname ?? 'test.jnytnai.click',

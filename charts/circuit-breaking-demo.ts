@@ -29,7 +29,7 @@ export interface CircuitBreakingDemoChartProps extends ChartProps {
 export class CircuitBreakingDemoChart extends Chart {
   constructor(scope: Construct, id: string, props: CircuitBreakingDemoChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
 
     for (const [name, extraArgs] of [['good', []], ['bad', ['--percent-failure=100']]] as const) {
       new MeshedDeployment(this, name, {

@@ -18,16 +18,16 @@ const NAMESPACE = 'egress-test';
 export class EgressControlChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
     new MeshedDeployment(this, 'client', {
       metadata: { name: 'client' },
       podLabels: { app: 'client' },
       serviceAccount: new ServiceAccount(this, 'client-sa', { metadata: { name: 'client' } }),
       containers: [{ name: 'client', image: 'curlimages/curl:8.10.1', command: ['sleep', 'infinity'], resources: {} }],
     });
-    const egress = new EgressNetwork(this, 'egress', { name: 'all-egress-traffic', trafficPolicy: EgressTrafficPolicy.DENY });
+    const egress = new EgressNetwork(this, 'egress', { metadata: { name: 'all-egress-traffic' }, trafficPolicy: EgressTrafficPolicy.DENY });
     const httpbinGet = new HttpRoute(this, 'httpbin-get', {
-      name: 'httpbin-get',
+      metadata: { name: 'httpbin-get' },
       parent: RouteParent.egressNetwork(egress, 80),
       rules: [{ matches: [{ method: HttpMethod.GET, path: PathMatch.exact('/get') }] }],
     });

@@ -59,7 +59,7 @@ export interface EmojivotoChartProps extends ChartProps {
 export class EmojivotoChart extends Chart {
   constructor(scope: Construct, id: string, props: EmojivotoChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
 
     const account = (name: string): ServiceAccount => new ServiceAccount(this, `${name}-sa`, { metadata: { name } });
     const appLabels = (name: string) => ({
@@ -132,10 +132,10 @@ export class EmojivotoChart extends Chart {
     // gRPC Servers: each method group is a GRPCRoute, and only web is granted on each.
     const grpcServer = (name: 'emoji' | 'voting', deployment: MeshedDeployment, routes: Record<string, GrpcMethodMatch[]>) => {
       const server = new Server(this, `${name}-server`, {
-        name: `${name}-server`, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+        metadata: { name: `${name}-server` }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
       });
       for (const [routeName, methods] of Object.entries(routes)) {
-        server.addGrpcRoute(routeName, { name: routeName, rules: [{ matches: methods.map((method) => ({ method })) }] }).grantAccess([webAccount]);
+        server.addGrpcRoute(routeName, { metadata: { name: routeName }, rules: [{ matches: methods.map((method) => ({ method })) }] }).grantAccess([webAccount]);
       }
     };
     grpcServer('emoji', emoji.deployment, {
@@ -147,7 +147,7 @@ export class EmojivotoChart extends Chart {
       'voting-vote': [GrpcMethodMatch.service(VOTING_SERVICE)],
     });
     for (const [name, deployment] of [['web', webDeployments.web], ['web-canary', webDeployments.canary]] as const) {
-      new Server(this, `${name}-server`, { name: `${name}-server`, workload: deployment, port: ServerPort.named('http') })
+      new Server(this, `${name}-server`, { metadata: { name: `${name}-server` }, workload: deployment, port: ServerPort.named('http') })
         .grantAccess([voteBotAccount], { policyName: `${name}-server-authz`, authenticationName: `${name}-server-authn` });
     }
 

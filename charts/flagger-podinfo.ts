@@ -25,7 +25,7 @@ export class FlaggerPodinfoChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
 
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
     const injected = meshedPodAnnotations(this);
 
     new k8s.KubeDeployment(this, 'load', {

@@ -23,7 +23,7 @@ export class NginxCanaryIstioChart extends Chart {
     super(scope, id, { ...props, namespace: SEED_003_NAMESPACE });
 
     const httpReqCheck = new PrometheusAnalysisTemplate(this, 'HttpReqCheck', {
-      name: 'http-req-check',
+      metadata: { name: 'http-req-check' },
       prometheusAddress: 'http://prometheus.istio-system:9090',
       metrics: [AnalysisMetric.istioSuccessRate({ ...SEED_003_SUCCESS_RATE, rateWindow: Duration.minutes(5) })],
     });

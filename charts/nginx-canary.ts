@@ -13,7 +13,7 @@ export const SEED_003_NAMESPACE = 'default';
  * which differ only in traffic routing, mesh and metrics.
  */
 export const SEED_003_NGINX_ROLLOUT = {
-  name: 'nginx',
+  metadata: { name: 'nginx' },
   replicas: 2,
   selectorLabels: { app: 'nginx' },
   // nginx as upstream ships it: as root, writing its cache, without resource settings.
@@ -52,7 +52,7 @@ export class NginxCanaryChart extends Chart {
     super(scope, id, { ...props, namespace: SEED_003_NAMESPACE });
 
     const httpReqCheck = new PrometheusAnalysisTemplate(this, 'HttpReqCheck', {
-      name: 'http-req-check',
+      metadata: { name: 'http-req-check' },
       metrics: [AnalysisMetric.linkerdSuccessRate(SEED_003_SUCCESS_RATE)],
     });
 

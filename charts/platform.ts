@@ -71,7 +71,7 @@ export class PlatformChart extends Chart {
 
     const namespaces = ['gateway-system', 'cert-manager', 'linkerd', 'linkerd-viz', 'argo-rollouts', ...(flaggerReplicas ? ['flagger-system'] : [])];
     const project = new ArgoCdProject(this, 'project', {
-      name: PROJECT,
+      metadata: { name: PROJECT },
       description: 'The mesh and delivery platform: pinned upstream charts and the rendered Linkerd identity',
       sourceRepos: [GATEWAY_API_REPO, JETSTACK_CHARTS, LINKERD_CHARTS, ARGO_HELM, ...(flaggerReplicas ? [FLAGGER_CHARTS] : []), props.repoUrl].sort(),
       destinations: namespaces.map((namespace) => ({ server: IN_CLUSTER, namespace })),
@@ -80,7 +80,7 @@ export class PlatformChart extends Chart {
     });
 
     const app = (name: string, namespace: string, syncWave: PlatformWave, source: PlatformSource) =>
-      new PlatformApplication(this, name, { name, project: PROJECT, namespace, syncWave, source });
+      new PlatformApplication(this, name, { metadata: { name }, project: PROJECT, namespace, syncWave, source });
     // Gateway API's CRDs are plain manifests, not a chart: the release tag's folder. Linkerd's chart does not install them.
     app('gateway-api-crds', 'gateway-system', PlatformWave.CRDS_AND_CERT_MANAGER,
       PlatformSource.gitTag({ repoUrl: GATEWAY_API_REPO, tag: PLATFORM_RELEASES.gatewayApi, path: 'config/crd/experimental' }));
@@ -102,7 +102,7 @@ export class PlatformChart extends Chart {
       values: { app: { trust: { namespace: 'linkerd' } } },
     }));
     new ArgoCdApplication(this, 'linkerd-identity', {
-      name: props.identityChart.node.id,
+      metadata: { name: props.identityChart.node.id },
       project,
       repoUrl: props.repoUrl,
       branch: props.branch ?? 'rendered',

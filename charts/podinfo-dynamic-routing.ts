@@ -35,7 +35,7 @@ export interface PodinfoDynamicRoutingChartProps extends ChartProps {
 export class PodinfoDynamicRoutingChart extends Chart {
   constructor(scope: Construct, id: string, props: PodinfoDynamicRoutingChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    if (props.createNamespace ?? true) new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
 
     const services: Record<string, Service> = {};
     for (const { release, message, backendUrl } of RELEASES) {
@@ -69,7 +69,7 @@ export class PodinfoDynamicRoutingChart extends Chart {
     }
 
     new HttpRoute(this, 'backend-router', {
-      name: 'backend-router',
+      metadata: { name: 'backend-router' },
       // Seed 000 writes this route as policy.linkerd.io (v1beta2; v1beta3 is its served successor).
       api: HttpRouteApi.POLICY_V1BETA3,
       parent: RouteParent.service(services['backend-a'], 9898),

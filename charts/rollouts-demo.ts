@@ -57,7 +57,7 @@ export class RolloutsDemoChart extends Chart {
     const weights = props.canaryWeights ?? [30, 40, 60, 80];
     const minimum = props.minimumSuccessRate ?? 0.99;
     const replicas = props.replicas ?? 2;
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       integerProblem('replicas', replicas, 1, 1000),
       weights.length > 0 && weights.every((w, i) => Number.isInteger(w) && w >= 1 && w <= 99 && (i === 0 || w > weights[i - 1])) ? undefined
         : invalidValueProblem('canaryWeights', weights, 'a non-empty ascending list of integers 1..99'),
@@ -65,12 +65,12 @@ export class RolloutsDemoChart extends Chart {
     ]);
 
     new MeshedNamespace(this, 'Namespace', {
-      name: NAMESPACE,
+      metadata: { name: NAMESPACE },
       proxy: props.accessPolicy === undefined ? undefined : { defaultInboundPolicy: props.accessPolicy },
     });
 
     const successRate = new PrometheusAnalysisTemplate(this, 'SuccessRate', {
-      name: 'podinfo-success-rate',
+      metadata: { name: 'podinfo-success-rate' },
       metrics: [AnalysisMetric.linkerdSuccessRate({
         minimum,
         interval: Duration.seconds(20),
@@ -80,7 +80,7 @@ export class RolloutsDemoChart extends Chart {
     });
 
     this.canary = new CanaryRollout(this, 'Rollout', {
-      name: 'rollouts-demo',
+      metadata: { name: 'rollouts-demo' },
       serviceName: 'podinfo',
       trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({ routeName: 'argo-rollouts-http-route' }),
       replicas,

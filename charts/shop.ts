@@ -38,7 +38,7 @@ export class ShopChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ShopChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE, proxy: { defaultInboundPolicy: AccessPolicy.DENY } });
+    new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE }, proxy: { defaultInboundPolicy: AccessPolicy.DENY } });
     const account = (name: string) => new ServiceAccount(this, `${name}-sa`, { metadata: { name } });
     const accounts = { storefront: account('storefront'), checkout: account('checkout'), payments: account('payments') };
     const httpContainer = (name: string, image: string): ContainerProps => ({
@@ -53,13 +53,13 @@ export class ShopChart extends Chart {
     new MeshedService(this, 'storefront-svc', {
       metadata: { name: 'storefront' }, selector: storefront, ports: [{ name: 'http', port: 80, targetPort: 8080 }],
     });
-    new Server(this, 'storefront-server', { name: 'storefront-http', workload: storefront, port: ServerPort.named('http') })
+    new Server(this, 'storefront-server', { metadata: { name: 'storefront-http' }, workload: storefront, port: ServerPort.named('http') })
       .grantIdentityAccess([MeshIdentity.anyInNamespace(props.ingressNamespace ?? 'ingress-nginx')],
         { policyName: 'storefront-http-authz', authenticationName: 'storefront-http-authn' });
 
     // Checkout: HTTP, released as a canary; reads (GET) and writes are separate managed routes.
     const successRate = new PrometheusAnalysisTemplate(this, 'checkout-success-rate', {
-      name: 'checkout-success-rate',
+      metadata: { name: 'checkout-success-rate' },
       metrics: [AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, interval: Duration.seconds(30), failureLimit: 1 })],
     });
     this.canary = new CanaryRollout(this, 'checkout', {
@@ -85,13 +85,13 @@ export class ShopChart extends Chart {
     for (const [name, service] of [['stable', this.canary.stableService!], ['canary', this.canary.canaryService!]] as const) {
       new CircuitBreaker(this, `checkout-${name}-breaker`, { service, maxFailures: 5, maxPenalty: Duration.seconds(30) });
     }
-    const checkoutServer = new Server(this, 'checkout-server', { name: 'checkout-http', workload: this.canary, port: ServerPort.named('http') });
+    const checkoutServer = new Server(this, 'checkout-server', { metadata: { name: 'checkout-http' }, workload: this.canary, port: ServerPort.named('http') });
     for (const [name, method, path] of [['cart', HttpMethod.GET, '/api/cart'], ['orders', HttpMethod.POST, '/api/orders']] as const) {
-      checkoutServer.addHttpRoute(`checkout-${name}`, { name: `checkout-${name}`, rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }] })
+      checkoutServer.addHttpRoute(`checkout-${name}`, { metadata: { name: `checkout-${name}` }, rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }] })
         .grantAccess([accounts.storefront], { policyName: `checkout-${name}-authz`, authenticationName: `checkout-${name}-authn` });
     }
     new HttpLocalRateLimitPolicy(this, 'checkout-rate-limit', {
-      name: 'checkout-rate-limit', server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
+      metadata: { name: 'checkout-rate-limit' }, server: checkoutServer, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
       // The storefront carries every user's requests: it gets more than any other single client.
       overrides: [{ requestsPerSecond: 60, clients: [accounts.storefront] }],
     });
@@ -108,18 +108,18 @@ export class ShopChart extends Chart {
       metadata: { name: 'payments' }, selector: payments, ports: [{ name: 'grpc', port: 9090, targetPort: 9090 }],
     });
     const paymentsServer = new Server(this, 'payments-server', {
-      name: 'payments-grpc', workload: payments, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+      metadata: { name: 'payments-grpc' }, workload: payments, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
     });
     paymentsServer.addGrpcRoute('payments-charge', {
-      name: 'payments-charge',
+      metadata: { name: 'payments-charge' },
       rules: [{ matches: ['Charge', 'Authorize'].map((method) => ({ method: GrpcMethodMatch.exact(PAYMENTS, method) })) }],
     }).grantAccess([accounts.checkout]);
     paymentsServer.addGrpcRoute('payments-refund', {
-      name: 'payments-refund',
+      metadata: { name: 'payments-refund' },
       rules: [{ matches: [{ method: GrpcMethodMatch.exact(PAYMENTS, 'Refund') }] }],
     }).grantIdentityAccess([MeshIdentity.serviceAccountIn('support', 'backoffice')]);
     const paymentsCalls = new GrpcRoute(this, 'payments-calls', {
-      name: 'payments-calls', parent: RouteParent.service(paymentsService, 9090),
+      metadata: { name: 'payments-calls' }, parent: RouteParent.service(paymentsService, 9090),
       rules: [{ matches: [{ method: GrpcMethodMatch.service(PAYMENTS) }] }],
     });
     new RetriesAndTimeouts(this, 'payments-calls-resilience', {

@@ -15,7 +15,7 @@ const IMAGE = 'ghcr.io/stefanprodan/podinfo:6.7.1';
 export class TrafficShiftingChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { ...props, namespace: NAMESPACE });
-    new MeshedNamespace(this, 'Namespace', { name: NAMESPACE });
+    new MeshedNamespace(this, 'Namespace', { metadata: { name: NAMESPACE } });
     const version = (name: 'v1' | 'v2') => {
       const labels = { app: 'podinfo', version: name };
       const deployment = new MeshedDeployment(this, `podinfo-${name}`, {
@@ -45,11 +45,11 @@ export class TrafficShiftingChart extends Chart {
     podinfo.selectLabel('version', 'v1');
 
     new HttpRoute(this, 'podinfo-http', {
-      name: 'podinfo-http', parent: RouteParent.service(podinfo, 9898),
+      metadata: { name: 'podinfo-http' }, parent: RouteParent.service(podinfo, 9898),
       rules: [{ backends: [HttpBackend.service(v1, { port: 9898, weight: 90 }), HttpBackend.service(v2, { port: 9898, weight: 10 })] }],
     });
     new GrpcRoute(this, 'podinfo-grpc', {
-      name: 'podinfo-grpc', parent: RouteParent.service(podinfo, 9999),
+      metadata: { name: 'podinfo-grpc' }, parent: RouteParent.service(podinfo, 9999),
       rules: [
         {
           matches: [{ method: GrpcMethodMatch.exact('echo.EchoService', 'Echo') }],

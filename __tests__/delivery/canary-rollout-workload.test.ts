@@ -170,14 +170,14 @@ test('every place that takes a Service or a workload takes the canary\'s (compil
   new CircuitBreaker(chart, 'breaker', { service: canary.stableService! });
   new CircuitBreaker(chart, 'canary-breaker', { service: canary.canaryService! });
   new HttpRoute(chart, 'mirror-free-split', {
-    name: 'checkout-v2', parent: RouteParent.service(canary.canaryService!, 80),
+    metadata: { name: 'checkout-v2' }, parent: RouteParent.service(canary.canaryService!, 80),
     rules: [{ backends: [HttpBackend.service(canary.canaryService!), HttpBackend.service(canary.stableService!, { weight: 0 })] }],
   });
-  new GrpcRoute(chart, 'grpc-on-root', { name: 'checkout-grpc', parent: RouteParent.service(canary.rootService, 80), rules: [{}] });
+  new GrpcRoute(chart, 'grpc-on-root', { metadata: { name: 'checkout-grpc' }, parent: RouteParent.service(canary.rootService, 80), rules: [{}] });
   new FaultInjection(chart, 'faults', { service: canary.stableService!, errorPercent: 5, image: 'nginx:alpine', routeName: 'checkout-faults' });
-  new AlbIngress(chart, 'ingress', { name: 'checkout', service: canary.rootService, port: 80, hostname: 'shop.example',
+  new AlbIngress(chart, 'ingress', { metadata: { name: 'checkout' }, service: canary.rootService, port: 80, hostname: 'shop.example',
     listenPorts: [AlbListenPort.http(80)] });
-  new Server(chart, 'server', { name: 'checkout', workload, port: ServerPort.named('http') });
+  new Server(chart, 'server', { metadata: { name: 'checkout' }, workload, port: ServerPort.named('http') });
   const objects = validatedSynth(chart) as Obj[];
   expect(find(objects, 'Service', 'checkout').metadata.annotations).toMatchObject({ 'retry.linkerd.io/http': '5xx' });
   expect(find(objects, 'Service', 'checkout-stable').metadata.annotations).toMatchObject({ 'balancer.linkerd.io/failure-accrual': 'consecutive' });

@@ -102,7 +102,7 @@ describe('CanaryRollout mesh settings', () => {
   test('invalid proxy settings are refused naming the construct', () => {
     expect(() => rollout({ opaquePorts: [4143] })).toThrow(/\[c\/web\].*4143.*any port except the proxy's own ports/);
     expect(() => rollout({ opaquePorts: [5432] }, false)).toThrow(
-      '[c/web] proxy settings were given but meshInjection is false; allowed: proxy settings only for meshed pods');
+      '[c/web] meshInjection false is invalid; allowed: true or unset when proxy settings are given (they apply to meshed pods only)');
   });
 });
 

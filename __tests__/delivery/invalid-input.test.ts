@@ -67,7 +67,7 @@ test.each<[string, () => unknown, RegExp]>([
     /\[c\/web\] selector label value "web app" of "app" is invalid; allowed: empty, or at most 63 alphanumerics/],
   ['pod label overriding the selector', () => rollout({ podLabels: { app: 'other' } }),
     /\[c\/web\] pod label "app" is also a selector label; allowed: pod labels that are not selector labels/],
-  ['uppercase Rollout name', () => rollout({ name: 'Web' }), /\[c\/web\] name "Web" is invalid; allowed: a DNS-1123 subdomain/],
+  ['uppercase Rollout name', () => rollout({ metadata: { name: 'Web' } }), /\[c\/web\] metadata.name "Web" is invalid; allowed: a DNS-1123 subdomain/],
   ['stable Service name too long', () => rollout({ serviceName: 'a'.repeat(60) }),
     /\[c\/web\] stable Service name "a{60}-stable" is invalid; allowed: a DNS-1035 label .*at most 63 characters/],
   ['invalid route name', () => rollout({ trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({ routeName: 'Route_1' }) }),

@@ -15,7 +15,7 @@ type Obj = Record<string, any>;
  */
 function canaryShop(app: App, port: ServerPort = ServerPort.named('http')) {
   const chart = new Chart(app, 'canary-shop', { namespace: 'shop' });
-  new MeshedNamespace(chart, 'ns', { name: 'shop' });
+  new MeshedNamespace(chart, 'ns', { metadata: { name: 'shop' } });
   const frontend = new ServiceAccount(chart, 'frontend-sa', { metadata: { name: 'frontend' } });
   const web = new CanaryRollout(chart, 'web', {
     selectorLabels: { app: 'web' },
@@ -33,9 +33,9 @@ function canaryShop(app: App, port: ServerPort = ServerPort.named('http')) {
     servicePort: 80,
     steps: [CanaryStep.setWeight(20), CanaryStep.pauseUntilPromoted()],
   });
-  const server = new Server(chart, 'web-server', { name: 'web', workload: web, port, proxyProtocol: ProxyProtocol.HTTP1 });
+  const server = new Server(chart, 'web-server', { metadata: { name: 'web' }, workload: web, port, proxyProtocol: ProxyProtocol.HTTP1 });
   const api = server.addHttpRoute('web-api', {
-    name: 'web-api',
+    metadata: { name: 'web-api' },
     rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }],
   });
   api.grantAccess([frontend]);

@@ -4,7 +4,7 @@ import {
 } from '../../lib/gitops';
 
 const projectProps: ArgoCdProjectProps = {
-  name: 'shop',
+  metadata: { name: 'shop' },
   description: 'shop',
   sourceRepos: ['https://github.com/example-org/mesh.git'],
   destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'shop' }],
@@ -16,7 +16,7 @@ function application(props: Partial<ArgoCdApplicationProps>): Record<string, any
   const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
   const project = new ArgoCdProject(chart, 'project', projectProps);
   new ArgoCdApplication(chart, 'shop', {
-    name: 'shop', project, repoUrl: 'https://github.com/example-org/mesh.git', branch: 'rendered', path: 'shop', ...props,
+    metadata: { name: 'shop' }, project, repoUrl: 'https://github.com/example-org/mesh.git', branch: 'rendered', path: 'shop', ...props,
   });
   return Testing.synth(chart).find((m) => m.kind === 'Application');
 }
@@ -54,10 +54,10 @@ test('ignoreDifferences render JSON pointers and jq paths, each only when given,
 
 describe('invalid Application props', () => {
   test.each<[string, Partial<ArgoCdApplicationProps>, RegExp]>([
-    ['repository root as path', { path: '.' }, /\[argocd\/shop\] path "\." is not allowed; allowed: one rendered folder name/],
-    ['nested path', { path: 'shop/sub' }, /\[argocd\/shop\] path "shop\/sub" is not allowed/],
+    ['repository root as path', { path: '.' }, /\[argocd\/shop\] path "\." is invalid; allowed: one rendered folder name/],
+    ['nested path', { path: 'shop/sub' }, /\[argocd\/shop\] path "shop\/sub" is invalid/],
     ['createNamespace without namespace', { createNamespace: true },
-      /\[argocd\/shop\] createNamespace is true but no namespace is given; allowed: createNamespace with a namespace/],
+      /\[argocd\/shop\] createNamespace true is invalid; allowed: createNamespace only with a namespace/],
     ['negative sync wave', { syncWave: -1 }, /\[argocd\/shop\] syncWave -1 is invalid; allowed: integers 0\.\.99/],
     ['fractional sync wave', { syncWave: 1.5 }, /\[argocd\/shop\] syncWave 1.5 is invalid; allowed: integers 0\.\.99/],
     ['retry limit 0', { retry: SyncRetry.backoff({ limit: 0 }) }, /\[argocd\/shop\] retry limit 0 is invalid; allowed: integers 1\.\.20/],
@@ -65,11 +65,11 @@ describe('invalid Application props', () => {
     ['sub-second delay', { retry: SyncRetry.backoff({ initialDelay: Duration.millis(500) }) },
       /\[argocd\/shop\] retry initialDelay 500ms is invalid; allowed: a whole number of seconds, at least 1s/],
     ['max below initial', { retry: SyncRetry.backoff({ initialDelay: Duration.minutes(5), maxDelay: Duration.minutes(1) }) },
-      /\[argocd\/shop\] retry maxDelay 1 minute is shorter than initialDelay 5 minutes; allowed: maxDelay >= initialDelay/],
+      /\[argocd\/shop\] retry maxDelay 60000ms is invalid; allowed: a delay not below initialDelay 5 minutes/],
     ['ignoring a whole object (no fields)', { ignoreDifferences: [{ ...route }] },
-      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one JSON pointer or jq path/],
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r fields \[\] is invalid; allowed: at least one JSON pointer or jq path/],
     ['ignoring a whole object (empty lists)', { ignoreDifferences: [{ ...route, jsonPointers: [], jqPathExpressions: [] }] },
-      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r lists no fields; allowed: at least one JSON pointer or jq path/],
+      /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r fields \[\] is invalid; allowed: at least one JSON pointer or jq path/],
     ['root JSON pointer', { ignoreDifferences: [{ ...route, jsonPointers: ['/'] }] },
       /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: JSON pointer "\/" is invalid; allowed: an RFC 6901 pointer to a field/],
     ['JSON pointer without a leading slash', { ignoreDifferences: [{ ...route, jsonPointers: ['spec/replicas'] }] },
@@ -77,22 +77,31 @@ describe('invalid Application props', () => {
     ['root jq path', { ignoreDifferences: [{ ...route, jqPathExpressions: ['.'] }] },
       /\[argocd\/shop\] ignoreDifferences for HTTPRoute shop\/r: jq path "\." is invalid; allowed: a path to a field/],
     ['a condition guarding the whole object', { ignoreDifferences: [{ ...route, jqPathExpressions: ['select(.metadata.labels.a == "b") | .'] }] },
-      /jq path "select\(\.metadata\.labels\.a == "b"\) \| \." is invalid; allowed: a path to a field, e\.g\. \.spec\.replicas, optionally behind a condition/],
+      /jq path "select\(\.metadata\.labels\.a == \\"b\\"\) \| \." is invalid; allowed: a path to a field, e\.g\. \.spec\.replicas, optionally behind a condition/],
   ])('%s', (_, props, message) => {
     expect(() => application(props)).toThrow(message);
   });
 });
 
+test('an AppProject with several invalid props reports all of them in one error, one line each', () => {
+  const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
+  expect(() => new ArgoCdProject(chart, 'project', { ...projectProps, sourceRepos: ['https://github.com/example-org/*'], namespacedResources: [] }))
+    .toThrow(new Error([
+      '[argocd/project] source repository "https://github.com/example-org/*" is invalid; allowed: exact repository URLs only (no patterns)',
+      '[argocd/project] namespacedResources [] is invalid; allowed: at least one group/kind (Argo CD reads an empty list as "every kind")',
+    ].join('\n')));
+});
+
 describe('invalid AppProject props', () => {
   test.each<[string, Partial<ArgoCdProjectProps>, RegExp]>([
-    ['no repository', { sourceRepos: [] }, /\[argocd\/project\] sourceRepos is empty; allowed: at least one repository URL/],
+    ['no repository', { sourceRepos: [] }, /\[argocd\/project\] sourceRepos \[\] is invalid; allowed: at least one repository URL/],
     ['repository pattern', { sourceRepos: ['https://github.com/example-org/*'] },
-      /\[argocd\/project\] source repository "https:\/\/github\.com\/example-org\/\*" is a pattern; allowed: exact repository URLs only/],
+      /\[argocd\/project\] source repository "https:\/\/github\.com\/example-org\/\*" is invalid; allowed: exact repository URLs only/],
     ['namespace wildcard', { destinations: [{ server: 'https://kubernetes.default.svc', namespace: '*' }] },
-      /\[argocd\/project\] destination "https:\/\/kubernetes\.default\.svc" \/ "\*" is not allowed; allowed: an exact server URL and an exact, non-empty namespace/],
-    ['cluster kind wildcard', { clusterResources: [{ group: '*', kind: '*' }] }, /\[argocd\/project\] cluster resource "\*" "" is not allowed; allowed: exact kinds and names/],
+      /\[argocd\/project\] destination "https:\/\/kubernetes\.default\.svc \*" is invalid; allowed: an exact server URL and an exact, non-empty namespace/],
+    ['cluster kind wildcard', { clusterResources: [{ group: '*', kind: '*' }] }, /\[argocd\/project\] cluster resource "\*" is invalid; allowed: exact kinds and names/],
     ['no namespaced kinds', { namespacedResources: [] },
-      /\[argocd\/project\] namespacedResources is empty, which Argo CD reads as "every kind"; allowed: at least one group\/kind/],
+      /\[argocd\/project\] namespacedResources \[\] is invalid; allowed: at least one group\/kind \(Argo CD reads an empty list as "every kind"\)/],
   ])('%s', (_, props, message) => {
     const chart = new Chart(Testing.app(), 'argocd', { namespace: 'argocd' });
     expect(() => new ArgoCdProject(chart, 'project', { ...projectProps, ...props })).toThrow(message);

@@ -242,7 +242,7 @@ describe('invalid input', () => {
     ['platform chart that is not a sibling', (app) => {
       const other = new Chart(new App(), 'elsewhere');
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, platformCharts: [other] });
-    }, /\[argocd\/applications\] platform chart elsewhere is not a top-level chart constructed before argocd; allowed: one of alpha/],
+    }, /\[argocd\/applications\] platform chart "elsewhere" is invalid; allowed: a deployed top-level chart constructed before argocd: one of alpha/],
     ['a chart constructed after the Argo CD chart', (app) => {
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
       configMaps({ late: { a: 'b' } })(app);
@@ -253,15 +253,15 @@ describe('invalid input', () => {
         group: '', kind: 'ConfigMap', namespace: 'alpha', name: 'gone', jsonPointers: ['/data/a'],
       }] });
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
-    }, /\[alpha\/stale\] ignoreDifferences names core\/ConfigMap alpha\/gone, which chart alpha does not render; allowed: objects of the construct's own render target/],
+    }, /\[alpha\/stale\] ignoreDifferences object "core\/ConfigMap alpha\/gone" is invalid; allowed: an object of the construct's own render target, which chart alpha renders/],
     ['two deployed targets rendering the same object (alternatives)', (app) => {
       const alternative = new Chart(app, 'alpha-alternative');
       new ApiObject(alternative, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'alpha' }, data: {} });
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL });
-    }, /\[argocd\/applications\] deployed render targets render the same objects: core\/ConfigMap alpha\/settings \(alpha and alpha-alternative\); allowed: each object in one deployed target — list the alternatives not deployed on this cluster in excludedCharts/],
+    }, /\[argocd\/applications\] objects rendered by several deployed render targets core\/ConfigMap alpha\/settings \(alpha and alpha-alternative\) are invalid; allowed: each object in one deployed target — list the alternatives not deployed on this cluster in excludedCharts/],
     ['an excluded chart that is not a sibling', (app) => {
       new ArgoCdChart(app, 'argocd', { repoUrl: REPO_URL, excludedCharts: [new Chart(new App(), 'elsewhere')] });
-    }, /\[argocd\/applications\] excluded chart elsewhere is not a top-level chart constructed before argocd; allowed: one of alpha/],
+    }, /\[argocd\/applications\] excluded chart "elsewhere" is invalid; allowed: a top-level chart constructed before argocd: one of alpha/],
   ])('%s', (_, build, message) => {
     expect(withTargets(build)).toThrow(message);
   });
@@ -278,6 +278,6 @@ describe('invalid input', () => {
 
   test('nothing to deploy', () => {
     expect(() => new ArgoCdChart(Testing.app(), 'argocd', { repoUrl: REPO_URL }))
-      .toThrow(/\[argocd\/applications\] there are no other charts to deploy; allowed: construct argocd after the charts it deploys/);
+      .toThrow(/\[argocd\/applications\] deployed charts \[\] is invalid; allowed: at least one: construct argocd after the charts it deploys/);
   });
 });

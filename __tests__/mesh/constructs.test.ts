@@ -11,7 +11,7 @@ import { find, fixture, manifestsOf } from './fixture';
 test('a namespace is meshed with validated proxy settings and no namespace of its own', () => {
   const f = fixture();
   new MeshedNamespace(f.chart, 'ns', {
-    name: 'shop',
+    metadata: { name: 'shop' },
     proxy: {
       opaquePorts: [5432, 3306], skipOutboundPorts: [25], cpuRequest: Cpu.millis(100), cpuLimit: Cpu.units(1),
       memoryRequest: Size.mebibytes(20), memoryLimit: Size.mebibytes(250), logLevel: ProxyLogLevel.DEBUG, defaultInboundPolicy: AccessPolicy.DENY,
@@ -48,7 +48,7 @@ test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
 
 test('a Server can be introduced in audit mode; without routes no probe route is created', () => {
   const f = fixture();
-  new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.number(8080), accessPolicy: AccessPolicy.AUDIT });
+  new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.number(8080), accessPolicy: AccessPolicy.AUDIT });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'Server', 'api').spec).toEqual({
     podSelector: { matchLabels: { app: 'api' } }, port: 8080, proxyProtocol: 'unknown', accessPolicy: 'audit',
@@ -58,8 +58,8 @@ test('a Server can be introduced in audit mode; without routes no probe route is
 
 test('the first route derives probe authorization for every HTTP probe path on the Server port, once', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  for (const id of ['a', 'b']) server.addHttpRoute(id, { name: id, rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  for (const id of ['a', 'b']) server.addHttpRoute(id, { metadata: { name: id }, rules: [{}] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'HTTPRoute', 'api-probe-route').spec.rules[0].matches).toEqual([
     { method: 'GET', path: { type: 'Exact', value: '/healthz' } },
@@ -72,11 +72,11 @@ test('the first route derives probe authorization for every HTTP probe path on t
 
 test('probe authorization is skipped on other ports and can be opted out of', () => {
   const f = fixture();
-  const admin = new Server(f.chart, 'admin', { name: 'admin', workload: f.deployment, port: ServerPort.named('admin') });
-  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http'),
+  const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http'),
     probeAuthorization: { enabled: false } });
-  admin.addHttpRoute('a', { name: 'a', rules: [{}] });
-  http.addHttpRoute('b', { name: 'b', rules: [{}] });
+  admin.addHttpRoute('a', { metadata: { name: 'a' }, rules: [{}] });
+  http.addHttpRoute('b', { metadata: { name: 'b' }, rules: [{}] });
   expect(admin.probePaths).toEqual([]);
   expect(http.probePaths).toEqual(['/healthz', '/ready']);
   expect(manifestsOf(f.chart).filter((m) => m.kind === 'HTTPRoute').map((m) => m.metadata.name).sort()).toEqual(['a', 'b']);
@@ -91,16 +91,16 @@ test('probe paths are read from the rendered probes: default port included, HTTP
     liveness: Probe.fromHttpGet('/tls-health', { port: 9100, scheme: ConnectionScheme.HTTPS }),
     startup: Probe.fromHttpGet('/started', { port: 8080 }),
   });
-  const metrics = new Server(f.chart, 'metrics', { name: 'metrics', workload: f.deployment, port: ServerPort.number(9100) });
-  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http') });
+  const metrics = new Server(f.chart, 'metrics', { metadata: { name: 'metrics' }, workload: f.deployment, port: ServerPort.number(9100) });
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http') });
   expect(metrics.probePaths).toEqual(['/sidecar-ready']);
   expect(http.probePaths).toEqual(['/healthz', '/ready', '/started']);
 });
 
 test('a container added after the first route would go unauthorized and is refused', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  server.addHttpRoute('route', { name: 'route', rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  server.addHttpRoute('route', { metadata: { name: 'route' }, rules: [{}] });
   expect(server.probeAuthorization?.paths).toEqual(['/healthz', '/ready']);
   f.deployment.addContainer({ name: 'late', image: 'example/late:1.0.0', resources: {}, startup: Probe.fromHttpGet('/warm', { port: 8080 }) });
   expect(() => renderTargets(f.app)).toThrow(/\[shop\/server\] containers \[late\] of shop\/api are invalid: they were added after the Server read the workload's probes \(for its routes or its checks\); allowed: every container of the workload before the first addHttpRoute/);
@@ -109,7 +109,7 @@ test('a container added after the first route would go unauthorized and is refus
 test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leading inline flags', () => {
   const f = fixture();
   new HttpRoute(f.chart, 'route', {
-    name: 'api', parent: RouteParent.service(f.service, 80),
+    metadata: { name: 'api' }, parent: RouteParent.service(f.service, 80),
     rules: [{ matches: [{ path: PathMatch.regex('/users/(?P<id>[0-9]+)') }, { path: PathMatch.regex('(?i)/API/.*') }] }],
   });
   expect(find(manifestsOf(f.chart), 'HTTPRoute', 'api').spec.rules[0].matches.map((m: any) => m.path.value))
@@ -118,11 +118,11 @@ test('RE2 syntax JavaScript lacks is accepted: named groups (?P<n>...) and leadi
 
 test('Server grants: network access, and a namespace-wide policy', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   server.grantNetworkAccess([Network.cidr('10.0.0.0/8', ['10.1.0.0/16']), Network.cidr('fd00::/8')]);
-  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { name: 'clients', serviceAccounts: [f.frontend, f.admin],
+  const authn = new MeshTlsAuthentication(f.chart, 'all-clients', { metadata: { name: 'clients' }, serviceAccounts: [f.frontend, f.admin],
     trustDomain: 'prod.example' });
-  new AuthorizationPolicy(f.chart, 'ns-policy', { name: 'shop-clients', target: AuthorizationTarget.namespace(f.chart, 'shop'),
+  new AuthorizationPolicy(f.chart, 'ns-policy', { metadata: { name: 'shop-clients' }, target: AuthorizationTarget.namespace(f.chart, 'shop'),
     requiredAuthentications: [authn] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'NetworkAuthentication', 'api-networks-authn').spec.networks).toEqual([{ cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] },
@@ -137,10 +137,10 @@ test('Server grants: network access, and a namespace-wide policy', () => {
 
 test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound, outbound and the derived probe route', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  server.addHttpRoute('inbound', { name: 'inbound', rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
-  new HttpRoute(f.chart, 'outbound', { name: 'outbound', parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
-  new HttpRoute(f.chart, 'legacy', { name: 'legacy', api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  server.addHttpRoute('inbound', { metadata: { name: 'inbound' }, rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
+  new HttpRoute(f.chart, 'outbound', { metadata: { name: 'outbound' }, parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
+  new HttpRoute(f.chart, 'legacy', { metadata: { name: 'legacy' }, api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
   const manifests = manifestsOf(f.chart);
   const apiOf = (name: string) => find(manifests, 'HTTPRoute', name).apiVersion;
   expect(['inbound', 'outbound', 'api-probe-route', 'legacy'].map(apiOf))
@@ -157,7 +157,7 @@ test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound,
 test('Gateway API v1 routes render filters and explicit backend group and kind', () => {
   const f = fixture();
   const route = new HttpRoute(f.chart, 'route', {
-    name: 'api', api: HttpRouteApi.GATEWAY_V1, parent: RouteParent.service(f.service, 80),
+    metadata: { name: 'api' }, api: HttpRouteApi.GATEWAY_V1, parent: RouteParent.service(f.service, 80),
     rules: [
       {
         matches: [{ path: PathMatch.prefix('/v2') }],
@@ -216,9 +216,9 @@ test('circuit breaker parameters and Service-level retries are annotations on th
 
 test('rate limits target the Server with total, per-identity and per-client limits', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   new HttpLocalRateLimitPolicy(f.chart, 'rl', {
-    name: 'api-rate-limit', server, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
+    metadata: { name: 'api-rate-limit' }, server, totalRequestsPerSecond: 100, requestsPerSecondPerIdentity: 20,
     overrides: [{ requestsPerSecond: 50, clients: [f.admin] }],
   });
   expect(find(manifestsOf(f.chart), 'HTTPLocalRateLimitPolicy', 'api-rate-limit').spec).toEqual({
@@ -232,8 +232,8 @@ test('rate limits target the Server with total, per-identity and per-client limi
 describe('legacy kinds', () => {
   test('ServerAuthorization names the Server and its ServiceAccounts', () => {
     const f = fixture();
-    const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-    new legacy.ServerAuthorization(f.chart, 'authz', { name: 'api-frontend', server, serviceAccounts: [f.frontend],
+    const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+    new legacy.ServerAuthorization(f.chart, 'authz', { metadata: { name: 'api-frontend' }, server, serviceAccounts: [f.frontend],
       networks: [Network.cidr('10.0.0.0/8')] });
     const authz = find(manifestsOf(f.chart), 'ServerAuthorization', 'api-frontend');
     expect(authz.apiVersion).toBe('policy.linkerd.io/v1beta1');
@@ -243,7 +243,7 @@ describe('legacy kinds', () => {
 
   test('TrafficSplit renders weighted backends', () => {
     const f = fixture();
-    new legacy.TrafficSplit(f.chart, 'split', { name: 'api-split', service: f.service, backends: [{ service: f.service, weight: 90 },
+    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.service, weight: 90 },
       { service: f.canary, weight: 10 }] });
     const split = find(manifestsOf(f.chart), 'TrafficSplit', 'api-split');
     expect(split.apiVersion).toBe('split.smi-spec.io/v1alpha2');
@@ -253,14 +253,14 @@ describe('legacy kinds', () => {
   test('a ServiceProfile and an outbound HTTPRoute on the same Service are refused', () => {
     const f = fixture();
     new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-    new HttpRoute(f.chart, 'route', { name: 'api-route', parent: RouteParent.service(f.service, 80), rules: [{}] });
+    new HttpRoute(f.chart, 'route', { metadata: { name: 'api-route' }, parent: RouteParent.service(f.service, 80), rules: [{}] });
     expect(() => renderTargets(f.app)).toThrow(/ServiceProfile api\.shop\.svc\.cluster\.local and outbound HTTPRoute api-route .* Linkerd uses the profile and ignores the route/);
   });
 
   test('a TrafficSplit next to a ServiceProfile of its apex is refused', () => {
     const f = fixture();
     new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-    new legacy.TrafficSplit(f.chart, 'split', { name: 'api-split', service: f.service, backends: [{ service: f.canary, weight: 1 }] });
+    new legacy.TrafficSplit(f.chart, 'split', { metadata: { name: 'api-split' }, service: f.service, backends: [{ service: f.canary, weight: 1 }] });
     expect(() => renderTargets(f.app)).toThrow(/TrafficSplit api-split and ServiceProfile api\.shop\.svc\.cluster\.local .* would overwrite the profile's dstOverrides/);
   });
 });
@@ -278,7 +278,7 @@ test('an annotation another construct set is not overwritten: a second CircuitBr
   new CircuitBreaker(f.chart, 'same', { service: f.service, maxFailures: 5 });
   expect(() => new CircuitBreaker(f.chart, 'other', { service: f.service, maxFailures: 3 })).toThrow(
     /^\[shop\/other\] annotation balancer\.linkerd\.io\/failure-accrual-consecutive-max-failures on shop\/api-svc "3" is invalid; allowed: the value it already has, "5" \(set each setting of an object once\)$/);
-  const route = new HttpRoute(f.chart, 'route', { name: 'api', parent: RouteParent.service(f.service, 80), rules: [{}] });
+  const route = new HttpRoute(f.chart, 'route', { metadata: { name: 'api' }, parent: RouteParent.service(f.service, 80), rules: [{}] });
   new RetriesAndTimeouts(f.chart, 'rt', { target: route, requestTimeout: Duration.seconds(2) });
   expect(() => new RetriesAndTimeouts(f.chart, 'rt2', { target: route, requestTimeout: Duration.seconds(3) })).toThrow(
     /^\[shop\/rt2\] annotation timeout\.linkerd\.io\/request on shop\/route "3s" is invalid; allowed: the value it already has, "2s"/);
@@ -289,9 +289,9 @@ test('an annotation another construct set is not overwritten: a second CircuitBr
 
 test('a Server rendered elsewhere is imported by name: routes and grants attach to it, without a probe route', () => {
   const f = fixture();
-  new MeshedNamespace(f.chart, 'namespace', { name: 'shop' });
+  new MeshedNamespace(f.chart, 'namespace', { metadata: { name: 'shop' } });
   const imported = Server.fromServerName(f.chart, 'api-server', 'api-http', { proxyProtocol: ProxyProtocol.HTTP1 });
-  imported.addHttpRoute('reads', { name: 'api-reads', rules: [{ matches: [{ method: HttpMethod.GET }] }] }).grantAccess([f.frontend]);
+  imported.addHttpRoute('reads', { metadata: { name: 'api-reads' }, rules: [{ matches: [{ method: HttpMethod.GET }] }] }).grantAccess([f.frontend]);
   imported.grantNetworkAccess([Network.cidr('10.0.0.0/8')]);
   expect(() => imported.addGrpcRoute('calls', { rules: [{}] }))
     .toThrow(/^\[shop\/api-server\/calls\] parent Server proxyProtocol "HTTP\/1" is invalid/);
@@ -308,9 +308,9 @@ test('a Server rendered elsewhere is imported by name: routes and grants attach 
 test('the probes are read from one rendering of the workload, however many Servers, routes and checks ask', () => {
   const f = fixture();
   const render = jest.spyOn(ApiObject.of(f.deployment), 'toJson');
-  const http = new Server(f.chart, 'http', { name: 'http', workload: f.deployment, port: ServerPort.named('http') });
-  const admin = new Server(f.chart, 'admin', { name: 'admin', workload: f.deployment, port: ServerPort.named('admin') });
-  for (const server of [http, admin]) ['a', 'b'].forEach((id) => server.addHttpRoute(id, { name: `${server.name}-${id}`, rules: [{}] }));
+  const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http') });
+  const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
+  for (const server of [http, admin]) ['a', 'b'].forEach((id) => server.addHttpRoute(id, { metadata: { name: `${server.name}-${id}` }, rules: [{}] }));
   expect([http.probePaths, admin.probePaths, http.probeAuthorization?.paths]).toEqual([['/healthz', '/ready'], [], ['/healthz', '/ready']]);
   expect(render).toHaveBeenCalledTimes(1);
 });

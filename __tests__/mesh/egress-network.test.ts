@@ -18,13 +18,13 @@ function egressChart() {
 
 test('an EgressNetwork denies by default; routes on it allow what they match, on to the original destination', () => {
   const { chart } = egressChart();
-  const egress = new EgressNetwork(chart, 'egress', { name: 'partners', networks: [Network.cidr('203.0.113.0/24', ['203.0.113.128/25'])] });
+  const egress = new EgressNetwork(chart, 'egress', { metadata: { name: 'partners' }, networks: [Network.cidr('203.0.113.0/24', ['203.0.113.128/25'])] });
   new HttpRoute(chart, 'get', {
-    name: 'partner-get', parent: RouteParent.egressNetwork(egress, 80), rules: [{ matches: [{ method: HttpMethod.GET,
+    metadata: { name: 'partner-get' }, parent: RouteParent.egressNetwork(egress, 80), rules: [{ matches: [{ method: HttpMethod.GET,
       path: PathMatch.prefix('/v1') }] }],
   });
   new GrpcRoute(chart, 'grpc', {
-    name: 'partner-grpc', parent: RouteParent.egressNetwork(egress, 443),
+    metadata: { name: 'partner-grpc' }, parent: RouteParent.egressNetwork(egress, 443),
       rules: [{ matches: [{ method: GrpcMethodMatch.service('partner.v1.Quotes') }] }],
   });
   const manifests = manifestsOf(chart);
@@ -44,8 +44,8 @@ test('an egress route may send to an in-cluster Service instead (e.g. a stub), a
   const stub = new MeshedDeployment(chart, 'stub', { podLabels: { app: 'stub' }, containers: [{ image: 'example/stub:1', ports: [{ number: 8080 }],
     resources: {} }] });
   const stubService = new MeshedService(chart, 'stub-svc', { metadata: { name: 'stub' }, selector: stub, ports: [{ port: 80, targetPort: 8080 }] });
-  const egress = new EgressNetwork(chart, 'egress', { name: 'all', trafficPolicy: EgressTrafficPolicy.ALLOW });
-  const route = new HttpRoute(chart, 'to-stub', { name: 'to-stub', parent: RouteParent.egressNetwork(egress, 80),
+  const egress = new EgressNetwork(chart, 'egress', { metadata: { name: 'all' }, trafficPolicy: EgressTrafficPolicy.ALLOW });
+  const route = new HttpRoute(chart, 'to-stub', { metadata: { name: 'to-stub' }, parent: RouteParent.egressNetwork(egress, 80),
     rules: [{ backends: [HttpBackend.service(stubService)] }] });
   expect(route.isOutbound).toBe(true);
   expect(find(manifestsOf(chart), 'HTTPRoute', 'to-stub').spec.rules[0].backendRefs)

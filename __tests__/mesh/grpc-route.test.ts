@@ -28,7 +28,7 @@ function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boole
   const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc',
     port: 9090 }] });
   const server = new Server(chart, 'server', {
-    name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
+    metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
   });
   return { app, chart, checkout, refunds, deployment, service, v2, server };
 }
@@ -38,11 +38,11 @@ const SERVICE = 'shop.payments.v1.PaymentService';
 test('an inbound GRPCRoute names methods; each grant authorizes its ServiceAccounts on them only', () => {
   const f = grpcFixture();
   const charge = f.server.addGrpcRoute('charge', {
-    name: 'payments-charge',
+    metadata: { name: 'payments-charge' },
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Charge') }, { method: GrpcMethodMatch.exact(SERVICE, 'Authorize') }] }],
   });
   const refund = f.server.addGrpcRoute('refund', {
-    name: 'payments-refund',
+    metadata: { name: 'payments-refund' },
     rules: [{ matches: [{ method: GrpcMethodMatch.exact(SERVICE, 'Refund'), headers: [HeaderMatch.regex('x-tenant', '^[a-z]+$')] }] }],
   });
   const chargeGrant = charge.grantAccess([f.checkout]);
@@ -84,7 +84,7 @@ test('an inbound GRPCRoute names methods; each grant authorizes its ServiceAccou
 test('an outbound GRPCRoute splits by weight; retries and timeouts are the annotations Linkerd reads on it', () => {
   const f = grpcFixture();
   const route = new GrpcRoute(f.chart, 'split', {
-    name: 'payments-split',
+    metadata: { name: 'payments-split' },
     parent: RouteParent.service(f.service, 9090),
     hostnames: ['payments.pay.svc.cluster.local', '*.payments.example'],
     rules: [
@@ -123,7 +123,7 @@ test('an outbound GRPCRoute splits by weight; retries and timeouts are the annot
 
 type GrpcFixture = ReturnType<typeof grpcFixture>;
 const inbound = (f: GrpcFixture, match: GrpcMethodMatch) =>
-  f.server.addGrpcRoute('route', { name: 'route', rules: [{ matches: [{ method: match }] }] });
+  f.server.addGrpcRoute('route', { metadata: { name: 'route' }, rules: [{ matches: [{ method: match }] }] });
 
 const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Parameters<typeof grpcFixture>[0]?]> = [
   ['a GRPCRoute on an HTTP/2 Server', (f) => inbound(f, GrpcMethodMatch.service(SERVICE)),
@@ -134,7 +134,7 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['a RegularExpression method match', (f) => inbound(f, GrpcMethodMatch.regex({ service: SERVICE, method: 'Charge.*' })),
     /^\[pay\/server\/route\] rules\[0\] method match "shop\.payments\.v1\.PaymentService\/Charge\.\*" is invalid; allowed: Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service \(GrpcMethodMatch\.service\) or list its methods \(GrpcMethodMatch\.exact\), up to 8 per rule$/],
   ['a method regex that is not RE2', (f) => inbound(f, GrpcMethodMatch.regex({ method: '(?<!Get)Charge' })),
-    /^\[pay\/server\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+$/],
+    /^\[pay\/server\/route\] gRPC method regex "\(\?<!Get\)Charge" is invalid; allowed: a regular expression of 1\.\.1024 characters in RE2 syntax \(no look-around, no back-references\); the .+\n\[pay\/server\/route\] rules\[0\] method match "\*\/\(\?<!Get\)Charge" is invalid; allowed: Exact matches: .+$/],
   ['a service name with a slash', (f) => inbound(f, GrpcMethodMatch.exact('shop/payments', 'Charge')),
     /^\[pay\/server\/route\] gRPC service "shop\/payments" is invalid; allowed: a fully qualified protobuf service name of at most 1024 characters: dot-separated identifiers/],
   ['a method name starting with a digit', (f) => inbound(f, GrpcMethodMatch.exact(SERVICE, '1Charge')),
@@ -150,7 +150,7 @@ const invalidCases: Array<[string, (f: GrpcFixture) => unknown, RegExp, Paramete
   ['backends on an inbound route', (f) => f.server.addGrpcRoute('route', { rules: [{ backends: [HttpBackend.service(f.v2)] }] }),
     /^\[pay\/server\/route\] rules\[0\] backends \["payments-v2"\] is invalid; allowed: no backends on an inbound route/],
   ['HTTP retries on a GRPCRoute', (f) => new RetriesAndTimeouts(f.chart, 'retries', {
-    target: new GrpcRoute(f.chart, 'route', { name: 'route', parent: RouteParent.service(f.service, 9090), rules: [{}] }),
+    target: new GrpcRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: RouteParent.service(f.service, 9090), rules: [{}] }),
     retries: { http: [HttpRetryCondition.serverErrors()] },
   }), /^\[pay\/retries\] HTTP retry conditions on GrpcRoute "route" is invalid; allowed: gRPC retry conditions only/],
   ['an outbound route as authorization target', (f) => new GrpcRoute(f.chart, 'route', { parent: RouteParent.service(f.service, 9090), rules: [{}] })
@@ -235,7 +235,7 @@ test('annotations another construct set are added to, never overwritten', () => 
 describe('probes on a gRPC Server\'s port', () => {
   const build = (probe: { grpc?: Record<string, unknown>; http?: boolean }, accessPolicy?: AccessPolicy) => synthesize((app) => {
     const chart = new Chart(app, 'pay', { namespace: 'pay' });
-    new MeshedNamespace(chart, 'ns', { name: 'pay' });
+    new MeshedNamespace(chart, 'ns', { metadata: { name: 'pay' } });
     const deployment = new MeshedDeployment(chart, 'payments', {
       metadata: { name: 'payments' }, podLabels: { app: 'payments' },
       containers: [{
@@ -245,7 +245,7 @@ describe('probes on a gRPC Server\'s port', () => {
     });
     // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
     if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
-    new Server(chart, 'server', { name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
       accessPolicy });
   });
 
@@ -264,6 +264,6 @@ describe('probes on a gRPC Server\'s port', () => {
 test('a ServiceProfile and an outbound GRPCRoute on the same Service are refused: Linkerd uses the profile', () => {
   const f = grpcFixture();
   new legacy.ServiceProfile(f.chart, 'profile', { service: f.service, routes: [{ name: 'all', pathRegex: '/.*' }] });
-  new GrpcRoute(f.chart, 'route', { name: 'payments-route', parent: RouteParent.service(f.service, 9090), rules: [{}] });
+  new GrpcRoute(f.chart, 'route', { metadata: { name: 'payments-route' }, parent: RouteParent.service(f.service, 9090), rules: [{}] });
   expect(() => renderTargets(f.app)).toThrow(/ServiceProfile payments\.pay\.svc\.cluster\.local and outbound GRPCRoute payments-route .* Linkerd uses the profile and ignores the route/);
 });

@@ -11,13 +11,13 @@ import { fixture } from './fixture';
 type Fixture = ReturnType<typeof fixture>;
 const outbound = (f: Fixture) => RouteParent.service(f.service, 80);
 const server = (f: Fixture, props: Partial<ConstructorParameters<typeof Server>[2]> = {}) =>
-  new Server(f.chart, 'api-server', { name: 'api-server', workload: f.deployment, port: ServerPort.named('http'), ...props });
+  new Server(f.chart, 'api-server', { metadata: { name: 'api-server' }, workload: f.deployment, port: ServerPort.named('http'), ...props });
 const route = (f: Fixture, rules: ConstructorParameters<typeof HttpRoute>[2]['rules'],
   extra: Partial<ConstructorParameters<typeof HttpRoute>[2]> = {}) =>
-  new HttpRoute(f.chart, 'route', { name: 'route', parent: outbound(f), rules, ...extra });
+  new HttpRoute(f.chart, 'route', { metadata: { name: 'route' }, parent: outbound(f), rules, ...extra });
 const inboundRoute = (f: Fixture, rules: ConstructorParameters<typeof HttpRoute>[2]['rules'],
   props: Partial<ConstructorParameters<typeof Server>[2]> = {}) =>
-  server(f, props).addHttpRoute('route', { name: 'route', rules });
+  server(f, props).addHttpRoute('route', { metadata: { name: 'route' }, rules });
 
 /** Each case: what is built, and the error text (construct path, bad value, what is allowed). */
 const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
@@ -152,21 +152,21 @@ const cases: Array<[string, (f: Fixture) => unknown, RegExp]> = [
   ['fault injector named like no Service may be', (f) => new FaultInjection(f.chart, 'fi', { service: f.service, errorPercent: 10,
     image: 'nginx:1.27-alpine', injectorName: '5xx-injector' }),
     /\[shop\/fi\] injectorName "5xx-injector" is invalid; allowed: a DNS-1035 label \(.*starting with a letter/],
-  ['namespace name with a dot', (f) => new MeshedNamespace(f.chart, 'ns2', { name: 'shop.v2' }),
-    /\[shop\/ns2\] namespace name "shop\.v2" is invalid; allowed: a DNS-1123 label/],
+  ['namespace name with a dot', (f) => new MeshedNamespace(f.chart, 'ns2', { metadata: { name: 'shop.v2' } }),
+    /\[shop\/ns2\] metadata.name "shop\.v2" is invalid; allowed: a DNS-1123 label/],
   // mesh membership
-  ['skipping the proxy\'s own port', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { skipInboundPorts: [4191] } }),
+  ['skipping the proxy\'s own port', (f) => new MeshedNamespace(f.chart, 'ns', { metadata: { name: 'shop' }, proxy: { skipInboundPorts: [4191] } }),
     /\[shop\/ns\] skipInboundPorts port 4191 is invalid; allowed: any port except the proxy's own ports/],
-  ['opaque and skipped port', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { opaquePorts: [3306], skipInboundPorts: [3306] } }),
+  ['opaque and skipped port', (f) => new MeshedNamespace(f.chart, 'ns', { metadata: { name: 'shop' }, proxy: { opaquePorts: [3306], skipInboundPorts: [3306] } }),
     /opaquePorts \[3306\] is invalid; allowed: ports that are not also in skipInboundPorts/],
-  ['proxy CPU limit below request', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { cpuRequest: Cpu.millis(200),
+  ['proxy CPU limit below request', (f) => new MeshedNamespace(f.chart, 'ns', { metadata: { name: 'shop' }, proxy: { cpuRequest: Cpu.millis(200),
     cpuLimit: Cpu.millis(100) } }),
     /cpuLimit "100m" is invalid; allowed: a quantity not below cpuRequest 200m/],
-  ['proxy memory limit below request', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'shop', proxy: { memoryRequest: Size.mebibytes(64),
+  ['proxy memory limit below request', (f) => new MeshedNamespace(f.chart, 'ns', { metadata: { name: 'shop' }, proxy: { memoryRequest: Size.mebibytes(64),
     memoryLimit: Size.mebibytes(32) } }),
     /memoryLimit "32Mi" is invalid; allowed: a size not below memoryRequest 64Mi/],
-  ['namespace name with capitals', (f) => new MeshedNamespace(f.chart, 'ns', { name: 'Shop' }),
-    /\[shop\/ns\] namespace name "Shop" is invalid; allowed: a DNS-1123 label/],
+  ['namespace name with capitals', (f) => new MeshedNamespace(f.chart, 'ns', { metadata: { name: 'Shop' } }),
+    /\[shop\/ns\] metadata.name "Shop" is invalid; allowed: a DNS-1123 label/],
   ['pod label key with two slashes', (f) => new MeshedDeployment(f.chart, 'd', { podLabels: { 'a/b/c': 'x' }, containers: [{ image: 'x' }] }),
     /\[shop\/d\] pod label key "a\/b\/c" is invalid; allowed: a label key: an optional DNS-1123 subdomain prefix and "\/", then 1\.\.63 alphanumerics/],
   ['pod label value ending in a dash', (f) => new MeshedDeployment(f.chart, 'd', { podLabels: { app: 'api-' }, containers: [{ image: 'x' }] }),

@@ -10,7 +10,7 @@ const identity = (account: string, namespace: string, trustDomain = 'cluster.loc
 
 test('identities people ask for: a namespace, any meshed client, another namespace\'s ServiceAccount by name', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   const imported = ServiceAccount.fromServiceAccountName(f.chart, 'reporting', 'reporter', { namespaceName: 'reporting' });
   server.grantIdentityAccess([
     MeshIdentity.anyInNamespace('storefront'),
@@ -18,7 +18,7 @@ test('identities people ask for: a namespace, any meshed client, another namespa
     MeshIdentity.serviceAccount(imported),
     MeshIdentity.serviceAccount(f.frontend),
   ], { trustDomain: 'prod.example', policyName: 'api-partners-authz', authenticationName: 'api-partners-authn' });
-  new MeshTlsAuthentication(f.chart, 'meshed', { name: 'any-meshed', identities: [MeshIdentity.anyMeshed()] });
+  new MeshTlsAuthentication(f.chart, 'meshed', { metadata: { name: 'any-meshed' }, identities: [MeshIdentity.anyMeshed()] });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'MeshTLSAuthentication', 'api-partners-authn').spec).toEqual({ identities: [
     '*.storefront.serviceaccount.identity.linkerd.prod.example',
@@ -33,10 +33,10 @@ test('identities people ask for: a namespace, any meshed client, another namespa
 
 test('grants on a GrpcRoute name their objects after the identities', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api-grpc', workload: f.deployment, port: ServerPort.named('admin'),
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api-grpc' }, workload: f.deployment, port: ServerPort.named('admin'),
     proxyProtocol: ProxyProtocol.GRPC });
   const route = server.addGrpcRoute('route', {
-    name: 'admin-calls', rules: [{ matches: [{ method: GrpcMethodMatch.service('shop.v1.Admin') }] }],
+    metadata: { name: 'admin-calls' }, rules: [{ matches: [{ method: GrpcMethodMatch.service('shop.v1.Admin') }] }],
   });
   const namespaceGrant = route.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')]);
   const accountGrant = route.grantIdentityAccess([MeshIdentity.serviceAccountIn('auditor', 'compliance')]);
@@ -79,7 +79,7 @@ test('an import without a namespace is accepted where it means the construct\'s 
 
 test('grants name their objects and construct ids after the grantees: a second unnamed grant gets its own pair', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   const frontend = server.grantAccess([f.frontend]);
   const ops = server.grantIdentityAccess([MeshIdentity.anyInNamespace('ops')]);
   expect([frontend.policy.name, ops.policy.name]).toEqual(['api-frontend-authz', 'api-any-in-ops-authz']);
@@ -94,10 +94,10 @@ test('grants name their objects and construct ids after the grantees: a second u
 
 test('the same grant twice is one grant; another grant under names already used is refused with how to name it', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   const first = server.grantAccess([f.frontend]);
   expect(server.grantAccess([f.frontend])).toBe(first);
-  const route = server.addHttpRoute('route', { name: 'admin', rules: [{ matches: [{ path: PathMatch.prefix('/admin') }] }] });
+  const route = server.addHttpRoute('route', { metadata: { name: 'admin' }, rules: [{ matches: [{ path: PathMatch.prefix('/admin') }] }] });
   const named = route.grantAccess([f.admin], { policyName: 'admin-policy', authenticationName: 'admin-authn' });
   expect(route.grantAccess([f.admin], { policyName: 'admin-policy', authenticationName: 'admin-authn' })).toBe(named);
   expect(() => route.grantAccess([f.frontend], { policyName: 'admin-policy', authenticationName: 'admin-authn' })).toThrow(

@@ -17,7 +17,7 @@ const OUTSIDER = '203.0.113.7';
 
 test('Server.grantPublicAccess renders a NetworkAuthentication of every address and a policy requiring it', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   const grant = server.grantPublicAccess();
   // manifestsOf runs the validator: nothing to flag, semantic/authorization-allows-everyone included.
   const manifests = manifestsOf(f.chart);
@@ -40,16 +40,16 @@ test('Server.grantPublicAccess renders a NetworkAuthentication of every address 
 
 test('without the grant the same deny Server refuses an unauthenticated client (the control case)', () => {
   const f = fixture();
-  new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+  new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   expectRequest(manifestsOf(f.chart), { fromNetwork: OUTSIDER, to: 'shop/api:8080', http: 'GET /' }).toBeDenied();
 });
 
 test('HttpRoute.grantPublicAccess admits everyone on that route only, beside other grants on the Server', () => {
   const f = fixture();
-  const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
-  const publicRoute = server.addHttpRoute('public', { name: 'api-public',
+  const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
+  const publicRoute = server.addHttpRoute('public', { metadata: { name: 'api-public' },
     rules: [{ matches: [{ path: PathMatch.prefix('/public') }] }] });
-  const privateRoute = server.addHttpRoute('private', { name: 'api-private',
+  const privateRoute = server.addHttpRoute('private', { metadata: { name: 'api-private' },
     rules: [{ matches: [{ path: PathMatch.prefix('/admin') }] }] });
   publicRoute.grantPublicAccess();
   privateRoute.grantAccess([f.admin]);
@@ -72,9 +72,9 @@ test('GrpcRoute.grantPublicAccess names its pair after the route, like the route
     containers: [{ name: 'payments', image: 'example/payments:1.0.0', ports: [{ name: 'grpc', number: 9090 }], resources: {} }],
   });
   const server = new Server(chart, 'server', {
-    name: 'payments-grpc', workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+    metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
   });
-  const route = server.addGrpcRoute('status', { name: 'payments-status',
+  const route = server.addGrpcRoute('status', { metadata: { name: 'payments-status' },
     rules: [{ matches: [{ method: GrpcMethodMatch.exact('grpc.health.v1.Health', 'Check') }] }] });
   route.grantPublicAccess();
   const manifests = manifestsOf(chart);
@@ -93,7 +93,7 @@ test('the review report and the access matrix show the public grant as "anyone"'
       serviceAccount: new ServiceAccount(chart, 'api-sa', { metadata: { name: 'api' } }),
       containers: [{ name: 'api', image: 'example/api:1.0.0', ports: [{ name: 'http', number: 8080 }], resources: {} }],
     });
-    new Server(chart, 'server', { name: 'api', workload: deployment, port: ServerPort.named('http') }).grantPublicAccess();
+    new Server(chart, 'server', { metadata: { name: 'api' }, workload: deployment, port: ServerPort.named('http') }).grantPublicAccess();
   });
   const model = new LinkerdPolicyModel(targets[0].objects.map((o) => o.manifest as unknown as Record<string, unknown>));
   const entry = accessMatrix(model).find((e) => e.authorization.name === 'api-public-authz');
@@ -118,13 +118,13 @@ describe('an empty list of authentications stays an error, naming grantPublicAcc
     ['a grant to no networks', (_f, server) => server.grantNetworkAccess([]), grantHint('networks')],
   ])('%s', (_name, build, message) => {
     const f = fixture();
-    const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+    const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
     expect(() => build(f, server)).toThrow(new Error(message));
   });
 
   test('a rendered policy patched to require nothing fails validation, pointing to the explicit option', () => {
     const f = fixture();
-    const server = new Server(f.chart, 'server', { name: 'api', workload: f.deployment, port: ServerPort.named('http') });
+    const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
     const grant = server.grantPublicAccess();
     ApiObject.of(grant.policy.node.defaultChild!).addJsonPatch(JsonPatch.replace('/spec/requiredAuthenticationRefs', []));
     const problems = validateTargets([{ name: 'shop', subjects: Testing.synth(f.chart).map((manifest, i) => ({ manifest, source: `shop#${i}` })) }]);

@@ -70,14 +70,14 @@ test('a validation that throws instead of returning problems names its construct
 test('bad props caught by a library construct: where the library threw, and the user\'s line that passed them', () => {
   let error: unknown;
   try {
-    synthesize((app) => new MeshedNamespace(new Chart(app, 'shop'), 'ns', { name: 'Bad_Name' }));
+    synthesize((app) => new MeshedNamespace(new Chart(app, 'shop'), 'ns', { metadata: { name: 'Bad_Name' } }));
   } catch (thrown) {
     error = thrown;
   }
   expect(error).toBeInstanceOf(UserCodeError);
   const [first, thrownAt, userFrame] = (error as Error).message.split('\n');
   expect(first).toMatch(/^\[shop\/ns\] the constructor of MeshedNamespace \(chart shop\) threw: /);
-  expect(first).toContain('[shop/ns] namespace name "Bad_Name" is invalid; allowed: ');
+  expect(first).toContain('[shop/ns] metadata.name "Bad_Name" is invalid; allowed: ');
   expect(thrownAt).toMatch(/^ {4}thrown at lib\/mesh\/\S+\.ts:\d+:\d+$/);
   expect(userFrame).toMatch(/^ {4}in your code at __tests__\/output\/user-code\.test\.ts:\d+:\d+$/);
 });

@@ -116,7 +116,7 @@ describe('PlatformChart', () => {
 describe('PlatformApplication', () => {
   const make = (source: PlatformSource, syncWave = 10) => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'argocd' });
-    new PlatformApplication(chart, 'a', { name: 'a', project: 'platform', namespace: 'a', syncWave, source });
+    new PlatformApplication(chart, 'a', { metadata: { name: 'a' }, project: 'platform', namespace: 'a', syncWave, source });
     return chart;
   };
   test.each([

@@ -84,7 +84,7 @@ test('a rate limit on a Server Linkerd does not rate-limit: the construct refuse
       (chart) =>
         new HttpLocalRateLimitPolicy(chart, 'limit', {
           server: new Server(chart, 'grpc-server', {
-            name: 'grpc-server',
+            metadata: { name: 'grpc-server' },
             workload: chart.node.findChild('authors') as MeshedDeployment,
             port: ServerPort.named('service'),
             proxyProtocol: ProxyProtocol.GRPC,
@@ -94,7 +94,7 @@ test('a rate limit on a Server Linkerd does not rate-limit: the construct refuse
     ),
   ).toMatch(/\[booksapp\/limit\] server proxyProtocol "gRPC" is invalid; allowed: a protocol Linkerd rate-limits \(unknown, HTTP\/1, HTTP\/2\)/);
   const message = synthesisError((chart) => {
-    new HttpLocalRateLimitPolicy(chart, 'authors-limit', { name: 'authors-limit', server: authorsServer(chart), totalRequestsPerSecond: 100 });
+    new HttpLocalRateLimitPolicy(chart, 'authors-limit', { metadata: { name: 'authors-limit' }, server: authorsServer(chart), totalRequestsPerSecond: 100 });
     apiObject(chart, 'Server', 'authors-server').addJsonPatch(JsonPatch.replace('/spec/proxyProtocol', 'opaque'));
   });
   expect(message).toContain(
@@ -151,7 +151,7 @@ test('a glob in a PathPrefix is matched literally', () => {
   const message = synthesisError(
     (chart) =>
       authorsServer(chart).addHttpRoute('authors-glob', {
-        name: 'authors-glob',
+        metadata: { name: 'authors-glob' },
         rules: [{ matches: [{ path: PathMatch.prefix('/authors/*') }] }],
       }),
   );
@@ -165,7 +165,7 @@ test('a glob in a PathPrefix is matched literally', () => {
 test('a Gateway API parentRef without group defaults to gateway.networking.k8s.io and misses the Server', () => {
   const message = synthesisError((chart) => {
     const route = authorsServer(chart).addHttpRoute('authors-gateway', {
-      name: 'authors-gateway',
+      metadata: { name: 'authors-gateway' },
       api: HttpRouteApi.GATEWAY_V1,
       rules: [{}],
     });

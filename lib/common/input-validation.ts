@@ -1,20 +1,85 @@
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import {
   dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, qualifiedNameError,
 } from '../validation';
 
 /*
- * Checks of construct props, shared by the construct libraries. Each check returns a problem
- * text (or nothing) shaped `<what> <value> is invalid; allowed: <what is allowed>`; the construct
- * prefixes its path with `throwIfProblems`, so one constructor reports every problem at once.
- * Name syntaxes come from lib/validation (the port of k8s.io/apimachinery's validation), the
- * same rules the rendered objects are validated against.
+ * The one validation mechanism of construct props, for every construct library of lib/. A
+ * constructor collects every problem of its props in a `PropProblems` and throws once, so a user
+ * fixes all of them in one round: one error, one line per problem, each
+ * `[<construct path>] <what> <value> is invalid; allowed: <what is allowed>`.
+ * The checks below return such a problem text (or nothing). Name syntaxes come from
+ * lib/validation (the port of k8s.io/apimachinery's validation), the same rules the rendered
+ * objects are validated against.
  */
 
-/** Throws every problem found, each prefixed with the construct path. */
-export function throwIfProblems(path: string, problems: readonly (string | undefined)[]): void {
-  const found = problems.filter((p): p is string => p !== undefined);
-  if (found.length > 0) throw new Error(found.map((p) => `[${path}] ${p}`).join('\n'));
+/**
+ * The metadata of an object whose name a construct requires: cdk8s' `ApiObjectMetadata` (what cdk8s-plus constructs
+ * take as `metadata`) with `name` set.
+ */
+export interface NamedObjectMetadata extends ApiObjectMetadata {
+  /** Name of the object. */
+  readonly name: string;
+}
+
+/** The problems found in the props of one construct (or of one method call on it), thrown together. */
+export class PropProblems {
+  private readonly found: string[] = [];
+
+  private readonly path: string;
+
+  /** @param scope the construct whose path prefixes every problem, or that path (for values checked before it exists) */
+  constructor(scope: IConstruct | string) {
+    this.path = typeof scope === 'string' ? scope : scope.node.path;
+  }
+
+  /** Records problem texts; `undefined` stands for a check that passed. Returns whether any was recorded. */
+  public add(...problems: readonly (string | undefined)[]): boolean {
+    const found = problems.filter((p): p is string => p !== undefined);
+    this.found.push(...found);
+    return found.length > 0;
+  }
+
+  /** Records `<what> <value> is invalid; allowed: <allowed>`. */
+  public invalid(what: string, value: unknown, allowed: string): void {
+    this.found.push(invalidValueProblem(what, value, allowed));
+  }
+
+  /** Records `<what> <value> is invalid; allowed: <allowed>` and throws: for a problem after which nothing else can be checked. */
+  public fail(what: string, value: unknown, allowed: string): never {
+    this.invalid(what, value, allowed);
+    throw this.error(this.fail);
+  }
+
+  /** Whether any problem was recorded. */
+  public get any(): boolean {
+    return this.found.length > 0;
+  }
+
+  /** Throws one error listing every recorded problem, one per line, each prefixed with the construct path. */
+  public throwIfAny(): void {
+    this.throwIfAnyFrom(this.throwIfAny);
+  }
+
+  /** `throwIfAny` for helpers that throw on behalf of a construct: the error's stack starts at the caller of `caller`. */
+  public throwIfAnyFrom(caller: (...args: never[]) => unknown): void {
+    if (this.found.length > 0) throw this.error(caller);
+  }
+
+  /** The error, its stack starting at the construct that validates (the frames of this module left out). */
+  private error(caller: (...args: never[]) => unknown): Error {
+    const error = new Error(this.found.map((p) => `[${this.path}] ${p}`).join('\n'));
+    Error.captureStackTrace(error, caller);
+    return error;
+  }
+}
+
+/** Throws every problem found in one error, each prefixed with the construct path (a `PropProblems` in one call). */
+export function throwIfProblems(scope: IConstruct | string, problems: readonly (string | undefined)[]): void {
+  const collected = new PropProblems(scope);
+  collected.add(...problems);
+  collected.throwIfAnyFrom(throwIfProblems);
 }
 
 /** The problem text for a bad value: `<what> <value> is invalid; allowed: <allowed>`. */

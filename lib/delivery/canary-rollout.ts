@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Chart, Duration, Lazy } from 'cdk8s';
 import { Container, ContainerProps, IServiceAccount, LabelSelectorRequirement, PodSecurityContextProps, Protocol, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -22,17 +22,17 @@ import { AnalysisReference, BackgroundAnalysis, CanaryHeaderMatch, CanaryStep, P
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import { RolloutPodTemplate } from './rollout-pod-template';
 import {
-  durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem, serviceNameProblem,
-  throwIfProblems,
+  PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem,
+  serviceNameProblem,
 } from '../common';
 
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
   /**
-   * Name of the Rollout object.
-   * @default - the construct id
+   * Metadata of the Rollout object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name the construct id
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * Labels that identify the pods: the Rollout selector, the pod labels and the selector of
    * every Service.
@@ -185,13 +185,9 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
 
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.metadata?.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.selectorLabels = props.selectorLabels;
-    if (props.proxy !== undefined && props.meshInjection === false) {
-      throw new Error(`[${this.node.path}] proxy settings were given but meshInjection is false; `
-        + 'allowed: proxy settings only for meshed pods (leave meshInjection unset or true), or no proxy settings');
-    }
     const routing = props.trafficRouting ?? CanaryTrafficRouting.gatewayApiPlugin();
     const usesPlugin = routing.kind === 'gatewayApiPlugin';
     const rootName = props.serviceName ?? this.name;
@@ -205,8 +201,13 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     const argContext: AnalysisArgContext = { namespace: this.namespace, rootServiceName: rootName };
     const headerRouteNames = [...new Set(props.steps.flatMap((s) => s.action.setHeaderRoute === undefined ? [] : [s.action.setHeaderRoute.name]))];
 
-    throwIfProblems(this.node.path, [
-      objectNameProblem('name', this.name),
+    const problems = new PropProblems(this);
+    const annotations = (props.meshInjection ?? true) ? meshedPodAnnotations(problems, props.proxy) : undefined;
+    problems.add(
+      props.proxy !== undefined && props.meshInjection === false
+        ? invalidValueProblem('meshInjection', false, 'true or unset when proxy settings are given (they apply to meshed pods only)')
+        : undefined,
+      objectNameProblem('metadata.name', this.name),
       this.namespace === '' ? 'the chart has no namespace; allowed: a chart with a namespace (Rollouts are namespaced)' : undefined,
       Object.keys(props.selectorLabels).length === 0 ? 'selectorLabels are empty; allowed: at least one label' : undefined,
       ...labelProblems('selector label', props.selectorLabels),
@@ -239,7 +240,8 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         props.backgroundAnalysis.startingStep === undefined ? undefined
           : integerProblem('backgroundAnalysis startingStep', props.backgroundAnalysis.startingStep, 0, props.steps.length - 1),
       ]),
-    ]);
+    );
+    problems.throwIfAny();
 
     const port = this.servicePort;
     const service = (serviceId: string, name: string) => {
@@ -265,10 +267,10 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         const routeId = routing.routes === undefined ? 'HttpRoute' : `Route-${route.name}`;
         if (route.kind === 'HTTPRoute') {
           httpRoutes.push(new HttpRoute(this, routeId, {
-            name: route.name, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
+            metadata: { name: route.name }, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
           }));
         } else {
-          grpcRoutes.push(new GrpcRoute(this, routeId, { name: route.name, parent, rules: [{ matches: route.grpcMatches, backends }] }));
+          grpcRoutes.push(new GrpcRoute(this, routeId, { metadata: { name: route.name }, parent, rules: [{ matches: route.grpcMatches, backends }] }));
         }
       }
     }
@@ -317,10 +319,9 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
       steps: props.steps.map((step) => renderStep(step, argContext)),
     };
 
-    const annotations = (props.meshInjection ?? true) ? meshedPodAnnotations(this, props.proxy) : undefined;
     this.rollout = new ApiObject(this, 'Resource', {
       ...Rollout.GVK,
-      metadata: { name: this.name },
+      metadata: { ...props.metadata, name: this.name },
       spec: {
         replicas: props.replicas ?? 1,
         revisionHistoryLimit: props.revisionHistoryLimit ?? 10,

@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
@@ -9,10 +9,10 @@ import {
 /** Properties of a {@link FlaggerCanary}. */
 export interface FlaggerCanaryProps {
   /**
-   * Name of the Canary; Flagger names the Services `<name>`, `<name>-primary` and `<name>-canary`.
-   * @default - the Deployment name
+   * Metadata of the Canary; Flagger names the Services `<name>`, `<name>-primary` and `<name>-canary`: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name the Deployment name
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Deployment that Flagger takes over (it creates `<name>-primary` from it and scales it to zero between releases). */
   readonly deployment: k8s.KubeDeployment;
   /**
@@ -54,7 +54,7 @@ export class FlaggerCanary extends Construct {
   constructor(scope: Construct, id: string, props: FlaggerCanaryProps) {
     super(scope, id);
     const deployment = props.deployment.toJson();
-    this.name = props.name ?? props.deployment.name;
+    this.name = props.metadata?.name ?? props.deployment.name;
     const namespace = Chart.of(this).namespace;
     const containers: { ports?: { containerPort: number }[] }[] = deployment.spec?.template?.spec?.containers ?? [];
     const declaredPorts = containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
@@ -62,8 +62,8 @@ export class FlaggerCanary extends Construct {
     const targetPort = port !== undefined && declaredPorts.length === 1 && declaredPorts[0] !== port ? declaredPorts[0] : undefined;
     const metricInterval = props.metricInterval ?? Duration.minutes(1);
 
-    throwIfProblems(this.node.path, [
-      objectNameProblem('name', this.name),
+    throwIfProblems(this, [
+      objectNameProblem('metadata.name', this.name),
       deployment.metadata?.namespace === namespace ? undefined
         : `deployment ${props.deployment.name} is in namespace "${deployment.metadata?.namespace}"; `
           + `allowed: the Canary's namespace "${namespace}"`,
@@ -85,7 +85,7 @@ export class FlaggerCanary extends Construct {
     // Flagger's duration pattern is ^[0-9]+(m|s): no hours.
     const flaggerDuration = (duration: Duration) => goDuration(duration, 'm');
     this.canary = new Canary(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { ...props.metadata, name: this.name },
       spec: {
         targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: props.deployment.name },
         service: { port: port!, ...(targetPort === undefined ? {} : { targetPort }) },

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AnalysisTemplate,
@@ -12,10 +12,10 @@ import { objectNameProblem, throwIfProblems } from '../common';
 /** Properties of a {@link PrometheusAnalysisTemplate}. */
 export interface PrometheusAnalysisTemplateProps {
   /**
-   * Name of the AnalysisTemplate object.
-   * @default - the construct id
+   * Metadata of the AnalysisTemplate object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name the construct id
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The metrics to measure; an analysis fails as soon as one of them fails. */
   readonly metrics: readonly AnalysisMetric[];
   /**
@@ -42,15 +42,15 @@ export class PrometheusAnalysisTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusAnalysisTemplateProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    this.name = props.metadata?.name ?? id;
     this.namespace = Chart.of(this).namespace ?? '';
     this.metrics = props.metrics;
     this.finishes = props.metrics.every((m) => m.count !== undefined);
     const address = props.prometheusAddress ?? LINKERD_VIZ_PROMETHEUS_ADDRESS;
     const names = props.metrics.map((m) => m.name);
 
-    throwIfProblems(this.node.path, [
-      objectNameProblem('name', this.name),
+    throwIfProblems(this, [
+      objectNameProblem('metadata.name', this.name),
       this.namespace === '' ? 'the chart has no namespace; allowed: a chart with a namespace (AnalysisTemplates are namespaced)' : undefined,
       props.metrics.length === 0 ? 'metrics are empty; allowed: at least one metric' : undefined,
       ...names.filter((n, i) => names.indexOf(n) !== i)
@@ -61,7 +61,7 @@ export class PrometheusAnalysisTemplate extends Construct {
     ]);
 
     new AnalysisTemplate(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { ...props.metadata, name: this.name },
       spec: {
         args: this.argumentNames.map((name) => ({ name })),
         metrics: props.metrics.map((metric) => ({

@@ -96,7 +96,7 @@ export class RolloutsGatewayApiPlugin extends Construct {
     const bindingName = props.bindingName ?? roleName;
     const stateConfigMap = props.stateConfigMapName ?? 'argo-gatewayapi-configmap';
 
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       location.problem,
       props.sha256 === undefined || /^[0-9a-f]{64}$/.test(props.sha256) ? undefined
         : `sha256 "${props.sha256}" is invalid; allowed: 64 lowercase hexadecimal digits`,

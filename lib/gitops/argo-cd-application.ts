@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { durationProblem, goDuration, integerProblem, throwIfProblems, wholeSeconds } from '../common';
+import { NamedObjectMetadata, PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, wholeSeconds } from '../common';
 import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
 import { ArgoCdIgnoreDifference } from '../contracts';
 import { ArgoCdProject } from './argo-cd-project';
@@ -8,8 +8,8 @@ import { SyncPolicy, SyncRetry } from './sync-policy';
 
 /** Props of {@link ArgoCdApplication}. */
 export interface ArgoCdApplicationProps {
-  /** The Application's name. */
-  readonly name: string;
+  /** Metadata of the Application: its `name`, labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /** The project that confines what this Application may deploy. */
   readonly project: ArgoCdProject;
   /** URL of the Git repository holding the rendered manifests. */
@@ -76,19 +76,20 @@ export class ArgoCdApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
+    const problems = new PropProblems(this);
     if (!TARGET_NAME.test(props.path)) {
-      throw new Error(`[${this.node.path}] path "${props.path}" is not allowed; allowed: one rendered folder name `
-        + '(lowercase letters, digits and "-"), never the repository root');
+      problems.invalid('path', props.path, 'one rendered folder name (lowercase letters, digits and "-"), never the repository root');
     }
     if (props.createNamespace && props.namespace === undefined) {
-      throw new Error(`[${this.node.path}] createNamespace is true but no namespace is given; allowed: createNamespace with a namespace`);
+      problems.invalid('createNamespace', true, 'createNamespace only with a namespace');
     }
     const retry = props.retry ?? SyncRetry.backoff();
-    throwIfProblems(this.node.path, [
+    problems.add(
       props.syncWave === undefined ? undefined : integerProblem('syncWave', props.syncWave, 0, 99),
       ...retryProblems(retry),
-    ]);
-    for (const ignored of props.ignoreDifferences ?? []) this.validateIgnoreDifference(ignored);
+      ...(props.ignoreDifferences ?? []).flatMap(ignoreDifferenceProblems),
+    );
+    problems.throwIfAny();
 
     const syncPolicy = props.syncPolicy ?? SyncPolicy.automated();
     const ignoreDifferences = props.ignoreDifferences ?? [];
@@ -100,8 +101,9 @@ export class ArgoCdApplication extends Construct {
     ];
     const application = new Application(this, 'Resource', {
       metadata: {
-        name: props.name,
-        annotations: props.syncWave === undefined ? undefined : { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
+        ...props.metadata,
+        annotations: props.syncWave === undefined ? props.metadata.annotations
+          : { ...props.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(props.syncWave) },
       },
       spec: {
         project: props.project.name,
@@ -128,29 +130,22 @@ export class ArgoCdApplication extends Construct {
     this.name = application.name;
   }
 
-  private validateIgnoreDifference(ignored: ArgoCdIgnoreDifference): void {
-    const what = `ignoreDifferences for ${ignored.kind} ${ignored.namespace}/${ignored.name}`;
-    const pointers = ignored.jsonPointers ?? [];
-    const jqPaths = ignored.jqPathExpressions ?? [];
-    if (pointers.length === 0 && jqPaths.length === 0) {
-      throw new Error(`[${this.node.path}] ${what} lists no fields; allowed: at least one JSON pointer or jq path `
-        + '(ignoring a whole object hides every drift)');
-    }
-    for (const pointer of pointers) {
-      if (!JSON_POINTER.test(pointer)) {
-        throw new Error(`[${this.node.path}] ${what}: JSON pointer "${pointer}" is invalid; `
-          + 'allowed: an RFC 6901 pointer to a field, e.g. /spec/replicas (never "" or "/", the whole object)');
-      }
-    }
-    for (const jqPath of jqPaths) {
-      if (!JQ_PATH.test(jqPath) && !GUARDED_JQ_PATH.test(jqPath)) {
-        throw new Error(`[${this.node.path}] ${what}: jq path "${jqPath}" is invalid; `
-          + 'allowed: a path to a field, e.g. .spec.replicas, optionally behind a condition: select(<condition>) | .spec.rules '
-          + '(never ".", the whole object)');
-      }
-    }
-  }
+}
 
+function ignoreDifferenceProblems(ignored: ArgoCdIgnoreDifference): string[] {
+  const what = `ignoreDifferences for ${ignored.kind} ${ignored.namespace}/${ignored.name}`;
+  const pointers = ignored.jsonPointers ?? [];
+  const jqPaths = ignored.jqPathExpressions ?? [];
+  return [
+    ...(pointers.length === 0 && jqPaths.length === 0
+      ? [invalidValueProblem(`${what} fields`, [], 'at least one JSON pointer or jq path (ignoring a whole object hides every drift)')]
+      : []),
+    ...pointers.filter((pointer) => !JSON_POINTER.test(pointer)).map((pointer) => invalidValueProblem(`${what}: JSON pointer`, pointer,
+      'an RFC 6901 pointer to a field, e.g. /spec/replicas (never "" or "/", the whole object)')),
+    ...jqPaths.filter((jqPath) => !JQ_PATH.test(jqPath) && !GUARDED_JQ_PATH.test(jqPath)).map((jqPath) => invalidValueProblem(
+      `${what}: jq path`, jqPath,
+      'a path to a field, e.g. .spec.replicas, optionally behind a condition: select(<condition>) | .spec.rules (never ".", the whole object)')),
+  ];
 }
 
 function retryProblems(retry: SyncRetry): (string | undefined)[] {
@@ -163,8 +158,7 @@ function retryProblems(retry: SyncRetry): (string | undefined)[] {
     initial,
     max,
     initial !== undefined || max !== undefined || wholeSeconds(retry.maxDelay)! >= wholeSeconds(retry.initialDelay)! ? undefined
-      : `retry maxDelay ${retry.maxDelay.toHumanString()} is shorter than initialDelay ${retry.initialDelay.toHumanString()}; `
-        + 'allowed: maxDelay >= initialDelay',
+      : invalidValueProblem('retry maxDelay', retry.maxDelay, `a delay not below initialDelay ${retry.initialDelay.toHumanString()}`),
   ];
 }
 

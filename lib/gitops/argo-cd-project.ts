@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { AppProject } from '../../imports/argocd-appproject-argoproj.io';
+import { NamedObjectMetadata, PropProblems } from '../common';
 
 /** A kind of object, as Argo CD names it: `group` is `''` for the core API group. */
 export interface ResourceKind {
@@ -25,8 +26,8 @@ export interface ProjectDestination {
 
 /** Props of {@link ArgoCdProject}. */
 export interface ArgoCdProjectProps {
-  /** The project's name, which applications refer to. */
-  readonly name: string;
+  /** Metadata of the AppProject: its `name`, which applications refer to, labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /** What the project is for, shown in the Argo CD UI. */
   readonly description: string;
   /** The only repositories applications of this project may read from. No wildcards. */
@@ -64,32 +65,28 @@ export class ArgoCdProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ArgoCdProjectProps) {
     super(scope, id);
-    if (props.sourceRepos.length === 0) {
-      throw new Error(`[${this.node.path}] sourceRepos is empty; allowed: at least one repository URL`);
-    }
-    for (const repo of props.sourceRepos) {
-      if (WILDCARD.test(repo)) {
-        throw new Error(`[${this.node.path}] source repository "${repo}" is a pattern; allowed: exact repository URLs only`);
-      }
+    const problems = new PropProblems(this);
+    if (props.sourceRepos.length === 0) problems.invalid('sourceRepos', [], 'at least one repository URL');
+    for (const repo of props.sourceRepos.filter((r) => WILDCARD.test(r))) {
+      problems.invalid('source repository', repo, 'exact repository URLs only (no patterns)');
     }
     for (const { server, namespace } of props.destinations) {
       if (WILDCARD.test(server) || WILDCARD.test(namespace) || namespace === '') {
-        throw new Error(`[${this.node.path}] destination "${server}" / "${namespace}" is not allowed; `
-          + 'allowed: an exact server URL and an exact, non-empty namespace');
+        problems.invalid('destination', `${server} ${namespace}`, 'an exact server URL and an exact, non-empty namespace');
       }
     }
     for (const { kind, name } of props.clusterResources) {
       if (kind === '' || WILDCARD.test(kind) || (name !== undefined && WILDCARD.test(name))) {
-        throw new Error(`[${this.node.path}] cluster resource "${kind}" "${name ?? ''}" is not allowed; allowed: exact kinds and names`);
+        problems.invalid('cluster resource', `${kind} ${name ?? ''}`.trim(), 'exact kinds and names');
       }
     }
     if (props.namespacedResources.length === 0) {
-      throw new Error(`[${this.node.path}] namespacedResources is empty, which Argo CD reads as "every kind"; `
-        + 'allowed: at least one group/kind');
+      problems.invalid('namespacedResources', [], 'at least one group/kind (Argo CD reads an empty list as "every kind")');
     }
+    problems.throwIfAny();
 
     const appProject = new AppProject(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         description: props.description,
         sourceRepos: [...props.sourceRepos],

@@ -68,7 +68,7 @@ export class FleetApplications extends Construct {
         if (!topLevel.includes(chart)) problems.push(invalidValueProblem('chart', chart.node.path, 'a top-level chart (a render target)'));
       }
     }
-    throwIfProblems(this.node.path, problems);
+    throwIfProblems(this, problems);
 
     const branch = props.branch ?? 'rendered';
     const applications = new Map<string, ArgoCdApplication>();
@@ -79,7 +79,7 @@ export class FleetApplications extends Construct {
       const clusterScoped = rendered.flatMap((r) => r.manifests).filter((m) => m.metadata.namespace === undefined);
       const namespaces = unique(namespaced.map((m) => m.metadata.namespace!));
       const project = new ArgoCdProject(this, `${environment.name}-project`, {
-        name: environment.name,
+        metadata: { name: environment.name },
         description: `Environment ${environment.name}: ${charts.map((c) => c.node.id).join(', ')} `
           + `on ${environment.clusters.map((c) => c.name).join(', ')}`,
         sourceRepos: [props.repoUrl],
@@ -97,7 +97,7 @@ export class FleetApplications extends Construct {
         for (const cluster of environment.clusters) {
           const name = `${chart.node.id}-${cluster.name}`;
           applications.set(name, new ArgoCdApplication(this, name, {
-            name, project, repoUrl: props.repoUrl, branch, path: chart.node.id, cluster: cluster.server,
+            metadata: { name }, project, repoUrl: props.repoUrl, branch, path: chart.node.id, cluster: cluster.server,
             namespace, createNamespace: namespace !== undefined && ownsNamespace, ignoreDifferences,
           }));
         }

@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { PropProblems, invalidValueProblem, throwIfProblems } from '../common';
 import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from '../contracts';
@@ -88,41 +89,39 @@ export class RenderedBranchApplications extends Construct {
     super(scope, id);
     const chart = Chart.of(this);
     const app = chart.node.scope;
+    // Typed explicitly, so that `fail` (which returns never) narrows `app` below.
+    const problems: PropProblems = new PropProblems(this);
     if (!(app instanceof App)) {
-      throw new Error(`[${this.node.path}] must be in a top-level chart (a render target of its own); `
-        + `${chart.node.path} is nested in ${app?.node.path}`);
+      problems.fail('chart', chart.node.path, `a top-level chart (a render target of its own), not one nested in ${app?.node.path}`);
     }
-    const argoCdNamespace = chart.namespace;
-    if (argoCdNamespace === undefined) {
-      throw new Error(`[${this.node.path}] chart ${chart.node.path} has no namespace; allowed: the chart's namespace is Argo CD's namespace (e.g. "argocd")`);
+    const argoCdNamespace = chart.namespace ?? '';
+    if (chart.namespace === undefined) {
+      problems.invalid(`namespace of chart ${chart.node.path}`, '(none)', 'Argo CD\'s namespace (e.g. "argocd") as the chart\'s namespace');
     }
-    if (!REPO_URL.test(props.repoUrl)) {
-      throw new Error(`[${this.node.path}] repoUrl "${props.repoUrl}" is invalid; allowed: a clone URL starting with https://, ssh:// or git@`);
-    }
+    if (!REPO_URL.test(props.repoUrl)) problems.invalid('repoUrl', props.repoUrl, 'a clone URL starting with https://, ssh:// or git@');
     const branch = props.branch ?? DEFAULT_RENDERED_BRANCH;
-    if (!BRANCH.test(branch)) {
-      throw new Error(`[${this.node.path}] branch "${branch}" is invalid; allowed: a git branch name of letters, digits, ".", "_", "-" and "/"`);
-    }
+    if (!BRANCH.test(branch)) problems.invalid('branch', branch, 'a git branch name of letters, digits, ".", "_", "-" and "/"');
     const topLevelCharts = app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart);
     const excluded = new Set(props.excludedCharts ?? []);
     for (const e of excluded) {
       if (!topLevelCharts.includes(e)) {
-        throw new Error(`[${this.node.path}] excluded chart ${e.node.path} is not a top-level chart constructed before ${chart.node.path}; `
-          + `allowed: one of ${topLevelCharts.map((c) => c.node.id).join(', ')}`);
+        problems.invalid('excluded chart', e.node.path,
+          `a top-level chart constructed before ${chart.node.path}: one of ${topLevelCharts.map((c) => c.node.id).join(', ')}`);
       }
     }
     const targets = () => app.node.children.filter((c): c is Chart => c instanceof Chart && c !== chart && !excluded.has(c));
     const deployed = targets();
     if (deployed.length === 0) {
-      throw new Error(`[${this.node.path}] there are no other charts to deploy; allowed: construct ${chart.node.id} after the charts it deploys`);
+      problems.invalid('deployed charts', [], `at least one: construct ${chart.node.id} after the charts it deploys`);
     }
     const platform = new Set(props.platformCharts ?? []);
     for (const p of platform) {
       if (!deployed.includes(p)) {
-        throw new Error(`[${this.node.path}] platform chart ${p.node.path} is not a top-level chart constructed before ${chart.node.path}; `
-          + `allowed: one of ${deployed.map((c) => c.node.id).join(', ')}`);
+        problems.invalid('platform chart', p.node.path,
+          `a deployed top-level chart constructed before ${chart.node.path}: one of ${deployed.map((c) => c.node.id).join(', ')}`);
       }
     }
+    problems.throwIfAny();
 
     const rendered = deployed.map(renderChart);
     assertNoSharedObjects(this, rendered);
@@ -131,7 +130,7 @@ export class RenderedBranchApplications extends Construct {
     const common = { repoUrl: props.repoUrl, branch, cluster, syncPolicy: props.syncPolicy, retry: props.retry };
 
     const bootstrap = new ArgoCdProject(this, 'bootstrap-project', {
-      name: `${chart.node.id}-bootstrap`,
+      metadata: { name: `${chart.node.id}-bootstrap` },
       description: `Applications and AppProjects of the rendered branch ${branch} (app of apps)`,
       sourceRepos: [props.repoUrl],
       destinations: [{ server: cluster, namespace: argoCdNamespace }],
@@ -139,7 +138,7 @@ export class RenderedBranchApplications extends Construct {
       namespacedResources: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }],
     });
     const project = new ArgoCdProject(this, 'targets-project', {
-      name: `${chart.node.id}-targets`,
+      metadata: { name: `${chart.node.id}-targets` },
       description: `Render targets ${deployed.map((c) => c.node.id).join(', ')} of the rendered branch ${branch}`,
       sourceRepos: [props.repoUrl],
       destinations: unique(needs.flatMap((n) => n.namespaces)).map((namespace) => ({ server: cluster, namespace })),
@@ -148,7 +147,7 @@ export class RenderedBranchApplications extends Construct {
     });
 
     this.rootApplication = new ArgoCdApplication(this, chart.node.id, {
-      ...common, name: chart.node.id, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
+      ...common, metadata: { name: chart.node.id }, project: bootstrap, path: chart.node.id, namespace: argoCdNamespace,
     });
     // Namespaces some target renders: the app is responsible for them. A target may sync before
     // the target that renders its namespace (or that target may be an alternative not deployed), so
@@ -160,7 +159,7 @@ export class RenderedBranchApplications extends Construct {
       const namespace = target.namespaces.length === 1 ? target.namespaces[0] : undefined;
       applications.set(target.name, new ArgoCdApplication(this, target.name, {
         ...common,
-        name: target.name,
+        metadata: { name: target.name },
         project,
         path: target.name,
         namespace,
@@ -203,9 +202,9 @@ function assertNoSharedObjects(scope: Construct, charts: readonly RenderedChart[
     }
   }
   if (shared.length > 0) {
-    throw new Error(`[${scope.node.path}] deployed render targets render the same objects: ${shared.slice(0, 5).join(', ')}`
-      + `${shared.length > 5 ? ` and ${shared.length - 5} more` : ''}; allowed: each object in one deployed target — `
-      + 'list the alternatives not deployed on this cluster in excludedCharts');
+    const more = shared.length > 5 ? ` and ${shared.length - 5} more` : '';
+    throwIfProblems(scope, [`objects rendered by several deployed render targets ${shared.slice(0, 5).join(', ')}${more} are invalid; `
+      + 'allowed: each object in one deployed target — list the alternatives not deployed on this cluster in excludedCharts']);
   }
 }
 
@@ -238,9 +237,9 @@ function deriveNeeds(charts: readonly RenderedChart[]): TargetNeeds[] {
         for (const entry of source.argoCdIgnoreDifferences) {
           if (!namespaced.some((m) => argoGroupOf(m) === entry.group && m.kind === entry.kind
             && m.metadata.namespace === entry.namespace && m.metadata.name === entry.name)) {
-            throw new Error(`[${source.node.path}] ignoreDifferences names ${entry.group || 'core'}/${entry.kind} `
-              + `${entry.namespace}/${entry.name}, which chart ${chart.node.id} does not render; `
-              + `allowed: objects of the construct's own render target (its Application ignores only those)`);
+            throwIfProblems(source, [invalidValueProblem('ignoreDifferences object',
+              `${entry.group || 'core'}/${entry.kind} ${entry.namespace}/${entry.name}`,
+              `an object of the construct's own render target, which chart ${chart.node.id} renders (its Application ignores only those)`)]);
           }
         }
         return source.argoCdIgnoreDifferences;

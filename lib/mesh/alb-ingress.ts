@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalid, validateObjectName, validatePortNumber } from './validation';
 import { IMeshService } from './mesh-service';
+import { ApiObjectMetadata } from 'cdk8s';
+import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {
@@ -35,10 +36,10 @@ export class AlbListenPort {
 /** Properties of an `AlbIngress`. */
 export interface AlbIngressProps {
   /**
-   * Name of the Ingress.
-   * @default - generated from the construct path
+   * Metadata of the Ingress: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Service requests are forwarded to. */
   readonly service: IMeshService;
   /** The Service port. */
@@ -72,22 +73,25 @@ export class AlbIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    validateObjectName(this, 'hostname', props.hostname);
-    if (!props.hostname.includes('.')) throw invalid(this, 'hostname', props.hostname, 'a fully qualified DNS name such as "app.example.com"');
-    validatePortNumber(this, 'port', props.port);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
+    problems.add(objectNameProblem('hostname', props.hostname));
+    if (!props.hostname.includes('.')) problems.invalid('hostname', props.hostname, 'a fully qualified DNS name such as "app.example.com"');
+    problems.add(portNumberProblem('port', props.port));
     const ports = props.service.ports.map((p) => p.port);
-    if (!ports.includes(props.port)) throw invalid(this, 'port', props.port, `a port of Service ${props.service.name} (${ports.join(', ')})`);
+    if (!ports.includes(props.port)) problems.invalid('port', props.port, `a port of Service ${props.service.name} (${ports.join(', ')})`);
     const listenPorts = props.listenPorts ?? [AlbListenPort.http()];
-    if (listenPorts.length === 0) throw invalid(this, 'listenPorts', [], 'at least one listener');
-    for (const listener of listenPorts) validatePortNumber(this, `${listener.protocol} listen port`, listener.port);
+    if (listenPorts.length === 0) problems.invalid('listenPorts', [], 'at least one listener');
+    for (const listener of listenPorts) problems.add(portNumberProblem(`${listener.protocol} listen port`, listener.port));
     const listeners = listenPorts.map((l) => `${l.protocol}:${l.port}`);
-    if (new Set(listeners).size !== listeners.length) throw invalid(this, 'listenPorts', listeners, 'each protocol and port at most once');
+    if (new Set(listeners).size !== listeners.length) problems.invalid('listenPorts', listeners, 'each protocol and port at most once');
+    problems.throwIfAny();
 
     const ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: {
-        name: props.name,
+        ...props.metadata,
         annotations: {
+          ...props.metadata?.annotations,
           'external-dns.alpha.kubernetes.io/hostname': props.hostname,
           'alb.ingress.kubernetes.io/scheme': props.scheme ?? AlbScheme.INTERNAL,
           'alb.ingress.kubernetes.io/target-type': props.targetType ?? AlbTargetType.IP,

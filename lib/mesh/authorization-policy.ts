@@ -1,3 +1,4 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
@@ -6,7 +7,7 @@ import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
-import { invalid, validateNamespaceName, validateObjectName } from './validation';
+import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 
 /** Targets that are not constructs of this library. */
 export class AuthorizationTarget {
@@ -14,7 +15,7 @@ export class AuthorizationTarget {
    * Every Server in a namespace: the policy must be in that namespace.
    */
   public static namespace(scope: Construct, name: string): IAuthorizationTarget {
-    validateNamespaceName(scope, 'target namespace', name);
+    throwIfProblems(scope, [namespaceNameProblem('target namespace', name)]);
     return new NamespaceTarget(scope, `Namespace-${name}`, name);
   }
 
@@ -33,10 +34,10 @@ class NamespaceTarget extends Construct implements IAuthorizationTarget {
 /** Properties of an `AuthorizationPolicy`. */
 export interface AuthorizationPolicyProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** What the policy authorizes access to: a Server, an inbound HTTPRoute or a namespace. */
   readonly target: IAuthorizationTarget;
   /** What a client must satisfy, all of them: at least one authentication. */
@@ -53,15 +54,16 @@ export class AuthorizationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.requiredAuthentications.length === 0) {
       // An empty requiredAuthenticationRefs authorizes every client, even unauthenticated ones: never by accident.
-      throw invalid(this, 'requiredAuthentications', [],
+      problems.invalid('requiredAuthentications', [],
         'at least one MeshTlsAuthentication or NetworkAuthentication (an empty list would authorize everyone; to admit '
         + 'every client on purpose, call grantPublicAccess() on the Server or route)');
     }
     const resource = new AuthorizationPolicyResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         targetRef: { ...props.target.authorizationTargetRef },
         requiredAuthenticationRefs: props.requiredAuthentications.map((a) => ({ ...a.authenticationRef })),
@@ -70,14 +72,15 @@ export class AuthorizationPolicy extends Construct {
     this.name = resource.name;
     const namespace = resource.metadata.namespace;
     if (props.target.namespace !== namespace) {
-      throw invalid(this, 'target namespace', props.target.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
+      problems.invalid('target namespace', props.target.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
     }
     for (const authentication of props.requiredAuthentications) {
       if (authentication.namespace !== namespace) {
-        throw invalid(this, `namespace of ${authentication.authenticationRef.kind} ${authentication.authenticationRef.name}`,
+        problems.invalid(`namespace of ${authentication.authenticationRef.kind} ${authentication.authenticationRef.name}`,
           authentication.namespace ?? '(none)', `the policy's own namespace ${namespace ?? '(none)'}`);
       }
     }
+    problems.throwIfAny();
   }
 }
 
@@ -133,12 +136,12 @@ function grantOnce(
   if (previous !== undefined && previous.grantees === grantees && previous.authenticationName === names.authentication) return previous.grant;
   for (const name of [names.authentication, names.policy]) {
     if (target.node.tryFindChild(`Grant-${name}`) !== undefined) {
-      throw invalid(target, 'grant object name', name, 'a name no other grant on this target uses: grant every client in one call, '
-        + 'or give this grant its own policyName and authenticationName');
+      throwIfProblems(target, [invalidValueProblem('grant object name', name, 'a name no other grant on this target uses: grant every client '
+        + 'in one call, or give this grant its own policyName and authenticationName')]);
     }
   }
   const authentication = authenticate(`Grant-${names.authentication}`, names.authentication);
-  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, { name: names.policy, target, requiredAuthentications: [authentication] });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, { metadata: { name: names.policy }, target, requiredAuthentications: [authentication] });
   const grant = { policy, authentication };
   grants.set(names.policy, { grantees, authenticationName: names.authentication, grant });
   return grant;
@@ -155,7 +158,7 @@ export function grantServiceAccounts(target: IAuthorizationTarget, serviceAccoun
   const subjects = serviceAccounts.map((sa) => JSON.stringify(sa.toSubjectConfiguration()));
   const grantees = `serviceAccounts:${subjects.join(',')}:${options.trustDomain ?? ''}`;
   return grantOnce(target, grantees, options, granteeNames(target, keys), (id, name) => new MeshTlsAuthentication(target, id, {
-    name, serviceAccounts, trustDomain: options.trustDomain,
+    metadata: { name }, serviceAccounts, trustDomain: options.trustDomain,
   }));
 }
 
@@ -168,7 +171,7 @@ export function grantIdentities(target: IAuthorizationTarget, identities: MeshId
   const keys = identities.map((identity) => identity._key(target, target.namespace));
   const grantees = `identities:${keys.join(',')}:${options.trustDomain ?? ''}`;
   return grantOnce(target, grantees, options, granteeNames(target, keys), (id, name) => new MeshTlsAuthentication(target, id, {
-    name, identities, trustDomain: options.trustDomain,
+    metadata: { name }, identities, trustDomain: options.trustDomain,
   }));
 }
 
@@ -183,7 +186,7 @@ export function grantNetworks(target: IAuthorizationTarget, networks: Network[],
 function grantNetworksAs(target: IAuthorizationTarget, key: string, networks: Network[], options: GrantOptions): Grant {
   requireGrantees(target, 'networks', networks);
   const grantees = `networks:${JSON.stringify(networks.map((n) => [n.cidr, n.except]))}`;
-  return grantOnce(target, grantees, options, granteeNames(target, [key]), (id, name) => new NetworkAuthentication(target, id, { name, networks }));
+  return grantOnce(target, grantees, options, granteeNames(target, [key]), (id, name) => new NetworkAuthentication(target, id, { metadata: { name }, networks }));
 }
 
 /** The two networks of every address, as Linkerd's `all-unauthenticated` default policy authorizes them. */
@@ -202,7 +205,7 @@ export function grantPublic(target: IAuthorizationTarget, options: GrantOptions 
 /** Refuses a grant to nobody: it would create an authentication that matches no client, or be mistaken for "everyone". */
 function requireGrantees(target: IAuthorizationTarget, what: string, grantees: readonly unknown[]): void {
   if (grantees.length === 0) {
-    throw invalid(target, `grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`);
+    throwIfProblems(target, [invalidValueProblem(`grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`)]);
   }
 }
 

@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMeshService } from './mesh-service';
-import { addAnnotationsOnce, gatewayDuration, invalid, millisOf, validateInteger } from './validation';
+import { PropProblems, integerProblem } from '../common';
+import { gatewayDuration, millisOf } from './gateway-duration';
+import { addAnnotationsOnce } from './annotations';
 
 /** Properties of a `CircuitBreaker`. */
 export interface CircuitBreakerProps {
@@ -43,27 +45,30 @@ export class CircuitBreaker extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, id);
+    const problems = new PropProblems(this);
     const prefix = 'balancer.linkerd.io/failure-accrual-consecutive';
     const annotations: Record<string, string> = { 'balancer.linkerd.io/failure-accrual': 'consecutive' };
     if (props.maxFailures !== undefined) {
-      validateInteger(this, 'maxFailures', props.maxFailures, 1, 2 ** 31 - 1);
+      problems.add(integerProblem('maxFailures', props.maxFailures, 1, 2 ** 31 - 1));
       annotations[`${prefix}-max-failures`] = String(props.maxFailures);
     }
-    if (props.minPenalty !== undefined) annotations[`${prefix}-min-penalty`] = gatewayDuration(this, 'minPenalty', props.minPenalty);
-    if (props.maxPenalty !== undefined) annotations[`${prefix}-max-penalty`] = gatewayDuration(this, 'maxPenalty', props.maxPenalty);
+    if (props.minPenalty !== undefined) annotations[`${prefix}-min-penalty`] = gatewayDuration(problems, 'minPenalty', props.minPenalty);
+    if (props.maxPenalty !== undefined) annotations[`${prefix}-max-penalty`] = gatewayDuration(problems, 'maxPenalty', props.maxPenalty);
     const min = props.minPenalty ?? DEFAULT_MIN_PENALTY;
     const max = props.maxPenalty ?? DEFAULT_MAX_PENALTY;
     if (millisOf(min) > millisOf(max)) {
-      throw invalid(this, props.minPenalty ? 'minPenalty' : 'maxPenalty', props.minPenalty ? min : max,
+      problems.invalid(props.minPenalty ? 'minPenalty' : 'maxPenalty', props.minPenalty ? min : max,
         `minPenalty <= maxPenalty (effective: ${millisOf(min)}ms > ${millisOf(max)}ms; unset values default to 1s and 1m)`);
     }
     if (props.jitterRatio !== undefined) {
       if (!Number.isFinite(props.jitterRatio) || props.jitterRatio < 0 || props.jitterRatio > 100) {
-        throw invalid(this, 'jitterRatio', props.jitterRatio, 'a number from 0.0 to 100.0');
+        problems.invalid('jitterRatio', props.jitterRatio, 'a number from 0.0 to 100.0');
       }
       annotations[`${prefix}-jitter-ratio`] = String(props.jitterRatio);
     }
-    addAnnotationsOnce(this, props.service.node.path, props.service.metadata, annotations);
+    problems.throwIfAny();
+    addAnnotationsOnce(problems, props.service.node.path, props.service.metadata, annotations);
+    problems.throwIfAny();
     this.annotations = annotations;
   }
 }

@@ -1,7 +1,8 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork as EgressNetworkResource, EgressNetworkSpecTrafficPolicy } from '../../imports/linkerd-egress-network-policy.linkerd.io';
 import { Network } from './network';
-import { invalid, validateObjectName } from './validation';
+import { PropProblems, objectNameProblem } from '../common';
 
 /** What an EgressNetwork does with traffic that none of its routes describes. */
 export enum EgressTrafficPolicy {
@@ -14,10 +15,10 @@ export enum EgressTrafficPolicy {
 /** Properties of an `EgressNetwork`. */
 export interface EgressNetworkProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * Traffic no attached route describes.
    * @default EgressTrafficPolicy.DENY
@@ -44,16 +45,18 @@ export class EgressNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressNetworkProps = {}) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     if (props.networks !== undefined && props.networks.length === 0) {
-      throw invalid(this, 'networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
+      problems.invalid('networks', [], 'at least one network, or leave networks unset for every address outside the cluster');
     }
-    const networks = props.networks?.map((network) => network._render(this));
+    const networks = props.networks?.map((network) => network._render(problems));
     const cidrs = (networks ?? []).map((n) => n.cidr);
-    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    if (new Set(cidrs).size !== cidrs.length) problems.invalid('networks', cidrs, 'each CIDR at most once');
+    problems.throwIfAny();
     this.trafficPolicy = props.trafficPolicy ?? EgressTrafficPolicy.DENY;
     const resource = new EgressNetworkResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: { trafficPolicy: this.trafficPolicy as unknown as EgressNetworkSpecTrafficPolicy, networks },
     });
     this.name = resource.name;

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { MeshIdentity } from './mesh-identity';
-import { invalid, validateNamespaceName, validateObjectName } from './validation';
+import { PropProblems, namespaceNameProblem, objectNameProblem } from '../common';
 
 /**
  * A ServiceAccount that exists in the cluster but is not rendered by this chart's target (another target's, a Helm
@@ -22,15 +22,18 @@ export class ExternalServiceAccount extends Construct {
    * declaration is a child of that chart (id `External-<namespace>.<name>`); declaring the same account again returns it.
    */
   public static declare(scope: IConstruct, namespace: string, name: string): ExternalServiceAccount {
-    let chart: Chart;
+    const problems = new PropProblems(scope);
+    let chart: Chart | undefined;
     try {
       chart = Chart.of(scope);
     } catch {
-      throw invalid(scope, 'scope of external ServiceAccount', `${namespace}/${name}`,
+      problems.invalid('scope of external ServiceAccount', `${namespace}/${name}`,
         'a construct inside a Chart (the render target it is declared for)');
     }
-    validateNamespaceName(scope, 'external ServiceAccount namespace', namespace);
-    validateObjectName(scope, 'external ServiceAccount name', name);
+    problems.add(namespaceNameProblem('external ServiceAccount namespace', namespace));
+    problems.add(objectNameProblem('external ServiceAccount name', name));
+    problems.throwIfAny();
+    if (chart === undefined) throw new Error('unreachable: Chart.of failed without a recorded problem');
     // A namespace has no dots, so `<namespace>.<name>` names one account.
     const id = `External-${namespace}.${name}`;
     const existing = chart.node.tryFindChild(id);

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
-import { invalid, validateInteger, validateServiceName } from './validation';
 import { IMeshService } from './mesh-service';
+import { PropProblems, integerProblem, serviceNameProblem } from '../common';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {
@@ -58,13 +58,18 @@ export class FaultInjection extends Construct {
 
   constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
-    validateInteger(this, 'errorPercent', props.errorPercent, 1, 100);
+    const problems = new PropProblems(this);
+    problems.add(integerProblem('errorPercent', props.errorPercent, 1, 100));
     const statusCode = props.statusCode ?? 500;
-    validateInteger(this, 'statusCode', statusCode, 400, 599);
-    if (props.image.trim() === '') throw invalid(this, 'image', props.image, 'an nginx image reference');
+    problems.add(integerProblem('statusCode', statusCode, 400, 599));
+    if (props.image.trim() === '') problems.invalid('image', props.image, 'an nginx image reference');
     const name = props.injectorName ?? `${props.service.name}-error-injector`;
-    validateServiceName(this, 'injectorName', name);
+    problems.add(serviceNameProblem('injectorName', name));
     const labels = { app: name };
+    const ports = props.service.ports.map((p) => p.port);
+    const port = props.port ?? (ports.length === 1 ? ports[0] : undefined);
+    if (port === undefined) problems.invalid('port', '(unset)', `one of the ports of Service ${props.service.name} (${ports.join(', ')})`);
+    problems.throwIfAny();
 
     this.configMap = new ConfigMap(this, 'Config', {
       metadata: { name },
@@ -101,13 +106,10 @@ export class FaultInjection extends Construct {
       ports: [{ name: 'service', port: INJECTOR_PORT, targetPort: INJECTOR_PORT }],
     });
 
-    const ports = props.service.ports.map((p) => p.port);
-    const port = props.port ?? (ports.length === 1 ? ports[0] : undefined);
-    if (port === undefined) throw invalid(this, 'port', '(unset)', `one of the ports of Service ${props.service.name} (${ports.join(', ')})`);
     this.route = new HttpRoute(this, 'Route', {
-      name: props.routeName ?? `${props.service.name}-error-split`,
+      metadata: { name: props.routeName ?? `${props.service.name}-error-split` },
       api: props.api,
-      parent: RouteParent.service(props.service, port),
+      parent: RouteParent.service(props.service, port!),
       rules: [{
         backends: [
           HttpBackend.service(props.service, { port, weight: 100 - props.errorPercent }),

@@ -1,6 +1,5 @@
-import { IConstruct } from 'constructs';
-import { HeaderMatch, validateRegex } from './http-route-match';
-import { invalid } from './validation';
+import { HeaderMatch, regexProblem } from './http-route-match';
+import { PropProblems } from '../common';
 
 /** How a {@link GrpcMethodMatch} compares the request's service and method. */
 export enum GrpcMethodMatchType {
@@ -50,20 +49,20 @@ export class GrpcMethodMatch {
   }
 
   /** @internal */
-  public _render(scope: IConstruct): { type: string; service?: string; method?: string } {
+  public _render(problems: PropProblems): { type: string; service?: string; method?: string } {
     if (this.service === undefined && this.method === undefined) {
-      throw invalid(scope, 'gRPC method match', '{}', 'a service and/or a method');
+      problems.invalid('gRPC method match', '{}', 'a service and/or a method');
     }
     if (this.type === GrpcMethodMatchType.REGULAR_EXPRESSION) {
-      if (this.service !== undefined) validateRegex(scope, 'gRPC service regex', this.service, MAX_LENGTH);
-      if (this.method !== undefined) validateRegex(scope, 'gRPC method regex', this.method, MAX_LENGTH);
+      if (this.service !== undefined) problems.add(regexProblem('gRPC service regex', this.service, MAX_LENGTH));
+      if (this.method !== undefined) problems.add(regexProblem('gRPC method regex', this.method, MAX_LENGTH));
     } else {
       if (this.service !== undefined && (this.service.length > MAX_LENGTH || !SERVICE_NAME.test(this.service))) {
-        throw invalid(scope, 'gRPC service', this.service, 'a fully qualified protobuf service name of at most 1024 characters: '
+        problems.invalid('gRPC service', this.service, 'a fully qualified protobuf service name of at most 1024 characters: '
           + 'dot-separated identifiers of letters, digits and "_", each not starting with a digit (e.g. emojivoto.v1.VotingService)');
       }
       if (this.method !== undefined && (this.method.length > MAX_LENGTH || !METHOD_NAME.test(this.method))) {
-        throw invalid(scope, `gRPC method of ${this.service}`, this.method,
+        problems.invalid(`gRPC method of ${this.service}`, this.method,
           'a protobuf method name of at most 1024 letters, digits and "_", not starting with a digit (e.g. ListAll)');
       }
     }

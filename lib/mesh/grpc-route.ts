@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { PolicyReference } from './authentication';
@@ -8,7 +8,7 @@ import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { ProxyProtocol } from './proxy-protocol';
-import { invalid, validateObjectName, validatePortNumber } from './validation';
+import { PropProblems, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 
 /** A rule of a GRPCRoute. */
 export interface GrpcRouteRule {
@@ -33,10 +33,10 @@ export interface GrpcRouteRule {
 /** Options of a GRPCRoute, whatever its parent (`Server.addGrpcRoute` takes them as they are). */
 export interface GrpcRouteOptions {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * Host names the route applies to (the call's `:authority`): at most 16 DNS names, optionally with a leading `*.`.
    * @default - every host name
@@ -71,30 +71,32 @@ export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
 
   constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && server.proxyProtocol !== ProxyProtocol.GRPC) {
-      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+      problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
         `gRPC (Linkerd serves a Server's traffic by GRPCRoutes only when its proxyProtocol is gRPC); give Server ${server.name} `
         + 'proxyProtocol: ProxyProtocol.GRPC, or use an HttpRoute');
     }
-    if (service !== undefined) validateServicePort(this, 'parent port', service, port!);
-    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
-    if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
+    if (service !== undefined) validateServicePort(problems, 'parent port', service, port!);
+    if (egressNetwork !== undefined) problems.add(portNumberProblem('parent EgressNetwork port', port!));
+    if (props.rules.length < 1 || props.rules.length > 16) problems.invalid('rules count', props.rules.length, '1..16 rules');
 
     const spec: GrpcRouteSpec = {
       parentRefs: [props.parent._parentRef('')] as unknown as GrpcRouteSpec['parentRefs'],
-      hostnames: renderHostnames(this, props.hostnames),
-      rules: props.rules.map((rule, index) => this.renderRule(rule, index)) as GrpcRouteSpec['rules'],
+      hostnames: renderHostnames(problems, props.hostnames),
+      rules: props.rules.map((rule, index) => this.renderRule(problems, rule, index)) as GrpcRouteSpec['rules'],
     };
-    this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { name: props.name }, spec });
+    this.apiObject = new GrpcRouteResource(this, 'Resource', { metadata: { ...props.metadata }, spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
     const parentNamespace = props.parent._namespace;
     if (parentNamespace !== this.namespace) {
-      throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
+      problems.invalid('parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
@@ -115,32 +117,32 @@ export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
   public get authorizationTargetRef(): PolicyReference {
     if (this.isOutbound) {
-      throw invalid(this, 'authorization target', `outbound route ${this.name}`,
-        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+      throwIfProblems(this, [invalidValueProblem('authorization target', `outbound route ${this.name}`,
+        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server')]);
     }
     return { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: this.name };
   }
 
-  private renderRule(rule: GrpcRouteRule, index: number): Record<string, unknown> {
+  private renderRule(problems: PropProblems, rule: GrpcRouteRule, index: number): Record<string, unknown> {
     const where = `rules[${index}]`;
     const matches = rule.matches;
     if (matches !== undefined && (matches.length < 1 || matches.length > 8)) {
-      throw invalid(this, `${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every call');
+      problems.invalid(`${where} matches count`, matches.length, '1..8 matches, or leave matches unset to match every call');
     }
     const renderedMatches = matches?.map((match) => {
-      const method = match.method?._render(this);
+      const method = match.method?._render(problems);
       if (method?.type === GrpcMethodMatchType.REGULAR_EXPRESSION) {
-        throw invalid(this, `${where} method match`, match.method!.toString(),
+        problems.invalid(`${where} method match`, match.method!.toString(),
           'Exact matches: Linkerd ignores a GRPCRoute with a RegularExpression method match; match the whole service '
           + '(GrpcMethodMatch.service) or list its methods (GrpcMethodMatch.exact), up to 8 per rule');
       }
-      const headers = (match.headers ?? []).map((h) => h._render(this));
+      const headers = (match.headers ?? []).map((h) => h._render(problems));
       const names = headers.map((h) => h.name.toLowerCase());
       if (headers.length > 16 || new Set(names).size !== names.length) {
-        throw invalid(this, `${where} header matches`, headers.map((h) => h.name), 'at most 16, each header name at most once per match');
+        problems.invalid(`${where} header matches`, headers.map((h) => h.name), 'at most 16, each header name at most once per match');
       }
       if (method === undefined && headers.length === 0) {
-        throw invalid(this, `${where} match`, '{}', 'a method and/or headers; leave matches unset to match every call');
+        problems.invalid(`${where} match`, '{}', 'a method and/or headers; leave matches unset to match every call');
       }
       return { method, headers: headers.length > 0 ? headers : undefined };
     });
@@ -148,19 +150,19 @@ export class GrpcRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     let backendRefs: Array<Record<string, unknown>> | undefined;
     if (this.parent.server !== undefined) {
       if (rule.backends !== undefined) {
-        throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name),
+        problems.invalid(`${where} backends`, rule.backends.map((b) => b.service.name),
           'no backends on an inbound route (parent: a Server); calls go to the Server\'s pods');
       }
     } else {
-      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where)
-        : renderRouteBackends(this, where, rule.backends, this.parent._namespace);
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(problems, where)
+        : renderRouteBackends(problems, where, rule.backends, this.parent._namespace);
     }
     const filters = rule.filters ?? [];
     const types = filters.map((f) => f.type);
     if (types.includes(HttpRouteFilterType.REQUEST_REDIRECT) || new Set(types).size !== types.length) {
-      throw invalid(this, `${where} filters`, types,
+      problems.invalid(`${where} filters`, types,
         'RequestHeaderModifier and/or ResponseHeaderModifier, each at most once (Linkerd implements no other filter on GRPCRoutes)');
     }
-    return { matches: renderedMatches, filters: filters.length > 0 ? filters.map((f) => f._render(this)) : undefined, backendRefs };
+    return { matches: renderedMatches, filters: filters.length > 0 ? filters.map((f) => f._render(problems)) : undefined, backendRefs };
   }
 }

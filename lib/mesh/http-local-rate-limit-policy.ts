@@ -1,10 +1,11 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
 import { ProxyProtocol } from './proxy-protocol';
 import type { IServer } from './server';
-import { invalid, validateInteger, validateObjectName } from './validation';
+import { PropProblems, integerProblem, objectNameProblem } from '../common';
 
 /** A rate limit for specific clients. */
 export interface RateLimitOverride {
@@ -17,10 +18,10 @@ export interface RateLimitOverride {
 /** Properties of an `HttpLocalRateLimitPolicy`. */
 export interface HttpLocalRateLimitPolicyProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Server whose pods enforce the limits, each pod on its own. */
   readonly server: IServer;
   /**
@@ -49,40 +50,42 @@ const MAX_RPS = 2 ** 31 - 1;
 export class HttpLocalRateLimitPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HttpLocalRateLimitPolicyProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     // Linkerd sends a local rate limit only for these protocols (policy-controller grpc/src/inbound.rs `to_server`); not gRPC.
     const httpProtocols = [ProxyProtocol.UNKNOWN, ProxyProtocol.HTTP1, ProxyProtocol.HTTP2];
     if (!httpProtocols.includes(props.server.proxyProtocol)) {
-      throw invalid(this, 'server proxyProtocol', props.server.proxyProtocol,
+      problems.invalid('server proxyProtocol', props.server.proxyProtocol,
         `a protocol Linkerd rate-limits (${httpProtocols.join(', ')}); it applies no limit to others`);
     }
     const total = props.totalRequestsPerSecond;
     const identity = props.requestsPerSecondPerIdentity;
     const overrides = props.overrides ?? [];
     if (total === undefined && identity === undefined && overrides.length === 0) {
-      throw invalid(this, 'limits', '{}', 'a total, a per-identity limit and/or overrides');
+      problems.invalid('limits', '{}', 'a total, a per-identity limit and/or overrides');
     }
-    if (total !== undefined) validateInteger(this, 'totalRequestsPerSecond', total, 1, MAX_RPS);
+    if (total !== undefined) problems.add(integerProblem('totalRequestsPerSecond', total, 1, MAX_RPS));
     const ceiling = total ?? MAX_RPS;
-    if (identity !== undefined) validateInteger(this, 'requestsPerSecondPerIdentity', identity, 1, ceiling);
+    if (identity !== undefined) problems.add(integerProblem('requestsPerSecondPerIdentity', identity, 1, ceiling));
     const seen = new Set<string>();
     const renderedOverrides = overrides.map((override, index) => {
-      validateInteger(this, `overrides[${index}].requestsPerSecond`, override.requestsPerSecond, 1, ceiling);
-      if (override.clients.length === 0) throw invalid(this, `overrides[${index}].clients`, [], 'at least one ServiceAccount');
+      problems.add(integerProblem(`overrides[${index}].requestsPerSecond`, override.requestsPerSecond, 1, ceiling));
+      if (override.clients.length === 0) problems.invalid(`overrides[${index}].clients`, [], 'at least one ServiceAccount');
       return {
         requestsPerSecond: override.requestsPerSecond,
         clientRefs: override.clients.map((client) => {
           const name = client.name;
-          const namespace = serviceAccountNamespace(this, client);
+          const namespace = serviceAccountNamespace(this, client, problems);
           const key = `${namespace}/${name}`;
-          if (seen.has(key)) throw invalid(this, 'override client', key, 'each ServiceAccount in at most one override');
+          if (seen.has(key)) problems.invalid('override client', key, 'each ServiceAccount in at most one override');
           seen.add(key);
           return { kind: 'ServiceAccount', name, namespace };
         }),
       };
     });
+    problems.throwIfAny();
     const resource = new RateLimitResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: props.server.name },
         total: total === undefined ? undefined : { requestsPerSecond: total },
@@ -91,8 +94,9 @@ export class HttpLocalRateLimitPolicy extends Construct {
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+      problems.invalid('server namespace', props.server.namespace ?? '(none)',
         `the policy's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 }

@@ -1,6 +1,5 @@
-import { IConstruct } from 'constructs';
-import { validateHeaderName } from './http-route-match';
-import { invalid, validateObjectName, validatePortNumber } from './validation';
+import { headerNameProblem } from './http-route-match';
+import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
 
 /** Header changes of a header-modifier filter. */
 export interface HeaderModifierOptions {
@@ -112,43 +111,43 @@ export class HttpRouteFilter {
   }
 
   /** @internal */
-  public _render(scope: IConstruct): Record<string, unknown> {
+  public _render(problems: PropProblems): Record<string, unknown> {
     if (this.type === HttpRouteFilterType.REQUEST_REDIRECT) {
-      return { type: this.type, requestRedirect: renderRedirect(scope, this.options as RequestRedirectOptions) };
+      return { type: this.type, requestRedirect: renderRedirect(problems, this.options as RequestRedirectOptions) };
     }
     const field = this.type === HttpRouteFilterType.REQUEST_HEADER_MODIFIER ? 'requestHeaderModifier' : 'responseHeaderModifier';
-    return { type: this.type, [field]: renderHeaderModifier(scope, this.type, this.options as HeaderModifierOptions) };
+    return { type: this.type, [field]: renderHeaderModifier(problems, this.type, this.options as HeaderModifierOptions) };
   }
 }
 
-function renderHeaderModifier(scope: IConstruct, type: string, options: HeaderModifierOptions): Record<string, unknown> {
+function renderHeaderModifier(problems: PropProblems, type: string, options: HeaderModifierOptions): Record<string, unknown> {
   const list = (field: string, headers: Record<string, string> | undefined): Array<{ name: string; value: string }> | undefined => {
     if (headers === undefined) return undefined;
     const entries = Object.entries(headers);
-    if (entries.length > 16) throw invalid(scope, `${type} ${field}`, entries.map(([n]) => n), 'at most 16 headers');
+    if (entries.length > 16) problems.invalid(`${type} ${field}`, entries.map(([n]) => n), 'at most 16 headers');
     return entries.map(([name, value]) => {
-      validateHeaderName(scope, `${type} ${field} header name`, name);
-      if (value.length < 1 || value.length > 4096) throw invalid(scope, `${type} value of ${name}`, value, '1..4096 characters');
+      problems.add(headerNameProblem(`${type} ${field} header name`, name));
+      if (value.length < 1 || value.length > 4096) problems.invalid(`${type} value of ${name}`, value, '1..4096 characters');
       return { name, value };
     });
   };
   const set = list('set', options.set);
   const add = list('add', options.add);
-  for (const name of options.remove ?? []) validateHeaderName(scope, `${type} remove header name`, name);
-  if ((options.remove ?? []).length > 16) throw invalid(scope, `${type} remove`, options.remove, 'at most 16 headers');
+  for (const name of options.remove ?? []) problems.add(headerNameProblem(`${type} remove header name`, name));
+  if ((options.remove ?? []).length > 16) problems.invalid(`${type} remove`, options.remove, 'at most 16 headers');
   if (!set?.length && !add?.length && !options.remove?.length) {
-    throw invalid(scope, type, '{}', 'at least one header to set, add or remove');
+    problems.invalid(type, '{}', 'at least one header to set, add or remove');
   }
   return { set: set?.length ? set : undefined, add: add?.length ? add : undefined, remove: options.remove?.length ? options.remove : undefined };
 }
 
-function renderRedirect(scope: IConstruct, options: RequestRedirectOptions): Record<string, unknown> {
-  if (options.hostname !== undefined) validateObjectName(scope, 'redirect hostname', options.hostname);
-  if (options.port !== undefined) validatePortNumber(scope, 'redirect port', options.port);
+function renderRedirect(problems: PropProblems, options: RequestRedirectOptions): Record<string, unknown> {
+  if (options.hostname !== undefined) problems.add(objectNameProblem('redirect hostname', options.hostname));
+  if (options.port !== undefined) problems.add(portNumberProblem('redirect port', options.port));
   let path: Record<string, string> | undefined;
   if (options.path !== undefined) {
     const { type, value } = options.path;
-    if (!value.startsWith('/') || value.length > 1024) throw invalid(scope, `redirect ${type}`, value,
+    if (!value.startsWith('/') || value.length > 1024) problems.invalid(`redirect ${type}`, value,
       'an absolute path starting with "/", at most 1024 characters');
     path = { type, [type === 'ReplaceFullPath' ? 'replaceFullPath' : 'replacePrefixMatch']: value };
   }

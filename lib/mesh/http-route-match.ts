@@ -1,7 +1,5 @@
-import { IConstruct } from 'constructs';
 import { re2Error } from '../validation';
-import { invalidValueProblem } from '../common';
-import { invalid } from './validation';
+import { PropProblems, invalidValueProblem } from '../common';
 
 /** HTTP methods an HTTPRoute can match. */
 export enum HttpMethod {
@@ -36,12 +34,10 @@ export class PathMatch {
   private constructor(public readonly type: 'Exact' | 'PathPrefix' | 'RegularExpression', public readonly value: string) {}
 
   /** @internal */
-  public _render(scope: IConstruct): { type: string; value: string } {
-    if (this.type === 'RegularExpression') {
-      validateRegex(scope, 'path regex', this.value, 1024);
-    } else {
-      validatePathValue(scope, `${this.type} path`, this.value);
-    }
+  public _render(problems: PropProblems): { type: string; value: string } {
+    problems.add(this.type === 'RegularExpression'
+      ? regexProblem('path regex', this.value, 1024)
+      : pathValueProblem(`${this.type} path`, this.value));
     return { type: this.type, value: this.value };
   }
 }
@@ -61,8 +57,8 @@ export class HeaderMatch {
   private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
 
   /** @internal */
-  public _render(scope: IConstruct): RenderedNameValueMatch {
-    return renderNameValueMatch(scope, 'header', this, 4096);
+  public _render(problems: PropProblems): RenderedNameValueMatch {
+    return renderNameValueMatch(problems, 'header', this, 4096);
   }
 }
 
@@ -81,8 +77,8 @@ export class QueryParamMatch {
   private constructor(public readonly type: 'Exact' | 'RegularExpression', public readonly name: string, public readonly value: string) {}
 
   /** @internal */
-  public _render(scope: IConstruct): RenderedNameValueMatch {
-    return renderNameValueMatch(scope, 'query parameter', this, 1024);
+  public _render(problems: PropProblems): RenderedNameValueMatch {
+    return renderNameValueMatch(problems, 'query parameter', this, 1024);
   }
 }
 
@@ -97,10 +93,13 @@ interface RenderedNameValueMatch {
  * token (what Gateway API v1 requires of both, so a route is valid in either API), the value or
  * regex 1..`maxValue` characters.
  */
-function renderNameValueMatch(scope: IConstruct, kind: string, match: RenderedNameValueMatch, maxValue: number): RenderedNameValueMatch {
-  validateHeaderName(scope, `${kind} name`, match.name);
-  if (match.type === 'RegularExpression') validateRegex(scope, `regex of ${kind} ${match.name}`, match.value, maxValue);
-  else validateLength(scope, `value of ${kind} ${match.name}`, match.value, maxValue);
+function renderNameValueMatch(problems: PropProblems, kind: string, match: RenderedNameValueMatch, maxValue: number): RenderedNameValueMatch {
+  problems.add(
+    headerNameProblem(`${kind} name`, match.name),
+    match.type === 'RegularExpression'
+      ? regexProblem(`regex of ${kind} ${match.name}`, match.value, maxValue)
+      : lengthProblem(`value of ${kind} ${match.name}`, match.value, maxValue),
+  );
   return { name: match.name, type: match.type, value: match.value };
 }
 
@@ -131,40 +130,34 @@ export interface HttpRouteMatch {
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$/;
 
-/** Throws unless `name` is an HTTP header name (RFC 7230 token, 1..256 characters). */
-export function validateHeaderName(scope: IConstruct, what: string, name: string): void {
-  const problem = headerNameProblem(what, name);
-  if (problem !== undefined) throw new Error(`[${scope.node.path}] ${problem}`);
-}
-
 /** The problem with an HTTP header name (RFC 7230 token, 1..256 characters), if any. */
 export function headerNameProblem(what: string, name: string): string | undefined {
   if (name.length <= 256 && HEADER_NAME.test(name)) return undefined;
   return invalidValueProblem(what, name, 'an RFC 7230 token: 1..256 of the characters A-Z a-z 0-9 ! # $ % & \' * + - . ^ _ ` | ~');
 }
 
-function validateLength(scope: IConstruct, what: string, value: string, max: number): void {
-  if (value.length < 1 || value.length > max) throw invalid(scope, what, value, `1..${max} characters`);
+function lengthProblem(what: string, value: string, max: number): string | undefined {
+  return value.length >= 1 && value.length <= max ? undefined : invalidValueProblem(what, value, `1..${max} characters`);
 }
 
 /** The Gateway API's rules for Exact and PathPrefix path values (its CEL validations on HTTPRoute v1). */
-function validatePathValue(scope: IConstruct, what: string, path: string): void {
+function pathValueProblem(what: string, path: string): string | undefined {
   const allowed = 'an absolute path starting with "/", at most 1024 characters of '
     + '[-A-Za-z0-9/._~!$&\'()*+,;=:@] or %XX escapes, without "//", "/./", "/../", "%2f", "#", and not ending in "/." or "/.."';
-  const problems = [
+  const violations = [
     !path.startsWith('/'), path.length > 1024, !PATH_CHARACTERS.test(path), path.includes('//'), path.includes('/./'),
     path.includes('/../'), /%2f/i.test(path), path.includes('#'), path.endsWith('/..'), path.endsWith('/.'),
   ];
-  if (problems.some(Boolean)) throw invalid(scope, what, path, allowed);
+  return violations.some(Boolean) ? invalidValueProblem(what, path, allowed) : undefined;
 }
 
 /**
- * Throws unless `pattern` is RE2 syntax, which Rust's `regex` (the proxy's engine) shares:
+ * The problem unless `pattern` is RE2 syntax, which Rust's `regex` (the proxy's engine) shares:
  * no look-around, back-references, atomic groups or possessive quantifiers.
  */
-export function validateRegex(scope: IConstruct, what: string, pattern: string, max: number): void {
+export function regexProblem(what: string, pattern: string, max: number): string | undefined {
   const allowed = `a regular expression of 1..${max} characters in RE2 syntax (no look-around, no back-references)`;
-  if (pattern.length < 1 || pattern.length > max) throw invalid(scope, what, pattern, allowed);
+  if (pattern.length < 1 || pattern.length > max) return invalidValueProblem(what, pattern, allowed);
   const error = re2Error(pattern);
-  if (error !== undefined) throw invalid(scope, what, pattern, `${allowed}; the ${error}`);
+  return error === undefined ? undefined : invalidValueProblem(what, pattern, `${allowed}; the ${error}`);
 }

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
@@ -11,7 +11,8 @@ import { IMeshService } from './mesh-service';
 import { ProxyProtocol } from './proxy-protocol';
 import type { EgressNetwork } from './egress-network';
 import type { IServer } from './server';
-import { gatewayDuration, invalid, millisOf, validateInteger, validateObjectName, validatePortNumber } from './validation';
+import { PropProblems, integerProblem, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
+import { gatewayDuration, millisOf } from './gateway-duration';
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
 export enum HttpRouteApi {
@@ -78,9 +79,9 @@ export class RouteParent {
    * The backends of a rule that names none, rendered: the parent Service port, or the EgressNetwork itself (the
    * original destination). @internal
    */
-  public _defaultBackendRefs(scope: Construct, where: string): Array<Record<string, unknown>> {
+  public _defaultBackendRefs(problems: PropProblems, where: string): Array<Record<string, unknown>> {
     if (this.egressNetwork !== undefined) return [{ group: 'policy.linkerd.io', kind: 'EgressNetwork', name: this.egressNetwork.name, weight: 1 }];
-    return renderRouteBackends(scope, where, [HttpBackend.service(this.service!, { port: this.port })], this._namespace);
+    return renderRouteBackends(problems, where, [HttpBackend.service(this.service!, { port: this.port })], this._namespace);
   }
 }
 
@@ -114,28 +115,28 @@ export class HttpBackend {
  * `kind` and `weight` are explicit, as the API server would default them (no Argo CD drift).
  * @internal
  */
-export function renderRouteBackends(scope: Construct, where: string, backends: HttpBackend[],
+export function renderRouteBackends(problems: PropProblems, where: string, backends: HttpBackend[],
   namespace: string | undefined): Array<Record<string, unknown>> {
-  if (backends.length < 1 || backends.length > 16) throw invalid(scope, `${where} backends count`, backends.length, '1..16 backends');
+  if (backends.length < 1 || backends.length > 16) problems.invalid(`${where} backends count`, backends.length, '1..16 backends');
   const rendered = backends.map((backend) => {
-    validateInteger(scope, `${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000);
+    problems.add(integerProblem(`${where} weight of backend ${backend.service.name}`, backend.weight, 0, 1_000_000));
     const ports = backend.service.ports.map((p) => p.port);
     if (backend.port === undefined && ports.length !== 1) {
-      throw invalid(scope, `${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
+      problems.invalid(`${where} port of backend ${backend.service.name}`, '(unset)', `one of the Service's ports ${ports.join(', ')}`);
     }
     const port = backend.port ?? ports[0];
-    validateServicePort(scope, `${where} port of backend ${backend.service.name}`, backend.service, port);
+    validateServicePort(problems, `${where} port of backend ${backend.service.name}`, backend.service, port);
     if (backend.service.metadata.namespace !== namespace) {
-      throw invalid(scope, `${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)',
+      problems.invalid(`${where} namespace of backend ${backend.service.name}`, backend.service.metadata.namespace ?? '(none)',
         'the route\'s namespace');
     }
     return { group: '', kind: 'Service', name: backend.service.name, port, weight: backend.weight };
   });
   if (!backends.some((b) => b.weight > 0)) {
-    throw invalid(scope, `${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
+    problems.invalid(`${where} weights`, backends.map((b) => b.weight), 'integers 0..1000000, at least one > 0');
   }
   const ids = rendered.map((r) => `${r.name}:${r.port}`);
-  if (new Set(ids).size !== ids.length) throw invalid(scope, `${where} backends`, ids, 'each Service port at most once per rule');
+  if (new Set(ids).size !== ids.length) problems.invalid(`${where} backends`, ids, 'each Service port at most once per rule');
   return rendered;
 }
 
@@ -145,12 +146,12 @@ const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
  * The `hostnames` of a route, validated as the Gateway API CRDs do (at most 16; RFC 1123 names, optional `*.`).
  * @internal
  */
-export function renderHostnames(scope: Construct, hostnames: readonly string[] | undefined): string[] | undefined {
+export function renderHostnames(problems: PropProblems, hostnames: readonly string[] | undefined): string[] | undefined {
   if (hostnames === undefined) return undefined;
-  if (hostnames.length > 16) throw invalid(scope, 'hostnames count', hostnames.length, 'at most 16 host names');
+  if (hostnames.length > 16) problems.invalid('hostnames count', hostnames.length, 'at most 16 host names');
   for (const hostname of hostnames) {
     if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
-      throw invalid(scope, 'hostname', hostname,
+      problems.invalid('hostname', hostname,
         'a lowercase DNS name of at most 253 characters, optionally starting with "*." (no IP address, no port)');
     }
   }
@@ -158,13 +159,13 @@ export function renderHostnames(scope: Construct, hostnames: readonly string[] |
 }
 
 /**
- * Throws unless `port` is a port of the Service.
+ * Records a problem unless `port` is a port of the Service.
  * @internal
  */
-export function validateServicePort(scope: Construct, what: string, service: IMeshService, port: number): void {
-  validatePortNumber(scope, what, port);
+export function validateServicePort(problems: PropProblems, what: string, service: IMeshService, port: number): void {
+  problems.add(portNumberProblem(what, port));
   const ports = service.ports.map((p) => p.port);
-  if (!ports.includes(port)) throw invalid(scope, what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
+  if (!ports.includes(port)) problems.invalid(what, port, `a port of Service ${service.name} (${ports.join(', ') || 'none'})`);
 }
 
 /** GEP-1742 timeouts of an outbound rule. */
@@ -209,10 +210,10 @@ export interface HttpRouteRule {
 /** Options of an HTTPRoute, whatever its parent (`Server.addHttpRoute` takes them as they are). */
 export interface HttpRouteOptions {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * API the route is rendered as.
    * @default HttpRouteApi.GATEWAY_V1
@@ -252,39 +253,41 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.api = props.api ?? HttpRouteApi.GATEWAY_V1;
     this.parent = props.parent;
     const { server, service, port, egressNetwork } = props.parent;
     if (server !== undefined && (server.proxyProtocol === ProxyProtocol.OPAQUE || server.proxyProtocol === ProxyProtocol.TLS)) {
-      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+      problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
         'a Server whose traffic is HTTP (HTTP routes cannot match opaque or TLS traffic)');
     }
     if (server !== undefined && server.proxyProtocol === ProxyProtocol.GRPC) {
-      throw invalid(this, 'parent Server proxyProtocol', server.proxyProtocol,
+      problems.invalid('parent Server proxyProtocol', server.proxyProtocol,
         'a Server whose traffic is HTTP (Linkerd serves a gRPC Server by its GRPCRoutes only and ignores HTTPRoutes on it); use a GrpcRoute');
     }
-    if (service !== undefined) this.validateServicePort('parent port', service, port!);
-    if (egressNetwork !== undefined) validatePortNumber(this, 'parent EgressNetwork port', port!);
-    if (props.rules.length < 1 || props.rules.length > 16) throw invalid(this, 'rules count', props.rules.length, '1..16 rules');
+    if (service !== undefined) validateServicePort(problems, 'parent port', service, port!);
+    if (egressNetwork !== undefined) problems.add(portNumberProblem('parent EgressNetwork port', port!));
+    if (props.rules.length < 1 || props.rules.length > 16) problems.invalid('rules count', props.rules.length, '1..16 rules');
 
     const spec = {
       // The core group: "" as the Gateway API spells it, "core" as Linkerd's own API does; Linkerd reads both.
       parentRefs: [props.parent._parentRef(this.api === HttpRouteApi.GATEWAY_V1 ? '' : 'core')],
-      hostnames: renderHostnames(this, props.hostnames),
-      rules: props.rules.map((rule, index) => this.renderRule(rule, index)),
+      hostnames: renderHostnames(problems, props.hostnames),
+      rules: props.rules.map((rule, index) => this.renderRule(problems, rule, index)),
     };
     // Both HTTPRoute CRDs share this JSON shape for every field rendered here, and the generated
     // enums are string enums of the same values; the spec was validated above against both.
     this.apiObject = this.api === HttpRouteApi.GATEWAY_V1
-      ? new GatewayHttpRoute(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as GatewayHttpRouteSpec })
-      : new HttpRouteV1Beta3(this, 'Resource', { metadata: { name: props.name }, spec: spec as unknown as HttpRouteV1Beta3Spec });
+      ? new GatewayHttpRoute(this, 'Resource', { metadata: { ...props.metadata }, spec: spec as unknown as GatewayHttpRouteSpec })
+      : new HttpRouteV1Beta3(this, 'Resource', { metadata: { ...props.metadata }, spec: spec as unknown as HttpRouteV1Beta3Spec });
     this.name = this.apiObject.name;
     this.namespace = this.apiObject.metadata.namespace;
     const parentNamespace = props.parent._namespace;
     if (parentNamespace !== this.namespace) {
-      throw invalid(this, 'parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
+      problems.invalid('parent namespace', parentNamespace ?? '(none)', `the route's own namespace ${this.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 
   /** The route's metadata, where `RetriesAndTimeouts` writes its annotations. */
@@ -305,31 +308,31 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
   /** The reference AuthorizationPolicies use; only inbound routes can be authorization targets. */
   public get authorizationTargetRef(): PolicyReference {
     if (this.isOutbound) {
-      throw invalid(this, 'authorization target', `outbound route ${this.name}`,
-        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server');
+      throwIfProblems(this, [invalidValueProblem('authorization target', `outbound route ${this.name}`,
+        'an inbound route (parent: a Server); authorize outbound traffic on the destination\'s Server')]);
     }
     return { group: this.api === HttpRouteApi.GATEWAY_V1 ? 'gateway.networking.k8s.io' : 'policy.linkerd.io', kind: 'HTTPRoute', name: this.name };
   }
 
-  private renderRule(rule: HttpRouteRule, index: number): Record<string, unknown> {
+  private renderRule(problems: PropProblems, rule: HttpRouteRule, index: number): Record<string, unknown> {
     const where = `rules[${index}]`;
     const matches = rule.matches ?? [{ path: PathMatch.prefix('/') }];
-    if (matches.length < 1 || matches.length > 8) throw invalid(this, `${where} matches count`, matches.length,
+    if (matches.length < 1 || matches.length > 8) problems.invalid(`${where} matches count`, matches.length,
       '1..8 matches, or leave matches unset to match every request');
     const filters = rule.filters ?? [];
-    this.validateFilters(where, filters, matches, rule.backends);
+    this.validateFilters(problems, where, filters, matches, rule.backends);
 
     const renderedMatches = matches.map((match) => {
-      const headers = (match.headers ?? []).map((h) => h._render(this));
-      const queryParams = (match.queryParams ?? []).map((q) => q._render(this));
+      const headers = (match.headers ?? []).map((h) => h._render(problems));
+      const queryParams = (match.queryParams ?? []).map((q) => q._render(problems));
       for (const [kind, list] of [['header', headers], ['query parameter', queryParams]] as const) {
         const names = list.map((entry) => entry.name.toLowerCase());
         if (list.length > 16 || new Set(names).size !== names.length) {
-          throw invalid(this, `${where} ${kind} matches`, list.map((e) => e.name), `at most 16, each ${kind} name at most once per match`);
+          problems.invalid(`${where} ${kind} matches`, list.map((e) => e.name), `at most 16, each ${kind} name at most once per match`);
         }
       }
       return {
-        path: (match.path ?? PathMatch.prefix('/'))._render(this),
+        path: (match.path ?? PathMatch.prefix('/'))._render(problems),
         method: match.method,
         headers: headers.length > 0 ? headers : undefined,
         queryParams: queryParams.length > 0 ? queryParams : undefined,
@@ -339,57 +342,50 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     let backendRefs: Array<Record<string, unknown>> | undefined;
     const redirects = filters.some((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
     if (this.parent.server !== undefined) {
-      if (rule.backends !== undefined) throw invalid(this, `${where} backends`, rule.backends.map((b) => b.service.name),
+      if (rule.backends !== undefined) problems.invalid(`${where} backends`, rule.backends.map((b) => b.service.name),
         'no backends on an inbound route (parent: a Server); requests go to the Server\'s pods');
-      if (rule.timeouts !== undefined) throw invalid(this, `${where} timeouts`, 'set',
+      if (rule.timeouts !== undefined) problems.invalid(`${where} timeouts`, 'set',
         'no timeouts on an inbound route; Linkerd applies timeouts on outbound routes (parent: a Service)');
     } else if (!redirects) {
-      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(this, where) : this.renderBackends(where, rule.backends);
+      backendRefs = rule.backends === undefined ? this.parent._defaultBackendRefs(problems, where)
+        : renderRouteBackends(problems, where, rule.backends, this.parent._namespace);
     }
 
     return {
       matches: renderedMatches,
-      filters: filters.length > 0 ? filters.map((f) => f._render(this)) : undefined,
+      filters: filters.length > 0 ? filters.map((f) => f._render(problems)) : undefined,
       backendRefs,
-      timeouts: rule.timeouts === undefined ? undefined : this.renderTimeouts(where, rule.timeouts),
+      timeouts: rule.timeouts === undefined ? undefined : this.renderTimeouts(problems, where, rule.timeouts),
     };
   }
 
-  private renderBackends(where: string, backends: HttpBackend[]): Array<Record<string, unknown>> {
-    return renderRouteBackends(this, where, backends, this.parent._namespace);
-  }
-
-  private renderTimeouts(where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
-    const request = timeouts.request && gatewayDuration(this, `${where} timeouts.request`, timeouts.request);
-    const backendRequest = timeouts.backendRequest && gatewayDuration(this, `${where} timeouts.backendRequest`, timeouts.backendRequest);
-    if (request === undefined && backendRequest === undefined) throw invalid(this, `${where} timeouts`, '{}',
+  private renderTimeouts(problems: PropProblems, where: string, timeouts: HttpRouteTimeouts): Record<string, string | undefined> {
+    const request = timeouts.request && gatewayDuration(problems, `${where} timeouts.request`, timeouts.request);
+    const backendRequest = timeouts.backendRequest && gatewayDuration(problems, `${where} timeouts.backendRequest`, timeouts.backendRequest);
+    if (request === undefined && backendRequest === undefined) problems.invalid(`${where} timeouts`, '{}',
       'request and/or backendRequest, or leave timeouts unset');
     if (request !== undefined && backendRequest !== undefined && millisOf(timeouts.backendRequest!) > millisOf(timeouts.request!)) {
-      throw invalid(this, `${where} timeouts.backendRequest`, backendRequest, `a duration not above timeouts.request ${request}`);
+      problems.invalid(`${where} timeouts.backendRequest`, backendRequest, `a duration not above timeouts.request ${request}`);
     }
     return { request, backendRequest };
   }
 
-  private validateFilters(where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
+  private validateFilters(problems: PropProblems, where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
     const types = filters.map((f) => f.type);
-    if (filters.length > 16 || new Set(types).size !== types.length) throw invalid(this, `${where} filters`, types,
+    if (filters.length > 16 || new Set(types).size !== types.length) problems.invalid(`${where} filters`, types,
       'each filter type at most once per rule');
     if (this.api === HttpRouteApi.POLICY_V1BETA3 && types.includes(HttpRouteFilterType.RESPONSE_HEADER_MODIFIER)) {
-      throw invalid(this, `${where} filter`, HttpRouteFilterType.RESPONSE_HEADER_MODIFIER,
+      problems.invalid(`${where} filter`, HttpRouteFilterType.RESPONSE_HEADER_MODIFIER,
         'RequestHeaderModifier or RequestRedirect on policy.linkerd.io/v1beta3 rules; use HttpRouteApi.GATEWAY_V1 for ResponseHeaderModifier');
     }
     const redirect = filters.find((f) => f.type === HttpRouteFilterType.REQUEST_REDIRECT);
     if (redirect !== undefined && backends !== undefined) {
-      throw invalid(this, `${where} backends`, backends.map((b) => b.service.name), 'no backends in a rule with a RequestRedirect filter');
+      problems.invalid(`${where} backends`, backends.map((b) => b.service.name), 'no backends in a rule with a RequestRedirect filter');
     }
     const onePrefixMatch = matches.length === 1 && (matches[0].path ?? PathMatch.prefix('/')).type === 'PathPrefix';
     if (redirect?.redirectPath?.type === 'ReplacePrefixMatch' && !onePrefixMatch) {
-      throw invalid(this, `${where} matches`, matches.map((m) => m.path?.value ?? '/'),
+      problems.invalid(`${where} matches`, matches.map((m) => m.path?.value ?? '/'),
         'exactly one PathPrefix match when a redirect replaces the prefix match');
     }
-  }
-
-  private validateServicePort(what: string, service: IMeshService, port: number): void {
-    validateServicePort(this, what, service, port);
   }
 }

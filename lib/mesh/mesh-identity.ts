@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { validateNamespaceName, validateObjectName, invalid } from './validation';
+import { PropProblems, namespaceNameProblem, objectNameProblem } from '../common';
 
 /**
  * A meshed client identity a `MeshTlsAuthentication` accepts, as Linkerd's proxy identity
@@ -46,30 +46,40 @@ export class MeshIdentity {
   public _key(scope: IConstruct, ownNamespace: string | undefined): string {
     if (this.kind === 'anyMeshed') return 'any-meshed';
     if (this.kind === 'namespace') return `any-in-${this.namespace}`;
-    const namespace = this.serviceAccountNamespace(scope);
+    const problems = new PropProblems(scope);
+    const namespace = this.serviceAccountNamespace(scope, problems);
+    problems.throwIfAny();
     return namespace === ownNamespace ? this.name! : `${this.name}.${namespace}`;
   }
 
   /**
-   * The identity string, validated.
+   * The identity string, validated: its problems are recorded in `problems` when given (the caller throws them with
+   * its others), else thrown.
    * @internal
    */
-  public _identity(scope: IConstruct, trustDomain: string): string {
-    if (this.kind === 'anyMeshed') return '*';
-    if (this.kind === 'namespace') {
-      validateNamespaceName(scope, 'identity namespace', this.namespace!);
-      return `*.${this.namespace}.serviceaccount.identity.linkerd.${trustDomain}`;
-    }
-    validateObjectName(scope, 'identity ServiceAccount name', this.name!);
-    return `${this.name}.${this.serviceAccountNamespace(scope)}.serviceaccount.identity.linkerd.${trustDomain}`;
+  public _identity(scope: IConstruct, trustDomain: string, problems?: PropProblems): string {
+    const collected = problems ?? new PropProblems(scope);
+    const identity = this.identityIn(scope, trustDomain, collected);
+    if (problems === undefined) collected.throwIfAny();
+    return identity;
   }
 
-  private serviceAccountNamespace(scope: IConstruct): string {
+  private identityIn(scope: IConstruct, trustDomain: string, problems: PropProblems): string {
+    if (this.kind === 'anyMeshed') return '*';
+    if (this.kind === 'namespace') {
+      problems.add(namespaceNameProblem('identity namespace', this.namespace!));
+      return `*.${this.namespace}.serviceaccount.identity.linkerd.${trustDomain}`;
+    }
+    problems.add(objectNameProblem('identity ServiceAccount name', this.name!));
+    return `${this.name}.${this.serviceAccountNamespace(scope, problems)}.serviceaccount.identity.linkerd.${trustDomain}`;
+  }
+
+  private serviceAccountNamespace(scope: IConstruct, problems: PropProblems): string {
     if (this.serviceAccountObject === undefined) {
-      validateNamespaceName(scope, `namespace of ServiceAccount ${this.name}`, this.namespace!);
+      problems.add(namespaceNameProblem(`namespace of ServiceAccount ${this.name}`, this.namespace!));
       return this.namespace!;
     }
-    return serviceAccountNamespace(scope, this.serviceAccountObject);
+    return serviceAccountNamespace(scope, this.serviceAccountObject, problems);
   }
 }
 
@@ -77,21 +87,29 @@ export class MeshIdentity {
  * The namespace of a ServiceAccount as a mesh identity needs it. A ServiceAccount construct must have one (from its
  * metadata or its chart). cdk8s-plus' `ServiceAccount.fromServiceAccountName` puts an import without `namespaceName` in
  * namespace `default` silently, which would grant a different identity than meant, so such an import is refused unless
- * the construct using it is itself in `default`.
+ * the construct using it is itself in `default`. The problems are recorded in `problems` when given (the caller throws
+ * them with its others; the namespace is then "" when unknown), else thrown.
  */
-export function serviceAccountNamespace(scope: IConstruct, serviceAccount: IServiceAccount): string {
+export function serviceAccountNamespace(scope: IConstruct, serviceAccount: IServiceAccount, problems?: PropProblems): string {
+  const collected = problems ?? new PropProblems(scope);
+  const namespace = serviceAccountNamespaceIn(scope, serviceAccount, collected);
+  if (problems === undefined) collected.throwIfAny();
+  return namespace;
+}
+
+function serviceAccountNamespaceIn(scope: IConstruct, serviceAccount: IServiceAccount, problems: PropProblems): string {
   const { name, namespace } = serviceAccount.toSubjectConfiguration();
   if (namespace === undefined) {
-    throw invalid(scope, 'ServiceAccount', name,
+    problems.invalid('ServiceAccount', name,
       'a ServiceAccount whose namespace is known (give it metadata.namespace or put it in a chart with a namespace)');
   }
   const ownNamespace = findNamespace(scope);
   if (!(serviceAccount instanceof ServiceAccount) && namespace === 'default' && ownNamespace !== 'default') {
-    throw invalid(scope, `namespace of imported ServiceAccount ${name}`, namespace,
+    problems.invalid(`namespace of imported ServiceAccount ${name}`, namespace,
       'an import that names its namespace: ServiceAccount.fromServiceAccountName(scope, id, name, { namespaceName }) (without it '
       + `cdk8s-plus assumes "default"), MeshIdentity.serviceAccountIn(name, namespace), or the ServiceAccount construct itself`);
   }
-  return namespace;
+  return namespace ?? '';
 }
 
 /** The namespace of the chart a construct is in, if any. */

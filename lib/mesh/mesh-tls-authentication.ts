@@ -1,9 +1,10 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshTlsAuthentication as MeshTlsAuthenticationResource } from '../../imports/linkerd-meshtls-authentication-policy.linkerd.io';
 import { IAuthentication, PolicyReference } from './authentication';
 import { MeshIdentity, serviceAccountNamespace } from './mesh-identity';
-import { invalid, validateObjectName } from './validation';
+import { PropProblems, objectNameProblem } from '../common';
 
 /** The trust domain of a default Linkerd installation. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -11,10 +12,10 @@ export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
 /** Properties of a `MeshTlsAuthentication`. */
 export interface MeshTlsAuthenticationProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The ServiceAccounts whose meshed pods are authenticated; their namespace must be known.
    * @default - none; then `identities` must name at least one identity
@@ -56,23 +57,25 @@ export class MeshTlsAuthentication extends Construct implements IAuthentication 
 
   constructor(scope: Construct, id: string, props: MeshTlsAuthenticationProps) {
     super(scope, id);
+    const problems = new PropProblems(this);
     const trustDomain = props.trustDomain ?? DEFAULT_TRUST_DOMAIN;
-    validateObjectName(this, 'trustDomain', trustDomain);
+    problems.add(objectNameProblem('trustDomain', trustDomain));
     const serviceAccounts = props.serviceAccounts ?? [];
     const identities = props.identities ?? [];
     if (serviceAccounts.length === 0 && identities.length === 0) {
-      throw invalid(this, 'serviceAccounts and identities', [], 'at least one ServiceAccount or identity (an empty list would authenticate nobody)');
+      problems.invalid('serviceAccounts and identities', [], 'at least one ServiceAccount or identity (an empty list would authenticate nobody)');
     }
     this.identities = [
       ...serviceAccounts.map((sa) => MeshTlsAuthentication.identityOf(sa, trustDomain, this)),
-      ...identities.map((identity) => identity._identity(this, trustDomain)),
+      ...identities.map((identity) => identity._identity(this, trustDomain, problems)),
     ];
     const duplicates = this.identities.filter((identity, index) => this.identities.indexOf(identity) !== index);
-    if (duplicates.length > 0) throw invalid(this, 'identities', duplicates, 'each identity at most once');
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    if (duplicates.length > 0) problems.invalid('identities', duplicates, 'each identity at most once');
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
+    problems.throwIfAny();
 
     const resource = new MeshTlsAuthenticationResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: { identities: [...this.identities] },
     });
     this.namespace = resource.metadata.namespace;

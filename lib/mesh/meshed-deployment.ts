@@ -3,7 +3,7 @@ import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } fr
 import { Construct } from 'constructs';
 import { labelValueError, qualifiedNameError } from '../validation';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
-import { invalid } from './validation';
+import { PropProblems } from '../common';
 
 /** Properties of a `MeshedDeployment`. */
 export interface MeshedDeploymentProps extends Omit<DeploymentProps, 'select' | 'podMetadata'> {
@@ -30,20 +30,23 @@ export class MeshedDeployment extends Deployment {
   constructor(scope: Construct, id: string, props: MeshedDeploymentProps) {
     const { podLabels, proxy, ...deploymentProps } = props;
     super(scope, id, { ...deploymentProps, select: false, podMetadata: { labels: podLabels } });
+    const problems = new PropProblems(this);
     const entries = Object.entries(podLabels);
-    if (entries.length === 0) throw invalid(this, 'podLabels', '{}', 'at least one label, since they select the pods');
+    if (entries.length === 0) problems.invalid('podLabels', '{}', 'at least one label, since they select the pods');
     for (const [key, value] of entries) {
       if (qualifiedNameError(key) !== undefined) {
-        throw invalid(this, 'pod label key', key, 'a label key: an optional DNS-1123 subdomain prefix and "/", then 1..63 '
+        problems.invalid('pod label key', key, 'a label key: an optional DNS-1123 subdomain prefix and "/", then 1..63 '
           + 'alphanumerics, "-", "_" or ".", starting and ending alphanumeric');
       }
       if (labelValueError(value) !== undefined) {
-        throw invalid(this, `value of pod label ${key}`, value, 'a label value: empty, or 1..63 alphanumerics, "-", "_" or ".", '
+        problems.invalid(`value of pod label ${key}`, value, 'a label value: empty, or 1..63 alphanumerics, "-", "_" or ".", '
           + 'starting and ending alphanumeric');
       }
     }
+    const annotations = meshedPodAnnotations(problems, proxy);
+    problems.throwIfAny();
     this.select(LabelSelector.of({ labels: podLabels }));
-    for (const [key, value] of Object.entries(meshedPodAnnotations(this, proxy))) this.podMetadata.addAnnotation(key, value);
+    for (const [key, value] of Object.entries(annotations)) this.podMetadata.addAnnotation(key, value);
     const addressLabel = Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1');
     this.apiObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${addressLabel}`));
   }

@@ -2,12 +2,12 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
-import { validateNamespaceName } from './validation';
+import { PropProblems, NamedObjectMetadata, namespaceNameProblem } from '../common';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {
-  /** Name of the namespace. */
-  readonly name: string;
+  /** Metadata of the namespace: its `name` (a DNS-1123 label), labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /**
    * Proxy settings for every pod injected in the namespace.
    * @default - the control plane's defaults
@@ -27,14 +27,14 @@ export class MeshedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshedNamespaceProps) {
     super(scope, id);
-    validateNamespaceName(this, 'namespace name', props.name);
-    this.name = props.name;
+    const problems = new PropProblems(this);
+    problems.add(namespaceNameProblem('metadata.name', props.metadata.name));
+    // Annotations on a namespace apply to every pod injected in it.
+    const annotations = meshedPodAnnotations(problems, props.proxy);
+    problems.throwIfAny();
+    this.name = props.metadata.name;
     const namespace = new k8s.KubeNamespace(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        // Annotations on a namespace apply to every pod injected in it.
-        annotations: meshedPodAnnotations(this, props.proxy),
-      },
+      metadata: { ...props.metadata, annotations: { ...props.metadata.annotations, ...annotations } },
     });
     if (Chart.of(this).namespace !== undefined) namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }

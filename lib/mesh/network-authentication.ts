@@ -1,16 +1,17 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkAuthentication as NetworkAuthenticationResource } from '../../imports/linkerd-network-authentication-policy.linkerd.io';
 import { IAuthentication, PolicyReference } from './authentication';
 import { Network } from './network';
-import { invalid, validateObjectName } from './validation';
+import { PropProblems, objectNameProblem } from '../common';
 
 /** Properties of a `NetworkAuthentication`. */
 export interface NetworkAuthenticationProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The client networks that are authenticated (meshed or not). */
   readonly networks: Network[];
 }
@@ -25,13 +26,15 @@ export class NetworkAuthentication extends Construct implements IAuthentication 
 
   constructor(scope: Construct, id: string, props: NetworkAuthenticationProps) {
     super(scope, id);
-    if (props.networks.length === 0) throw invalid(this, 'networks', [], 'at least one network');
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    const networks = props.networks.map((network) => network._render(this));
+    const problems = new PropProblems(this);
+    if (props.networks.length === 0) problems.invalid('networks', [], 'at least one network');
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
+    const networks = props.networks.map((network) => network._render(problems));
     const cidrs = networks.map((n) => n.cidr);
-    if (new Set(cidrs).size !== cidrs.length) throw invalid(this, 'networks', cidrs, 'each CIDR at most once');
+    if (new Set(cidrs).size !== cidrs.length) problems.invalid('networks', cidrs, 'each CIDR at most once');
+    problems.throwIfAny();
     const resource = new NetworkAuthenticationResource(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: { networks },
     });
     this.namespace = resource.metadata.namespace;

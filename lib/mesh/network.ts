@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { invalid } from './validation';
+import { PropProblems } from '../common';
 
 /**
  * A client network, for NetworkAuthentication and (legacy) ServerAuthorization:
@@ -28,13 +27,14 @@ export class Network {
    * host bits set, and every exception must lie inside the network.
    * @internal
    */
-  public _render(scope: IConstruct): { cidr: string; except?: string[] } {
-    const network = parseCidr(scope, 'network CIDR', this.cidr);
+  public _render(problems: PropProblems): { cidr: string; except?: string[] } {
+    const network = parseCidr(problems, 'network CIDR', this.cidr);
     for (const text of this.except) {
-      const excluded = parseCidr(scope, `exception of ${this.cidr}`, text);
+      const excluded = parseCidr(problems, `exception of ${this.cidr}`, text);
       // Linkerd's admission refuses an exception that negates the whole network, as well as one outside it.
+      if (network === undefined || excluded === undefined) continue;
       if (excluded.bits !== network.bits || excluded.prefix <= network.prefix || !sameNetwork(network, excluded.address, network.prefix)) {
-        throw invalid(scope, `exception of ${this.cidr}`, text, `a sub-network of ${this.cidr} of the same IP family, smaller than it`);
+        problems.invalid(`exception of ${this.cidr}`, text, `a sub-network of ${this.cidr} of the same IP family, smaller than it`);
       }
     }
     return this.except.length > 0 ? { cidr: this.cidr, except: [...this.except] } : { cidr: this.cidr };
@@ -50,17 +50,22 @@ interface ParsedCidr {
 
 const CIDR_ALLOWED = 'an IPv4 or IPv6 network in CIDR notation with no host bits set, e.g. "10.0.0.0/8" or "fd00::/8"';
 
-function parseCidr(scope: IConstruct, what: string, text: string): ParsedCidr {
+/** The parsed network, or `undefined` after recording the problem. */
+function parseCidr(problems: PropProblems, what: string, text: string): ParsedCidr | undefined {
   const slash = text.indexOf('/');
   const prefixText = slash === -1 ? '' : text.slice(slash + 1);
   const addressText = slash === -1 ? text : text.slice(0, slash);
   const address = addressText.includes(':') ? parseIpv6(addressText) : parseIpv4(addressText);
   const bits = addressText.includes(':') ? 128 : 32;
   if (address === undefined || !/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
-    throw invalid(scope, what, text, CIDR_ALLOWED);
+    problems.invalid(what, text, CIDR_ALLOWED);
+    return undefined;
   }
   const prefix = Number(prefixText);
-  if ((address & hostMask(bits, prefix)) !== 0n) throw invalid(scope, what, text, CIDR_ALLOWED);
+  if ((address & hostMask(bits, prefix)) !== 0n) {
+    problems.invalid(what, text, CIDR_ALLOWED);
+    return undefined;
+  }
   return { address, prefix, bits };
 }
 

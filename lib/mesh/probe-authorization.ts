@@ -5,7 +5,7 @@ import { HttpMethod, PathMatch } from './http-route-match';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
 import type { IServer } from './server';
-import { invalid } from './validation';
+import { invalidValueProblem, throwIfProblems } from '../common';
 
 /** How a Server authorizes the kubelet's HTTP probes once routes guard its port. */
 export interface ProbeAuthorizationOptions {
@@ -66,21 +66,21 @@ export class ProbeAuthorization extends Construct {
 
   constructor(scope: Construct, id: string, props: ProbeAuthorizationProps) {
     super(scope, id);
-    if (props.paths.length === 0) throw invalid(this, 'paths', [], 'at least one HTTP probe path');
+    throwIfProblems(this, [props.paths.length === 0 ? invalidValueProblem('paths', [], 'at least one HTTP probe path') : undefined]);
     this.paths = [...props.paths];
     const serverName = props.server.name;
     this.route = new HttpRoute(this, 'Route', {
-      name: props.routeName ?? `${serverName}-probe-route`,
+      metadata: { name: props.routeName ?? `${serverName}-probe-route` },
       api: props.api,
       parent: RouteParent._server(props.server),
       rules: [{ matches: props.paths.map((path) => ({ method: HttpMethod.GET, path: PathMatch.exact(path) })) }],
     });
     this.authentication = new NetworkAuthentication(this, 'Authentication', {
-      name: props.authenticationName ?? `${serverName}-probe-authn`,
+      metadata: { name: props.authenticationName ?? `${serverName}-probe-authn` },
       networks: props.networks ?? [Network.anyIpv4(), Network.anyIpv6()],
     });
     this.policy = new AuthorizationPolicy(this, 'Policy', {
-      name: props.policyName ?? `${serverName}-probe-policy`,
+      metadata: { name: props.policyName ?? `${serverName}-probe-policy` },
       target: this.route,
       requiredAuthentications: [this.authentication],
     });

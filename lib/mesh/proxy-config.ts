@@ -2,7 +2,7 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AccessPolicy } from './access-policy';
-import { invalid, validatePortNumber } from './validation';
+import { PropProblems, portNumberProblem } from '../common';
 
 /** The log levels of the Linkerd proxy. */
 export enum ProxyLogLevel {
@@ -71,28 +71,33 @@ export const INJECT_ANNOTATION = 'linkerd.io/inject';
 
 /**
  * The annotations that mesh a pod template: injection plus the validated proxy settings.
- * Every construct that renders pods (Deployments, Rollouts, Flagger targets) uses this one helper.
+ * Every construct that renders pods (Deployments, Rollouts, Flagger targets) uses this one helper. The problems of
+ * `config` are recorded in `problems`, which the construct throws with its others; given a construct instead, they are
+ * thrown at once, naming it.
  */
-export function meshedPodAnnotations(scope: IConstruct, config: ProxyConfig = {}): Record<string, string> {
-  return { [INJECT_ANNOTATION]: 'enabled', ...proxyConfigAnnotations(scope, config) };
+export function meshedPodAnnotations(problems: PropProblems | IConstruct, config: ProxyConfig = {}): Record<string, string> {
+  const collected = problems instanceof PropProblems ? problems : new PropProblems(problems);
+  const annotations = { [INJECT_ANNOTATION]: 'enabled', ...proxyConfigAnnotations(collected, config) };
+  if (!(problems instanceof PropProblems)) collected.throwIfAny();
+  return annotations;
 }
 
 /** The proxy's own ports: skipping or declaring them opaque would cut the proxy off from itself. */
 const PROXY_PORTS = [4140, 4143, 4190, 4191];
 
-/** Validates `config` and returns its annotations; throws naming `scope` on invalid input. */
-function proxyConfigAnnotations(scope: IConstruct, config: ProxyConfig = {}): Record<string, string> {
+/** Validates `config` (recording its problems) and returns its annotations. */
+function proxyConfigAnnotations(problems: PropProblems, config: ProxyConfig = {}): Record<string, string> {
   const annotations: Record<string, string> = {};
   const ports = (field: string, list: number[] | undefined, annotation: string): void => {
     if (list === undefined) return;
-    if (list.length === 0) throw invalid(scope, field, list, 'a non-empty list of ports, or leave it unset');
+    if (list.length === 0) problems.invalid(field, list, 'a non-empty list of ports, or leave it unset');
     for (const port of list) {
-      validatePortNumber(scope, `${field} port`, port);
+      problems.add(portNumberProblem(`${field} port`, port));
       if (PROXY_PORTS.includes(port)) {
-        throw invalid(scope, `${field} port`, port, `any port except the proxy's own ports ${PROXY_PORTS.join(', ')}`);
+        problems.invalid(`${field} port`, port, `any port except the proxy's own ports ${PROXY_PORTS.join(', ')}`);
       }
     }
-    if (new Set(list).size !== list.length) throw invalid(scope, field, list, 'each port at most once');
+    if (new Set(list).size !== list.length) problems.invalid(field, list, 'each port at most once');
     annotations[annotation] = [...list].sort((a, b) => a - b).join(',');
   };
   ports('opaquePorts', config.opaquePorts, 'config.linkerd.io/opaque-ports');
@@ -100,28 +105,28 @@ function proxyConfigAnnotations(scope: IConstruct, config: ProxyConfig = {}): Re
   ports('skipOutboundPorts', config.skipOutboundPorts, 'config.linkerd.io/skip-outbound-ports');
   const skippedAndOpaque = (config.opaquePorts ?? []).filter((p) => (config.skipInboundPorts ?? []).includes(p));
   if (skippedAndOpaque.length > 0) {
-    throw invalid(scope, 'opaquePorts', skippedAndOpaque,
+    problems.invalid('opaquePorts', skippedAndOpaque,
       'ports that are not also in skipInboundPorts (a skipped port never reaches the proxy, so it cannot be opaque)');
   }
 
   const cpu = (field: string, value: Cpu | undefined, annotation: string): number | undefined => {
     if (value === undefined) return undefined;
     const cores = coresOf(value.amount);
-    if (cores === undefined || cores <= 0) throw invalid(scope, field, value.amount, 'a positive CPU quantity (Cpu.millis(n) or Cpu.units(n))');
+    if (cores === undefined || cores <= 0) problems.invalid(field, value.amount, 'a positive CPU quantity (Cpu.millis(n) or Cpu.units(n))');
     annotations[annotation] = value.amount;
     return cores;
   };
   const cpuRequest = cpu('cpuRequest', config.cpuRequest, 'config.linkerd.io/proxy-cpu-request');
   const cpuLimit = cpu('cpuLimit', config.cpuLimit, 'config.linkerd.io/proxy-cpu-limit');
   if (cpuRequest !== undefined && cpuLimit !== undefined && cpuLimit < cpuRequest) {
-    throw invalid(scope, 'cpuLimit', config.cpuLimit!.amount, `a quantity not below cpuRequest ${config.cpuRequest!.amount}`);
+    problems.invalid('cpuLimit', config.cpuLimit!.amount, `a quantity not below cpuRequest ${config.cpuRequest!.amount}`);
   }
 
   const memory = (field: string, value: Size | undefined, annotation: string): number | undefined => {
     if (value === undefined) return undefined;
     const mebibytes = value.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
     if (!Number.isInteger(mebibytes) || mebibytes <= 0) {
-      throw invalid(scope, `${field} (MiB)`, mebibytes, 'a positive whole number of mebibytes (Size.mebibytes(n))');
+      problems.invalid(`${field} (MiB)`, mebibytes, 'a positive whole number of mebibytes (Size.mebibytes(n))');
     }
     annotations[annotation] = `${mebibytes}Mi`;
     return mebibytes;
@@ -129,7 +134,7 @@ function proxyConfigAnnotations(scope: IConstruct, config: ProxyConfig = {}): Re
   const memoryRequest = memory('memoryRequest', config.memoryRequest, 'config.linkerd.io/proxy-memory-request');
   const memoryLimit = memory('memoryLimit', config.memoryLimit, 'config.linkerd.io/proxy-memory-limit');
   if (memoryRequest !== undefined && memoryLimit !== undefined && memoryLimit < memoryRequest) {
-    throw invalid(scope, 'memoryLimit', `${memoryLimit}Mi`, `a size not below memoryRequest ${memoryRequest}Mi`);
+    problems.invalid('memoryLimit', `${memoryLimit}Mi`, `a size not below memoryRequest ${memoryRequest}Mi`);
   }
 
   if (config.logLevel !== undefined) annotations['config.linkerd.io/proxy-log-level'] = config.logLevel;

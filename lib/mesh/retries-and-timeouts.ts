@@ -1,6 +1,8 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { addAnnotationsOnce, gatewayDuration, invalid, validateInteger } from './validation';
+import { PropProblems, integerProblem } from '../common';
+import { gatewayDuration } from './gateway-duration';
+import { addAnnotationsOnce } from './annotations';
 
 /** HTTP responses that are retried. */
 export class HttpRetryCondition {
@@ -117,46 +119,49 @@ export class RetriesAndTimeouts extends Construct {
 
   constructor(scope: Construct, id: string, props: RetriesAndTimeoutsProps) {
     super(scope, id);
+    const problems = new PropProblems(this);
     if (props.target.routeKind !== undefined && !props.target.isOutbound) {
-      throw invalid(this, 'target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
+      problems.invalid('target', `inbound route ${props.target.name}`, 'a Service or an outbound route (parent: a Service)');
     }
     if (props.target.routeKind === 'GRPCRoute' && props.retries?.http?.length) {
-      throw invalid(this, 'HTTP retry conditions on GrpcRoute', props.target.name,
+      problems.invalid('HTTP retry conditions on GrpcRoute', props.target.name,
         'gRPC retry conditions only (Linkerd reads retry.linkerd.io/grpc on a GRPCRoute)');
     }
     const annotations: Record<string, string> = {};
     const retries = props.retries;
     if (retries !== undefined) {
       if (!retries.http?.length && !retries.grpc?.length) {
-        throw invalid(this, 'retries', '{}', 'at least one HTTP or gRPC retry condition');
+        problems.invalid('retries', '{}', 'at least one HTTP or gRPC retry condition');
       }
       if (retries.http?.length) {
         for (const condition of retries.http) {
           const { from, to } = condition;
           if (!Number.isInteger(from) || !Number.isInteger(to) || from < 100 || to > 599 || from > to) {
-            throw invalid(this, 'HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
+            problems.invalid('HTTP retry condition', condition.value, 'status codes 100..599, ranges with from <= to');
           }
         }
         annotations['retry.linkerd.io/http'] = retries.http.map((c) => c.value).join(',');
       }
       if (retries.grpc?.length) {
-        if (new Set(retries.grpc).size !== retries.grpc.length) throw invalid(this, 'gRPC retry conditions', retries.grpc,
+        if (new Set(retries.grpc).size !== retries.grpc.length) problems.invalid('gRPC retry conditions', retries.grpc,
           'each status at most once');
         annotations['retry.linkerd.io/grpc'] = retries.grpc.join(',');
       }
       if (retries.limit !== undefined) {
-        validateInteger(this, 'retry limit', retries.limit, 1, 100);
+        problems.add(integerProblem('retry limit', retries.limit, 1, 100));
         annotations['retry.linkerd.io/limit'] = String(retries.limit);
       }
-      if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(this, 'retry timeout', retries.timeout);
+      if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(problems, 'retry timeout', retries.timeout);
     }
-    if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(this, 'requestTimeout', props.requestTimeout);
-    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(this, 'responseTimeout',
+    if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(problems, 'requestTimeout', props.requestTimeout);
+    if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(problems, 'responseTimeout',
       props.responseTimeout);
-    if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(this, 'idleTimeout', props.idleTimeout);
-    if (Object.keys(annotations).length === 0) throw invalid(this, 'props', '{}', 'retries and/or at least one timeout');
+    if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(problems, 'idleTimeout', props.idleTimeout);
+    if (retries === undefined && Object.keys(annotations).length === 0) problems.invalid('props', '{}', 'retries and/or at least one timeout');
+    problems.throwIfAny();
 
-    addAnnotationsOnce(this, props.target.node.path, props.target.metadata, annotations);
+    addAnnotationsOnce(problems, props.target.node.path, props.target.metadata, annotations);
+    problems.throwIfAny();
     this.annotations = annotations;
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Container, LabelSelectorRequirement } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -13,7 +13,7 @@ import { GrpcRoute, GrpcRouteOptions } from './grpc-route';
 import { HttpRoute, HttpRouteOptions, RouteParent } from './http-route';
 import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
-import { invalid, validateObjectName, validatePortNumber } from './validation';
+import { PropProblems, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 
 /** The port of a Server: a container port of the selected pods, by name or number. */
 export class ServerPort {
@@ -91,10 +91,10 @@ interface ProbesOnPort {
 /** Properties of a `Server`. */
 export interface ServerProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /**
    * The workload whose pods the Server selects; its pod selector becomes the Server's. Any cdk8s-plus `Workload`
    * (Deployment, StatefulSet, …) or a `CanaryRollout`, whose selector covers its stable and canary pods.
@@ -153,7 +153,8 @@ export class Server extends GrantTarget implements IServer {
 
   constructor(scope: Construct, id: string, props: ServerProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
     this.workload = props.workload;
     this.proxyProtocol = props.proxyProtocol ?? ProxyProtocol.UNKNOWN;
     this.accessPolicy = props.accessPolicy ?? AccessPolicy.DENY;
@@ -162,12 +163,13 @@ export class Server extends GrantTarget implements IServer {
     const matchLabels = { ...props.workload.matchLabels };
     const matchExpressions = props.workload.matchExpressions;
     if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
-      throw invalid(this, 'workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
+      problems.invalid('workload selector', '{}', `a workload with a pod selector (${props.workload.node.path} selects every pod)`);
     }
-    this.portNumber = this.resolvePort(props.port.value);
+    this.portNumber = this.resolvePort(problems, props.port.value);
+    problems.throwIfAny();
 
     const resource = new ServerV1Beta3(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         podSelector: {
           matchLabels,
@@ -273,21 +275,21 @@ export class Server extends GrantTarget implements IServer {
       + `workload's probes (for its routes or its checks); allowed: every container of the workload before the first addHttpRoute`];
   }
 
-  private resolvePort(port: string | number): number {
+  private resolvePort(problems: PropProblems, port: string | number): number {
     const declared = this.workload.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, name: p.name, number: p.number })));
     const describe = declared.map((p) => `${p.container}:${p.name ? `${p.name}=` : ''}${p.number}`).join(', ') || 'none';
     if (typeof port === 'number') {
-      validatePortNumber(this, 'port', port);
+      problems.add(portNumberProblem('port', port));
       if (!declared.some((p) => p.number === port)) {
-        throw invalid(this, 'port', port, `a container port of ${this.workload.node.path} (declared: ${describe})`);
+        problems.invalid('port', port, `a container port of ${this.workload.node.path} (declared: ${describe})`);
       }
       return port;
     }
     const match = declared.find((p) => p.name === port);
     if (match === undefined) {
-      throw invalid(this, 'port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
+      problems.invalid('port', port, `a container port name of ${this.workload.node.path} (declared: ${describe})`);
     }
-    return match.number;
+    return match?.number ?? 0;
   }
 }
 
@@ -314,7 +316,7 @@ class ImportedServer extends GrantTarget implements IServer {
 
   constructor(scope: Construct, id: string, public readonly name: string, public readonly proxyProtocol: ProxyProtocol) {
     super(scope, id);
-    validateObjectName(this, 'server name', name);
+    throwIfProblems(this, [objectNameProblem('server name', name)]);
     this.namespace = Chart.of(this).namespace;
     this.authorizationTargetRef = { group: 'policy.linkerd.io', kind: 'Server', name };
   }

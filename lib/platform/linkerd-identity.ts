@@ -48,7 +48,7 @@ export class LinkerdIdentity extends Construct {
     const domain = props.clusterDomain ?? 'cluster.local';
     const lifetimeSeconds = wholeSeconds(lifetime);
     const renewSeconds = wholeSeconds(renewBefore);
-    throwIfProblems(this.node.path, [
+    throwIfProblems(this, [
       namespaceNameProblem('namespace', namespace),
       lifetimeSeconds !== undefined && lifetimeSeconds >= 3600 ? undefined
         : invalidValueProblem('issuerLifetime', lifetime, 'whole seconds, at least 1 hour'),

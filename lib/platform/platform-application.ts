@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
-import { integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
+import { NamedObjectMetadata, integerProblem, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { SYNC_WAVE_ANNOTATION } from '../output';
 import { PlatformSource } from './platform-source';
 
 /** Props of {@link PlatformApplication}. */
 export interface PlatformApplicationProps {
-  /** The Application's name (also the Helm release name unless the source names one). */
-  readonly name: string;
+  /** Metadata of the Application: its `name` (also the Helm release name unless the source names one), labels and annotations. */
+  readonly metadata: NamedObjectMetadata;
   /** The AppProject's name that confines it. */
   readonly project: string;
   /** The pinned chart or Git tag. */
@@ -44,8 +44,8 @@ export class PlatformApplication extends Construct {
   constructor(scope: Construct, id: string, props: PlatformApplicationProps) {
     super(scope, id);
     const { source } = props;
-    throwIfProblems(this.node.path, [
-      objectNameProblem('name', props.name),
+    throwIfProblems(this, [
+      objectNameProblem('metadata.name', props.metadata.name),
       namespaceNameProblem('namespace', props.namespace),
       integerProblem('syncWave', props.syncWave, 0, 99),
       EXACT_VERSION.test(source.revision) ? undefined : invalidValueProblem(source.chart ? 'chart version' : 'tag', source.revision,
@@ -55,7 +55,7 @@ export class PlatformApplication extends Construct {
         : invalidValueProblem('path', source.path, 'a relative folder without ".."'),
     ]);
     const application = new Application(this, 'Resource', {
-      metadata: { name: props.name, annotations: { [SYNC_WAVE_ANNOTATION]: String(props.syncWave) } },
+      metadata: { ...props.metadata, annotations: { ...props.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(props.syncWave) } },
       spec: {
         project: props.project,
         source: {

@@ -27,7 +27,7 @@ export function buildEnvironmentFleet(app: App, servicesPerEnvironment: number):
     for (let first = 0; first < servicesPerEnvironment; first += SERVICES_PER_TARGET) {
       const namespace = `fleet-${String(first / SERVICES_PER_TARGET).padStart(2, '0')}`;
       const chart = new Chart(app, `${environment.name}-${namespace}`, { namespace, labels: { environment: environment.name } });
-      new MeshedNamespace(chart, 'Namespace', { name: namespace });
+      new MeshedNamespace(chart, 'Namespace', { metadata: { name: namespace } });
       for (let i = first; i < Math.min(servicesPerEnvironment, first + SERVICES_PER_TARGET); i++) addService(chart, String(i).padStart(4, '0'));
       charts.push(chart);
     }

@@ -20,7 +20,7 @@ export function buildFleet(app: App, size: number, servicesPerTarget = SERVICES_
   for (let first = 0; first < size; first += servicesPerTarget) {
     const namespace = `fleet-${String(first / servicesPerTarget).padStart(2, '0')}`;
     const chart = new Chart(app, namespace, { namespace });
-    new MeshedNamespace(chart, 'Namespace', { name: namespace });
+    new MeshedNamespace(chart, 'Namespace', { metadata: { name: namespace } });
     for (let i = first; i < Math.min(size, first + servicesPerTarget); i++) addService(chart, `${String(i).padStart(4, '0')}`);
   }
 }
@@ -45,24 +45,24 @@ export function addService(chart: Chart, suffix: string): void {
     }],
   });
   new Service(chart, `${api}-svc`, { metadata: { name: api }, selector: deployment, ports: [{ name: 'http', port: PORT }] });
-  const server = new Server(chart, `${api}-server`, { name: api, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
+  const server = new Server(chart, `${api}-server`, { metadata: { name: api }, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
   const reads = server.addHttpRoute(`${api}-reads`, {
-    name: `${api}-reads`,
+    metadata: { name: `${api}-reads` },
     rules: [{ matches: [{ method: HttpMethod.GET, path: PathMatch.prefix('/items') }] }],
   });
   reads.grantAccess([webAccount, apiAccount]);
   const writes = server.addHttpRoute(`${api}-writes`, {
-    name: `${api}-writes`,
+    metadata: { name: `${api}-writes` },
     rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
   });
   writes.grantAccess([webAccount]);
 
   const successRate = new PrometheusAnalysisTemplate(chart, `${web}-success-rate`, {
-    name: `${web}-success-rate`,
+    metadata: { name: `${web}-success-rate` },
     metrics: [AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, interval: Duration.seconds(30), failureLimit: 1 })],
   });
   new CanaryRollout(chart, web, {
-    name: web,
+    metadata: { name: web },
     replicas: 2,
     selectorLabels: { app: web },
     containers: [{ name: 'web', image: 'ghcr.io/example/web:1.0.0', ports: [{ number: PORT }], resources: {} }],

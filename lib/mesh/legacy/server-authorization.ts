@@ -1,17 +1,18 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
 import { Network } from '../network';
 import type { IServer } from '../server';
-import { invalid, validateObjectName } from '../validation';
+import { PropProblems, objectNameProblem } from '../../common';
 
 /** Properties of a `ServerAuthorization`. */
 export interface ServerAuthorizationProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The Server access is granted to. */
   readonly server: IServer;
   /** Meshed clients (mTLS) allowed, by ServiceAccount. */
@@ -33,27 +34,29 @@ export interface ServerAuthorizationProps {
 export class ServerAuthorization extends Construct {
   constructor(scope: Construct, id: string, props: ServerAuthorizationProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    if (props.serviceAccounts.length === 0) throw invalid(this, 'serviceAccounts', [], 'at least one ServiceAccount');
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
+    if (props.serviceAccounts.length === 0) problems.invalid('serviceAccounts', [], 'at least one ServiceAccount');
     const serviceAccounts = props.serviceAccounts.map((sa) => {
       const { name, namespace } = sa.toSubjectConfiguration();
       return { name, namespace };
     });
     const keys = serviceAccounts.map((sa) => `${sa.namespace}/${sa.name}`);
-    if (new Set(keys).size !== keys.length) throw invalid(this, 'serviceAccounts', keys, 'each ServiceAccount at most once');
+    if (new Set(keys).size !== keys.length) problems.invalid('serviceAccounts', keys, 'each ServiceAccount at most once');
     const resource = new ServerAuthorizationV1Beta1(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         server: { name: props.server.name },
         client: {
           meshTls: { serviceAccounts },
-          networks: props.networks?.map((n) => n._render(this)),
+          networks: props.networks?.map((n) => n._render(problems)),
         },
       },
     });
     if (resource.metadata.namespace !== props.server.namespace) {
-      throw invalid(this, 'server namespace', props.server.namespace ?? '(none)',
+      problems.invalid('server namespace', props.server.namespace ?? '(none)',
         `the authorization's own namespace ${resource.metadata.namespace ?? '(none)'}`);
     }
+    problems.throwIfAny();
   }
 }

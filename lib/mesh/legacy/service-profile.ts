@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceProfileV1Alpha2, ServiceProfileV1Alpha2SpecDstOverridesWeight } from '../../../imports/linkerd-serviceprofile-linkerd.io';
-import { HttpMethod, validateRegex } from '../http-route-match';
-import { gatewayDuration, invalid, validateInteger, validateObjectName } from '../validation';
+import { HttpMethod, regexProblem } from '../http-route-match';
 import { outboundRoutesOf } from './conflicts';
 import { IMeshService } from '../mesh-service';
+import { PropProblems, integerProblem, objectNameProblem } from '../../common';
+import { gatewayDuration } from '../gateway-duration';
 
 /** A route of a ServiceProfile. */
 export interface ServiceProfileRoute {
@@ -95,27 +96,28 @@ export class ServiceProfile extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceProfileProps) {
     super(scope, id);
+    const problems = new PropProblems(this);
     this.service = props.service;
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
-    validateObjectName(this, 'clusterDomain', clusterDomain);
+    problems.add(objectNameProblem('clusterDomain', clusterDomain));
     const namespace = props.service.metadata.namespace;
-    if (namespace === undefined) throw invalid(this, 'namespace of Service', props.service.name, 'a Service whose namespace is known');
+    if (namespace === undefined) problems.invalid('namespace of Service', props.service.name, 'a Service whose namespace is known');
     this.name = `${props.service.name}.${namespace}.svc.${clusterDomain}`;
     const routes = props.routes ?? [];
     const overrides = props.dstOverrides ?? [];
-    if (routes.length === 0 && overrides.length === 0) throw invalid(this, 'routes', [], 'at least one route or dstOverrides');
+    if (routes.length === 0 && overrides.length === 0) problems.invalid('routes', [], 'at least one route or dstOverrides');
 
     const names = routes.map((r) => r.name);
     if (names.some((n) => n.trim() === '') || new Set(names).size !== names.length) {
-      throw invalid(this, 'route names', names, 'non-empty names, each used once');
+      problems.invalid('route names', names, 'non-empty names, each used once');
     }
     const renderedRoutes = routes.map((route) => {
-      validateRegex(this, `pathRegex of route "${route.name}"`, route.pathRegex, 1024);
+      problems.add(regexProblem(`pathRegex of route "${route.name}"`, route.pathRegex, 1024));
       return {
         name: route.name,
         condition: { method: route.method, pathRegex: route.pathRegex },
         isRetryable: route.isRetryable,
-        timeout: route.timeout === undefined ? undefined : gatewayDuration(this, `timeout of route "${route.name}"`, route.timeout),
+        timeout: route.timeout === undefined ? undefined : gatewayDuration(problems, `timeout of route "${route.name}"`, route.timeout),
       };
     });
 
@@ -123,23 +125,23 @@ export class ServiceProfile extends Construct {
     if (props.retryBudget !== undefined) {
       const { retryRatio, minRetriesPerSecond, ttl } = props.retryBudget;
       if (!Number.isFinite(retryRatio) || retryRatio <= 0 || retryRatio > 1) {
-        throw invalid(this, 'retryBudget.retryRatio', retryRatio, 'a number above 0 and at most 1 (retries per original request)');
+        problems.invalid('retryBudget.retryRatio', retryRatio, 'a number above 0 and at most 1 (retries per original request)');
       }
-      validateInteger(this, 'retryBudget.minRetriesPerSecond', minRetriesPerSecond, 0, 2 ** 31 - 1);
-      retryBudget = { retryRatio, minRetriesPerSecond, ttl: gatewayDuration(this, 'retryBudget.ttl', ttl) };
-      if (!routes.some((r) => r.isRetryable)) throw invalid(this, 'retryBudget', 'set', 'a budget only when at least one route isRetryable');
+      problems.add(integerProblem('retryBudget.minRetriesPerSecond', minRetriesPerSecond, 0, 2 ** 31 - 1));
+      retryBudget = { retryRatio, minRetriesPerSecond, ttl: gatewayDuration(problems, 'retryBudget.ttl', ttl) };
+      if (!routes.some((r) => r.isRetryable)) problems.invalid('retryBudget', 'set', 'a budget only when at least one route isRetryable');
     }
 
     const dstOverrides = overrides.map((override) => {
-      validateInteger(this, `weight of ${override.service.name}`, override.weight, 0, 1_000_000);
+      problems.add(integerProblem(`weight of ${override.service.name}`, override.weight, 0, 1_000_000));
       if (override.service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)',
+        problems.invalid(`namespace of ${override.service.name}`, override.service.metadata.namespace ?? '(none)',
           `the profile's namespace ${namespace}`);
       }
       const ports = override.service.ports.map((p) => p.port);
       const port = override.port ?? (ports.length === 1 ? ports[0] : undefined);
       if (port === undefined || !ports.includes(port)) {
-        throw invalid(this, `port of ${override.service.name}`, override.port ?? '(unset)', `one of the Service's ports (${ports.join(', ')})`);
+        problems.invalid(`port of ${override.service.name}`, override.port ?? '(unset)', `one of the Service's ports (${ports.join(', ')})`);
       }
       return {
         authority: `${override.service.name}.${namespace}.svc.${clusterDomain}:${port}`,
@@ -147,8 +149,10 @@ export class ServiceProfile extends Construct {
       };
     });
     if (overrides.length > 0 && !overrides.some((o) => o.weight > 0)) {
-      throw invalid(this, 'dstOverrides weights', overrides.map((o) => o.weight), 'integers >= 0, at least one > 0');
+      problems.invalid('dstOverrides weights', overrides.map((o) => o.weight), 'integers >= 0, at least one > 0');
     }
+
+    problems.throwIfAny();
 
     new ServiceProfileV1Alpha2(this, 'Resource', {
       metadata: { name: this.name, namespace },

@@ -1,9 +1,10 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
-import { invalid, validateInteger, validateObjectName } from '../validation';
 import { outboundRoutesOf, sameService } from './conflicts';
 import { ServiceProfile } from './service-profile';
 import { IMeshService } from '../mesh-service';
+import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 
 /** A weighted backend of a TrafficSplit. */
 export interface TrafficSplitBackend {
@@ -16,10 +17,10 @@ export interface TrafficSplitBackend {
 /** Properties of a `TrafficSplit`. */
 export interface TrafficSplitProps {
   /**
-   * Name of the object.
-   * @default - generated from the construct path
+   * Metadata of the object: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * @default - name generated from the construct path
    */
-  readonly name?: string;
+  readonly metadata?: ApiObjectMetadata;
   /** The apex Service clients address. */
   readonly service: IMeshService;
   /** The backends and their weights; at least one weight above 0. */
@@ -37,14 +38,15 @@ export interface TrafficSplitProps {
 export class TrafficSplit extends Construct {
   constructor(scope: Construct, id: string, props: TrafficSplitProps) {
     super(scope, id);
-    if (props.name !== undefined) validateObjectName(this, 'name', props.name);
-    if (props.backends.length === 0) throw invalid(this, 'backends', [], 'at least one backend');
+    const problems = new PropProblems(this);
+    if (props.metadata?.name !== undefined) problems.add(objectNameProblem('metadata.name', props.metadata.name));
+    if (props.backends.length === 0) problems.invalid('backends', [], 'at least one backend');
     const resource = new TrafficSplitV1Alpha2(this, 'Resource', {
-      metadata: { name: props.name },
+      metadata: { ...props.metadata },
       spec: {
         service: props.service.name,
         backends: props.backends.map((backend) => {
-          validateInteger(this, `weight of ${backend.service.name}`, backend.weight, 0, 1_000_000);
+          problems.add(integerProblem(`weight of ${backend.service.name}`, backend.weight, 0, 1_000_000));
           return { service: backend.service.name, weight: backend.weight };
         }),
       },
@@ -52,15 +54,16 @@ export class TrafficSplit extends Construct {
     const namespace = resource.metadata.namespace;
     for (const service of [props.service, ...props.backends.map((b) => b.service)]) {
       if (service.metadata.namespace !== namespace) {
-        throw invalid(this, `namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)',
+        problems.invalid(`namespace of Service ${service.name}`, service.metadata.namespace ?? '(none)',
           `the split's own namespace ${namespace ?? '(none)'}`);
       }
     }
     const names = props.backends.map((b) => b.service.name);
-    if (new Set(names).size !== names.length) throw invalid(this, 'backends', names, 'each Service at most once');
-    if (!props.backends.some((b) => b.weight > 0)) {
-      throw invalid(this, 'weights', props.backends.map((b) => b.weight), 'integers >= 0, at least one > 0');
+    if (new Set(names).size !== names.length) problems.invalid('backends', names, 'each Service at most once');
+    if (props.backends.length > 0 && !props.backends.some((b) => b.weight > 0)) {
+      problems.invalid('weights', props.backends.map((b) => b.weight), 'integers >= 0, at least one > 0');
     }
+    problems.throwIfAny();
     this.node.addValidation({
       validate: () => {
         const profiles = this.node.root.node.findAll()
