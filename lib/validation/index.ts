@@ -2,3 +2,4 @@ export * from './model';
 export * from './format-problem';
 export * from './validate-targets';
 export * from './load-manifests';
+export * from './validate-files';
