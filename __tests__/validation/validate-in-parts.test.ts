@@ -15,7 +15,9 @@ function corpusPaths(): { files: string[]; directories: string[] } {
   const entries = fs.readdirSync(CORPUS, { recursive: true, withFileTypes: true });
   const files = entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
   const directories = [...new Set(files.map((file) => path.dirname(file)))].sort();
-  const dist = fs.readdirSync(path.join(ROOT, 'dist'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(ROOT, 'dist', e.name));
+  const dist = fs.readdirSync(path.join(ROOT, 'dist'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => path.join(ROOT, 'dist', e.name));
   return { files, directories: [...directories, ...dist] };
 }
 
