@@ -1,14 +1,16 @@
 /**
  * Validates Kubernetes YAML the way the render pipeline does.
  *
- *   node --import tsx scripts/validate.ts [--format json|text] [--server envtest|kubeconfig[=<context>]] <dir|file...>
+ *   node scripts/validate.cjs [--format json|text] [--server envtest|kubeconfig[=<context>]] <dir|file...>
  *
  * Each directory is one target, each file its own target. Exit code 0 when clean, 1 when there are problems,
  * 2 on a usage error (also: no YAML found), 3 on an internal error (one line; DEBUG=1 prints the stack).
  * With --server the verdict is the API server's (server-side dry runs), see validate-server.ts.
+ * Targets larger than 16 MiB are validated in parts, with bounded memory (lib/validation/validate-files.ts);
+ * `$VALIDATE_PARTS_ABOVE_BYTES` sets that size (0: every target).
  */
 import * as fs from 'fs';
-import { explainYaml11Readings, formatProblem, loadManifestFiles, ValidationProblem, validateTargets } from '../lib/validation';
+import { explainYaml11Readings, formatProblem, loadManifestFiles, validateManifestFiles, ValidationProblem } from '../lib/validation';
 import { parseServerMode, ServerMode, ServerModeUnavailable, validateWithServer } from './validate-server';
 
 const USAGE = 'usage: validate.ts [--format json|text] [--server envtest|kubeconfig[=<context>]] <dir|file...>';
@@ -36,26 +38,46 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (paths.length === 0) return usageError('no files or directories given');
 
+  if (server !== undefined) return serverVerdict(server, paths, format);
+  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() });
+  if (validated.directoriesWithoutYaml.length > 0) return noYamlIn(validated.directoriesWithoutYaml);
+  if (validated.documents === 0 && validated.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
+  return print(validated.problems, validated.objects, validated.targets, format);
+}
+
+/** `$VALIDATE_PARTS_ABOVE_BYTES`: from what size a target is validated in parts (lib/validation/validate-files.ts). */
+function partsAboveBytes(): number | undefined {
+  const value = process.env.VALIDATE_PARTS_ABOVE_BYTES;
+  return value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value);
+}
+
+async function serverVerdict(server: ServerMode, paths: readonly string[], format: string): Promise<number> {
   const loaded = loadManifestFiles(paths);
-  if (loaded.directoriesWithoutYaml.length > 0) {
-    return usageError(`no YAML files (*.yaml, *.yml, searched recursively) in ${loaded.directoriesWithoutYaml.join(', ')}`);
-  }
+  if (loaded.directoriesWithoutYaml.length > 0) return noYamlIn(loaded.directoriesWithoutYaml);
   if (loaded.documents === 0 && loaded.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
   let judged: ValidationProblem[];
   try {
-    judged = server === undefined ? validateTargets(loaded.targets) : await validateWithServer(server, loaded.targets);
+    judged = await validateWithServer(server, loaded.targets);
   } catch (error) {
     if (error instanceof ServerModeUnavailable) return usageError(error.message);
     throw error;
   }
   const problems = explainYaml11Readings([...loaded.problems, ...judged], loaded.yaml11Readings);
+  const objects = loaded.targets.reduce((count, target) => count + target.subjects.length, 0);
+  return print(problems, objects, loaded.targets.length, format);
+}
+
+function noYamlIn(directories: readonly string[]): number {
+  return usageError(`no YAML files (*.yaml, *.yml, searched recursively) in ${directories.join(', ')}`);
+}
+
+function print(problems: readonly ValidationProblem[], objects: number, targets: number, format: string): number {
   if (format === 'json') {
     process.stdout.write(`${JSON.stringify(problems, null, 2)}\n`);
   } else {
     for (const problem of problems) process.stdout.write(`${formatProblem(problem)}\n`);
-    const objects = loaded.targets.reduce((count, target) => count + target.subjects.length, 0);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-    process.stdout.write(`${plural(objects, 'object')} in ${plural(loaded.targets.length, 'target')}: ${plural(problems.length, 'problem')}\n`);
+    process.stdout.write(`${plural(objects, 'object')} in ${plural(targets, 'target')}: ${plural(problems.length, 'problem')}\n`);
   }
   return problems.length > 0 ? 1 : 0;
 }

@@ -13,3 +13,4 @@ export { parseGatewayDuration } from './syntax/durations';
 export {
   dns1035LabelError, dns1123LabelError, dns1123SubdomainError, ianaServiceNameError, labelValueError, qualifiedNameError,
 } from './syntax/names';
+export * from './validate-files';

@@ -51,43 +51,72 @@ export function loadManifestFiles(paths: readonly string[]): LoadedManifests {
   const directoriesWithoutYaml: string[] = [];
   let documents = 0;
   const yaml11Readings: SourcedYaml11Reading[] = [];
-  for (const given of paths) {
-    const isDirectory = fs.statSync(given).isDirectory();
-    const name = path.basename(path.resolve(given));
-    const files = isDirectory ? yamlFilesUnder(given) : [given];
-    if (isDirectory && files.length === 0) directoriesWithoutYaml.push(given);
+  for (const target of manifestTargets(paths)) {
+    if (target.isDirectory && target.files.length === 0) directoriesWithoutYaml.push(target.given);
     const subjects: ValidationSubject[] = [];
-    for (const file of files) {
-      const label = isDirectory ? path.relative(given, file).split(path.sep).join('/') : path.basename(file);
-      documents += readFile(file, label, name, { subjects, problems, yaml11Readings });
+    for (const file of target.files) {
+      const before = subjects.length;
+      const read = readManifestFile(file, target.name, { subject: (subject) => subjects.push(subject), problems, yaml11Readings });
+      if (read === undefined) subjects.length = before;
+      else documents += read;
     }
-    targets.push({ name, subjects });
+    targets.push({ name: target.name, subjects });
   }
   return { targets, problems, directoriesWithoutYaml, documents, yaml11Readings };
 }
 
-interface Collected {
-  readonly subjects: ValidationSubject[];
+/** One target to read: a directory given (its YAML files, walked recursively in name order) or one file. */
+export interface ManifestTarget {
+  readonly given: string;
+  readonly name: string;
+  readonly isDirectory: boolean;
+  readonly files: readonly ManifestFile[];
+}
+
+export interface ManifestFile {
+  readonly path: string;
+  /** The file relative to its target directory, as sources name it. */
+  readonly label: string;
+}
+
+/** The targets of the paths given, as {@link loadManifestFiles} reads them. */
+export function manifestTargets(paths: readonly string[]): ManifestTarget[] {
+  return paths.map((given) => {
+    const isDirectory = fs.statSync(given).isDirectory();
+    const name = path.basename(path.resolve(given));
+    const files = isDirectory ? yamlFilesUnder(given) : [given];
+    const label = (file: string) => (isDirectory ? path.relative(given, file).split(path.sep).join('/') : path.basename(file));
+    return { given, name, isDirectory, files: files.map((file) => ({ path: file, label: label(file) })) };
+  });
+}
+
+/** Where {@link readManifestFile} puts what it reads. */
+export interface ManifestSink {
+  /** Each object read, in file order (called before the file is known to be readable to its end). */
+  readonly subject: (subject: ValidationSubject) => void;
   readonly problems: ValidationProblem[];
   readonly yaml11Readings: SourcedYaml11Reading[];
 }
 
-/** Adds the file's objects and problems; returns its number of documents with content. */
-function readFile(file: string, label: string, target: string, { subjects, problems, yaml11Readings }: Collected): number {
-  const subjectsBefore = subjects.length;
+/**
+ * Reads one file's objects and problems, one document at a time. Returns its number of documents with content, or
+ * undefined when the whole file turned out unreadable (binary, not UTF-8): then its one problem replaces what it
+ * added to problems and readings, and the caller drops the objects it was given from this file.
+ */
+export function readManifestFile(file: ManifestFile, target: string, { subject, problems, yaml11Readings }: ManifestSink): number | undefined {
+  const { path: filePath, label } = file;
   const problemsBefore = problems.length;
   const readingsBefore = yaml11Readings.length;
   let documents = 0;
-  for (const item of readDocumentStream(file)) {
+  for (const item of readDocumentStream(filePath)) {
     if (item.kind === 'problem') {
       const problemSource = item.index === undefined ? label : `${label}#${item.index}`;
       const problem = { target, source: problemSource, object: '', field: '', rule: 'yaml/parse', message: item.message };
       if (item.wholeFile) {
-        subjects.length = subjectsBefore;
         problems.length = problemsBefore;
         yaml11Readings.length = readingsBefore;
         problems.push(problem);
-        return 0;
+        return undefined;
       }
       problems.push(problem);
       continue;
@@ -111,7 +140,7 @@ function readFile(file: string, label: string, target: string, { subjects, probl
       problems.push({ target, source, object: '', field: '', rule: 'yaml/parse', message });
       continue;
     }
-    subjects.push({ manifest: value, source });
+    subject({ manifest: value, source });
   }
   return documents;
 }

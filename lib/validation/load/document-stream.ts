@@ -53,22 +53,33 @@ export function* readDocumentStream(file: string): Generator<StreamItem> {
   }
 }
 
+/** The file's bytes in chunks of one buffer, sized to the file and reused: the consumer decodes each chunk before the next. */
 function* byteChunks(fd: number): Generator<Buffer> {
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, fs.fstatSync(fd).size)));
   for (;;) {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    const read = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
+    const read = fs.readSync(fd, buffer, 0, buffer.length, null);
     if (read === 0) return;
     yield buffer.subarray(0, read);
   }
 }
 
-/** The split itself, over any sequence of byte chunks (exported for tests). */
+const DASH = 0x2d;
+const DOT = 0x2e;
+const PERCENT = 0x25;
+
+/**
+ * The split itself, over any sequence of byte chunks (exported for tests). Chunks may be reused after the next one is
+ * asked for. Lines are visited by offset in the decoded text: a document's text is one slice of it, not a join of lines.
+ */
 export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem> {
   let decoder = new TextDecoder('utf-8', { fatal: true });
   let offset = 0;
   let pending = '';
+  let text = ''; // the decoded text whose lines are being visited
   let lineNumber = 0;
-  let document: string[] = [];
+  let parts: string[] = []; // the current document's text before its open segment
+  let segmentStart = -1; // the current document's last contiguous run of lines in `text`: [segmentStart, segmentEnd)
+  let segmentEnd = -1;
   let documentLine = 1;
   let hasContent = false;
   let ended: number | undefined; // line of a "..." marker in the current document
@@ -79,6 +90,12 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
   // Plain functions filling `ready`, emptied after each line: a generator per line costs more than the parsing.
   const ready: StreamItem[] = [];
 
+  /** Moves the open segment into `parts`, before `text` changes. */
+  function closeSegment(): void {
+    if (segmentStart !== -1) parts.push(text.slice(segmentStart, segmentEnd));
+    segmentStart = -1;
+  }
+
   function finishDocument(): void {
     if (pieceError !== undefined) {
       ready.push({ kind: 'problem', index, wholeFile: false, message: pieceError });
@@ -86,7 +103,8 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
       if (!hasContent) index++;
     }
     if (hasContent) {
-      ready.push({ kind: 'document', index, firstLine: documentLine, text: document.join('') });
+      closeSegment();
+      ready.push({ kind: 'document', index, firstLine: documentLine, text: parts.length === 1 ? parts[0] : parts.join('') });
       if (afterEnd !== undefined) {
         const message = `content on line ${afterEnd} after the document end marker "..." (line ${ended}); kubectl ignores it; `
           + 'allowed: "---" to start another document';
@@ -94,39 +112,45 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
       }
       index++;
     }
-    document = [];
+    parts = [];
+    segmentStart = -1;
     hasContent = false;
     ended = undefined;
     afterEnd = undefined;
   }
 
-  function line(text: string): void {
+  /** The line of `text` from start to end (after its newline, if any). */
+  function line(start: number, end: number): void {
     lineNumber++;
-    if (text.startsWith('---')) {
-      const rest = text.slice(3).trim();
+    const first = text.charCodeAt(start);
+    if (first === DASH && text.startsWith('---', start)) {
+      const lineText = text.slice(start, end);
+      const rest = lineText.slice(3).trim();
       finishDocument();
       documentLine = lineNumber + 1;
       if (rest !== '' && !rest.startsWith('#')) {
-        pieceError = `content after the document separator on line ${lineNumber} ("${text.trimEnd().slice(0, 40)}"); kubectl rejects it `
+        pieceError = `content after the document separator on line ${lineNumber} ("${lineText.trimEnd().slice(0, 40)}"); kubectl rejects it `
           + '("invalid Yaml document separator"); allowed: "---" alone on its line, then the document';
       }
       return;
     }
     if (ended !== undefined) {
-      if (afterEnd === undefined && CONTENT.test(text)) afterEnd = lineNumber;
+      if (afterEnd === undefined && CONTENT.test(text.slice(start, end))) afterEnd = lineNumber;
       return;
     }
-    if (hasContent && DOCUMENT_END.test(text)) {
+    if (hasContent && first === DOT && DOCUMENT_END.test(text.slice(start, end))) {
       ended = lineNumber;
       return;
     }
-    if (!hasContent && text.startsWith('%')) {
-      pieceError ??= `directive on line ${lineNumber} ("${text.trim().slice(0, 40)}"); kubectl cuts the stream at "---" before parsing, which `
-        + 'leaves the directive without its document ("did not find expected <document start>"); allowed: no directives';
+    if (!hasContent && first === PERCENT) {
+      pieceError ??= `directive on line ${lineNumber} ("${text.slice(start, end).trim().slice(0, 40)}"); kubectl cuts the stream at "---" `
+        + 'before parsing, which leaves the directive without its document ("did not find expected <document start>"); allowed: no directives';
       return;
     }
-    if (!hasContent && CONTENT.test(text)) hasContent = true;
-    document.push(text);
+    if (!hasContent && CONTENT.test(text.slice(start, end))) hasContent = true;
+    if (segmentStart !== -1 && segmentEnd !== start) closeSegment();
+    if (segmentStart === -1) segmentStart = start;
+    segmentEnd = end;
   }
 
   let first = true;
@@ -144,18 +168,18 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
       yield { kind: 'problem', wholeFile: true, message: `binary file (a NUL byte at offset ${offset + nul}); allowed: UTF-8 YAML text` };
       return;
     }
-    let text: string;
+    let decoded: string;
     try {
-      text = decoder.decode(chunk, { stream: true });
+      decoded = decoder.decode(chunk, { stream: true });
     } catch {
       const utf8 = decoder.encoding === 'utf-8';
       const at = utf8 ? `invalid byte sequence at offset ${offset + firstInvalidUtf8(chunk)}` : `invalid ${decoder.encoding}`;
       yield { kind: 'problem', wholeFile: true, message: `not ${utf8 ? 'UTF-8' : 'UTF-16'} (${at}); allowed: UTF-8 YAML text` };
       return;
     }
-    const control = CONTROL.exec(text);
+    const control = CONTROL.exec(decoded);
     if (control !== null) {
-      const line = lineNumber + 1 + countNewlines(pending) + countNewlines(text.slice(0, control.index));
+      const line = lineNumber + 1 + countNewlines(pending) + countNewlines(decoded.slice(0, control.index));
       const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
       const message = `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text`;
       yield { kind: 'problem', wholeFile: true, message };
@@ -163,14 +187,15 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     }
     first = false;
     offset += chunk.length;
-    pending += text;
+    text = pending + decoded;
     let start = 0;
-    for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
-      line(pending.slice(start, newline + 1));
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      line(start, newline + 1);
       start = newline + 1;
       if (ready.length > 0) yield* ready.splice(0);
     }
-    pending = pending.slice(start);
+    closeSegment();
+    pending = text.slice(start);
   }
   try {
     pending += decoder.decode();
@@ -179,7 +204,8 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     yield { kind: 'problem', wholeFile: true, message };
     return;
   }
-  if (pending !== '') line(pending);
+  text = pending;
+  if (pending !== '') line(0, pending.length);
   finishDocument();
   yield* ready.splice(0);
 }
