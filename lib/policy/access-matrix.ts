@@ -39,10 +39,7 @@ export interface AccessEntry {
 export function serverPolicies(model: LinkerdPolicyModel): { entry: ServerEntry; workloads: PolicyWorkload[]; policy: InboundServer }[] {
   const index = model.index;
   return index.allServers().map((entry) => {
-    const selected = index.workloads.filter((w) => w.namespace === entry.ref.namespace).flatMap((w) => {
-      const port = index.serverPorts(entry, w).find((p) => index.serverFor(w, p).server === entry);
-      return port === undefined ? [] : [{ w, port }];
-    });
+    const selected = index.workloadsServedBy(entry).map(({ workload: w, port }) => ({ w, port }));
     const policy = selected.length > 0 ? index.inboundServer(selected[0].w, selected[0].port) : index.serverPolicy(entry);
     return { entry, workloads: selected.map((s) => s.w), policy };
   });

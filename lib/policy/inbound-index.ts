@@ -114,6 +114,12 @@ export class InboundPolicyIndex {
   /** `ns/name` → identity matches, or why the authentication is unusable. */
   private readonly meshTls = new Map<string, { matches?: IdentityMatch[]; ignored?: string; ref: ObjectRef }>();
   private readonly networkAuthns = new Map<string, { matches?: NetworkMatch[]; ignored?: string }>();
+  /**
+   * Lookups built once from the lists above (which are complete after the constructor), so that answering for every
+   * Server and workload port of a target stays linear in its size (the review report asks for all of them).
+   */
+  private readonly lookups = new Map<string, unknown>();
+  private readonly serverChoices = new WeakMap<PolicyWorkload, Map<number, { server?: ServerEntry; conflicting: readonly ServerEntry[] }>>();
 
   constructor(
     manifests: readonly Json[],
@@ -149,10 +155,70 @@ export class InboundPolicyIndex {
 
   /** The Server that selects a workload port, if any: the first by name when several do (the controller warns and skips the rest). */
   public serverFor(workload: PolicyWorkload, port: number): { server?: ServerEntry; conflicting: readonly ServerEntry[] } {
-    const selecting = this.serversOf(workload.namespace).filter(
-      (s) => s.podSelector !== undefined && selectorSelects(s.podSelector, workload.labels) && this.serverPorts(s, workload).includes(port),
-    );
-    return { server: selecting[0], conflicting: selecting.slice(1) };
+    let byPort = this.serverChoices.get(workload);
+    if (!byPort) this.serverChoices.set(workload, (byPort = new Map()));
+    let choice = byPort.get(port);
+    if (!choice) {
+      const selecting = this.candidateServers(workload).filter(
+        (s) => s.podSelector !== undefined && selectorSelects(s.podSelector, workload.labels) && this.serverPorts(s, workload).includes(port),
+      );
+      choice = { server: selecting[0], conflicting: selecting.slice(1) };
+      byPort.set(port, choice);
+    }
+    return choice;
+  }
+
+  /**
+   * The workloads a Server is the chosen Server for (serverFor), with the first such port of each, in workload order.
+   * Computed for every Server at once: asking each Server about each workload of its namespace was quadratic.
+   */
+  public workloadsServedBy(server: ServerEntry): readonly { readonly workload: PolicyWorkload; readonly port: number }[] {
+    const served = this.lookup('workloads-served', () => {
+      const byServer = new Map<ServerEntry, { workload: PolicyWorkload; port: number }[]>();
+      for (const workload of this.workloads) {
+        for (const candidate of this.candidateServers(workload)) {
+          const port = this.serverPorts(candidate, workload).find((p) => this.serverFor(workload, p).server === candidate);
+          if (port !== undefined) push(byServer, candidate, { workload, port });
+        }
+      }
+      return byServer;
+    });
+    return served.get(server) ?? [];
+  }
+
+  /**
+   * The Servers of a workload's namespace that may select it, in serversOf order: those whose matchLabels has one of
+   * the workload's labels (indexed by their first matchLabels entry, which every selected workload has), and those
+   * without matchLabels.
+   */
+  private candidateServers(workload: PolicyWorkload): ServerEntry[] {
+    const { byLabel, unindexed, position } = this.lookup(`servers-by-label\0${workload.namespace}`, () => {
+      const sorted = this.serversOf(workload.namespace);
+      const index = { byLabel: new Map<string, ServerEntry[]>(), unindexed: [] as ServerEntry[], position: new Map<ServerEntry, number>() };
+      sorted.forEach((server, i) => {
+        index.position.set(server, i);
+        const first = Object.entries((server.podSelector?.matchLabels ?? {}) as Record<string, unknown>)[0];
+        if (first !== undefined && typeof first[1] === 'string') push(index.byLabel, `${first[0]}\0${first[1]}`, server);
+        else index.unindexed.push(server);
+      });
+      return index;
+    });
+    const candidates = new Set(unindexed);
+    for (const [name, value] of Object.entries(workload.labels)) {
+      if (typeof value === 'string') for (const server of byLabel.get(`${name}\0${value}`) ?? []) candidates.add(server);
+    }
+    return [...candidates].sort((a, b) => position.get(a)! - position.get(b)!);
+  }
+
+  /** A lookup computed on first use (the index does not change after construction). */
+  private lookup<T>(key: string, build: () => T): T {
+    if (!this.lookups.has(key)) this.lookups.set(key, build());
+    return this.lookups.get(key) as T;
+  }
+
+  /** A namespace's entries of one list, oldest first (by name, as for Servers); sorted once. */
+  private sortedByName<T extends { ref: ObjectRef }>(what: string, lists: Map<string, T[]>, namespace: string): readonly T[] {
+    return this.lookup(`${what}\0${namespace}`, () => [...(lists.get(namespace) ?? [])].sort(compareNames));
   }
 
   /** Every Server of the manifests, by namespace and name. */
@@ -266,11 +332,11 @@ export class InboundPolicyIndex {
 
   private serverAuthorizations(server: ServerEntry): Authorization[] {
     const authorizations: Authorization[] = [];
-    for (const saz of [...(this.legacy.get(server.ref.namespace) ?? [])].sort(compareNames)) {
+    for (const saz of this.sortedByName('legacy', this.legacy, server.ref.namespace)) {
       if (saz.authorization && saz.selects(server))
         authorizations.push({ ...saz.authorization, via: `ServerAuthorization selects Server ${server.ref.name}` });
     }
-    for (const policy of [...(this.policies.get(server.ref.namespace) ?? [])].sort(compareNames)) {
+    for (const policy of this.serverPolicyEntries(server)) {
       if (!policy.authorization) continue;
       if (policy.target.kind === 'Server' && policy.target.name === server.ref.name) {
         authorizations.push({ ...policy.authorization, via: `targets Server ${server.ref.name}` });
@@ -284,10 +350,33 @@ export class InboundPolicyIndex {
     return authorizations;
   }
 
+  /** The policies of a Server's namespace that target it or the namespace, in sortedByName order. */
+  private serverPolicyEntries(server: ServerEntry): readonly PolicyEntry[] {
+    const { byServer, namespaceWide } = this.lookup(`server-policies\0${server.ref.namespace}`, () => {
+      const index = { byServer: new Map<string, PolicyEntry[]>(), namespaceWide: [] as PolicyEntry[] };
+      for (const policy of this.sortedByName('policies', this.policies, server.ref.namespace)) {
+        if (policy.target.kind === 'Server') push(index.byServer, policy.target.name, policy);
+        else if (policy.target.kind === 'Namespace') index.namespaceWide.push(policy);
+      }
+      return index;
+    });
+    const own = byServer.get(server.ref.name) ?? [];
+    if (namespaceWide.length === 0 || own.length === 0) return own.length === 0 ? namespaceWide : own;
+    // Both are in the sorted order of one list: merge them back into it.
+    const order = this.lookup(`policy-order\0${server.ref.namespace}`,
+      () => new Map(this.sortedByName('policies', this.policies, server.ref.namespace).map((p, i) => [p, i])));
+    return [...own, ...namespaceWide].sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+
   private routesOf<M>(routes: Map<string, RouteEntry<M>[]>, server: ServerEntry, accepted: (r: RouteEntry<M>) => boolean): InboundRoute<M>[] {
+    const byParent = this.lookup(`routes-by-parent\0${routes === this.httpRoutes ? 'http' : 'grpc'}\0${server.ref.namespace}`, () => {
+      const index = new Map<string, RouteEntry<M>[]>();
+      for (const route of routes.get(server.ref.namespace) ?? []) for (const parent of new Set(route.parents)) push(index, parent, route);
+      return index;
+    });
     return (
-      (routes.get(server.ref.namespace) ?? [])
-        .filter((r) => r.parents.includes(server.ref.name) && accepted(r))
+      [...(byParent.get(server.ref.name) ?? [])]
+        .filter((r) => accepted(r))
         // grpc/src/inbound/http.rs `to_route_list`: by creation time (none here), then group, kind and name.
         .sort((a, b) => compareKeys(`${a.ref.group}/${a.ref.kind}/${a.ref.name}`, `${b.ref.group}/${b.ref.kind}/${b.ref.name}`))
         .map((r) => ({ ...r.route, authorizations: this.routeAuthorizations(r.ref) }))
@@ -295,21 +384,30 @@ export class InboundPolicyIndex {
   }
 
   private routeAuthorizations(route: ObjectRef): Authorization[] {
-    return [...(this.policies.get(route.namespace) ?? [])].sort(compareNames).flatMap((policy) => {
-      const t = policy.target;
-      if (!policy.authorization || t.kind !== 'route') return [];
-      const matches = same(t.group, route.group) && same(t.routeKind, route.kind) && same(t.name, route.name);
-      return matches ? [{ ...policy.authorization, via: `targets ${route.kind} ${route.name}` }] : [];
+    // Group, kind and name compare case-insensitively (`same`): the index is keyed by their lower case.
+    const key = (group: string | undefined, kind: string | undefined, name: string | undefined) =>
+      [group, kind, name].map((part) => (part ?? '').toLowerCase()).join('\0');
+    const byRoute = this.lookup(`route-policies\0${route.namespace}`, () => {
+      const index = new Map<string, PolicyEntry[]>();
+      for (const policy of this.sortedByName('policies', this.policies, route.namespace)) {
+        const t = policy.target;
+        if (policy.authorization && t.kind === 'route') push(index, key(t.group, t.routeKind, t.name), policy);
+      }
+      return index;
     });
+    return (byRoute.get(key(route.group, route.kind, route.name)) ?? [])
+      .map((policy) => ({ ...policy.authorization!, via: `targets ${route.kind} ${route.name}` }));
   }
 
   private hasGrpcRoute(server: ServerEntry): boolean {
-    return (this.grpcRoutes.get(server.ref.namespace) ?? []).some((r) => r.parents.includes(server.ref.name));
+    const withGrpc = this.lookup(`grpc-parents\0${server.ref.namespace}`,
+      () => new Set((this.grpcRoutes.get(server.ref.namespace) ?? []).flatMap((r) => r.parents)));
+    return withGrpc.has(server.ref.name);
   }
 
   private rateLimitOf(server: ServerEntry): RateLimit | undefined {
     // The status controller accepts only the oldest (here: first by name) HTTPLocalRateLimitPolicy of a Server.
-    return [...(this.rateLimits.get(server.ref.namespace) ?? [])].sort(compareNames).find((r) => r.server === server.ref.name)?.limit;
+    return this.sortedByName('rate-limits', this.rateLimits, server.ref.namespace).find((r) => r.server === server.ref.name)?.limit;
   }
 
   private finding(object: ObjectRef, field: string, rule: string, message: string): void {
@@ -759,9 +857,13 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  map.set(key, [...(map.get(key) ?? []), value]);
+/** Adds to the list of `key` in place (copying it on every add made building the index quadratic). */
+function push<K, T>(map: Map<K, T[]>, key: K, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
 }
+
 
 export function describeNetwork(n: NetworkMatch): string {
   return `${n.cidr}${n.except.length > 0 ? ` except ${n.except.join(', ')}` : ''}`;

@@ -1,7 +1,7 @@
 import { Manifest, apiGroupOf, objectIdOf } from '../output/manifest';
 import {
   accessMatrix, describeClientClass, describeRef, IdentityMatch, InboundServer, isObjectRef, KUBELET_ADDRESS, LinkerdPolicyModel,
-  namespaceIdentity, serverPolicies, serviceAccountOfIdentity,
+  namespaceIdentity, PolicyWorkload, serverPolicies, serviceAccountOfIdentity, Verdict,
 } from '../policy';
 import type { RenderTarget } from '../output/render-target';
 import { Flowchart } from './flowchart';
@@ -143,6 +143,24 @@ interface Workload {
   readonly ports: readonly { readonly name?: string; readonly containerPort: number }[];
 }
 
+/** The evaluator's verdict on one HTTP probe of a meshed workload (the kubelet's request). */
+interface ProbeVerdict {
+  readonly w: PolicyWorkload;
+  readonly port: number;
+  readonly path: string;
+  readonly verdict: Verdict;
+}
+
+/** Per-target indexes of the access diagrams: routes Linkerd serves, by id and by Server; matrix rows by Server and route. */
+interface DiagramLookups {
+  readonly routes: ReadonlyMap<string, Route>;
+  readonly routesByServer: ReadonlyMap<string, readonly string[]>;
+  readonly rowsByServer: ReadonlyMap<string, readonly MatrixRow[]>;
+  /** Routes some row names, and Servers with a row for all their routes. */
+  readonly rowRoutes: ReadonlySet<string>;
+  readonly wholeServerRows: ReadonlySet<string>;
+}
+
 interface Server {
   readonly namespace: string;
   readonly name: string;
@@ -208,6 +226,13 @@ class MeshModel {
   private readonly workloadsByNamespace = new Map<string, Workload[]>();
   private matrix: MatrixRow[] | undefined;
   private policies: { server: Server; policy: InboundServer }[] | undefined;
+  /** Computed once per target, not once per Server diagram: per Server they made one target's report quadratic. */
+  private verdicts: ProbeVerdict[] | undefined;
+  private ignoredRoutes: Set<string> | undefined;
+  private services: Map<string, Manifest> | undefined;
+  private serversInManyNamespaces: boolean | undefined;
+  private routesInManyNamespaces: boolean | undefined;
+  private diagramLookups: { matrix: readonly MatrixRow[]; lookups: DiagramLookups } | undefined;
   /** Linkerd's inbound policy over the same manifests: the one model the matrix, probes and rate limits come from. */
   private readonly policy: LinkerdPolicyModel;
 
@@ -366,9 +391,10 @@ class MeshModel {
 
   /** Whether Linkerd ignores an inbound route (or attaches it to nothing), per the evaluator. */
   public ignoredByLinkerd(route: Route): boolean {
-    const { group, kind, namespace, name } = route;
-    return this.policy.index.findings.some((f) => f.object.group === group && f.object.kind === kind && f.object.namespace === namespace
-      && f.object.name === name && (f.rule === 'semantic/route-ignored' || f.rule === 'semantic/route-parent-defaults'));
+    const key = (o: { group: string; kind: string; namespace: string; name: string }) => `${o.group}\0${o.kind}\0${o.namespace}\0${o.name}`;
+    this.ignoredRoutes ??= new Set(this.policy.index.findings
+      .filter((f) => f.rule === 'semantic/route-ignored' || f.rule === 'semantic/route-parent-defaults').map((f) => key(f.object)));
+    return this.ignoredRoutes.has(key(route));
   }
 
   /** What Linkerd ignores or reads differently, from the evaluator. */
@@ -394,7 +420,12 @@ class MeshModel {
   }
 
   /** The evaluator's verdict on each HTTP probe of a meshed workload, as the kubelet's request. */
-  public probeVerdicts() {
+  public probeVerdicts(): ProbeVerdict[] {
+    this.verdicts ??= this.computeProbeVerdicts();
+    return this.verdicts;
+  }
+
+  private computeProbeVerdicts(): ProbeVerdict[] {
     const probes = this.policy.index.workloads.filter((w) => w.meshed)
       .flatMap((w) => [...w.probes.entries()].sort(([a], [b]) => a - b).flatMap(([port, paths]) => paths.map((path) => ({ w, port, path }))));
     return probes.map(({ w, port, path }) => {
@@ -506,7 +537,7 @@ class MeshModel {
    */
   public accessDiagram(matrix: readonly MatrixRow[], serverId: string): Flowchart {
     const chart = new Flowchart('LR');
-    const many = new Set(this.servers.map((s) => s.namespace)).size > 1;
+    const many = (this.serversInManyNamespaces ??= new Set(this.servers.map((s) => s.namespace)).size > 1);
     const name = (namespace: string, n: string) => (many ? `${namespace}/${n}` : n);
     const serverNode = (id: string) => {
       const s = this.serversById.get(id)!;
@@ -514,12 +545,12 @@ class MeshModel {
       const selected = this.selectedWorkloads(s.namespace, s.selector).map((w) => `${w.kind} ${name(w.namespace, w.name)}`);
       return chart.node(`server ${id}`, [`Server ${name(s.namespace, s.name)} :${s.port}`, ...(selected.length > 0 ? [`on ${selected.join(', ')}`] : [])]
         .join('<br>'), 'box', `Server ${id}`,
-        matrix.some((row) => row.server === id) ? undefined : 'denied');
+        rowsByServer.has(id) ? undefined : 'denied');
     };
-    const routes = new Map(this.inboundRoutes.filter((r) => !this.ignoredByLinkerd(r)).map((r) => [`${r.namespace}/${r.name}`, r]));
+    const { routes, routesByServer, rowsByServer, rowRoutes, wholeServerRows } = this.lookupsFor(matrix);
     const routeNode = (id: string) => {
       const r = routes.get(id)!;
-      const callable = matrix.some((row) => row.route === id || (row.route === undefined && r.servers.includes(row.server)));
+      const callable = rowRoutes.has(id) || r.servers.some((server) => wholeServerRows.has(server));
       // gRPC services without their package, so that a label stays narrow (the table has them in full).
       const short = r.matches.map((m) => m.replace(/^gRPC (?:[\w]+\.)+(\w+\/)/, 'gRPC $1'));
       const matches = short.length > 3 ? [...short.slice(0, 3), `+${short.length - 3} more`] : short;
@@ -527,8 +558,8 @@ class MeshModel {
         `${r.kind} ${id}`, callable ? undefined : 'denied');
     };
     serverNode(serverId);
-    for (const [id, r] of routes) if (r.servers.includes(serverId)) chart.edge(routeNode(id), serverNode(serverId), 'solid');
-    for (const row of matrix.filter((x) => x.server === serverId)) {
+    for (const id of routesByServer.get(serverId) ?? []) chart.edge(routeNode(id), serverNode(serverId), 'solid');
+    for (const row of rowsByServer.get(serverId) ?? []) {
       const target = row.route && routes.has(row.route) ? routeNode(row.route) : serverNode(row.server);
       const text = row.clientObjects[0].startsWith('identity ') || row.condition.startsWith('mTLS') ? row.client : `${row.client} (${row.condition})`;
       const client = chart.node(`client ${row.clientObjects.join()} ${row.condition}`, text, 'stadium', row.clientObjects.join(', '));
@@ -546,12 +577,28 @@ class MeshModel {
     return chart;
   }
 
+  /** What the access diagrams of one target look up per Server, indexed once. */
+  private lookupsFor(matrix: readonly MatrixRow[]): DiagramLookups {
+    if (this.diagramLookups?.matrix !== matrix) {
+      const routes = new Map(this.inboundRoutes.filter((r) => !this.ignoredByLinkerd(r)).map((r) => [`${r.namespace}/${r.name}`, r]));
+      const routesByServer = new Map<string, string[]>();
+      for (const [id, r] of routes) for (const server of new Set(r.servers)) appendTo(routesByServer, server, id);
+      const rowsByServer = new Map<string, MatrixRow[]>();
+      for (const row of matrix) appendTo(rowsByServer, row.server, row);
+      const rowRoutes = new Set(matrix.flatMap((row) => (row.route === undefined ? [] : [row.route])));
+      const wholeServerRows = new Set(matrix.filter((row) => row.route === undefined).map((row) => row.server));
+      this.diagramLookups = { matrix, lookups: { routes, routesByServer, rowsByServer, rowRoutes, wholeServerRows } };
+    }
+    return this.diagramLookups.lookups;
+  }
+
   /** Client-side traffic: Service → route (with timeouts and retries) → per rule, match → backend with weight → the pods it selects. */
   public trafficDiagram(route: Route): Flowchart {
     const chart = new Flowchart('TB');
-    const many = new Set(this.serviceRoutes.map((r) => r.namespace)).size > 1;
+    const many = (this.routesInManyNamespaces ??= new Set(this.serviceRoutes.map((r) => r.namespace)).size > 1);
     const name = (namespace: string, n: string) => (many ? `${namespace}/${n}` : n);
-    const services = new Map(this.all('core/Service').map((s) => [`${namespaceOf(s)}/${s.metadata.name}`, s]));
+    this.services ??= new Map(this.all('core/Service').map((s) => [`${namespaceOf(s)}/${s.metadata.name}`, s]));
+    const services = this.services;
     for (const r of [route]) {
       const routeNode = chart.node(`route ${r.namespace}/${r.name}`, [`${r.kind} ${name(r.namespace, r.name)}`, ...r.resilience].join('<br>'), 'round',
         `${r.kind} ${r.namespace}/${r.name}`);
