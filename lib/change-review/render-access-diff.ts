@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { Json } from '../policy';
 import { AccessChange, accessChanges, compare, EnforcementChange } from './access-diff';
 import { TrafficChange, trafficChanges } from './traffic-diff';
@@ -18,8 +18,9 @@ export function manifestsByTarget(tree: ReadonlyMap<string, string>): Map<string
   for (const [file, content] of [...tree].sort(([a], [b]) => compare(a, b))) {
     if (!file.includes('/') || !file.endsWith('.yaml')) continue;
     const target = file.split('/')[0];
-    const manifest = parse(content) as Json | null;
-    if (manifest === null || typeof manifest !== 'object') continue;
+    // js-yaml reads every rendered file as the yaml library does (YAML 1.2 core schema), 5x faster (BENCHMARKS.md).
+    const manifest = load(content, { schema: CORE_SCHEMA }) as Json | null | undefined;
+    if (manifest === null || manifest === undefined || typeof manifest !== 'object') continue;
     targets.set(target, [...(targets.get(target) ?? []), manifest]);
   }
   return targets;

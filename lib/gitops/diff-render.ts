@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import { AccessDiff, diffAccess, formatAccessDiff, isEmptyAccessDiff } from '../change-review';
 import { AppBuilder, Manifest, objectIdOf } from '../output';
 import { readCommitTree, tryRevParse } from './git';
@@ -163,7 +163,8 @@ function manifestsOf(tree: ReadonlyMap<string, string>): Map<string, LocatedMani
   for (const [file, content] of tree) {
     if (!file.includes('/') || !file.endsWith('.yaml')) continue;
     const target = file.split('/')[0];
-    const manifest = parse(content) as Manifest;
+    // js-yaml reads every rendered file as the yaml library does (YAML 1.2 core schema), 5x faster (BENCHMARKS.md).
+    const manifest = load(content, { schema: CORE_SCHEMA }) as Manifest;
     const id = objectIdOf(manifest);
     manifests.set(`${target} ${id}`, { target, file, id, manifest });
   }

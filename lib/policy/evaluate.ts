@@ -69,13 +69,27 @@ export class LinkerdPolicyModel {
   public workload(name: string): PolicyWorkload {
     const parts = name.split('/');
     const [kind, namespace, workloadName] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
-    const found = this.index.workloads.filter((w) => w.namespace === namespace && w.name === workloadName && (kind === undefined || w.kind === kind));
+    const found = (this.workloadsByName().get(`${namespace}\0${workloadName}`) ?? []).filter((w) => kind === undefined || w.kind === kind);
     if (found.length === 1) return found[0];
     const known = this.index.workloads.map((w) => `${w.namespace}/${w.name}`).join(', ') || 'none';
     if (found.length === 0)
       throw new Error(`workload "${name}" is invalid; allowed: ${parts.length === 2 || parts.length === 3 ? known : 'namespace/name'}`);
     throw new Error(`workload "${name}" is ambiguous; allowed: ${found.map((w) => `${w.kind}/${w.namespace}/${w.name}`).join(', ')}`);
   }
+
+  /** Workloads by `namespace\0name`, in index order: evaluating every probe of a target looks each one up. */
+  private workloadsByName(): Map<string, PolicyWorkload[]> {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const w of this.index.workloads) {
+        const key = `${w.namespace}\0${w.name}`;
+        this.byName.set(key, [...(this.byName.get(key) ?? []), w]);
+      }
+    }
+    return this.byName;
+  }
+
+  private byName?: Map<string, PolicyWorkload[]>;
 
   /** The identity of a client, if it has one. */
   public identityOf(client: RequestClient): string | undefined {
