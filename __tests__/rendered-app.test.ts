@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { buildApp } from '../main';
 import { renderTargets, toValidationTargets } from '../lib/output';
 import { validateTargets, ValidationTarget } from '../lib/validation';
+import { buildApp } from '../main';
 
 /** The app's render targets as the pipeline hands them to the engine, deep-copied (as read from YAML) so tests may break them. */
 function appTargets(): ValidationTarget[] {

@@ -18,10 +18,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
+import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
 import { measureLargeValidation, reportLargeValidation } from './bench/validate-large';
-import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 
 const quick = process.argv.includes('--quick');
 const validateOnly = process.argv.includes('--validate');
@@ -175,7 +175,7 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
   const readPhase = stats(validate.validate.map((r) => r.totalMs - (r.validateMs ?? 0))).median;
   lines.push('## Targets, side by side', '',
     '| target | measured | against | ratio | goal |', '|---|---|---|---|---|',
-    `| demo \`npm run synth\` vs its serialization floor (a node process that only serializes and writes the same files) `
+    '| demo `npm run synth` vs its serialization floor (a node process that only serializes and writes the same files) '
     + `| ${ms(wall(demo.npmSynth))} | ${ms(stats(demo.floor.map((r) => r.wallMs)))} | ${ratio(wall(demo.npmSynth).median, floor)} | ≤ 3× |`,
     `| the same without npm's start-up (\`node scripts/synth.cjs\`) | ${ms(wall(demo.nodeSynth))} | the same floor | ${ratio(wall(demo.nodeSynth).median, floor)} | |`,
     `| N=${fleetLargest.size} synthesis (in process) vs the \`yaml\` floor | ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs))} `

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
-import { ManifestValidation } from '../../lib/cdk8s-plugin/manifest-validation';
 import { ValidationContext, ValidationViolation } from '../../lib/cdk8s-plugin/cli-plugin-api';
+import { ManifestValidation } from '../../lib/cdk8s-plugin/manifest-validation';
 import { formatProblem, loadManifestFiles, validateTargets } from '../../lib/validation';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,6 +1,6 @@
 import { App, Yaml } from 'cdk8s';
-import { buildApp } from '../../main';
 import { renderTargets, stringifyManifest } from '../../lib/output';
+import { buildApp } from '../../main';
 import { buildFleet } from '../../scripts/bench/fleet';
 
 function renderedObjects(build: (app: App) => void): object[] {

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
 import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
-import { buildApp } from '../../main';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
+import { buildApp } from '../../main';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = cdk8sCliBin();

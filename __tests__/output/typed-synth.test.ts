@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
-import { buildApp } from '../../main';
 import { readTree, synthesize } from '../../lib/output';
+import { buildApp } from '../../main';
 
 // scripts/synth.cjs: `npm run synth` and the cdk8s.yaml app command.
 const ROOT = path.resolve(__dirname, '..', '..');

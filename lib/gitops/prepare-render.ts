@@ -95,7 +95,7 @@ function applicationSourceProblems(synthesis: Synthesis, destination: RenderDest
       ? `[${applications[0].constructPath}] Application ${applications[0].name} syncs`
       : `${applications.length} Applications (${applications.map((a) => a.name).join(', ')}) sync`;
     problems.push(`${which} repository "${repoUrl}" but this render is pushed to "${destination.remoteUrl}"; `
-      + `either set the repository URL the Argo CD Applications are rendered with (REPO_URL in main.ts) to the URL `
+      + 'either set the repository URL the Argo CD Applications are rendered with (REPO_URL in main.ts) to the URL '
       + `Argo CD clones "${destination.remoteUrl}" by, or push with --remote to the repository Argo CD reads`);
   }
   return problems;

@@ -178,7 +178,7 @@ export class RenderedBranchApplications extends Construct {
       validate: () => {
         const now = deriveNeeds(targets().map(renderChart));
         if (JSON.stringify(now) === derivedFrom) return [];
-        return [`the render targets changed after the Argo CD Applications were derived from them (then: `
+        return ['the render targets changed after the Argo CD Applications were derived from them (then: '
           + `${needs.map((n) => n.name).join(', ')}; now: ${now.map((n) => n.name).join(', ')}); `
           + `construct ${chart.node.id} after every other chart, and change no chart afterwards`];
       },

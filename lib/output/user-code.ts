@@ -106,6 +106,6 @@ function stackFrames(stack: string | undefined): string[] {
 
 function isUserFrame(frame: string): boolean {
   const file = path.resolve(frame.replace(/:\d+:\d+$/, ''));
-  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules') 
+  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules')
     && !LIB_DIRS.some((dir) => file.startsWith(dir + path.sep));
 }

@@ -1,5 +1,5 @@
-import { describeObject, identify, ObjectIdentity } from './object-identity';
 import { ValidationSubject, ValidationTarget } from './model';
+import { describeObject, identify, ObjectIdentity } from './object-identity';
 import { findPodTemplate, isKind, kindKey, MESHABLE_WORKLOADS, PodTemplate } from './pod-templates';
 import { JsonObject } from './values';
 

@@ -1,7 +1,7 @@
+import { identityError } from '../../policy';
 import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { selectorMatches } from '../label-selector';
-import { identityError } from '../../policy';
 import { dns1123SubdomainError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, JsonObject, stringMap } from '../values';

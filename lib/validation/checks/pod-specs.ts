@@ -5,12 +5,12 @@ import { PROTOCOLS } from '../service-ports';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asArray, asObject, asString } from '../values';
-import { TargetCheck } from './target-check';
 import { checkContainerEnv } from './container-env';
 import { checkContainerProbes } from './container-probes';
 import { checkContainerResources } from './container-resources';
 import { checkContainerFields, checkPodFields, PodOwner } from './pod-fields';
 import { checkPodVolumes, checkVolumeMounts } from './pod-volumes';
+import { TargetCheck } from './target-check';
 
 const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 

@@ -1,7 +1,7 @@
 import { ARGO, CORE } from '../api-groups';
-import { PROTOCOLS } from '../service-ports';
 import { fieldPath } from '../field-path';
 import { mapSelectorMatches } from '../label-selector';
+import { PROTOCOLS } from '../service-ports';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, getIn, stringMap } from '../values';

@@ -1,8 +1,8 @@
 import { describeKind } from '../object-identity';
 import { JsonObject } from '../values';
-import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
 import { coreDefinitionRef, CoreDefinitions } from './core-definitions';
 import { CrdCatalog } from './crd-catalog';
+import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
 import { StructuralValidator } from './structural-validator';
 
 /** The schema of one group/version/kind. */
