@@ -45,7 +45,8 @@ export function addService(chart: Chart, suffix: string): void {
     }],
   });
   new Service(chart, `${api}-svc`, { metadata: { name: api }, selector: deployment, ports: [{ name: 'http', port: PORT }] });
-  const server = new Server(chart, `${api}-server`, { name: api, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
+  const server = new Server(chart, `${api}-server`, { name: api, workload: deployment, port: ServerPort.named('http'),
+    proxyProtocol: ProxyProtocol.HTTP1 });
   const reads = new HttpRoute(chart, `${api}-reads`, {
     name: `${api}-reads`,
     parent: RouteParent.server(server),
@@ -55,7 +56,8 @@ export function addService(chart: Chart, suffix: string): void {
   const writes = new HttpRoute(chart, `${api}-writes`, {
     name: `${api}-writes`,
     parent: RouteParent.server(server),
-    rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
+    rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') },
+      { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
   });
   writes.grantAccess([webAccount]);
 
