@@ -41,12 +41,14 @@ test('ignoreDifferences render JSON pointers and jq paths, each only when given,
   const spec = application({ ignoreDifferences: [
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'], jqPathExpressions: [] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
-    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
+    { ...route, name: 'guarded',
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ] }).spec;
   expect(spec.ignoreDifferences).toEqual([
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
-    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
+    { ...route, name: 'guarded',
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ]);
   expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
   expect(application({}).spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');
@@ -90,7 +92,8 @@ describe('invalid AppProject props', () => {
       /\[argocd\/project\] source repository "https:\/\/github\.com\/example-org\/\*" is a pattern; allowed: exact repository URLs only/],
     ['namespace wildcard', { destinations: [{ server: 'https://kubernetes.default.svc', namespace: '*' }] },
       /\[argocd\/project\] destination "https:\/\/kubernetes\.default\.svc" \/ "\*" is not allowed; allowed: an exact server URL and an exact, non-empty namespace/],
-    ['cluster kind wildcard', { clusterResources: [{ group: '*', kind: '*' }] }, /\[argocd\/project\] cluster resource "\*" "" is not allowed; allowed: exact kinds and names/],
+    ['cluster kind wildcard', { clusterResources: [{ group: '*', kind: '*' }] },
+      /\[argocd\/project\] cluster resource "\*" "" is not allowed; allowed: exact kinds and names/],
     ['no namespaced kinds', { namespacedResources: [] },
       /\[argocd\/project\] namespacedResources is empty, which Argo CD reads as "every kind"; allowed: at least one group\/kind/],
   ])('%s', (_, props, message) => {

@@ -158,7 +158,8 @@ describe('refuses to publish, leaving the branch as it was', () => {
     run(repo.dir, 'add', 'new-chart.ts');
     repo.recordUserState();
 
-    expect(() => publishRender({ repoDir: repo.dir, build: twoTargets })).toThrow(/uncommitted changes.*M main\.ts.*A  new-chart\.ts.*--allow-dirty/s);
+    expect(() => publishRender({ repoDir: repo.dir,
+      build: twoTargets })).toThrow(/uncommitted changes.*M main\.ts.*A  new-chart\.ts.*--allow-dirty/s);
     expect(branchTip(repo.dir)).toBeUndefined();
 
     const result = publishRender({ repoDir: repo.dir, build: twoTargets, allowDirty: true });

@@ -23,7 +23,8 @@ function repositoryCopy(): { copy: string; cache: string } {
   const copy = path.join(dir, 'repo');
   fs.mkdirSync(copy);
   for (const entry of fs.readdirSync(ROOT)) {
-    if (!SKIPPED.has(entry)) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+    if (!SKIPPED.has(entry)) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry),
+      { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   return { copy, cache: path.join(copy, '.synth-cache') };

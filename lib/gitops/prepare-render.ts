@@ -53,7 +53,8 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
   }
   const problems = [...(validate?.(synthesis) ?? []), ...applicationSourceProblems(synthesis, destination)];
   if (problems.length > 0) {
-    throw new RenderRefusedError(`validation failed with ${problems.length} problem(s), so the render cannot be published:\n  ${problems.join('\n  ')}`);
+    throw new RenderRefusedError(
+      `validation failed with ${problems.length} problem(s), so the render cannot be published:\n  ${problems.join('\n  ')}`);
   }
   // The synthesis already holds the target folders and their review reports.
   const files = new Map(synthesis.files);

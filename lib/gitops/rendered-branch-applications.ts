@@ -94,7 +94,8 @@ export class RenderedBranchApplications extends Construct {
     }
     const argoCdNamespace = chart.namespace;
     if (argoCdNamespace === undefined) {
-      throw new Error(`[${this.node.path}] chart ${chart.node.path} has no namespace; allowed: the chart's namespace is Argo CD's namespace (e.g. "argocd")`);
+      throw new Error(
+        `[${this.node.path}] chart ${chart.node.path} has no namespace; allowed: the chart's namespace is Argo CD's namespace (e.g. "argocd")`);
     }
     if (!REPO_URL.test(props.repoUrl)) {
       throw new Error(`[${this.node.path}] repoUrl "${props.repoUrl}" is invalid; allowed: a clone URL starting with https://, ssh:// or git@`);
