@@ -28,7 +28,8 @@ test('the engine recognizes the Gateway API plugin routing lib/delivery renders:
   // The engine spells the plugin name itself (it depends on no construct code); this fails if the two ever differ.
   const target = appTargets().find((t) => t.name === 'rollouts-demo')!;
   const rollout = target.subjects.find((s) => s.manifest.kind === 'Rollout')!;
-  const subjects = target.subjects.filter((s) => !(s.manifest.kind === 'HTTPRoute' && String(s.manifest.apiVersion).startsWith('gateway.networking.k8s.io/')));
+  const subjects = target.subjects.filter(
+    (s) => !(s.manifest.kind === 'HTTPRoute' && String(s.manifest.apiVersion).startsWith('gateway.networking.k8s.io/')));
   expect(subjects.length).toBe(target.subjects.length - 1);
   const problems = validateTargets([{ name: target.name, subjects }]);
   expect(problems).toContainEqual(expect.objectContaining({
