@@ -11,7 +11,7 @@ const pending = ['lib/mesh/**', 'lib/delivery/**', 'lib/review/**', 'charts/**',
 export default [
   { ignores: process.env.LINT_PENDING ? [] : pending },
   {
-    // Generated code (imports/), build output and byte-exact fixtures are not linted.
+    // Generated code (imports/), build output and JavaScript are not linted (nor YAML fixtures: only .ts is).
     ignores: ['imports/**', 'dist/**', 'node_modules/**', 'tools/**', '.cdk8s.out/**', '**/*.js', '**/*.cjs', '**/*.mjs', '**/*.d.ts'],
   },
   {
@@ -60,8 +60,9 @@ export default [
       '@stylistic/no-trailing-spaces': ['error'],
 
       // Correctness
-      // projen adds 'consistent', which would brace every branch of an if/else-if chain of one-line statements.
-      'curly': ['off', 'multi-line'],
+      // projen's curly (multi-line, consistent) is off: the code writes one-statement if bodies unbraced, on the line of
+      // the if or wrapped onto the next (about 40 places, many in folders not yet linted); its fixer writes `{x;}`.
+      'curly': 'off',
       '@typescript-eslint/no-require-imports': 'error',
       // projen warns; an error here, as warnings are not read (eslint --fix sorts them).
       'import-x/order': ['error', { groups: ['builtin', 'external'], alphabetize: { order: 'asc', caseInsensitive: true } }],
