@@ -1,13 +1,13 @@
 import { App } from 'cdk8s';
-import { ArgoCdChart } from './charts/argocd';
 import { ArgoRolloutsPlatformChart } from './charts/argo-rollouts-platform';
+import { ArgoCdChart } from './charts/argocd';
 import { BooksappChart } from './charts/booksapp';
 import { CircuitBreakingDemoChart } from './charts/circuit-breaking-demo';
 import { EgressControlChart } from './charts/egress-control';
 import { EmojivotoChart } from './charts/emojivoto';
 import { ENVIRONMENTS } from './charts/environments';
-import { FleetChart } from './charts/fleet';
 import { FlaggerPodinfoChart } from './charts/flagger-podinfo';
+import { FleetChart } from './charts/fleet';
 import { LinkerdIdentityChart } from './charts/linkerd-identity';
 import { NginxCanaryChart } from './charts/nginx-canary';
 import { NginxCanaryIstioChart } from './charts/nginx-canary-istio';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { buildApp } from '../main';
 import { readTree, synthesize } from '../lib/output';
+import { buildApp } from '../main';
 
 test('the committed dist/ is exactly a fresh synthesis (run `npm run synth` and commit dist/ if this fails)', () => {
   const fresh = synthesize(buildApp).files;

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { buildApp } from '../main';
 import { renderTargets, toValidationTargets } from '../lib/output';
 import { validateTargets, ValidationTarget } from '../lib/validation';
+import { buildApp } from '../main';
 
 /** The app's render targets as the pipeline hands them to the engine, deep-copied (as read from YAML) so tests may break them. */
 function appTargets(): ValidationTarget[] {
@@ -28,7 +28,8 @@ test('the engine recognizes the Gateway API plugin routing lib/delivery renders:
   // The engine spells the plugin name itself (it depends on no construct code); this fails if the two ever differ.
   const target = appTargets().find((t) => t.name === 'rollouts-demo')!;
   const rollout = target.subjects.find((s) => s.manifest.kind === 'Rollout')!;
-  const subjects = target.subjects.filter((s) => !(s.manifest.kind === 'HTTPRoute' && String(s.manifest.apiVersion).startsWith('gateway.networking.k8s.io/')));
+  const subjects = target.subjects.filter(
+    (s) => !(s.manifest.kind === 'HTTPRoute' && String(s.manifest.apiVersion).startsWith('gateway.networking.k8s.io/')));
   expect(subjects.length).toBe(target.subjects.length - 1);
   const problems = validateTargets([{ name: target.name, subjects }]);
   expect(problems).toContainEqual(expect.objectContaining({

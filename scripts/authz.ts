@@ -10,8 +10,8 @@
  * Without --request or --grpc the question is a plain TCP connection.
  */
 import * as fs from 'fs';
-import { formatProblem, loadManifestFiles } from '../lib/validation';
 import { LinkerdPolicyModel, requestOf, RequestSpec } from '../lib/policy';
+import { formatProblem, loadManifestFiles } from '../lib/validation';
 
 const USAGE =
   'usage: authz.ts <dir|file...> --to <ns>/<workload>:<port> (--from <ns>/<serviceaccount> | --from-identity <id> | --from-network <ip>) ' +

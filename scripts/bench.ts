@@ -18,10 +18,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
+import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
 import { measureLargeValidation, reportLargeValidation } from './bench/validate-large';
-import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 
 const quick = process.argv.includes('--quick');
 const validateOnly = process.argv.includes('--validate');
@@ -66,7 +66,8 @@ function measureDemo() {
   const nodeSynth = repeat(() => timedRun(process.execPath, ['scripts/synth.cjs'], env));
   const untyped = repeat(() => timedRun(process.execPath, [...TSX, 'main.ts'], env));
   const phases = repeat(() => phaseRun('demo'));
-  const floor = repeat(() => timedRun(process.execPath, ['scripts/bench/floor-process.cjs', phases[0].objectsFile, path.join(tempDir('floor'), 'out')]));
+  const floor = repeat(() => timedRun(process.execPath, ['scripts/bench/floor-process.cjs', phases[0].objectsFile,
+    path.join(tempDir('floor'), 'out')]));
   // A cold type-check and compile (a fresh cache), once: what the first synth after a change pays at most.
   const cold = quick ? undefined : timedRun(process.execPath, ['scripts/synth.cjs'],
     { ...env, SYNTH_CACHE_DIR: path.join(ROOT, 'node_modules', '.cache', `synth-bench-cold-${process.pid}`) });
@@ -187,7 +188,7 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
   const readPhase = stats(validate.validate.map((r) => r.totalMs - (r.validateMs ?? 0))).median;
   lines.push('## Targets, side by side', '',
     '| target | measured | against | ratio | goal |', '|---|---|---|---|---|',
-    `| demo \`npm run synth\` vs its serialization floor (a node process that only serializes and writes the same files) `
+    '| demo `npm run synth` vs its serialization floor (a node process that only serializes and writes the same files) '
     + `| ${ms(wall(demo.npmSynth))} | ${ms(stats(demo.floor.map((r) => r.wallMs)))} | ${ratio(wall(demo.npmSynth).median, floor)} | ≤ 3× |`,
     `| the same without npm's start-up (\`node scripts/synth.cjs\`) | ${ms(wall(demo.nodeSynth))} | the same floor | ${ratio(wall(demo.nodeSynth).median, floor)} | |`,
     `| N=${fleetLargest.size} synthesis (in process) vs the \`yaml\` floor | ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs))} `
@@ -209,7 +210,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     + `| the same | ${ratio(readPhase, fastestParse)} | |`);
   if (tests) {
     lines.push(`| \`npm test\` (${tests.tests} tests) vs the previous test command (regenerating imports/ twice, jest on one worker) `
-      + `| ${(tests.current.wallMs / 1000).toFixed(0)} s | ${(tests.previous.wallMs / 1000).toFixed(0)} s | ${ratio(tests.current.wallMs, tests.previous.wallMs)} | ≤ 0.5× |`);
+      + `| ${(tests.current.wallMs / 1000).toFixed(0)} s | ${(tests.previous.wallMs / 1000).toFixed(0)} s `
+      + `| ${ratio(tests.current.wallMs, tests.previous.wallMs)} | ≤ 0.5× |`);
   }
   lines.push('');
 
@@ -217,7 +219,9 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     '| what | wall time | peak RSS |', '|---|---|---|',
     `| \`npm run synth\` (what users run: type-checked, compiled; warm, nothing changed) | ${ms(wall(demo.npmSynth))} | ${mib(statsOf(demo.npmSynth, (r) => r.peakRssMiB))} |`,
     `| \`node scripts/synth.cjs\` (the same, no npm) | ${ms(wall(demo.nodeSynth))} | ${mib(statsOf(demo.nodeSynth, (r) => r.peakRssMiB))} |`,
-    ...(demo.cold ? [`| the same with a cold cache (full type-check and compile, once) | ${demo.cold.wallMs.toFixed(0)} ms | ${demo.cold.peakRssMiB.toFixed(0)} MiB |`] : []),
+    ...(demo.cold ? [
+      `| the same with a cold cache (full type-check and compile, once) | ${demo.cold.wallMs.toFixed(0)} ms | ${demo.cold.peakRssMiB.toFixed(0)} MiB |`,
+    ] : []),
     `| \`node --import tsx main.ts\` (no type-check, transpiled at run time) | ${ms(wall(demo.untyped))} | ${mib(statsOf(demo.untyped, (r) => r.peakRssMiB))} |`,
     `| serialization floor (node, the \`yaml\` library, write the same files) | ${ms(wall(demo.floor))} | ${mib(statsOf(demo.floor, (r) => r.peakRssMiB))} |`,
     `| in-process synthesis (build + render + validate + write) | ${ms(statsOf(demo.phases, (r) => r.timings.totalMs))} | |`,
@@ -234,7 +238,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const f of fleets) {
     const total = statsOf(f.ours, (r) => r.timings.totalMs);
-    lines.push(`| ${f.size} | ${f.ours[0].timings.objects} | ${ms(statsOf(f.ours, (r) => r.timings.buildMs))} | ${ms(statsOf(f.ours, (r) => r.timings.renderMs))} `
+    lines.push(`| ${f.size} | ${f.ours[0].timings.objects} | ${ms(statsOf(f.ours, (r) => r.timings.buildMs))} `
+      + `| ${ms(statsOf(f.ours, (r) => r.timings.renderMs))} `
       + `| ${ms(statsOf(f.ours, (r) => r.timings.validateMs))} | ${ms(statsOf(f.ours, (r) => r.timings.writeMs))} | ${ms(total)} `
       + `| ${mib(statsOf(f.ours, (r) => r.peakRssMiB))} | ${(f.ours[0].timings.bytes / 1024).toFixed(0)} KiB | ${ms(f.floors.yaml.time)} `
       + `| ${(total.median / f.floors.yaml.time.median).toFixed(2)}× | ${ms(wall(f.ours))} | ${ms(wall(f.stock))} |`);
@@ -274,7 +279,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
   if (tests) {
     lines.push('## Tests', '',
       `\`npm test\` (tsc, the drift check, jest on two workers): ${(tests.current.wallMs / 1000).toFixed(0)} s; the previous command `
-      + `(tsc, import:check regenerating imports/, jest on one worker): ${(tests.previous.wallMs / 1000).toFixed(0)} s. Slowest suites of the \`npm test\` run:`, '',
+      + `(tsc, import:check regenerating imports/, jest on one worker): ${(tests.previous.wallMs / 1000).toFixed(0)} s. `
+      + 'Slowest suites of the `npm test` run:', '',
       '| suite | time |', '|---|---|',
       ...tests.slowest.map((s) => `| ${s.suite} | ${(s.ms / 1000).toFixed(1)} s |`), '');
   }

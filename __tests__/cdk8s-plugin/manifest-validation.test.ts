@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
-import { ManifestValidation } from '../../lib/cdk8s-plugin/manifest-validation';
 import { ValidationContext, ValidationViolation } from '../../lib/cdk8s-plugin/cli-plugin-api';
+import { ManifestValidation } from '../../lib/cdk8s-plugin/manifest-validation';
 import { formatProblem, loadManifestFiles, validateTargets } from '../../lib/validation';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,9 +48,11 @@ describe('ManifestValidation (in process)', () => {
     expect(expected.map((p) => p.rule)).toEqual(['schema/unknown-field', 'core/selector-mismatch']);
     expect(violations.map((v) => v.ruleName)).toEqual(expected.map((p) => p.rule));
     expect(violations.map((v) => v.recommendation)).toEqual(expected.map((p) => formatProblem({ ...p, source: 'app/web' })));
-    expect(violations[0].recommendation).toBe('app.k8s.yaml app/web apps/Deployment web spec.replica: [schema/unknown-field] unknown field "replica"; '
+    expect(violations[0].recommendation).toBe(
+      'app.k8s.yaml app/web apps/Deployment web spec.replica: [schema/unknown-field] unknown field "replica"; '
       + 'allowed: minReadySeconds, paused, progressDeadlineSeconds, replicas, revisionHistoryLimit, selector, strategy, template');
-    expect(violations[0].fix).toBe('use minReadySeconds, paused, progressDeadlineSeconds, replicas, revisionHistoryLimit, selector, strategy, template');
+    expect(violations[0].fix).toBe(
+      'use minReadySeconds, paused, progressDeadlineSeconds, replicas, revisionHistoryLimit, selector, strategy, template');
     expect(violations[0].violatingResources).toEqual([{ resourceName: 'web', locations: ['spec.replica'], manifestPath: file }]);
     expect(submitted).toEqual([{ status: 'failure', metadata: { objects: '1', targets: '1', problems: '2' } }]);
   });
@@ -114,7 +116,8 @@ describe('ManifestValidation through the cdk8s CLI', () => {
     expect(result.status).toBe(2); // the CLI's exit code for a failed validation report
     expect(output).toContain('Validation failed. See above reports for details');
     expect(output).toContain('schema/unknown-field');
-    expect(output).toContain('Recommendation: shop.k8s.yaml shop/web apps/Deployment web spec.replica: [schema/unknown-field] unknown field "replica"');
+    expect(output).toContain(
+      'Recommendation: shop.k8s.yaml shop/web apps/Deployment web spec.replica: [schema/unknown-field] unknown field "replica"');
     expect(output).toContain('Recommendation: shop.k8s.yaml shop/web apps/Deployment web spec.selector: [core/selector-mismatch]');
     expect(output).toContain('- Construct Path: shop/web');
     expect(output).toContain(`- Manifest Path: ${path.join('dist', 'shop.k8s.yaml')}`);
@@ -125,8 +128,9 @@ describe("this app's `npx cdk8s synth`", () => {
   // `npx cdk8s` runs node_modules/.bin/cdk8s: tools/cdk8s/bin/cdk8s.js. No CDK8S_CHECK_UPGRADE from outside
   // (.ci/run exports it) and an empty HOME (no cached version): the update check would have to reach the registry.
   const { CDK8S_CHECK_UPGRADE: _unset, ...environment } = process.env;
-  test.each([[[]], [['--no-check-upgrade']]])('with flags %j: runs our validation plugin, exits 0, prints no stack trace or update notice', (flags) => {
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', '.bin', 'cdk8s'), 'synth', ...flags, '--output', path.join(dir, 'scratch')], {
+  test.each([[[]], [['--no-check-upgrade']]])('with flags %j: runs our validation plugin, exits 0, no stack trace or update notice', (flags) => {
+    const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+    const result = spawnSync(process.execPath, [cli, 'synth', ...flags, '--output', path.join(dir, 'scratch')], {
       cwd: ROOT,
       encoding: 'utf8',
       env: { ...environment, HOME: dir, RENDER_OUTDIR: path.join(dir, 'dist') },

@@ -113,7 +113,7 @@ describe('with the real app of main.ts', () => {
     const wave = (name: string) => Number(byName.get(name)!.metadata.annotations![SYNC_WAVE_ANNOTATION]);
     expect(wave('argo-rollouts-platform')).toBe(PLATFORM_APPLICATION_WAVE);
     expect(wave('platform')).toBe(PLATFORM_APPLICATION_WAVE);
-    for (const a of applications.filter((a) => !['argo-rollouts-platform', 'platform', 'argocd'].includes(a.metadata.name))) {
+    for (const a of applications.filter((other) => !['argo-rollouts-platform', 'platform', 'argocd'].includes(other.metadata.name))) {
       expect(wave(a.metadata.name)).toBe(APPLICATION_WAVE);
     }
   });
@@ -198,7 +198,7 @@ describe('with a platform target, a meshed app with a canary rollout, a target w
       .toBeLessThan(files.indexOf('argocd/06-application.argoproj.io_argocd_shop.yaml'));
   });
 
-  test('least privilege: the targets project allows this repository, the namespaces used and the kinds rendered, by name where cluster-scoped', () => {
+  test('least privilege: the targets project allows this repository, the namespaces and kinds rendered, by name where cluster-scoped', () => {
     const targets = spec(projects.get('argocd-targets')!);
     expect(targets.sourceRepos).toEqual([REPO_URL]);
     expect(targets.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['generated', 'plain', 'platform', 'shop']);

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { ENVIRONMENTS } from '../../charts/environments';
-import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { FleetChart } from '../../charts/fleet';
+import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { Environment, prepareRender } from '../../lib/gitops';
 import { Manifest, synthesize } from '../../lib/output';
 import { buildApp } from '../../main';

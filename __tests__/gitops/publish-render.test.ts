@@ -146,7 +146,7 @@ describe('refuses to publish, leaving the branch as it was', () => {
 
     const error = errorOf(() => publishRender({ repoDir: repo.dir, build, remote: 'origin' }));
     expect(error.message).toMatch(/^validation failed with 1 problem\(s\), so the render cannot be published:\n/);
-    expect(error.message).toContain(`2 Applications (alpha, beta) sync repository "https://github.com/example-org/repo.git" `
+    expect(error.message).toContain('2 Applications (alpha, beta) sync repository "https://github.com/example-org/repo.git" '
       + `but this render is pushed to "${repo.remote}"; either set the repository URL the Argo CD Applications are rendered with `
       + `(REPO_URL in main.ts) to the URL Argo CD clones "${repo.remote}" by, or push with --remote to the repository Argo CD reads`);
     expect(branchTip(repo.remote)).toBeUndefined();
@@ -158,7 +158,8 @@ describe('refuses to publish, leaving the branch as it was', () => {
     run(repo.dir, 'add', 'new-chart.ts');
     repo.recordUserState();
 
-    expect(() => publishRender({ repoDir: repo.dir, build: twoTargets })).toThrow(/uncommitted changes.*M main\.ts.*A  new-chart\.ts.*--allow-dirty/s);
+    expect(() => publishRender({ repoDir: repo.dir,
+      build: twoTargets })).toThrow(/uncommitted changes.*M main\.ts.*A  new-chart\.ts.*--allow-dirty/s);
     expect(branchTip(repo.dir)).toBeUndefined();
 
     const result = publishRender({ repoDir: repo.dir, build: twoTargets, allowDirty: true });

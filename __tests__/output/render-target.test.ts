@@ -77,6 +77,7 @@ describe('render targets', () => {
   });
 
   test('an app without charts renders nothing and says so', () => {
-    expect(() => renderTargets(new App())).toThrow('The app has no charts: there is nothing to render; allowed: one or more Charts directly under the App');
+    expect(() => renderTargets(new App()))
+      .toThrow('The app has no charts: there is nothing to render; allowed: one or more Charts directly under the App');
   });
 });

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart } from 'cdk8s';
 import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
-import { buildApp } from '../../main';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
+import { buildApp } from '../../main';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = cdk8sCliBin();
@@ -52,7 +52,8 @@ describe('synthesis is deterministic', () => {
     const viaNode = path.join(dir, 'node');
     const viaCli = path.join(dir, 'cli');
     const said = [viaNode, `${viaNode}-again`].map((outdir) =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir }, encoding: 'utf8' }));
+      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'],
+        { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir }, encoding: 'utf8' }));
     const scratch = path.join(dir, 'cli-scratch');
     const cli = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', scratch], { RENDER_OUTDIR: viaCli });
     expect(cli.status).toBe(0);
@@ -60,12 +61,14 @@ describe('synthesis is deterministic', () => {
     const objectFiles = [...rendered.keys()].filter((file) => file.endsWith('.yaml'));
     const reports = [...rendered.keys()].filter((file) => file.endsWith('.md'));
     expect(objectFiles.length).toBeGreaterThan(0);
-    expect(said[0]).toBe(`Synthesized ${objectFiles.length} objects in ${reports.length} targets into ${viaNode}/: a folder and a review report (.md) per target\n`);
+    expect(said[0]).toBe(
+      `Synthesized ${objectFiles.length} objects in ${reports.length} targets into ${viaNode}/: a folder and a review report (.md) per target\n`);
     expect(readTree(`${viaNode}-again`)).toEqual(rendered);
     expect(readTree(viaCli)).toEqual(rendered);
     // The CLI lists what it synthesized from its own scratch folder: the same files; it lists only the .yaml ones.
     expect(readTree(scratch)).toEqual(rendered);
-    const listed = cli.stdout.split('\n').filter((line) => line.startsWith('  - ')).map((line) => path.relative(scratch, line.slice(4)).split(path.sep).join('/'));
+    const listed = cli.stdout.split('\n').filter((line) => line.startsWith('  - ')).map((line) => path.relative(scratch,
+      line.slice(4)).split(path.sep).join('/'));
     expect(listed.sort()).toEqual(objectFiles.sort());
   });
 });
@@ -74,7 +77,8 @@ describe('synthesis validates every rendered object', () => {
   test('an object the API server would reject fails synthesis, naming the construct, field, rule and what is allowed', () => {
     const build = (app: import('cdk8s').App) => {
       const chart = new Chart(app, 'demo');
-      new ApiObject(chart, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' }, spec: { ports: [{ port: 70000 }], bogus: true } });
+      new ApiObject(chart, 'Svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'demo' },
+        spec: { ports: [{ port: 70000 }], bogus: true } });
     };
     expect(() => synthesize(build)).toThrow(/Validation found \d+ problem\(s\):\n {2}demo demo\/Svc core\/Service demo\/web spec\./);
     expect(() => synthesize(build)).toThrow(/spec\.bogus: \[schema\/unknown-field\]/);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
-import { buildApp } from '../../main';
 import { readTree, synthesize } from '../../lib/output';
+import { buildApp } from '../../main';
 
 // scripts/synth.cjs: `npm run synth` and the cdk8s.yaml app command.
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -29,7 +29,8 @@ function repositoryCopy(): { copy: string; cache: string } {
   const copy = path.join(dir, 'repo');
   fs.mkdirSync(copy);
   for (const entry of fs.readdirSync(ROOT)) {
-    if (!SKIPPED.has(entry)) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
+    if (!SKIPPED.has(entry)) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry),
+      { recursive: true, filter: (src) => path.basename(src) !== 'node_modules' });
   }
   const modules = path.join(copy, 'node_modules');
   if (spawnSync('cp', ['-al', path.join(ROOT, 'node_modules'), modules]).status !== 0) {

@@ -47,7 +47,7 @@ test('HTTPRoutes on a gRPC Server: ignored, with their policies', () => {
         'Server authors-server has proxyProtocol gRPC, for which Linkerd serves only GRPCRoutes: this HTTPRoute and the policies targeting ' +
         'it are ignored, ' +
         "and every call is authorized by the Server's policies alone; allowed: a GRPCRoute (gateway.networking.k8s.io/v1) with parentRef " +
-        "Server authors-server, " +
+        'Server authors-server, ' +
         'or proxyProtocol HTTP/2 for HTTP routes',
     );
   }

@@ -14,7 +14,6 @@ import { SHARED_ENVTEST_FILE_VAR, SharedEnvtestFile } from './envtest';
 const ENVTEST_SUITES = path.join(__dirname, '..', 'envtest');
 
 declare global {
-  // eslint-disable-next-line no-var
   var sharedEnvtest: { started: Promise<Envtest | undefined>; file: string } | undefined;
 }
 

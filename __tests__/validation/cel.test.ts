@@ -17,7 +17,8 @@ test('a failing rule reports its message at the node declaring it', () => {
 test('rules on list items are evaluated for every item', () => {
   const schema = {
     type: 'object',
-    properties: { items: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.n > 0' }] } } },
+    properties: { items: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' } },
+      'x-kubernetes-validations': [{ rule: 'self.n > 0' }] } } },
   };
   expect(celFindings({ items: [{ n: 1 }, { n: 0 }, { n: -1 }] }, schema).map((f) => f.field)).toEqual(['items[1]', 'items[2]']);
 });
@@ -41,7 +42,8 @@ test('a rule that does not parse fails loudly as cel/unsupported', () => {
 
 test('messageExpression, fieldPath and reason are used', () => {
   const schema = withRule(
-    { rule: 'self.min <= self.max', messageExpression: "'min ' + string(self.min) + ' exceeds max ' + string(self.max)", fieldPath: '.min', reason: 'FieldValueInvalid' },
+    { rule: 'self.min <= self.max', messageExpression: "'min ' + string(self.min) + ' exceeds max ' + string(self.max)", fieldPath: '.min',
+      reason: 'FieldValueInvalid' },
     { min: { type: 'integer' }, max: { type: 'integer' } },
   );
   expect(celFindings({ spec: { min: 5, max: 2 } }, schema)).toEqual([
@@ -50,7 +52,8 @@ test('messageExpression, fieldPath and reason are used', () => {
 });
 
 test('has() on an indexed operand works (cel-js only accepts field chains; rewritten to "in")', () => {
-  const schema = withRule({ rule: 'has(self.matches[0].path)' }, { matches: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' } } } } });
+  const schema = withRule({ rule: 'has(self.matches[0].path)' },
+    { matches: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' } } } } });
   expect(celFindings({ spec: { matches: [{ path: '/' }] } }, schema)).toEqual([]);
   expect(celFindings({ spec: { matches: [{}] } }, schema)).toHaveLength(1);
 });
@@ -69,7 +72,8 @@ test('the Kubernetes list library and regex find are available', () => {
     ["'abc123'.find('[0-9]+') == '123'", true], ["'a1b2'.findAll('[0-9]') == ['1', '2']", true], ['[3, 1].isSorted()', false],
   ];
   for (const [rule, passes] of cases) {
-    expect([rule, celFindings({ spec: { l: [1, 2, 3] } }, withRule({ rule }, { l: list }))]).toEqual([rule, passes ? [] : [expect.objectContaining({ rule: 'cel' })]]);
+    expect([rule, celFindings({ spec: { l: [1, 2, 3] } }, withRule({ rule }, { l: list }))]).toEqual([rule,
+      passes ? [] : [expect.objectContaining({ rule: 'cel' })]]);
   }
 });
 

@@ -40,7 +40,7 @@ test('files without any document are a usage error too', () => {
 test('binary and non-UTF-8 files give one short problem each, and exit 1', () => {
   const dir = tempDir();
   const node = fs.openSync(process.execPath, 'r');
-  const head = Buffer.alloc(4 << 20);
+  const head = Buffer.alloc(4 * 1024 * 1024);
   fs.writeFileSync(path.join(dir, 'node.yaml'), head.subarray(0, fs.readSync(node, head))); // 4 MB of a real binary
   fs.closeSync(node);
   fs.copyFileSync(path.join(READING, 'latin1.yaml'), path.join(dir, 'latin1.yaml'));

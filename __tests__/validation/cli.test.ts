@@ -7,7 +7,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 function validate(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'validate.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'validate.ts'), ...args],
+    { cwd: ROOT, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -18,12 +19,14 @@ test('a clean directory exits 0 with a summary', () => {
 });
 
 test('problems exit 1, one formatted line each, then the summary', () => {
-  const { code, stdout } = validate(path.join(FIXTURES, 'invalid', 'cel-path-absolute.yaml'), path.join(FIXTURES, 'invalid', 'safety-rbac-wildcard.yaml'));
+  const { code, stdout } = validate(path.join(FIXTURES, 'invalid', 'cel-path-absolute.yaml'),
+    path.join(FIXTURES, 'invalid', 'safety-rbac-wildcard.yaml'));
   const lines = stdout.trimEnd().split('\n');
   expect(lines).toContain(
     'cel-path-absolute.yaml cel-path-absolute.yaml#2 gateway.networking.k8s.io/HTTPRoute shop/web spec.rules[0].matches[0].path: [cel] value must be an absolute path and start with \'/\' when type one of [\'Exact\', \'PathPrefix\'] (failed rule: (self.type in [\'Exact\',\'PathPrefix\']) ? self.value.startsWith(\'/\') : true)',
   );
-  expect(lines).toContain('safety-rbac-wildcard.yaml safety-rbac-wildcard.yaml#0 rbac.authorization.k8s.io/ClusterRole admin-ish rules[0].verbs[0]: [safety/rbac-wildcard] wildcard "*" in verbs; allowed: explicit verbs');
+  expect(lines).toContain(
+    'safety-rbac-wildcard.yaml safety-rbac-wildcard.yaml#0 rbac.authorization.k8s.io/ClusterRole admin-ish rules[0].verbs[0]: [safety/rbac-wildcard] wildcard "*" in verbs; allowed: explicit verbs');
   expect(lines[lines.length - 1]).toBe(`4 objects in 2 targets: ${lines.length - 1} problems`);
   expect(code).toBe(1);
 });

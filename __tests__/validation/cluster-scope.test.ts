@@ -15,7 +15,8 @@ const rules = (problems: ValidationProblem[]) => problems.map((p) => [p.source, 
 
 test('metadata.namespace on a cluster-scoped kind is reported; on a namespaced kind it is not', () => {
   expect(rules(validate(clusterRole('reader', 'shop')))).toEqual([['s0', 'core/cluster-scoped-namespace', 'metadata.namespace']]);
-  expect(validate({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace: 'shop' }, rules: [] })).toEqual([]);
+  expect(validate({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', namespace: 'shop' },
+    rules: [] })).toEqual([]);
   expect(validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, clusterRole('reader'))).toEqual([]);
 });
 

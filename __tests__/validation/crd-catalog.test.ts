@@ -4,6 +4,11 @@ import * as jsYaml from 'js-yaml';
 import { CrdCatalog, parseOneVersion } from '../../lib/validation/schema/crd-catalog';
 import { CRD_DIRECTORY } from '../../lib/validation/schema/schema-files';
 
+interface CrdDocument {
+  readonly kind?: string;
+  readonly spec: { group: string; names: { kind: string }; scope: string; versions: Array<{ name: string }> };
+}
+
 /** The catalog indexes CRDs with a line scan; it must agree with a full parse of every file. */
 test('the line-scan index matches a full parse of crds/', () => {
   const parsed: string[] = [];
@@ -12,8 +17,9 @@ test('the line-scan index matches a full parse of crds/', () => {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/\.ya?ml$/.test(entry.name)) {
-        for (const doc of jsYaml.loadAll(fs.readFileSync(full, 'utf8')) as any[]) {
-          if (doc?.kind === 'CustomResourceDefinition') parsed.push(`${doc.spec.group}/${doc.spec.names.kind}/${doc.spec.scope}/${doc.spec.versions.map((v: any) => v.name).join(',')}`);
+        for (const doc of jsYaml.loadAll(fs.readFileSync(full, 'utf8')) as Array<CrdDocument | null>) {
+          if (doc?.kind !== 'CustomResourceDefinition') continue;
+          parsed.push(`${doc.spec.group}/${doc.spec.names.kind}/${doc.spec.scope}/${doc.spec.versions.map((v) => v.name).join(',')}`);
         }
       }
     }

@@ -19,7 +19,8 @@ function target(podsInjected: boolean, policyTarget: Record<string, string>) {
     },
     {
       apiVersion: 'policy.linkerd.io/v1beta3', kind: 'HTTPRoute', metadata: { name: 'reads', namespace: 'shop' },
-      spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'api' }], rules: [{ matches: [{ method: 'GET', path: { type: 'PathPrefix', value: '/' } }] }] },
+      spec: { parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'api' }],
+        rules: [{ matches: [{ method: 'GET', path: { type: 'PathPrefix', value: '/' } }] }] },
     },
     {
       apiVersion: 'policy.linkerd.io/v1alpha1', kind: 'NetworkAuthentication', metadata: { name: 'vpc', namespace: 'shop' },

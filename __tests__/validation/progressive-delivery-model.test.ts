@@ -112,8 +112,10 @@ const MODEL_CASES: readonly UpstreamCase[] = [
     })(),
     upstream: invalid('WorkloadRef not found', 'ref/rollout-workload-ref', 'spec.workloadRef', ['ref/service-selector']) },
   { file: FLAGGER_CANARY, test: 'Deployment selector without app, name or app.kubernetes.io/name',
-    objects: flagger((_, d) => { d.spec = { ...d.spec, selector: { matchLabels: { tier: 'podinfo' } },
-      template: { metadata: { labels: { tier: 'podinfo' } }, spec: (d.spec.template as Json).spec } }; }),
+    objects: flagger((_, d) => {
+      d.spec = { ...d.spec, selector: { matchLabels: { tier: 'podinfo' } },
+        template: { metadata: { labels: { tier: 'podinfo' } }, spec: (d.spec.template as Json).spec } };
+    }),
     upstream: invalid('deployment podinfo.default spec.selector.matchLabels must contain one of [app name app.kubernetes.io/name]',
       'semantic/flagger-selector-label', 'spec.targetRef') },
   { file: FLAGGER_CANARY, test: 'targetPort name the containers declare', objects: flagger((c) => { c.spec.service.targetPort = 'http'; }),

@@ -1,7 +1,8 @@
 import { isOpenApiDuration, parseGatewayDuration, parseGoDuration } from '../../lib/validation/syntax/durations';
 import { isCidr } from '../../lib/validation/syntax/ip';
 import {
-  configMapKeyError, dns1035LabelError, dns1123SubdomainError, envVarNameError, ianaServiceNameError, labelValueError, pathSegmentNameError, qualifiedNameError,
+  configMapKeyError, dns1035LabelError, dns1123SubdomainError, envVarNameError, ianaServiceNameError, labelValueError, pathSegmentNameError,
+  qualifiedNameError,
   wildcardDns1123SubdomainError,
 } from '../../lib/validation/syntax/names';
 import { compareQuantities, isQuantity, isWholeQuantity, parseQuantity } from '../../lib/validation/syntax/quantity';
@@ -21,7 +22,8 @@ test.each([['100m', true], ['1.5Gi', true], ['1e3', true], ['128Mi', true], ['-1
 
 test.each([
   ['^/books/[0-9]+$', undefined], ['(?P<id>[0-9]+)', undefined], ['(?i)books', undefined], ['a\\\\1', undefined],
-  ['(?=a)', 'lookaround'], ['(?<!a)b', 'lookaround'], ['(a)\\1', 'backreferences'], ['(?>a)', 'atomic'], ['a++', 'possessive'], ['[a-', 'does not compile'],
+  ['(?=a)', 'lookaround'], ['(?<!a)b', 'lookaround'], ['(a)\\1', 'backreferences'], ['(?>a)', 'atomic'], ['a++', 'possessive'],
+    ['[a-', 'does not compile'],
 ])('RE2 %p', (pattern, error) => {
   const result = re2Error(pattern);
   if (error === undefined) expect(result).toBeUndefined();

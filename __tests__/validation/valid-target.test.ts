@@ -26,11 +26,14 @@ test('references resolve only within their own target', () => {
 
 test('externalServiceAccounts allows MeshTLSAuthentication to name ServiceAccounts outside the target', () => {
   const target = booksapp();
-  const subjects = target.subjects.filter((s) => !(s.manifest.kind === 'ServiceAccount' && (s.manifest.metadata as { name: string }).name === 'webapp'));
+  const subjects = target.subjects.filter(
+    (s) => !(s.manifest.kind === 'ServiceAccount' && (s.manifest.metadata as { name: string }).name === 'webapp'));
   const without = validateTargets([{ name: 'booksapp', subjects }]);
   expect(without).toEqual([
-    expect.objectContaining({ rule: 'ref/meshtls-serviceaccount', field: 'spec.identityRefs[1]', object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/authors-clients' }),
-    expect.objectContaining({ rule: 'semantic/meshtls-unknown-identity', field: 'spec.identities[0]', object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/webapp-identity' }),
+    expect.objectContaining({ rule: 'ref/meshtls-serviceaccount', field: 'spec.identityRefs[1]',
+      object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/authors-clients' }),
+    expect.objectContaining({ rule: 'semantic/meshtls-unknown-identity', field: 'spec.identities[0]',
+      object: 'policy.linkerd.io/MeshTLSAuthentication booksapp/webapp-identity' }),
   ]);
   expect(validateTargets([{ name: 'booksapp', subjects }], { externalServiceAccounts: ['booksapp/webapp'] })).toEqual([]);
 });
@@ -47,11 +50,13 @@ test('problems name the construct path given as source and are ordered by target
     ['b', 'app/a/Resource', 'schema/unknown-field'],
     ['a', 'other/m/Resource', 'schema/unknown-field'],
   ]);
-  expect(formatProblem(problems[0])).toBe('b app/z/Resource core/ConfigMap x/Z datta: [schema/unknown-field] unknown field "datta"; allowed: apiVersion, binaryData, data, immutable, kind, metadata');
+  expect(formatProblem(problems[0])).toBe(
+    'b app/z/Resource core/ConfigMap x/Z datta: [schema/unknown-field] unknown field "datta"; allowed: apiVersion, binaryData, data, immutable, kind, metadata');
 });
 
 test('cluster-scoped objects are described without a namespace', () => {
-  const [problem] = validateTargets([{ name: 't', subjects: [{ manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'Bad' } }, source: 's' }] }]);
+  const [problem] = validateTargets([{ name: 't', subjects: [{ manifest: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'Bad' } },
+    source: 's' }] }]);
   expect(problem).toMatchObject({ object: 'core/Namespace Bad', rule: 'core/dns1123-name', field: 'metadata.name' });
 });
 

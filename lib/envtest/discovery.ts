@@ -13,14 +13,20 @@ export interface ResourceInfo {
 
 /** The kinds an API server serves, from its discovery documents (/api, /apis and each group version). */
 export class ResourceMap {
-  private readonly byKey = new Map<string, ResourceInfo>();
-
-  constructor(resources: readonly ResourceInfo[]) {
-    for (const resource of resources) this.byKey.set(ResourceMap.key(resource.group, resource.version, resource.kind), resource);
+  /** The collection path objects of this kind are POSTed to. */
+  public static collectionPath(info: ResourceInfo, namespace: string): string {
+    const prefix = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+    return info.namespaced ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}` : `${prefix}/${info.resource}`;
   }
 
   private static key(group: string, version: string, kind: string): string {
     return `${group}/${version}/${kind}`;
+  }
+
+  private readonly byKey = new Map<string, ResourceInfo>();
+
+  constructor(resources: readonly ResourceInfo[]) {
+    for (const resource of resources) this.byKey.set(ResourceMap.key(resource.group, resource.version, resource.kind), resource);
   }
 
   find(group: string, version: string, kind: string): ResourceInfo | undefined {
@@ -29,12 +35,6 @@ export class ResourceMap {
 
   get size(): number {
     return this.byKey.size;
-  }
-
-  /** The collection path objects of this kind are POSTed to. */
-  static collectionPath(info: ResourceInfo, namespace: string): string {
-    const prefix = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
-    return info.namespaced ? `${prefix}/namespaces/${encodeURIComponent(namespace)}/${info.resource}` : `${prefix}/${info.resource}`;
   }
 }
 

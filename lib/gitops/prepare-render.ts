@@ -53,7 +53,8 @@ export function prepareRender(build: AppBuilder, validate: RenderValidator | und
   }
   const problems = [...(validate?.(synthesis) ?? []), ...applicationSourceProblems(synthesis, destination)];
   if (problems.length > 0) {
-    throw new RenderRefusedError(`validation failed with ${problems.length} problem(s), so the render cannot be published:\n  ${problems.join('\n  ')}`);
+    throw new RenderRefusedError(
+      `validation failed with ${problems.length} problem(s), so the render cannot be published:\n  ${problems.join('\n  ')}`);
   }
   // The synthesis already holds the target folders and their review reports.
   const files = new Map(synthesis.files);
@@ -95,7 +96,7 @@ function applicationSourceProblems(synthesis: Synthesis, destination: RenderDest
       ? `[${applications[0].constructPath}] Application ${applications[0].name} syncs`
       : `${applications.length} Applications (${applications.map((a) => a.name).join(', ')}) sync`;
     problems.push(`${which} repository "${repoUrl}" but this render is pushed to "${destination.remoteUrl}"; `
-      + `either set the repository URL the Argo CD Applications are rendered with (REPO_URL in main.ts) to the URL `
+      + 'either set the repository URL the Argo CD Applications are rendered with (REPO_URL in main.ts) to the URL '
       + `Argo CD clones "${destination.remoteUrl}" by, or push with --remote to the repository Argo CD reads`);
   }
   return problems;

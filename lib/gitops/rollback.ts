@@ -44,7 +44,7 @@ export function rollbackOf(repoDir: string, branchCommit: string | undefined, so
 export function rollbackMessage(rollback: Rollback, branch: string): string {
   const short = (commit: string) => commit.slice(0, 12);
   const why = rollback.reason === 'unknown'
-    ? `which is not in this repository (fetch it, e.g. git fetch origin), so this render cannot be shown to contain it`
+    ? 'which is not in this repository (fetch it, e.g. git fetch origin), so this render cannot be shown to contain it'
     : 'which is not an ancestor of it (someone rendered newer code, or this checkout is behind)';
   return `branch ${branch} at ${short(rollback.branchCommit)} was rendered from ${short(rollback.renderedSource)}, but this render is of `
     + `${short(rollback.source)}, ${why}: publishing would roll back what ${short(rollback.renderedSource)} deployed. `

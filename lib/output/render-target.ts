@@ -102,7 +102,8 @@ function inApplyOrder(objects: readonly RenderedObject[]): RenderedObject[] {
   return objects
     .map((object) => {
       const { manifest } = object;
-      return { object, wave: syncWaveOf(manifest), text: [apiGroupOf(manifest), manifest.kind, manifest.metadata.namespace ?? '', manifest.metadata.name] };
+      return { object, wave: syncWaveOf(manifest), text: [apiGroupOf(manifest), manifest.kind, manifest.metadata.namespace ?? '',
+        manifest.metadata.name] };
     })
     .sort((a, b) => a.wave - b.wave || compareTexts(a.text, b.text))
     .map(({ object }) => object);

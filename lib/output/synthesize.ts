@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
 import { reviewReports } from '../review';
+import { guardEarlyExit } from './exit-guard';
 import { layoutFiles } from './file-layout';
 import { RenderTarget, renderTargets } from './render-target';
-import { validateRendered } from './validate-rendered';
-import { guardEarlyExit } from './exit-guard';
 import { buildWithContext } from './user-code';
+import { validateRendered } from './validate-rendered';
 import { OutputWriteError, writeAtomically } from './write-atomically';
 
 /** What a synthesis produced: the render targets and the files that represent them. */

@@ -8,7 +8,10 @@ import { IConstruct } from 'constructs';
  * this file compiled under node_modules/.cache/synth/js with source maps, so its frames name the sources in the
  * repository's lib/: both folders count.
  */
-const LIB_DIRS = [path.resolve(__dirname, '..'), path.resolve(__dirname.replace(/[\\/]node_modules[\\/]\.cache[\\/]synth[\\/]js(?=[\\/])/, ''), '..')];
+const LIB_DIRS = [
+  path.resolve(__dirname, '..'),
+  path.resolve(__dirname.replace(/[\\/]node_modules[\\/]\.cache[\\/]synth[\\/]js(?=[\\/])/, ''), '..'),
+];
 
 /** The app whose construct tree is being built, so that an early `process.exit` can say where it happened. */
 let appInProgress: App | undefined;
@@ -112,6 +115,6 @@ function stackFrames(stack: string | undefined): string[] {
 
 function isUserFrame(frame: string): boolean {
   const file = path.resolve(frame.replace(/:\d+:\d+$/, ''));
-  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules') 
+  return !frame.startsWith('node:') && !file.split(path.sep).includes('node_modules')
     && !LIB_DIRS.some((dir) => file.startsWith(dir + path.sep));
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acquireLock } from './exclusive-lock';
 import { exchangePaths } from './exchange-paths';
+import { acquireLock } from './exclusive-lock';
 import { faultPoint } from './fault-injection';
 
 /** What a failed write did to the output folder; messages about it are built from this, so they are true. */

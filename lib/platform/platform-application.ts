@@ -65,7 +65,7 @@ export class PlatformApplication extends Construct {
           path: source.path,
           helm: source.values === undefined ? undefined : {
             releaseName: source.releaseName,
-            valuesObject: source.values as Record<string, any>,
+            valuesObject: source.values,
           },
         },
         destination: { server: props.cluster ?? DEFAULT_CLUSTER, namespace: props.namespace },

@@ -153,7 +153,7 @@ export class LinkerdPolicyModel {
           method: 'POST',
           path: `/${request.grpc.service}/${request.grpc.method}`,
           headers: { 'content-type': 'application/grpc', ...request.grpc.headers },
-        }
+      }
       : { method: request.http!.method.toUpperCase(), path: request.http!.path, headers: request.http!.headers ?? {}, host: request.http!.host };
     const requestText = request.grpc ? `gRPC ${request.grpc.service}/${request.grpc.method}` : `${shape.method} ${shape.path}`;
     const grpc = server.protocol === 'gRPC';

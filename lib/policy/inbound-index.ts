@@ -16,8 +16,8 @@ import {
   RouteRule,
 } from './model';
 import { NetworkMatch } from './networks';
-import { groupOf, namespaceOf, policyWorkloads, portsOfAnnotation, selectorSelects } from './workloads';
 import { list } from './values';
+import { groupOf, namespaceOf, policyWorkloads, portsOfAnnotation, selectorSelects } from './workloads';
 
 const POLICY = 'policy.linkerd.io';
 const GATEWAY = 'gateway.networking.k8s.io';
@@ -585,7 +585,7 @@ export class InboundPolicyIndex {
             ref,
             selects,
             authorization: { source: { kind: 'ServerAuthorization', name: ref.name }, networks: effectiveNetworks, authentication, requires },
-          }
+        }
         : { ref, selects, ignored: 'no client authentication configured' },
     );
   }
@@ -608,7 +608,7 @@ export class InboundPolicyIndex {
             'semantic/route-parent-defaults',
             `parentRef ${JSON.stringify(p)} means ${group}/${kind} ${p.name} once the CRD's defaults ` +
               `(group ${defaultGroup}, kind Gateway) apply, so the route does not attach to Server ${p.name}; allowed: group: ` +
-              `policy.linkerd.io and kind: Server, both written out`,
+              'policy.linkerd.io and kind: Server, both written out',
           );
         }
         return;
@@ -784,7 +784,7 @@ export class InboundPolicyIndex {
               'semantic/route-ignored',
               `Server ${name} has proxyProtocol ` +
                 `${server.protocol === 'Detect' ? 'unknown' : server.protocol}, for which Linkerd serves only HTTP routes: this GRPCRoute ` +
-                `and the policies ` +
+                'and the policies ' +
                 "targeting it are ignored (and it makes the Server's HTTPRoutes Conflicted); allowed: proxyProtocol gRPC on the Server",
             );
           }
@@ -812,7 +812,7 @@ export class InboundPolicyIndex {
             'semantic/ratelimit-ignored',
             `Server ${limit.server} already has HTTPLocalRateLimitPolicy ` +
               `${sorted.find((l) => l.server === limit.server)!.ref.name}; Linkerd accepts only the oldest one per Server; allowed: one ` +
-              `policy per Server`,
+              'policy per Server',
           );
         }
       });

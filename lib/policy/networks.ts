@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- IPv4 addresses as 32-bit integers: masks and shifts are the arithmetic of CIDRs. */
 /** An IPv4 or IPv6 network with exclusions, as NetworkAuthentication `networks[]` and ServerAuthorization spell it. */
 export interface NetworkMatch {
   readonly cidr: string;

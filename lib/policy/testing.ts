@@ -30,14 +30,14 @@ export function policyModelOf(source: PolicySource, cluster: Partial<ClusterSett
 }
 
 export interface RequestExpectation {
+  /** The verdict, to assert on its parts. */
+  readonly verdict: Verdict;
   /** The proxy lets the request through (an explicit authorization or an allowing default policy). */
   toBeAllowed(): Verdict;
   /** The proxy refuses it (no route, not authorized, or a refused connection). */
   toBeDenied(): Verdict;
   /** Allowed only because an `audit` policy logs instead of denying. */
   toBeAuditAllowed(): Verdict;
-  /** The verdict, to assert on its parts. */
-  readonly verdict: Verdict;
 }
 
 export function expectRequest(source: PolicySource, spec: RequestSpec, cluster: Partial<ClusterSettings> = {}): RequestExpectation {

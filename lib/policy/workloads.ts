@@ -92,7 +92,7 @@ function httpProbePaths(containers: readonly Json[]): Map<number, string[]> {
                 typeof p.name === 'string' &&
                 p.name.toLowerCase() === String(get.port).toLowerCase() &&
                 (p.protocol === undefined || String(p.protocol).toUpperCase() === 'TCP'),
-            )?.containerPort;
+          )?.containerPort;
       if (typeof port !== 'number') continue;
       const path = String(get.path ?? '/').split('?')[0] || '/';
       probes.set(port, [...new Set([...(probes.get(port) ?? []), path])].sort());

@@ -11,7 +11,8 @@ export function kindKey(group: string, kind: string): string {
 
 /** Kinds whose spec.selector must select their spec.template's labels. */
 export const SELECTING_WORKLOADS: KindSet = new Set([
-  kindKey(APPS, 'Deployment'), kindKey(APPS, 'StatefulSet'), kindKey(APPS, 'DaemonSet'), kindKey(APPS, 'ReplicaSet'), kindKey(BATCH, 'Job'), kindKey(ARGO, 'Rollout'),
+  kindKey(APPS, 'Deployment'), kindKey(APPS, 'StatefulSet'), kindKey(APPS, 'DaemonSet'), kindKey(APPS, 'ReplicaSet'), kindKey(BATCH, 'Job'),
+    kindKey(ARGO, 'Rollout'),
 ]);
 
 /** Kinds whose pods Linkerd policies and Services may select. */
@@ -38,7 +39,8 @@ export function findPodTemplate(id: ObjectIdentity, manifest: JsonObject): PodTe
   const { group, kind } = id;
   if (group === CORE && kind === 'Pod') return template('', manifest);
   const spec = asObject(manifest.spec);
-  if (group === BATCH && kind === 'CronJob') return template('spec.jobTemplate.spec.template', asObject(asObject(asObject(spec?.jobTemplate)?.spec)?.template));
+  if (group === BATCH && kind === 'CronJob') return template('spec.jobTemplate.spec.template',
+    asObject(asObject(asObject(spec?.jobTemplate)?.spec)?.template));
   if (isKind(id, SELECTING_WORKLOADS)) return template('spec.template', spec?.template);
   return undefined;
 }

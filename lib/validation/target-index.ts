@@ -1,5 +1,5 @@
-import { describeObject, identify, ObjectIdentity } from './object-identity';
 import { ValidationSubject, ValidationTarget } from './model';
+import { describeObject, identify, ObjectIdentity } from './object-identity';
 import { findPodTemplate, isKind, kindKey, MESHABLE_WORKLOADS, PodTemplate } from './pod-templates';
 import { JsonObject } from './values';
 
@@ -44,7 +44,8 @@ export class TargetIndex {
     for (const object of this.objects) {
       const { group, kind, namespace, name } = object.id;
       const kinds = getOrCreate(this.byName, group, () => new Map<string, Map<string, Map<string, IndexedObject>>>());
-      const names = getOrCreate(getOrCreate(kinds, kind, () => new Map<string, Map<string, IndexedObject>>()), namespace, () => new Map<string, IndexedObject>());
+      const names = getOrCreate(getOrCreate(kinds, kind, () => new Map<string, Map<string, IndexedObject>>()), namespace,
+        () => new Map<string, IndexedObject>());
       if (!names.has(name)) names.set(name, object);
       getOrCreate(this.byKind, kindKey(group, kind), () => []).push(object);
       if (object.podTemplate && isKind(object.id, MESHABLE_WORKLOADS)) this.addWorkload(object, object.podTemplate);
@@ -72,7 +73,8 @@ export class TargetIndex {
   public podLabelsOf(namespace: string): string {
     const workloads = this.workloadsByNamespace.get(namespace)?.all ?? [];
     if (workloads.length === 0) return `no Deployment, StatefulSet, DaemonSet or Rollout in namespace "${namespace}"`;
-    return `the pod labels of ${workloads.map(({ object, template }) => `${object.id.kind} ${object.id.name} ${JSON.stringify(template.labels)}`).join(', ')}`;
+    const labels = workloads.map(({ object, template }) => `${object.id.kind} ${object.id.name} ${JSON.stringify(template.labels)}`);
+    return `the pod labels of ${labels.join(', ')}`;
   }
 
   /**

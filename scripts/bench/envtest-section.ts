@@ -3,8 +3,8 @@
  * fresh process (scripts/bench/envtest-run.ts). Needs KUBEBUILDER_ASSETS; without it the section is skipped.
  */
 import * as os from 'node:os';
-import { formatStats, stats, timedRun } from './measure';
 import type { EnvtestTimings } from './envtest-run';
+import { formatStats, stats, timedRun } from './measure';
 
 export const ENVTEST_BEGIN = '<!-- measured by npm run bench (envtest): begin -->';
 export const ENVTEST_END = '<!-- measured by npm run bench (envtest): end -->';

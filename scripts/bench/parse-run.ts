@@ -27,7 +27,9 @@ let validateMs: number | undefined;
 if (mode === 'js-yaml' || mode === 'yaml') {
   for (const file of dirs.flatMap(yamlFiles)) {
     const text = fs.readFileSync(file, 'utf8');
-    documents += mode === 'js-yaml' ? loadAll(text).filter((d) => d != null).length : parseAllDocuments(text).map((d) => d.toJSON()).filter((d) => d != null).length;
+    documents += mode === 'js-yaml'
+      ? loadAll(text).filter((d) => d != null).length
+      : parseAllDocuments(text).map((d) => d.toJSON()).filter((d) => d != null).length;
   }
 } else if (mode === 'load-manifests' || mode === 'validate') {
   const loaded = loadManifestFiles(dirs);

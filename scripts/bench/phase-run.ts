@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import { App } from 'cdk8s';
-import { buildApp } from '../../main';
 import { fileNameOf, renderTargets, synthesisFiles, validateRendered, writeAtomically } from '../../lib/output';
+import { buildApp } from '../../main';
 import { buildEnvironmentFleet } from './environments-fleet';
 import { buildFleet } from './fleet';
 

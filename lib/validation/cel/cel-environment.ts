@@ -16,15 +16,19 @@ const MACROS = ['has', 'all', 'exists', 'exists_one', 'map', 'filter'];
 export function createKubernetesCelEnvironment(): Environment {
   return new Environment({ homogeneousAggregateLiterals: false })
     .registerVariable('self', 'dyn')
-    .registerFunction({ name: 'isSorted', receiverType: 'list', returnType: 'bool', params: [], handler: (list: unknown[]) => list.every((item, i) => i === 0 || compare(list[i - 1], item) <= 0) })
+    .registerFunction({ name: 'isSorted', receiverType: 'list', returnType: 'bool', params: [],
+      handler: (list: unknown[]) => list.every((item, i) => i === 0 || compare(list[i - 1], item) <= 0) })
     .registerFunction({ name: 'sum', receiverType: 'list', returnType: 'dyn', params: [], handler: sum })
     .registerFunction({ name: 'min', receiverType: 'list', returnType: 'dyn', params: [], handler: (list: unknown[]) => extreme(list, -1) })
     .registerFunction({ name: 'max', receiverType: 'list', returnType: 'dyn', params: [], handler: (list: unknown[]) => extreme(list, 1) })
-    .registerFunction({ name: 'find', receiverType: 'string', returnType: 'string', params: [{ name: 'regex', type: 'string' }], handler: (text: string, regex: string) => re2ToJavaScript(regex).exec(text)?.[0] ?? '' })
-    .registerFunction({ name: 'findAll', receiverType: 'string', returnType: 'list<string>', params: [{ name: 'regex', type: 'string' }], handler: (text: string, regex: string) => [...text.matchAll(re2ToJavaScript(regex, 'g'))].map((m) => m[0]) })
+    .registerFunction({ name: 'find', receiverType: 'string', returnType: 'string', params: [{ name: 'regex', type: 'string' }],
+      handler: (text: string, regex: string) => re2ToJavaScript(regex).exec(text)?.[0] ?? '' })
+    .registerFunction({ name: 'findAll', receiverType: 'string', returnType: 'list<string>', params: [{ name: 'regex', type: 'string' }],
+      handler: (text: string, regex: string) => [...text.matchAll(re2ToJavaScript(regex, 'g'))].map((m) => m[0]) })
     // CEL's matches is RE2 (the Gateway API's GRPCRoute service rule starts with (?i)); cel-js' own takes the pattern as
     // a JavaScript RegExp and cannot be replaced, so rules call this one instead (CelRuleCompiler renames the calls).
-    .registerFunction({ name: RE2_MATCHES, receiverType: 'string', returnType: 'bool', params: [{ name: 'regex', type: 'string' }], handler: (text: string, regex: string) => re2ToJavaScript(regex).test(text) });
+    .registerFunction({ name: RE2_MATCHES, receiverType: 'string', returnType: 'bool', params: [{ name: 'regex', type: 'string' }],
+      handler: (text: string, regex: string) => re2ToJavaScript(regex).test(text) });
 }
 
 /** Every function name a rule may call in this environment. */

@@ -10,12 +10,12 @@ export type CompiledRule =
 
 /** Compiles CEL expressions once per process and answers whether they can be evaluated here. */
 export class CelRuleCompiler {
-  private static shared?: CelRuleCompiler;
-
   public static default(): CelRuleCompiler {
     CelRuleCompiler.shared ??= new CelRuleCompiler(createKubernetesCelEnvironment());
     return CelRuleCompiler.shared;
   }
+
+  private static shared?: CelRuleCompiler;
 
   private readonly cache = new Map<string, CompiledRule>();
   private readonly functions: ReadonlySet<string>;

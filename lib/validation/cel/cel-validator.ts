@@ -60,7 +60,8 @@ function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path
   const compiled = compiler.compile(expression);
   if (compiled.status === 'transition') return;
   if (compiled.status === 'unsupported') {
-    findings.push({ field, rule: 'cel/unsupported', message: `cannot evaluate rule ${JSON.stringify(expression)}: ${compiled.reason}; the object was not checked against it` });
+    findings.push({ field, rule: 'cel/unsupported',
+      message: `cannot evaluate rule ${JSON.stringify(expression)}: ${compiled.reason}; the object was not checked against it` });
     return;
   }
   const self = toCelValue(value, schema, values);

@@ -13,7 +13,8 @@ const CEL_RESERVED = new Set([
 export function escapeCelPropertyName(name: string): string {
   let escaped = ESCAPED_NAMES.get(name);
   if (escaped === undefined) {
-    escaped = CEL_RESERVED.has(name) ? `__${name}__` : name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+    escaped = CEL_RESERVED.has(name) ? `__${name}__` : name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__')
+      .replace(/-/g, '__dash__').replace(/\//g, '__slash__');
     ESCAPED_NAMES.set(name, escaped);
   }
   return escaped;
@@ -47,7 +48,8 @@ export class CelValueCache {
  */
 export function toCelValue(value: unknown, schema: JsonObject | undefined, cache?: CelValueCache): unknown {
   if (typeof value === 'number') {
-    const integral = schema?.type === 'integer' || schema?.['x-kubernetes-int-or-string'] === true || (schema?.type === undefined && Number.isInteger(value));
+    const integral = schema?.type === 'integer' || schema?.['x-kubernetes-int-or-string'] === true
+      || (schema?.type === undefined && Number.isInteger(value));
     return integral && Number.isInteger(value) ? BigInt(value) : value;
   }
   if (typeof value !== 'object' || value === null) return value;

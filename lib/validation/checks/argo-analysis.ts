@@ -217,7 +217,7 @@ export function checkAnalysisTemplate(template: IndexedObject, report: Report): 
     if (arg.value !== undefined && arg.valueFrom !== undefined) {
       report(template, fieldPath('spec.args', i), 'semantic/analysis-args',
         `argument "${name ?? ''}" has both value and valueFrom, which is invalid: `
-        + `Argo Rollouts refuses the template; allowed: one of value, valueFrom`);
+        + 'Argo Rollouts refuses the template; allowed: one of value, valueFrom');
     }
   });
   const names = new Map<string, number>();

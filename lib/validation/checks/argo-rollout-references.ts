@@ -74,7 +74,7 @@ export function checkRolloutServices(index: TargetIndex, rollout: IndexedObject,
     if (owner !== undefined && owner !== rollout.id.name) {
       report(rollout, path, 'ref/rollout-service-owner',
         `Service "${name}" is annotated ${MANAGED_BY}: ${owner}: Argo Rollouts treats it as another Rollout's `
-        + `and marks this one InvalidSpec; allowed: a Service of this Rollout only`);
+        + 'and marks this one InvalidSpec; allowed: a Service of this Rollout only');
     }
   }
 }

@@ -25,22 +25,27 @@ export const checkConfigData: TargetCheck = (index, report) => {
     const data = keysOf(configMap, 'data', report);
     const binary = keysOf(configMap, 'binaryData', report);
     for (const key of binary.keys()) {
-      if (data.has(key)) report(configMap, fieldPath('data', key), 'core/config-key', `key "${key}" is in both data and binaryData; allowed: each key in one of them`);
+      if (data.has(key)) report(configMap, fieldPath('data', key), 'core/config-key',
+        `key "${key}" is in both data and binaryData; allowed: each key in one of them`);
     }
     const bytes = [...data.values(), ...binary.values()].reduce((sum, size) => sum + size, 0);
-    if (bytes > MAX_TOTAL_BYTES) report(configMap, '', 'core/config-size', `data and binaryData total ${bytes} bytes; allowed: at most ${MAX_TOTAL_BYTES}`);
+    if (bytes > MAX_TOTAL_BYTES) report(configMap, '', 'core/config-size',
+      `data and binaryData total ${bytes} bytes; allowed: at most ${MAX_TOTAL_BYTES}`);
   }
   for (const secret of index.ofKind(CORE, 'Secret')) {
     const keys = new Set([...keysOf(secret, 'data', report).keys(), ...keysOf(secret, 'stringData', report).keys()]);
     const type = typeof secret.manifest.type === 'string' ? secret.manifest.type : 'Opaque';
     for (const required of SECRET_TYPE_KEYS[type] ?? []) {
-      if (!keys.has(required)) report(secret, fieldPath('data', required), 'core/secret-type', `a Secret of type ${type} needs the key "${required}"`);
+      if (!keys.has(required)) report(secret, fieldPath('data', required), 'core/secret-type',
+        `a Secret of type ${type} needs the key "${required}"`);
     }
     if (type === 'kubernetes.io/basic-auth' && !keys.has('username') && !keys.has('password')) {
       report(secret, 'data', 'core/secret-type', 'a Secret of type kubernetes.io/basic-auth needs the key "username" or "password"');
     }
-    if (type === 'kubernetes.io/service-account-token' && typeof getIn(secret.manifest, 'metadata', 'annotations', 'kubernetes.io/service-account.name') !== 'string') {
-      report(secret, fieldPath('metadata.annotations', 'kubernetes.io/service-account.name'), 'core/secret-type', 'a Secret of type kubernetes.io/service-account-token needs the annotation kubernetes.io/service-account.name');
+    if (type === 'kubernetes.io/service-account-token'
+      && typeof getIn(secret.manifest, 'metadata', 'annotations', 'kubernetes.io/service-account.name') !== 'string') {
+      report(secret, fieldPath('metadata.annotations', 'kubernetes.io/service-account.name'), 'core/secret-type',
+        'a Secret of type kubernetes.io/service-account-token needs the annotation kubernetes.io/service-account.name');
     }
   }
 };

@@ -4,7 +4,8 @@ import { asObject, JsonObject } from '../values';
 
 const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
 const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket'];
-const NON_NEGATIVE_PROBE_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'];
+const NON_NEGATIVE_PROBE_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold',
+  'terminationGracePeriodSeconds'];
 const HTTP_SCHEMES = ['HTTP', 'HTTPS'];
 
 /**
@@ -24,14 +25,17 @@ export function checkContainerProbes(object: IndexedObject, container: JsonObjec
     checkHandlers(object, probe, PROBE_HANDLERS, probePath, report);
     for (const field of NON_NEGATIVE_PROBE_FIELDS) {
       const value = probe[field];
-      if (typeof value === 'number' && value < 0) report(object, fieldPath(probePath, field), 'core/probe', `${field} ${value} is negative; allowed: 0 or more`);
+      if (typeof value === 'number' && value < 0) report(object, fieldPath(probePath, field), 'core/probe',
+        `${field} ${value} is negative; allowed: 0 or more`);
     }
     if (kind === 'readinessProbe' && probe.terminationGracePeriodSeconds !== undefined && probe.terminationGracePeriodSeconds !== null) {
-      report(object, fieldPath(probePath, 'terminationGracePeriodSeconds'), 'core/probe', 'terminationGracePeriodSeconds is set on a readiness probe; allowed: only on liveness and startup probes');
+      report(object, fieldPath(probePath, 'terminationGracePeriodSeconds'), 'core/probe',
+        'terminationGracePeriodSeconds is set on a readiness probe; allowed: only on liveness and startup probes');
     }
     const threshold = probe.successThreshold;
     if (kind !== 'readinessProbe' && typeof threshold === 'number' && threshold !== 1 && threshold >= 0) {
-      report(object, fieldPath(probePath, 'successThreshold'), 'core/probe', `${kind} successThreshold ${threshold} is invalid; allowed: 1 (only readiness probes may need several successes)`);
+      report(object, fieldPath(probePath, 'successThreshold'), 'core/probe',
+        `${kind} successThreshold ${threshold} is invalid; allowed: 1 (only readiness probes may need several successes)`);
     }
   }
   const lifecycle = asObject(container.lifecycle);
@@ -49,9 +53,11 @@ export function checkContainerProbes(object: IndexedObject, container: JsonObjec
 function checkHandlers(object: IndexedObject, handler: JsonObject, handlers: readonly string[], path: string, report: Report): void {
   const set = handlers.filter((name) => handler[name] !== undefined && handler[name] !== null);
   if (set.length === 0) report(object, path, 'core/probe-handler', `no handler is set; allowed: exactly one of ${handlers.join(', ')}`);
-  if (set.length > 1) report(object, path, 'core/probe-handler', `handlers ${set.join(' and ')} are set; allowed: exactly one of ${handlers.join(', ')}`);
+  if (set.length > 1) report(object, path, 'core/probe-handler',
+    `handlers ${set.join(' and ')} are set; allowed: exactly one of ${handlers.join(', ')}`);
   const scheme = asObject(handler.httpGet)?.scheme;
   if (typeof scheme === 'string' && !HTTP_SCHEMES.includes(scheme)) {
-    report(object, fieldPath(path, 'httpGet', 'scheme'), 'core/probe-handler', `scheme "${scheme}" is not supported; allowed: ${HTTP_SCHEMES.join(', ')}`);
+    report(object, fieldPath(path, 'httpGet', 'scheme'), 'core/probe-handler',
+      `scheme "${scheme}" is not supported; allowed: ${HTTP_SCHEMES.join(', ')}`);
   }
 }

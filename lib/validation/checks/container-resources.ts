@@ -21,12 +21,15 @@ export function checkContainerResources(object: IndexedObject, container: JsonOb
     const requestPath = fieldPath(resourcesPath, 'requests', name);
     const limit = limits.get(name);
     if (isExtendedResource(name)) {
-      if (!limit) report(object, fieldPath(resourcesPath, 'limits'), 'core/resource-limit', `extended resource "${name}" has a request but no limit; allowed: a limit equal to the request (extended resources cannot be overcommitted)`);
+      if (!limit) report(object, fieldPath(resourcesPath, 'limits'), 'core/resource-limit',
+        `extended resource "${name}" has a request but no limit; allowed: a limit equal to the request (extended resources cannot be overcommitted)`);
       else if (compareQuantities(request.value, limit.value) !== 0) {
-        report(object, requestPath, 'core/resource-limit', `request ${request.text} for "${name}" differs from its limit ${limit.text}; allowed: a request equal to the limit (extended resources cannot be overcommitted)`);
+        report(object, requestPath, 'core/resource-limit',
+          `request ${request.text} for "${name}" differs from its limit ${limit.text}; allowed: a request equal to the limit (extended resources cannot be overcommitted)`);
       }
     } else if (limit && compareQuantities(request.value, limit.value) > 0) {
-      report(object, requestPath, 'core/resource-limit', `request ${request.text} exceeds the ${name} limit of ${limit.text}; allowed: requests less than or equal to limits`);
+      report(object, requestPath, 'core/resource-limit',
+        `request ${request.text} exceeds the ${name} limit of ${limit.text}; allowed: requests less than or equal to limits`);
     }
   }
 }
@@ -45,7 +48,8 @@ function readQuantities(object: IndexedObject, list: JsonObject | undefined, pat
     const value = parseQuantity(raw);
     if (!value) continue; // the schema's quantity format reports the syntax
     const text = String(raw);
-    if (isNegativeQuantity(value)) report(object, entryPath, 'core/resource-quantity', `quantity ${text} is negative; allowed: ${QUANTITY_SYNTAX}, at least 0`);
+    if (isNegativeQuantity(value)) report(object, entryPath, 'core/resource-quantity',
+      `quantity ${text} is negative; allowed: ${QUANTITY_SYNTAX}, at least 0`);
     else if (isExtendedResource(name) && !isWholeQuantity(value)) {
       report(object, entryPath, 'core/resource-quantity', `quantity ${text} of extended resource "${name}" is not a whole number; allowed: integers`);
     }
@@ -60,7 +64,8 @@ function resourceNameError(name: string): string | undefined {
   if (syntax) return `resource name ${syntax}`;
   if (name.includes('/')) return undefined;
   if (STANDARD_CONTAINER_RESOURCES.includes(name) || name.startsWith('hugepages-')) return undefined;
-  return `resource name "${name}" is not a standard container resource; allowed: cpu, memory, ephemeral-storage, hugepages-<size>, or a name with a domain like example.com/gpu`;
+  return `resource name "${name}" is not a standard container resource; `
+    + 'allowed: cpu, memory, ephemeral-storage, hugepages-<size>, or a name with a domain like example.com/gpu';
 }
 
 /** helper.IsExtendedResourceName: outside the kubernetes.io domain, not a native resource. */

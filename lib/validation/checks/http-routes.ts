@@ -40,7 +40,8 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
   // The CRD default of parentRefs[].group is the route's own group: policy.linkerd.io for Linkerd's HTTPRoute.
   // A route on a Server of the other protocol is reported by the policy model (semantic/route-ignored), not here.
   if (ref.kind === 'Server' && (ref.group ?? (route.id.group === LINKERD_POLICY ? LINKERD_POLICY : GATEWAY)) === LINKERD_POLICY) {
-    if (!index.find(LINKERD_POLICY, 'Server', namespace, name)) report(route, path, 'ref/httproute-parent', `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
+    if (!index.find(LINKERD_POLICY, 'Server', namespace, name)) report(route, path, 'ref/httproute-parent',
+      `parent Server "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(LINKERD_POLICY, 'Server', namespace)}`);
     return;
   }
   if (ref.kind === 'EgressNetwork' && ref.group === LINKERD_POLICY) {
@@ -56,9 +57,11 @@ function checkParent(index: TargetIndex, route: IndexedObject, ref: JsonObject, 
   if (!isServiceRef(ref, 'Gateway')) return;
   const service = index.find(CORE, 'Service', namespace, name);
   if (!service) {
-    report(route, path, 'ref/httproute-parent', `parent Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
+    report(route, path, 'ref/httproute-parent',
+      `parent Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
   } else if (typeof ref.port === 'number' && !serviceHasPort(service, ref.port)) {
-    report(route, fieldPath(path, 'port'), 'ref/httproute-parent', `parent Service "${namespace}/${name}" has no port ${ref.port}; allowed: ${servicePortList(service)}`);
+    report(route, fieldPath(path, 'port'), 'ref/httproute-parent',
+      `parent Service "${namespace}/${name}" has no port ${ref.port}; allowed: ${servicePortList(service)}`);
   }
 }
 
@@ -78,14 +81,17 @@ function checkBackends(index: TargetIndex, route: IndexedObject, rule: JsonObjec
     if (!isServiceRef(ref, 'Service')) return;
     const service = index.find(CORE, 'Service', namespace, name);
     if (!service) {
-      report(route, refPath, 'ref/httproute-backend', `backend Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
+      report(route, refPath, 'ref/httproute-backend',
+        `backend Service "${namespace}/${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Service', namespace)}`);
     } else if (typeof ref.port === 'number' && !serviceHasPort(service, ref.port)) {
-      report(route, fieldPath(refPath, 'port'), 'ref/httproute-backend', `backend Service "${namespace}/${name}" has no port ${ref.port}; allowed: ${servicePortList(service)}`);
+      report(route, fieldPath(refPath, 'port'), 'ref/httproute-backend',
+        `backend Service "${namespace}/${name}" has no port ${ref.port}; allowed: ${servicePortList(service)}`);
     }
   });
   // Weight defaults to 1; a rule whose backends all weigh 0 answers every request with a 500.
   if (backends.length > 0 && backends.every((ref) => ref.weight === 0)) {
-    report(route, fieldPath(path, 'backendRefs'), 'semantic/backend-weights', 'every backendRef has weight 0, so no request can be served; allowed: at least one weight > 0 (omitted weight means 1)');
+    report(route, fieldPath(path, 'backendRefs'), 'semantic/backend-weights',
+      'every backendRef has weight 0, so no request can be served; allowed: at least one weight > 0 (omitted weight means 1)');
   }
 }
 
@@ -119,7 +125,8 @@ function checkTimeouts(route: IndexedObject, timeouts: JsonObject | undefined, p
   }
   const { request, backendRequest } = parsed;
   if (request !== undefined && backendRequest !== undefined && request !== 0 && backendRequest > request) {
-    report(route, fieldPath(path, 'backendRequest'), 'semantic/timeouts', `backendRequest ${timeouts.backendRequest} is longer than request ${timeouts.request}; allowed: backendRequest ≤ request (request 0s means no timeout)`);
+    report(route, fieldPath(path, 'backendRequest'), 'semantic/timeouts',
+      `backendRequest ${timeouts.backendRequest} is longer than request ${timeouts.request}; allowed: backendRequest ≤ request (request 0s means no timeout)`);
   }
 }
 

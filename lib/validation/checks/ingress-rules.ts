@@ -58,8 +58,10 @@ function checkRule(ingress: IndexedObject, rule: JsonObject, path: string, repor
     const entry = asObject(value) ?? {};
     const entryPath = fieldPath(path, 'http', 'paths', j);
     const pathType = asString(entry.pathType);
-    if (pathType === undefined) report(ingress, fieldPath(entryPath, 'pathType'), 'core/ingress-path', `pathType is required; allowed: ${PATH_TYPES.join(', ')}`);
-    else if (!PATH_TYPES.includes(pathType)) report(ingress, fieldPath(entryPath, 'pathType'), 'core/ingress-path', `pathType "${pathType}" is not supported; allowed: ${PATH_TYPES.join(', ')} (regular expressions need ImplementationSpecific and a controller that reads them)`);
+    if (pathType === undefined) report(ingress, fieldPath(entryPath, 'pathType'), 'core/ingress-path',
+      `pathType is required; allowed: ${PATH_TYPES.join(', ')}`);
+    else if (!PATH_TYPES.includes(pathType)) report(ingress, fieldPath(entryPath, 'pathType'), 'core/ingress-path',
+      `pathType "${pathType}" is not supported; allowed: ${PATH_TYPES.join(', ')} (regular expressions need ImplementationSpecific and a controller that reads them)`);
     checkPath(ingress, asString(entry.path) ?? '', pathType, fieldPath(entryPath, 'path'), report);
     const backend = asObject(entry.backend);
     if (backend) checkBackend(ingress, backend, fieldPath(entryPath, 'backend'), report);
@@ -91,7 +93,8 @@ function checkBackend(ingress: IndexedObject, backend: JsonObject, path: string,
     return;
   }
   if (!service) {
-    if (backend.resource === undefined || backend.resource === null) report(ingress, path, 'core/ingress-backend', 'backend needs a service or a resource');
+    if (backend.resource === undefined || backend.resource === null) report(ingress, path, 'core/ingress-backend',
+      'backend needs a service or a resource');
     return;
   }
   const name = asString(service.name) ?? '';
@@ -100,9 +103,12 @@ function checkBackend(ingress: IndexedObject, backend: JsonObject, path: string,
   const port = asObject(service.port) ?? {};
   const number = typeof port.number === 'number' && port.number !== 0 ? port.number : undefined;
   const portName = asString(port.name) || undefined;
-  if (number !== undefined && portName !== undefined) report(ingress, fieldPath(path, 'service', 'port'), 'core/ingress-backend', 'service port sets both name and number; allowed: one of them');
-  else if (number === undefined && portName === undefined) report(ingress, fieldPath(path, 'service', 'port'), 'core/ingress-backend', 'service port name or number is required');
-  if (number !== undefined && (number < 1 || number > 65535)) report(ingress, fieldPath(path, 'service', 'port', 'number'), 'core/port-range', `port ${number} is out of range; allowed: 1..65535`);
+  if (number !== undefined && portName !== undefined) report(ingress, fieldPath(path, 'service', 'port'), 'core/ingress-backend',
+    'service port sets both name and number; allowed: one of them');
+  else if (number === undefined && portName === undefined) report(ingress, fieldPath(path, 'service', 'port'), 'core/ingress-backend',
+    'service port name or number is required');
+  if (number !== undefined && (number < 1 || number > 65535)) report(ingress, fieldPath(path, 'service', 'port', 'number'), 'core/port-range',
+    `port ${number} is out of range; allowed: 1..65535`);
   if (portName !== undefined) {
     const error = ianaServiceNameError(portName);
     if (error) report(ingress, fieldPath(path, 'service', 'port', 'name'), 'core/port-name', error);

@@ -35,7 +35,8 @@ export function checkRequirement(
   const operator = asString(expression.operator) ?? '';
   const values = asArray(expression.values);
   if (!operators.includes(operator)) {
-    report(object, fieldPath(path, 'operator'), 'core/selector-operator', `operator "${operator}" is not a valid selector operator; allowed: ${operators.join(', ')}`);
+    report(object, fieldPath(path, 'operator'), 'core/selector-operator',
+      `operator "${operator}" is not a valid selector operator; allowed: ${operators.join(', ')}`);
   } else if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
     report(object, fieldPath(path, 'values'), 'core/selector-values', `operator ${operator} needs at least one value`);
   } else if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) {

@@ -52,8 +52,10 @@ const RULES: Record<string, AnnotationRule> = {
     return min !== undefined && min > max ? `allowed: a penalty ≥ the min-penalty ${minText}` : undefined;
   },
   [`${BALANCER}-consecutive-jitter-ratio`]: (value) => (/^[0-9]+(\.[0-9]+)?$/.test(value) && Number(value) <= 100 ? undefined : 'allowed: a number 0.0..100.0'),
-  'retry.linkerd.io/http': (value) => (value.split(',').every((item) => HTTP_STATUS_ITEM.test(item.trim())) ? undefined : 'allowed: a comma-separated list of status codes (500), ranges (500-504), classes (5xx) or gateway-error'),
-  'retry.linkerd.io/grpc': (value) => (value.split(',').every((item) => GRPC_STATUSES.includes(item.trim())) ? undefined : `allowed: a comma-separated list of ${GRPC_STATUSES.join(', ')}`),
+  'retry.linkerd.io/http': (value) => (value.split(',').every((item) => HTTP_STATUS_ITEM.test(item.trim())) ? undefined
+    : 'allowed: a comma-separated list of status codes (500), ranges (500-504), classes (5xx) or gateway-error'),
+  'retry.linkerd.io/grpc': (value) => (value.split(',').every((item) => GRPC_STATUSES.includes(item.trim())) ? undefined
+    : `allowed: a comma-separated list of ${GRPC_STATUSES.join(', ')}`),
   'retry.linkerd.io/limit': (value) => (/^[0-9]+$/.test(value) ? undefined : 'allowed: a non-negative integer'),
   'retry.linkerd.io/timeout': duration,
   'timeout.linkerd.io/request': duration,

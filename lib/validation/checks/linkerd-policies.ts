@@ -1,7 +1,7 @@
+import { identityError } from '../../policy';
 import { CORE, GATEWAY, LINKERD_POLICY } from '../api-groups';
 import { fieldPath } from '../field-path';
 import { selectorMatches } from '../label-selector';
-import { identityError } from '../../policy';
 import { dns1123SubdomainError } from '../syntax/names';
 import { IndexedObject, Report, TargetIndex } from '../target-index';
 import { asArray, asObject, asString, JsonObject, stringMap } from '../values';
@@ -29,22 +29,26 @@ export const checkLinkerdPolicies: TargetCheck = (index, report, options) => {
 function checkServer(index: TargetIndex, server: IndexedObject, report: Report): void {
   const spec = asObject(server.manifest.spec) ?? {};
   if (typeof spec.proxyProtocol === 'string' && !PROXY_PROTOCOLS.includes(spec.proxyProtocol)) {
-    report(server, 'spec.proxyProtocol', 'semantic/server-proxy-protocol', `"${spec.proxyProtocol}" is not a Linkerd proxy protocol; allowed: ${PROXY_PROTOCOLS.join(', ')}`);
+    report(server, 'spec.proxyProtocol', 'semantic/server-proxy-protocol',
+      `"${spec.proxyProtocol}" is not a Linkerd proxy protocol; allowed: ${PROXY_PROTOCOLS.join(', ')}`);
   }
   if (typeof spec.accessPolicy === 'string' && !ACCESS_POLICIES.includes(spec.accessPolicy)) {
-    report(server, 'spec.accessPolicy', 'semantic/server-access-policy', `"${spec.accessPolicy}" is not a Linkerd access policy; allowed: ${ACCESS_POLICIES.join(', ')}`);
+    report(server, 'spec.accessPolicy', 'semantic/server-access-policy',
+      `"${spec.accessPolicy}" is not a Linkerd access policy; allowed: ${ACCESS_POLICIES.join(', ')}`);
   }
   const podSelector = asObject(spec.podSelector);
   if (!podSelector) return;
   const selected = selectedWorkloads(index, server.id.namespace, podSelector);
   if (selected.length === 0) {
-    report(server, 'spec.podSelector', 'ref/server-selector', `podSelector matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${server.id.namespace}" of this target; allowed: ${index.podLabelsOf(server.id.namespace)}`);
+    report(server, 'spec.podSelector', 'ref/server-selector',
+      `podSelector matches no Deployment, StatefulSet, DaemonSet or Rollout pod template in namespace "${server.id.namespace}" of this target; allowed: ${index.podLabelsOf(server.id.namespace)}`);
     return;
   }
   if (spec.port === undefined) return;
   const missing = selected.filter((workload) => !declaresContainerPort(workload, spec.port as string | number));
   if (missing.length > 0) {
-    report(server, 'spec.port', 'ref/server-port', `port ${JSON.stringify(spec.port)} is not a containerPort ${typeof spec.port === 'string' ? 'name' : 'number'} of the selected ${missing.map((w) => w.label).join(', ')}; allowed: a port the selected pods declare`);
+    report(server, 'spec.port', 'ref/server-port',
+      `port ${JSON.stringify(spec.port)} is not a containerPort ${typeof spec.port === 'string' ? 'name' : 'number'} of the selected ${missing.map((w) => w.label).join(', ')}; allowed: a port the selected pods declare`);
   }
 }
 
@@ -72,16 +76,20 @@ function checkAuthorizationPolicy(index: TargetIndex, policy: IndexedObject, rep
   const targetGroup = asString(target.group) ?? '';
   if (target.kind === 'Namespace') {
     const name = asString(target.name) ?? '';
-    if (!index.find(CORE, 'Namespace', '', name)) report(policy, 'spec.targetRef', 'ref/authorization-target', `target Namespace "${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Namespace', '')}`);
+    if (!index.find(CORE, 'Namespace', '', name)) report(policy, 'spec.targetRef', 'ref/authorization-target',
+      `target Namespace "${name}" is not in this target; allowed: ${index.namesOf(CORE, 'Namespace', '')}`);
   } else if (target.kind === 'Server' || (target.kind === 'HTTPRoute' && (targetGroup === LINKERD_POLICY || targetGroup === GATEWAY))
     || (target.kind === 'GRPCRoute' && targetGroup === GATEWAY)) {
-    requireObject(index, policy, target.kind === 'Server' ? LINKERD_POLICY : targetGroup, target.kind, target, 'spec.targetRef', 'ref/authorization-target', report);
+    requireObject(index, policy, target.kind === 'Server' ? LINKERD_POLICY : targetGroup, target.kind, target, 'spec.targetRef',
+      'ref/authorization-target', report);
   }
   asArray(spec.requiredAuthenticationRefs).forEach((value, i) => {
     const ref = asObject(value) ?? {};
     const path = fieldPath('spec.requiredAuthenticationRefs', i);
-    if (ref.kind === 'MeshTLSAuthentication' || ref.kind === 'NetworkAuthentication') requireObject(index, policy, LINKERD_POLICY, ref.kind, ref, path, 'ref/authorization-authentication', report);
-    else if (ref.kind === 'ServiceAccount') requireObject(index, policy, CORE, 'ServiceAccount', ref, path, 'ref/authorization-authentication', report);
+    if (ref.kind === 'MeshTLSAuthentication' || ref.kind === 'NetworkAuthentication') requireObject(index, policy, LINKERD_POLICY, ref.kind, ref,
+      path, 'ref/authorization-authentication', report);
+    else if (ref.kind === 'ServiceAccount') requireObject(index, policy, CORE, 'ServiceAccount', ref, path, 'ref/authorization-authentication',
+      report);
   });
 }
 
@@ -93,7 +101,8 @@ function checkMeshTlsAuthentication(index: TargetIndex, authn: IndexedObject, ex
     const valid = identityError(identity) === undefined
       && (identity.startsWith('*.') ? dns1123SubdomainError(identity.slice(2)) === undefined : IDENTITY.test(identity));
     if (!valid) {
-      report(authn, fieldPath('spec.identities', i), 'semantic/meshtls-identity', `"${identity}" is not a Linkerd identity; allowed: <serviceaccount>.<namespace>.serviceaccount.identity.linkerd.<trust-domain>, *.<domain suffix> or *`);
+      report(authn, fieldPath('spec.identities', i), 'semantic/meshtls-identity',
+        `"${identity}" is not a Linkerd identity; allowed: <serviceaccount>.<namespace>.serviceaccount.identity.linkerd.<trust-domain>, *.<domain suffix> or *`);
     }
   });
   asArray(spec.identityRefs).forEach((value, i) => {
@@ -101,12 +110,14 @@ function checkMeshTlsAuthentication(index: TargetIndex, authn: IndexedObject, ex
     if (ref.kind !== 'ServiceAccount' || typeof ref.name !== 'string') return;
     const namespace = asString(ref.namespace) ?? authn.id.namespace;
     if (index.find(CORE, 'ServiceAccount', namespace, ref.name) || externalAccounts.has(`${namespace}/${ref.name}`)) return;
-    report(authn, fieldPath('spec.identityRefs', i), 'ref/meshtls-serviceaccount', `ServiceAccount "${namespace}/${ref.name}" is neither in this target nor declared external; allowed: ${index.namesOf(CORE, 'ServiceAccount', namespace)}, or add "${namespace}/${ref.name}" to externalServiceAccounts`);
+    report(authn, fieldPath('spec.identityRefs', i), 'ref/meshtls-serviceaccount',
+      `ServiceAccount "${namespace}/${ref.name}" is neither in this target nor declared external; allowed: ${index.namesOf(CORE, 'ServiceAccount', namespace)}, or add "${namespace}/${ref.name}" to externalServiceAccounts`);
   });
 }
 
 /** Reports when a {name, namespace?} reference names no object of the kind in the target. */
-function requireObject(index: TargetIndex, from: IndexedObject, group: string, kind: string, ref: JsonObject, path: string, rule: string, report: Report): void {
+function requireObject(index: TargetIndex, from: IndexedObject, group: string, kind: string, ref: JsonObject, path: string, rule: string,
+  report: Report): void {
   const name = asString(ref.name) ?? '';
   const namespace = asString(ref.namespace) ?? from.id.namespace;
   if (!index.find(group, kind, namespace, name)) {

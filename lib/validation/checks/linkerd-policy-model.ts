@@ -32,8 +32,8 @@ export const checkLinkerdPolicyModel: TargetCheck = (index, report, options) => 
         'semantic/meshtls-unknown-identity',
         `identity "${identity}" names ServiceAccount ` +
           `${account.namespace}/${account.name}, which namespace ${account.namespace} of this target does not have, so no client can ` +
-          `present it and the ` +
-          `authorization never matches; allowed: the identity of a ServiceAccount of the target ` +
+          'present it and the ' +
+          'authorization never matches; allowed: the identity of a ServiceAccount of the target ' +
           `(${index.namesOf(CORE, 'ServiceAccount', account.namespace)}), ` +
           `or declare "${account.namespace}/${account.name}" in externalServiceAccounts`,
       );

@@ -14,7 +14,8 @@ export const checkMeshInjection: TargetCheck = (index, report) => {
   const policies = [
     ...index.ofKind(LINKERD_POLICY, 'Server'),
     ...index.ofKind(LINKERD_POLICY, 'AuthorizationPolicy'),
-    ...[...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'GRPCRoute')].filter(hasServerParent),
+    ...[...index.ofKind(LINKERD_POLICY, 'HTTPRoute'), ...index.ofKind(GATEWAY, 'HTTPRoute'),
+      ...index.ofKind(GATEWAY, 'GRPCRoute')].filter(hasServerParent),
   ];
   for (const policy of policies) {
     const namespace = policy.id.namespace;
@@ -23,7 +24,8 @@ export const checkMeshInjection: TargetCheck = (index, report) => {
     const uninjected = workloads.filter((workload) => workload.podTemplate?.annotations[INJECT] !== 'enabled');
     if (workloads.length > 0 && uninjected.length === 0) continue;
     const pods = uninjected.length > 0 ? `the pod templates of ${uninjected.map((w) => w.label).join(', ')}` : 'any selected pod template';
-    report(policy, '', 'safety/unmeshed', `namespace "${namespace}" is not meshed: neither a Namespace object in this target nor ${pods} carries ${INJECT}: enabled; allowed: annotate the Namespace (or the pod templates) with ${INJECT}: enabled`);
+    report(policy, '', 'safety/unmeshed',
+      `namespace "${namespace}" is not meshed: neither a Namespace object in this target nor ${pods} carries ${INJECT}: enabled; allowed: annotate the Namespace (or the pod templates) with ${INJECT}: enabled`);
   }
 };
 
@@ -58,7 +60,8 @@ function serversOf(index: TargetIndex, policy: IndexedObject): IndexedObject[] {
   if (policy.id.kind !== 'AuthorizationPolicy') return serverRefs(index, policy, asArray(getIn(policy.manifest, 'spec', 'parentRefs')));
   const target = asObject(getIn(policy.manifest, 'spec', 'targetRef')) ?? {};
   if ((target.kind === 'HTTPRoute' || target.kind === 'GRPCRoute') && typeof target.name === 'string') {
-    const route = index.find(target.group === GATEWAY || target.kind === 'GRPCRoute' ? GATEWAY : LINKERD_POLICY, target.kind, policy.id.namespace, target.name);
+    const route = index.find(target.group === GATEWAY || target.kind === 'GRPCRoute' ? GATEWAY : LINKERD_POLICY, target.kind, policy.id.namespace,
+      target.name);
     return route ? serversOf(index, route) : [];
   }
   return serverRefs(index, policy, [target]);

@@ -1,6 +1,7 @@
 import { CORE, RBAC } from '../api-groups';
 import { fieldPath } from '../field-path';
-import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, pathSegmentNameError, qualifiedNameError } from '../syntax/names';
+import { dns1035LabelError, dns1123LabelError, dns1123SubdomainError, labelValueError, pathSegmentNameError,
+  qualifiedNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asObject, asString, getIn, isObject } from '../values';
 import { TargetCheck } from './target-check';
@@ -34,7 +35,9 @@ function checkName(object: IndexedObject, report: Report): void {
     const error = pathSegmentNameError(name);
     if (error) report(object, 'metadata.name', 'core/path-segment-name', error);
   } else {
-    const error = group === CORE && kind === 'Namespace' ? dns1123LabelError(name) : group === CORE && kind === 'Service' ? dns1035LabelError(name) : dns1123SubdomainError(name);
+    const error = group === CORE && kind === 'Namespace' ? dns1123LabelError(name)
+      : group === CORE && kind === 'Service' ? dns1035LabelError(name)
+        : dns1123SubdomainError(name);
     if (error) report(object, 'metadata.name', group === CORE && kind === 'Service' ? 'core/dns1035-name' : 'core/dns1123-name', error);
   }
   const namespace = asString(getIn(object.manifest, 'metadata', 'namespace'));
@@ -52,7 +55,8 @@ function checkClusterScopedNamespace(object: IndexedObject, report: Report): voi
   const namespace = asString(getIn(object.manifest, 'metadata', 'namespace'));
   if (!object.id.clusterScoped || namespace === undefined || namespace === '') return;
   const kind = `${object.id.group === CORE ? '' : `${object.id.group}/`}${object.id.kind}`;
-  report(object, 'metadata.namespace', 'core/cluster-scoped-namespace', `${kind} is cluster-scoped, so the API server drops namespace "${namespace}" and the live object differs from this manifest; allowed: omit metadata.namespace`);
+  report(object, 'metadata.namespace', 'core/cluster-scoped-namespace',
+    `${kind} is cluster-scoped, so the API server drops namespace "${namespace}" and the live object differs from this manifest; allowed: omit metadata.namespace`);
 }
 
 function checkLabelsAndAnnotations(object: IndexedObject, path: string, metadata: Record<string, unknown>, report: Report): void {
@@ -64,7 +68,8 @@ function checkLabelsAndAnnotations(object: IndexedObject, path: string, metadata
       if (error) report(object, fieldPath(path, 'annotations', key), 'core/annotation-key', error);
       bytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
     }
-    if (bytes > TOTAL_ANNOTATION_BYTES) report(object, fieldPath(path, 'annotations'), 'core/annotation-size', `annotations total ${bytes} bytes; allowed: at most ${TOTAL_ANNOTATION_BYTES}`);
+    if (bytes > TOTAL_ANNOTATION_BYTES) report(object, fieldPath(path, 'annotations'), 'core/annotation-size',
+      `annotations total ${bytes} bytes; allowed: at most ${TOTAL_ANNOTATION_BYTES}`);
   }
 }
 

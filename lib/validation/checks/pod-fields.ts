@@ -8,7 +8,8 @@ import { checkLabelSelector, checkRequirement } from './label-selectors';
 /** Which controller runs the pods, for the rules that depend on it (ValidatePodTemplateSpecForReplicaSet etc.). */
 export type PodOwner = 'pod' | 'replicated' | 'job';
 
-const RESTART_POLICIES: Record<PodOwner, readonly string[]> = { pod: ['Always', 'OnFailure', 'Never'], replicated: ['Always'], job: ['OnFailure', 'Never'] };
+const RESTART_POLICIES: Record<PodOwner, readonly string[]> = { pod: ['Always', 'OnFailure', 'Never'], replicated: ['Always'],
+  job: ['OnFailure', 'Never'] };
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
@@ -23,11 +24,13 @@ const MAX_NAMESERVERS = 3;
 export function checkPodFields(object: IndexedObject, spec: JsonObject, specPath: string, owner: PodOwner, report: Report): void {
   checkRestartPolicy(object, spec, specPath, owner, report);
   if (owner === 'replicated' && spec.activeDeadlineSeconds !== undefined) {
-    report(object, fieldPath(specPath, 'activeDeadlineSeconds'), 'core/pod-field', `activeDeadlineSeconds is set in the pod template of a ${object.id.kind}; allowed: omit it (only Pods and Jobs end)`);
+    report(object, fieldPath(specPath, 'activeDeadlineSeconds'), 'core/pod-field',
+      `activeDeadlineSeconds is set in the pod template of a ${object.id.kind}; allowed: omit it (only Pods and Jobs end)`);
   }
   const deadline = spec.activeDeadlineSeconds;
   if (typeof deadline === 'number' && (deadline < 1 || deadline > MAX_INT32)) {
-    report(object, fieldPath(specPath, 'activeDeadlineSeconds'), 'core/pod-field', `activeDeadlineSeconds ${deadline} is out of range; allowed: 1..${MAX_INT32}`);
+    report(object, fieldPath(specPath, 'activeDeadlineSeconds'), 'core/pod-field',
+      `activeDeadlineSeconds ${deadline} is out of range; allowed: 1..${MAX_INT32}`);
   }
   checkEnum(object, spec.dnsPolicy, DNS_POLICIES, fieldPath(specPath, 'dnsPolicy'), 'dnsPolicy', report);
   checkDnsConfig(object, spec, specPath, report);
@@ -41,7 +44,8 @@ export function checkPodFields(object: IndexedObject, spec: JsonObject, specPath
   if (serviceAccountError) report(object, fieldPath(specPath, 'serviceAccountName'), 'core/dns1123-name', serviceAccountError);
   asArray(spec.hostAliases).forEach((entry, i) => {
     const ip = asString(asObject(entry)?.ip) ?? '';
-    if (!isIpAddress(ip)) report(object, fieldPath(specPath, 'hostAliases', i, 'ip'), 'core/pod-field', `hostAliases ip "${ip}" is not an IP address; allowed: an IPv4 or IPv6 address`);
+    if (!isIpAddress(ip)) report(object, fieldPath(specPath, 'hostAliases', i, 'ip'), 'core/pod-field',
+      `hostAliases ip "${ip}" is not an IP address; allowed: an IPv4 or IPv6 address`);
   });
   checkSecurityContext(object, asObject(spec.securityContext), fieldPath(specPath, 'securityContext'), report);
   checkScheduling(object, spec, specPath, report);
@@ -54,7 +58,8 @@ function checkRestartPolicy(object: IndexedObject, spec: JsonObject, specPath: s
   if (allowed.includes(policy)) return;
   const why = owner === 'replicated' ? ` (the only policy for ${object.id.kind} pods)` : owner === 'job' ? ' (Job pods run to completion)' : '';
   const written = spec.restartPolicy === undefined ? 'omitted, which defaults to "Always",' : `"${policy}"`;
-  report(object, fieldPath(specPath, 'restartPolicy'), 'core/restart-policy', `restartPolicy ${written} is invalid; allowed: ${allowed.join(', ')}${why}`);
+  report(object, fieldPath(specPath, 'restartPolicy'), 'core/restart-policy',
+    `restartPolicy ${written} is invalid; allowed: ${allowed.join(', ')}${why}`);
 }
 
 function checkDnsConfig(object: IndexedObject, spec: JsonObject, specPath: string, report: Report): void {
@@ -64,11 +69,13 @@ function checkDnsConfig(object: IndexedObject, spec: JsonObject, specPath: strin
     report(object, fieldPath(specPath, 'dnsConfig'), 'core/dns-config', 'dnsPolicy None needs dnsConfig with at least one nameserver');
   }
   if (nameservers.length > MAX_NAMESERVERS) {
-    report(object, fieldPath(specPath, 'dnsConfig', 'nameservers'), 'core/dns-config', `${nameservers.length} nameservers are listed; allowed: at most ${MAX_NAMESERVERS}`);
+    report(object, fieldPath(specPath, 'dnsConfig', 'nameservers'), 'core/dns-config',
+      `${nameservers.length} nameservers are listed; allowed: at most ${MAX_NAMESERVERS}`);
   }
   nameservers.forEach((server, i) => {
     if (typeof server === 'string' && !isIpAddress(server)) {
-      report(object, fieldPath(specPath, 'dnsConfig', 'nameservers', i), 'core/dns-config', `nameserver "${server}" is not an IP address; allowed: IPv4 or IPv6 addresses`);
+      report(object, fieldPath(specPath, 'dnsConfig', 'nameservers', i), 'core/dns-config',
+        `nameserver "${server}" is not an IP address; allowed: IPv4 or IPv6 addresses`);
     }
   });
 }
@@ -78,22 +85,28 @@ export function checkSecurityContext(object: IndexedObject, context: JsonObject 
   if (!context) return;
   for (const field of ['runAsUser', 'runAsGroup', 'fsGroup']) {
     const id = context[field];
-    if (typeof id === 'number' && (id < 0 || id > MAX_INT32)) report(object, fieldPath(path, field), 'core/security-context', `${field} ${id} is out of range; allowed: 0..${MAX_INT32}`);
+    if (typeof id === 'number' && (id < 0 || id > MAX_INT32)) report(object, fieldPath(path, field), 'core/security-context',
+      `${field} ${id} is out of range; allowed: 0..${MAX_INT32}`);
   }
   const seccomp = asObject(context.seccompProfile);
   if (seccomp) {
     const type = asString(seccomp.type) ?? '';
-    if (!SECCOMP_TYPES.includes(type)) report(object, fieldPath(path, 'seccompProfile', 'type'), 'core/security-context', `seccompProfile.type "${type}" is not supported; allowed: ${SECCOMP_TYPES.join(', ')}`);
+    if (!SECCOMP_TYPES.includes(type)) report(object, fieldPath(path, 'seccompProfile', 'type'), 'core/security-context',
+      `seccompProfile.type "${type}" is not supported; allowed: ${SECCOMP_TYPES.join(', ')}`);
     else if (type === 'Localhost' && !asString(seccomp.localhostProfile)) {
-      report(object, fieldPath(path, 'seccompProfile', 'localhostProfile'), 'core/security-context', 'seccompProfile type Localhost needs localhostProfile');
+      report(object, fieldPath(path, 'seccompProfile', 'localhostProfile'), 'core/security-context',
+        'seccompProfile type Localhost needs localhostProfile');
     } else if (type !== 'Localhost' && seccomp.localhostProfile !== undefined) {
-      report(object, fieldPath(path, 'seccompProfile', 'localhostProfile'), 'core/security-context', `localhostProfile is set with type ${type}; allowed: only with type Localhost`);
+      report(object, fieldPath(path, 'seccompProfile', 'localhostProfile'), 'core/security-context',
+        `localhostProfile is set with type ${type}; allowed: only with type Localhost`);
     }
   }
   if (context.allowPrivilegeEscalation === false) {
-    if (context.privileged === true) report(object, path, 'core/security-context', 'allowPrivilegeEscalation false with privileged true; allowed: one or the other');
+    if (context.privileged === true) report(object, path, 'core/security-context',
+      'allowPrivilegeEscalation false with privileged true; allowed: one or the other');
     const added = asArray(asObject(context.capabilities)?.add);
-    if (added.includes('CAP_SYS_ADMIN')) report(object, path, 'core/security-context', 'allowPrivilegeEscalation false with capability CAP_SYS_ADMIN added; allowed: one or the other');
+    if (added.includes('CAP_SYS_ADMIN')) report(object, path, 'core/security-context',
+      'allowPrivilegeEscalation false with capability CAP_SYS_ADMIN added; allowed: one or the other');
   }
 }
 
@@ -113,7 +126,8 @@ function checkScheduling(object: IndexedObject, spec: JsonObject, specPath: stri
     const constraint = asObject(entry) ?? {};
     const path = fieldPath(specPath, 'topologySpreadConstraints', i);
     const skew = constraint.maxSkew;
-    if (typeof skew === 'number' && skew <= 0) report(object, fieldPath(path, 'maxSkew'), 'core/scheduling', `maxSkew ${skew} is invalid; allowed: greater than 0`);
+    if (typeof skew === 'number' && skew <= 0) report(object, fieldPath(path, 'maxSkew'), 'core/scheduling',
+      `maxSkew ${skew} is invalid; allowed: greater than 0`);
     if (!asString(constraint.topologyKey)) report(object, fieldPath(path, 'topologyKey'), 'core/scheduling', 'topologyKey is required');
     checkEnum(object, constraint.whenUnsatisfiable, UNSATISFIABLE_ACTIONS, fieldPath(path, 'whenUnsatisfiable'), 'whenUnsatisfiable', report);
     checkLabelSelector(object, constraint.labelSelector, fieldPath(path, 'labelSelector'), report);
@@ -153,7 +167,8 @@ function checkAffinity(object: IndexedObject, affinity: JsonObject, path: string
   if (node) {
     const required = asObject(node.requiredDuringSchedulingIgnoredDuringExecution);
     asArray(required?.nodeSelectorTerms).forEach((term, i) => {
-      checkNodeSelectorTerm(object, asObject(term) ?? {}, fieldPath(path, 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms', i), report);
+      checkNodeSelectorTerm(object, asObject(term) ?? {}, fieldPath(path, 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution',
+        'nodeSelectorTerms', i), report);
     });
     asArray(node.preferredDuringSchedulingIgnoredDuringExecution).forEach((entry, i) => {
       const preferred = asObject(entry) ?? {};
@@ -195,19 +210,23 @@ function checkPodAffinityTerm(object: IndexedObject, term: JsonObject, path: str
 }
 
 function checkWeight(object: IndexedObject, weight: unknown, path: string, report: Report): void {
-  if (typeof weight === 'number' && (weight < 1 || weight > 100)) report(object, path, 'core/scheduling', `weight ${weight} is out of range; allowed: 1..100`);
+  if (typeof weight === 'number' && (weight < 1 || weight > 100)) report(object, path, 'core/scheduling',
+    `weight ${weight} is out of range; allowed: 1..100`);
 }
 
 /** Container fields with a fixed set of values, and image whitespace (validateContainers). */
 export function checkContainerFields(object: IndexedObject, container: JsonObject, path: string, report: Report): void {
   checkEnum(object, container.imagePullPolicy, PULL_POLICIES, fieldPath(path, 'imagePullPolicy'), 'imagePullPolicy', report);
-  checkEnum(object, container.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES, fieldPath(path, 'terminationMessagePolicy'), 'terminationMessagePolicy', report);
+  checkEnum(object, container.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES, fieldPath(path, 'terminationMessagePolicy'),
+    'terminationMessagePolicy', report);
   const image = asString(container.image);
-  if (image && image.trim() !== image) report(object, fieldPath(path, 'image'), 'core/image', `image "${image}" has leading or trailing whitespace; allowed: an image reference without spaces`);
+  if (image && image.trim() !== image) report(object, fieldPath(path, 'image'), 'core/image',
+    `image "${image}" has leading or trailing whitespace; allowed: an image reference without spaces`);
   checkSecurityContext(object, asObject(container.securityContext), fieldPath(path, 'securityContext'), report);
 }
 
 function checkEnum(object: IndexedObject, value: unknown, allowed: readonly string[], path: string, field: string, report: Report): void {
   if (value === undefined || value === null || value === '') return;
-  if (!allowed.includes(String(value))) report(object, path, 'core/enum', `${field} "${String(value)}" is not supported; allowed: ${allowed.join(', ')}`);
+  if (!allowed.includes(String(value))) report(object, path, 'core/enum',
+    `${field} "${String(value)}" is not supported; allowed: ${allowed.join(', ')}`);
 }

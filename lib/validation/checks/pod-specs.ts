@@ -5,12 +5,12 @@ import { PROTOCOLS } from '../service-ports';
 import { dns1123LabelError, ianaServiceNameError } from '../syntax/names';
 import { IndexedObject, Report } from '../target-index';
 import { asArray, asObject, asString } from '../values';
-import { TargetCheck } from './target-check';
 import { checkContainerEnv } from './container-env';
 import { checkContainerProbes } from './container-probes';
 import { checkContainerResources } from './container-resources';
 import { checkContainerFields, checkPodFields, PodOwner } from './pod-fields';
 import { checkPodVolumes, checkVolumeMounts } from './pod-volumes';
+import { TargetCheck } from './target-check';
 
 const CONTAINER_LISTS = ['initContainers', 'containers'] as const;
 
@@ -66,7 +66,9 @@ function checkPodSpec(object: IndexedObject, template: PodTemplate, apiReport: R
       if (!asString(container.image)) report(object, fieldPath(path, 'image'), 'core/image-required', 'container image is required');
       checkContainerPorts(object, container, path, portNames, report);
       checkHostPorts(object, container, path, hostNetwork, hostPorts, report);
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) checkProbePort(object, asObject(container[probe]), fieldPath(path, probe), report);
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        checkProbePort(object, asObject(container[probe]), fieldPath(path, probe), report);
+      }
       checkContainerFields(object, container, path, report);
       checkContainerResources(object, container, path, report);
       checkContainerEnv(object, container, path, report);
@@ -86,7 +88,8 @@ function podTemplateReport(object: IndexedObject, specPath: string, report: Repo
   const statefulSet = group === APPS && kind === 'StatefulSet';
   if (!statefulSet && group !== ARGO) return report;
   const judgedOnCreate = new Set([fieldPath(specPath, 'restartPolicy'), fieldPath(specPath, 'activeDeadlineSeconds')]);
-  const who = statefulSet ? 'the API server rejects the pods when the StatefulSet controller creates them' : `the Argo Rollouts controller rejects such a ${kind} template`;
+  const who = statefulSet ? 'the API server rejects the pods when the StatefulSet controller creates them'
+    : `the Argo Rollouts controller rejects such a ${kind} template`;
   return (target, field, rule, message) => {
     if (statefulSet && judgedOnCreate.has(field)) report(target, field, rule, message);
     else report(target, field, rule.replace(/^core\//, 'semantic/'), `${message} (${who})`);
@@ -108,23 +111,27 @@ function claimTemplateNames(object: IndexedObject): ReadonlySet<string> {
 }
 
 /** AccumulateUniqueHostPorts and validateHostNetwork: one hostPort per protocol and IP in a pod, equal to containerPort on the host network. */
-function checkHostPorts(object: IndexedObject, container: Record<string, unknown>, path: string, hostNetwork: boolean, seen: Map<string, string>, report: Report): void {
+function checkHostPorts(object: IndexedObject, container: Record<string, unknown>, path: string, hostNetwork: boolean, seen: Map<string, string>,
+  report: Report): void {
   asArray(container.ports).forEach((value, j) => {
     const port = asObject(value) ?? {};
     const portPath = fieldPath(path, 'ports', j);
     const hostPort = typeof port.hostPort === 'number' && port.hostPort !== 0 ? port.hostPort : hostNetwork ? port.containerPort : undefined;
     if (hostNetwork && typeof port.hostPort === 'number' && port.hostPort !== 0 && port.hostPort !== port.containerPort) {
-      report(object, fieldPath(portPath, 'hostPort'), 'core/host-port', `hostPort ${port.hostPort} differs from containerPort ${String(port.containerPort)} with hostNetwork true; allowed: hostPort equal to containerPort`);
+      report(object, fieldPath(portPath, 'hostPort'), 'core/host-port',
+        `hostPort ${port.hostPort} differs from containerPort ${String(port.containerPort)} with hostNetwork true; allowed: hostPort equal to containerPort`);
     }
     if (typeof hostPort !== 'number') return;
     const key = `${String(port.protocol ?? 'TCP')}/${String(port.hostIP ?? '')}/${hostPort}`;
     const first = seen.get(key);
-    if (first) report(object, fieldPath(portPath, 'hostPort'), 'core/host-port', `hostPort ${hostPort}/${String(port.protocol ?? 'TCP')} is already used by ${first}; allowed: one use of a host port per pod`);
+    if (first) report(object, fieldPath(portPath, 'hostPort'), 'core/host-port',
+      `hostPort ${hostPort}/${String(port.protocol ?? 'TCP')} is already used by ${first}; allowed: one use of a host port per pod`);
     else seen.set(key, portPath);
   });
 }
 
-function checkContainerPorts(object: IndexedObject, container: Record<string, unknown>, path: string, portNames: Map<string, string>, report: Report): void {
+function checkContainerPorts(object: IndexedObject, container: Record<string, unknown>, path: string, portNames: Map<string, string>,
+  report: Report): void {
   asArray(container.ports).forEach((value, j) => {
     const port = asObject(value) ?? {};
     const portPath = fieldPath(path, 'ports', j);
@@ -135,14 +142,16 @@ function checkContainerPorts(object: IndexedObject, container: Record<string, un
       }
     }
     if (port.protocol !== undefined && !PROTOCOLS.includes(port.protocol as string)) {
-      report(object, fieldPath(portPath, 'protocol'), 'core/protocol', `protocol ${JSON.stringify(port.protocol)} is not supported; allowed: ${PROTOCOLS.join(', ')}`);
+      report(object, fieldPath(portPath, 'protocol'), 'core/protocol',
+        `protocol ${JSON.stringify(port.protocol)} is not supported; allowed: ${PROTOCOLS.join(', ')}`);
     }
     checkUniqueName(object, asString(port.name), portPath, portNames, PORT_NAME, report);
   });
 }
 
 /** `seen` maps each name to the field path that used it first. */
-function checkUniqueName(object: IndexedObject, name: string | undefined, path: string, seen: Map<string, string>, rules: NameRules, report: Report): void {
+function checkUniqueName(object: IndexedObject, name: string | undefined, path: string, seen: Map<string, string>, rules: NameRules,
+  report: Report): void {
   if (name === undefined) return;
   const namePath = fieldPath(path, 'name');
   const syntaxError = rules.syntaxError(name);
@@ -157,7 +166,8 @@ function checkProbePort(object: IndexedObject, probe: Record<string, unknown> | 
   for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
     const port = asObject(probe[handler])?.port;
     const portPath = fieldPath(path, handler, 'port');
-    if (typeof port === 'number' && (port < 1 || port > 65535)) report(object, portPath, 'core/port-range', `port ${port} is out of range; allowed: 1..65535`);
+    if (typeof port === 'number' && (port < 1 || port > 65535)) report(object, portPath, 'core/port-range',
+      `port ${port} is out of range; allowed: 1..65535`);
     if (typeof port === 'string') {
       const error = ianaServiceNameError(port);
       if (error) report(object, portPath, 'core/port-name', error);

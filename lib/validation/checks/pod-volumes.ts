@@ -18,7 +18,8 @@ const MAX_MODE = 0o777;
  * most one source (none defaults to emptyDir), the source fields that can be judged offline, and mounts that name a
  * volume (or a StatefulSet volume claim template) at unique, well-formed paths.
  */
-export function checkPodVolumes(object: IndexedObject, spec: JsonObject, specPath: string, claimTemplates: ReadonlySet<string>, report: Report): ReadonlySet<string> {
+export function checkPodVolumes(object: IndexedObject, spec: JsonObject, specPath: string, claimTemplates: ReadonlySet<string>,
+  report: Report): ReadonlySet<string> {
   const names = new Map<string, number>();
   asArray(spec.volumes).forEach((value, i) => {
     const volume = asObject(value) ?? {};
@@ -29,7 +30,8 @@ export function checkPodVolumes(object: IndexedObject, spec: JsonObject, specPat
       const error = dns1123LabelError(name);
       if (error) report(object, fieldPath(path, 'name'), 'core/volume-name', error);
       const first = names.get(name);
-      if (first !== undefined) report(object, fieldPath(path, 'name'), 'core/volume-name', `volume name "${name}" is already used by ${fieldPath(specPath, 'volumes', first)}; allowed: unique volume names`);
+      if (first !== undefined) report(object, fieldPath(path, 'name'), 'core/volume-name',
+        `volume name "${name}" is already used by ${fieldPath(specPath, 'volumes', first)}; allowed: unique volume names`);
       else names.set(name, i);
     }
     const sources = VOLUME_SOURCES.filter((source) => volume[source] !== undefined && volume[source] !== null);
@@ -63,13 +65,15 @@ function checkVolumeSource(object: IndexedObject, volume: JsonObject, path: stri
     });
   }
   const claim = asObject(volume.persistentVolumeClaim);
-  if (claim && !asString(claim.claimName)) report(object, fieldPath(path, 'persistentVolumeClaim', 'claimName'), 'core/volume-source', 'persistentVolumeClaim.claimName is required');
+  if (claim && !asString(claim.claimName)) report(object, fieldPath(path, 'persistentVolumeClaim', 'claimName'), 'core/volume-source',
+    'persistentVolumeClaim.claimName is required');
   const hostPath = asObject(volume.hostPath);
   if (hostPath) {
     if (!asString(hostPath.path)) report(object, fieldPath(path, 'hostPath', 'path'), 'core/volume-source', 'hostPath.path is required');
     const type = hostPath.type;
     if (typeof type === 'string' && !HOST_PATH_TYPES.includes(type)) {
-      report(object, fieldPath(path, 'hostPath', 'type'), 'core/volume-source', `hostPath.type "${type}" is not supported; allowed: ${HOST_PATH_TYPES.filter((t) => t !== '').join(', ')}`);
+      report(object, fieldPath(path, 'hostPath', 'type'), 'core/volume-source',
+        `hostPath.type "${type}" is not supported; allowed: ${HOST_PATH_TYPES.filter((t) => t !== '').join(', ')}`);
     }
   }
 }
@@ -109,13 +113,15 @@ export function checkVolumeMounts(object: IndexedObject, container: JsonObject, 
     const name = asString(mount.name) ?? '';
     if (name === '') report(object, fieldPath(mountPath, 'name'), 'core/volume-mount', 'volumeMounts name is required');
     else if (!volumes.has(name)) {
-      report(object, fieldPath(mountPath, 'name'), 'core/volume-mount', `volume "${name}" is not defined in the pod; allowed: ${volumes.size > 0 ? [...volumes].join(', ') : 'no volumes are defined'}`);
+      report(object, fieldPath(mountPath, 'name'), 'core/volume-mount',
+        `volume "${name}" is not defined in the pod; allowed: ${volumes.size > 0 ? [...volumes].join(', ') : 'no volumes are defined'}`);
     }
     const target = asString(mount.mountPath) ?? '';
     if (target === '') report(object, fieldPath(mountPath, 'mountPath'), 'core/volume-mount', 'mountPath is required');
     else {
       const first = mountPaths.get(target);
-      if (first !== undefined) report(object, fieldPath(mountPath, 'mountPath'), 'core/volume-mount', `mountPath "${target}" is already used by ${fieldPath(path, 'volumeMounts', first)}; allowed: unique mount paths in a container`);
+      if (first !== undefined) report(object, fieldPath(mountPath, 'mountPath'), 'core/volume-mount',
+        `mountPath "${target}" is already used by ${fieldPath(path, 'volumeMounts', first)}; allowed: unique mount paths in a container`);
       else mountPaths.set(target, i);
     }
     const subPath = asString(mount.subPath);

@@ -32,31 +32,38 @@ function checkRules(role: IndexedObject, namespaced: boolean, report: Report): v
     if (asArray(rule.verbs).length === 0) report(role, fieldPath(path, 'verbs'), 'core/rbac-rule', 'a rule needs at least one verb');
     const urls = asArray(rule.nonResourceURLs);
     if (urls.length > 0) {
-      if (namespaced) report(role, fieldPath(path, 'nonResourceURLs'), 'core/rbac-rule', 'a Role is namespaced, so its rules cannot apply to non-resource URLs; allowed: nonResourceURLs in a ClusterRole');
+      if (namespaced) report(role, fieldPath(path, 'nonResourceURLs'), 'core/rbac-rule',
+        'a Role is namespaced, so its rules cannot apply to non-resource URLs; allowed: nonResourceURLs in a ClusterRole');
       else if (asArray(rule.apiGroups).length > 0 || asArray(rule.resources).length > 0) {
-        report(role, fieldPath(path, 'nonResourceURLs'), 'core/rbac-rule', 'a rule lists both resources and non-resource URLs; allowed: one or the other per rule');
+        report(role, fieldPath(path, 'nonResourceURLs'), 'core/rbac-rule',
+          'a rule lists both resources and non-resource URLs; allowed: one or the other per rule');
       }
       return;
     }
-    if (asArray(rule.apiGroups).length === 0) report(role, fieldPath(path, 'apiGroups'), 'core/rbac-rule', 'a resource rule needs at least one API group ("" for the core group)');
-    if (asArray(rule.resources).length === 0) report(role, fieldPath(path, 'resources'), 'core/rbac-rule', 'a resource rule needs at least one resource');
+    if (asArray(rule.apiGroups).length === 0) report(role, fieldPath(path, 'apiGroups'), 'core/rbac-rule',
+      'a resource rule needs at least one API group ("" for the core group)');
+    if (asArray(rule.resources).length === 0) report(role, fieldPath(path, 'resources'), 'core/rbac-rule',
+      'a resource rule needs at least one resource');
   });
 }
 
 function checkBinding(binding: IndexedObject, clusterWide: boolean, report: Report): void {
   const roleRef = asObject(binding.manifest.roleRef) ?? {};
   const apiGroup = asString(roleRef.apiGroup) || RBAC;
-  if (apiGroup !== RBAC) report(binding, 'roleRef.apiGroup', 'core/rbac-roleref', `roleRef.apiGroup "${apiGroup}" is not supported; allowed: ${RBAC} (the group only, without a version)`);
+  if (apiGroup !== RBAC) report(binding, 'roleRef.apiGroup', 'core/rbac-roleref',
+    `roleRef.apiGroup "${apiGroup}" is not supported; allowed: ${RBAC} (the group only, without a version)`);
   const kinds = clusterWide ? ['ClusterRole'] : ['Role', 'ClusterRole'];
   const kind = asString(roleRef.kind) ?? '';
-  if (!kinds.includes(kind)) report(binding, 'roleRef.kind', 'core/rbac-roleref', `roleRef.kind "${kind}" is not supported; allowed: ${kinds.join(', ')}`);
+  if (!kinds.includes(kind)) report(binding, 'roleRef.kind', 'core/rbac-roleref',
+    `roleRef.kind "${kind}" is not supported; allowed: ${kinds.join(', ')}`);
   const name = asString(roleRef.name) ?? '';
   if (name === '') report(binding, 'roleRef.name', 'core/rbac-roleref', 'roleRef.name is required');
   else {
     const error = pathSegmentNameError(name);
     if (error) report(binding, 'roleRef.name', 'core/rbac-roleref', `roleRef.name ${error}`);
   }
-  asArray(binding.manifest.subjects).forEach((value, i) => checkSubject(binding, asObject(value) ?? {}, fieldPath('subjects', i), clusterWide, report));
+  asArray(binding.manifest.subjects).forEach((value, i) => checkSubject(binding, asObject(value) ?? {}, fieldPath('subjects', i), clusterWide,
+    report));
 }
 
 function checkSubject(binding: IndexedObject, subject: JsonObject, path: string, clusterWide: boolean, report: Report): void {
@@ -67,10 +74,13 @@ function checkSubject(binding: IndexedObject, subject: JsonObject, path: string,
   if (kind === 'ServiceAccount') {
     const error = name === '' ? undefined : dns1123SubdomainError(name);
     if (error) report(binding, fieldPath(path, 'name'), 'core/rbac-subject', `ServiceAccount ${error}`);
-    if (apiGroup !== '') report(binding, fieldPath(path, 'apiGroup'), 'core/rbac-subject', `apiGroup "${apiGroup}" is not supported for a ServiceAccount; allowed: "" (or omit it)`);
-    if (clusterWide && !asString(subject.namespace)) report(binding, fieldPath(path, 'namespace'), 'core/rbac-subject', 'a ServiceAccount subject of a ClusterRoleBinding needs a namespace');
+    if (apiGroup !== '') report(binding, fieldPath(path, 'apiGroup'), 'core/rbac-subject',
+      `apiGroup "${apiGroup}" is not supported for a ServiceAccount; allowed: "" (or omit it)`);
+    if (clusterWide && !asString(subject.namespace)) report(binding, fieldPath(path, 'namespace'), 'core/rbac-subject',
+      'a ServiceAccount subject of a ClusterRoleBinding needs a namespace');
   } else if (kind === 'User' || kind === 'Group') {
-    if (apiGroup !== '' && apiGroup !== RBAC) report(binding, fieldPath(path, 'apiGroup'), 'core/rbac-subject', `apiGroup "${apiGroup}" is not supported for a ${kind}; allowed: ${RBAC}`);
+    if (apiGroup !== '' && apiGroup !== RBAC) report(binding, fieldPath(path, 'apiGroup'), 'core/rbac-subject',
+      `apiGroup "${apiGroup}" is not supported for a ${kind}; allowed: ${RBAC}`);
   } else {
     report(binding, fieldPath(path, 'kind'), 'core/rbac-subject', `subject kind "${kind}" is not supported; allowed: ${SUBJECT_KINDS.join(', ')}`);
   }

@@ -12,7 +12,8 @@ export const checkRbacWildcards: TargetCheck = (index, report) => {
       const rule = asObject(value) ?? {};
       for (const field of RULE_FIELDS) {
         asArray(rule[field]).forEach((entry, j) => {
-          if (entry === '*') report(role, fieldPath('rules', i, field, j), 'safety/rbac-wildcard', `wildcard "*" in ${field}; allowed: explicit ${field}`);
+          if (entry === '*') report(role, fieldPath('rules', i, field, j), 'safety/rbac-wildcard',
+            `wildcard "*" in ${field}; allowed: explicit ${field}`);
         });
       }
     });

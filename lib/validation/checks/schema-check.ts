@@ -7,7 +7,8 @@ import { IndexedObject, Report } from '../target-index';
 export function checkSchema(object: IndexedObject, registry: SchemaRegistry, report: Report): void {
   const { apiVersion, kind } = object.manifest;
   if (typeof apiVersion !== 'string' || apiVersion === '' || typeof kind !== 'string' || kind === '') {
-    report(object, typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind', 'schema/required', 'apiVersion and kind are required to identify the object\'s schema');
+    report(object, typeof apiVersion !== 'string' || apiVersion === '' ? 'apiVersion' : 'kind', 'schema/required',
+      'apiVersion and kind are required to identify the object\'s schema');
     return;
   }
   const lookup = registry.lookup(object.id.group, object.id.version, object.id.kind);

@@ -23,12 +23,14 @@ export const checkSecretsAndCredentials: TargetCheck = (index, report) => {
       for (const field of ['data', 'stringData']) {
         const value = object.manifest[field];
         if (isObject(value) && Object.keys(value).length > 0) {
-          report(object, field, 'safety/secret-data', `Secret carries ${field} (${Object.keys(value).sort().join(', ')}); allowed: no data in Git, deliver it with an external secret store or sealed secret`);
+          report(object, field, 'safety/secret-data',
+            `Secret carries ${field} (${Object.keys(value).sort().join(', ')}); allowed: no data in Git, deliver it with an external secret store or sealed secret`);
         }
       }
     }
     scanStrings(object.manifest, [], (path, description) =>
-      report(object, path, 'safety/credential', `string looks like ${description}; allowed: no credentials in manifests, reference a Secret managed outside Git`),
+      report(object, path, 'safety/credential',
+        `string looks like ${description}; allowed: no credentials in manifests, reference a Secret managed outside Git`),
     );
   }
 };

@@ -37,10 +37,12 @@ function checkServiceSpec(service: IndexedObject, spec: JsonObject, report: Repo
     const path = fieldPath('spec.ports', i);
     const nodePort = port.nodePort;
     if (typeof nodePort === 'number' && nodePort !== 0) {
-      if (!exposesNodePorts) report(service, fieldPath(path, 'nodePort'), 'core/service-nodeport', `nodePort is set on a ${type} Service; allowed: nodePort only with type NodePort or LoadBalancer`);
+      if (!exposesNodePorts) report(service, fieldPath(path, 'nodePort'), 'core/service-nodeport',
+        `nodePort is set on a ${type} Service; allowed: nodePort only with type NodePort or LoadBalancer`);
       const key = `${nodePort}/${String(port.protocol ?? 'TCP')}`;
       const first = nodePorts.get(key);
-      if (first !== undefined) report(service, fieldPath(path, 'nodePort'), 'core/service-nodeport', `nodePort ${key} is already used by spec.ports[${first}]; allowed: unique node ports`);
+      if (first !== undefined) report(service, fieldPath(path, 'nodePort'), 'core/service-nodeport',
+        `nodePort ${key} is already used by spec.ports[${first}]; allowed: unique node ports`);
       else nodePorts.set(key, i);
     }
     const appProtocol = asString(port.appProtocol);
@@ -50,36 +52,45 @@ function checkServiceSpec(service: IndexedObject, spec: JsonObject, report: Repo
   checkClusterIps(service, spec, type, report);
   if (type === 'ExternalName') {
     const name = asString(spec.externalName) ?? '';
-    const error = name === '' ? 'externalName is required for type ExternalName' : dns1123SubdomainError(name.endsWith('.') ? name.slice(0, -1) : name);
+    const error = name === '' ? 'externalName is required for type ExternalName'
+      : dns1123SubdomainError(name.endsWith('.') ? name.slice(0, -1) : name);
     if (error) report(service, 'spec.externalName', 'core/service-externalname', error);
   }
   checkEnum(service, spec.sessionAffinity, SESSION_AFFINITIES, 'spec.sessionAffinity', report);
   const timeout = asObject(asObject(spec.sessionAffinityConfig)?.clientIP)?.timeoutSeconds;
   if (typeof timeout === 'number' && (timeout <= 0 || timeout > MAX_CLIENT_IP_TIMEOUT)) {
-    report(service, 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', 'core/service-field', `timeoutSeconds ${timeout} is out of range; allowed: 1..${MAX_CLIENT_IP_TIMEOUT}`);
+    report(service, 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', 'core/service-field',
+      `timeoutSeconds ${timeout} is out of range; allowed: 1..${MAX_CLIENT_IP_TIMEOUT}`);
   }
   const externalPolicy = spec.externalTrafficPolicy;
   if (externalPolicy !== undefined && externalPolicy !== '') {
-    if (!TRAFFIC_POLICIES.includes(String(externalPolicy))) checkEnum(service, externalPolicy, TRAFFIC_POLICIES, 'spec.externalTrafficPolicy', report);
-    else if (!exposesNodePorts) report(service, 'spec.externalTrafficPolicy', 'core/service-field', `externalTrafficPolicy is set on a ${type} Service; allowed: only with type NodePort or LoadBalancer`);
+    if (!TRAFFIC_POLICIES.includes(String(externalPolicy))) checkEnum(service, externalPolicy, TRAFFIC_POLICIES, 'spec.externalTrafficPolicy',
+      report);
+    else if (!exposesNodePorts) report(service, 'spec.externalTrafficPolicy', 'core/service-field',
+      `externalTrafficPolicy is set on a ${type} Service; allowed: only with type NodePort or LoadBalancer`);
   }
   checkEnum(service, spec.internalTrafficPolicy, TRAFFIC_POLICIES, 'spec.internalTrafficPolicy', report);
   if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort !== 0 && !(loadBalancer && externalPolicy === 'Local')) {
-    report(service, 'spec.healthCheckNodePort', 'core/service-field', 'healthCheckNodePort is set; allowed: only with type LoadBalancer and externalTrafficPolicy Local');
+    report(service, 'spec.healthCheckNodePort', 'core/service-field',
+      'healthCheckNodePort is set; allowed: only with type LoadBalancer and externalTrafficPolicy Local');
   }
   for (const field of ['loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'loadBalancerClass']) {
     const value = spec[field];
     const set = Array.isArray(value) ? value.length > 0 : value !== undefined && value !== null && value !== '';
-    if (set && !loadBalancer) report(service, fieldPath('spec', field), 'core/service-field', `${field} is set on a ${type} Service; allowed: only with type LoadBalancer`);
+    if (set && !loadBalancer) report(service, fieldPath('spec', field), 'core/service-field',
+      `${field} is set on a ${type} Service; allowed: only with type LoadBalancer`);
   }
   asArray(spec.loadBalancerSourceRanges).forEach((range, i) => {
-    if (!isCidr(String(range).trim())) report(service, fieldPath('spec.loadBalancerSourceRanges', i), 'core/service-field', `"${String(range)}" is not an IP range; allowed: CIDRs like 10.240.0.0/24`);
+    if (!isCidr(String(range).trim())) report(service, fieldPath('spec.loadBalancerSourceRanges', i), 'core/service-field',
+      `"${String(range)}" is not an IP range; allowed: CIDRs like 10.240.0.0/24`);
   });
   asArray(spec.externalIPs).forEach((ip, i) => {
-    if (!isIpAddress(String(ip))) report(service, fieldPath('spec.externalIPs', i), 'core/service-ip', `externalIPs entry "${String(ip)}" is not an IP address; allowed: IPv4 or IPv6 addresses`);
+    if (!isIpAddress(String(ip))) report(service, fieldPath('spec.externalIPs', i), 'core/service-ip',
+      `externalIPs entry "${String(ip)}" is not an IP address; allowed: IPv4 or IPv6 addresses`);
   });
   asArray(spec.ipFamilies).forEach((family, i) => {
-    if (!IP_FAMILIES.includes(String(family))) report(service, fieldPath('spec.ipFamilies', i), 'core/enum', `ipFamilies entry "${String(family)}" is not supported; allowed: ${IP_FAMILIES.join(', ')}`);
+    if (!IP_FAMILIES.includes(String(family))) report(service, fieldPath('spec.ipFamilies', i), 'core/enum',
+      `ipFamilies entry "${String(family)}" is not supported; allowed: ${IP_FAMILIES.join(', ')}`);
   });
   checkEnum(service, spec.ipFamilyPolicy, IP_FAMILY_POLICIES, 'spec.ipFamilyPolicy', report);
   if (isObject(spec.selector)) {
@@ -99,12 +110,15 @@ function checkClusterIps(service: IndexedObject, spec: JsonObject, type: string,
     if (ip === undefined || ip === '') return;
     const path = i === 0 ? 'spec.clusterIP' : fieldPath('spec.clusterIPs', i - 1);
     if (ip === 'None') {
-      if (type === 'NodePort' || type === 'LoadBalancer') report(service, path, 'core/service-ip', `clusterIP None is set on a ${type} Service; allowed: None only for ClusterIP (headless) Services`);
-    } else if (!isIpAddress(ip)) report(service, path, 'core/service-ip', `clusterIP "${ip}" is not an IP address; allowed: an IPv4 or IPv6 address, None, or omitted`);
+      if (type === 'NodePort' || type === 'LoadBalancer') report(service, path, 'core/service-ip',
+        `clusterIP None is set on a ${type} Service; allowed: None only for ClusterIP (headless) Services`);
+    } else if (!isIpAddress(ip)) report(service, path, 'core/service-ip',
+      `clusterIP "${ip}" is not an IP address; allowed: an IPv4 or IPv6 address, None, or omitted`);
   });
 }
 
 function checkEnum(service: IndexedObject, value: unknown, allowed: readonly string[], path: string, report: Report): void {
   if (value === undefined || value === null || value === '') return;
-  if (!allowed.includes(String(value))) report(service, path, 'core/enum', `${path.slice(path.lastIndexOf('.') + 1)} "${String(value)}" is not supported; allowed: ${allowed.join(', ')}`);
+  if (!allowed.includes(String(value))) report(service, path, 'core/enum',
+    `${path.slice(path.lastIndexOf('.') + 1)} "${String(value)}" is not supported; allowed: ${allowed.join(', ')}`);
 }

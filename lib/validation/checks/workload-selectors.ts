@@ -13,11 +13,13 @@ export const checkWorkloadSelectors: TargetCheck = (index, report) => {
     const selector = asObject(getIn(object.manifest, 'spec', 'selector'));
     const selectorRequired = object.id.group === APPS || object.id.group === ARGO;
     if (!selector || (selectorRequired && Object.keys(selector).length === 0)) {
-      if (selectorRequired) report(object, 'spec.selector', 'core/selector-required', 'spec.selector is required and must not be empty; allowed: matchLabels/matchExpressions selecting spec.template.metadata.labels');
+      if (selectorRequired) report(object, 'spec.selector', 'core/selector-required',
+        'spec.selector is required and must not be empty; allowed: matchLabels/matchExpressions selecting spec.template.metadata.labels');
       continue;
     }
     if (!selectorMatches(selector, template.labels)) {
-      report(object, 'spec.selector', 'core/selector-mismatch', `selector does not match the template labels ${JSON.stringify(template.labels)}; allowed: a selector that selects spec.template.metadata.labels`);
+      report(object, 'spec.selector', 'core/selector-mismatch',
+        `selector does not match the template labels ${JSON.stringify(template.labels)}; allowed: a selector that selects spec.template.metadata.labels`);
     }
   }
 };

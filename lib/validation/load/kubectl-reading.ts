@@ -220,8 +220,8 @@ class JsonConversion {
           throw new YamlReadingError('yaml/parse', 'a mapping key is null (~, null or empty); kubectl rejects it; allowed: a string key');
         }
         if (mark.startsWith('uint64:')) {
-          const key = mark.slice('uint64:'.length);
-          throw new YamlReadingError('yaml/parse', `mapping key ${key} is beyond int64; kubectl rejects it; allowed: a quoted key`);
+          const written = mark.slice('uint64:'.length);
+          throw new YamlReadingError('yaml/parse', `mapping key ${written} is beyond int64; kubectl rejects it; allowed: a quoted key`);
         }
         entries.push({ key, value: node[key], merge: true });
       } else if (key === '[object Object]') {

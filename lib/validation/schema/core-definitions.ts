@@ -26,12 +26,12 @@ const CLUSTER_SCOPED_CORE_KINDS = new Set([
 
 /** The Kubernetes 1.28 OpenAPI definitions, loaded on first use. */
 export class CoreDefinitions {
-  private static shared?: CoreDefinitions;
-
   public static default(): CoreDefinitions {
     CoreDefinitions.shared ??= new CoreDefinitions(CORE_DEFINITIONS_FILE);
     return CoreDefinitions.shared;
   }
+
+  private static shared?: CoreDefinitions;
 
   private loaded?: { definitions: Record<string, JsonObject>; byKind: Map<string, string> };
 

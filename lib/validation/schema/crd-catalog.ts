@@ -25,13 +25,13 @@ export interface CrdVersion {
  * parsed (with js-yaml, which tolerates the flagger file that `yaml` rejects) when an object of its kind is validated.
  */
 export class CrdCatalog {
-  private static shared?: CrdCatalog;
-
   /** The catalog of the repository's crds/ directory, created on first use. */
   public static default(): CrdCatalog {
     CrdCatalog.shared ??= new CrdCatalog(CRD_DIRECTORY);
     return CrdCatalog.shared;
   }
+
+  private static shared?: CrdCatalog;
 
   private index?: Map<string, CrdLocation>;
   private readonly parsed = new Map<string, ReadonlyMap<string, CrdVersion>>();
@@ -91,7 +91,9 @@ function scanCrdDocument(file: string, text: string): CrdLocation | undefined {
   const group = /^ {2}group:\s*(\S+)\s*$/m.exec(text)?.[1];
   const kind = /^ {2}names:\s*$(?:\n {4}.*$)*?\n {4}kind:\s*(\S+)\s*$/m.exec(text)?.[1];
   const scope = /^ {2}scope:\s*(Namespaced|Cluster)\s*$/m.exec(text)?.[1] as CrdLocation['scope'] | undefined;
-  if (!group || !kind || !scope) throw new Error(`cannot index CustomResourceDefinition in ${file}: expected spec.group, spec.names.kind and spec.scope`);
+  if (!group || !kind || !scope) {
+    throw new Error(`cannot index CustomResourceDefinition in ${file}: expected spec.group, spec.names.kind and spec.scope`);
+  }
   return { group, kind, scope, file, text };
 }
 

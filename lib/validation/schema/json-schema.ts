@@ -76,7 +76,9 @@ export function coreDefinitionToJsonSchema(name: string, definition: JsonObject)
   if (name === 'io.k8s.apimachinery.pkg.api.resource.Quantity') return { type: ['string', 'number'], format: QUANTITY_FORMAT };
   const converted = convertCore(definition);
   const unenforced = UNENFORCED_REQUIRED[name];
-  if (unenforced && Array.isArray(converted.required)) converted.required = converted.required.filter((field) => !unenforced.includes(field as string));
+  if (unenforced && Array.isArray(converted.required)) {
+    converted.required = converted.required.filter((field) => !unenforced.includes(field as string));
+  }
   return converted;
 }
 

@@ -1,8 +1,8 @@
 import { describeKind } from '../object-identity';
 import { JsonObject } from '../values';
-import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
 import { coreDefinitionRef, CoreDefinitions } from './core-definitions';
 import { CrdCatalog } from './crd-catalog';
+import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
 import { StructuralValidator } from './structural-validator';
 
 /** The schema of one group/version/kind. */
@@ -17,12 +17,12 @@ const DEFINITION_REF = /^#\/definitions\/(.+)$/;
  * the vendored CRDs. Nothing is read or converted until a kind is first validated.
  */
 export class SchemaRegistry {
-  private static shared?: SchemaRegistry;
-
   public static default(): SchemaRegistry {
     SchemaRegistry.shared ??= new SchemaRegistry(CoreDefinitions.default(), CrdCatalog.default());
     return SchemaRegistry.shared;
   }
+
+  private static shared?: SchemaRegistry;
 
   public readonly validator = new StructuralValidator((ref) => this.resolveDefinition(ref));
   private readonly cache = new Map<string, SchemaLookup>();

@@ -65,11 +65,13 @@ export class StructuralValidator {
     }
     const facts = this.factsOf(schema);
     if (facts.types !== undefined && !matchesType(value, facts.types)) {
-      findings.push({ field: path, rule: 'schema/type', message: `${describeValue(value)} has the wrong type; allowed: ${facts.types.join(' or ')}` });
+      findings.push({ field: path, rule: 'schema/type',
+        message: `${describeValue(value)} has the wrong type; allowed: ${facts.types.join(' or ')}` });
       return;
     }
     if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => allowed === value)) {
-      findings.push({ field: path, rule: 'schema/enum', message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+      findings.push({ field: path, rule: 'schema/enum',
+        message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
     }
     if (typeof value === 'string') checkString(value, schema, facts, path, findings);
     else if (typeof value === 'number') checkNumber(value, schema, facts, path, findings);
@@ -107,8 +109,10 @@ export class StructuralValidator {
   }
 
   private checkArray(value: unknown[], schema: JsonObject, path: string, findings: Finding[]): void {
-    if ((typeof schema.minItems === 'number' && value.length < schema.minItems) || (typeof schema.maxItems === 'number' && value.length > schema.maxItems)) {
-      findings.push({ field: path, rule: 'schema/items', message: `list has ${value.length} items; allowed: ${describeBounds(schema.minItems, schema.maxItems)} items` });
+    if ((typeof schema.minItems === 'number' && value.length < schema.minItems)
+      || (typeof schema.maxItems === 'number' && value.length > schema.maxItems)) {
+      findings.push({ field: path, rule: 'schema/items',
+        message: `list has ${value.length} items; allowed: ${describeBounds(schema.minItems, schema.maxItems)} items` });
     }
     if (schema.uniqueItems === true) {
       const seen = new Map<string, number>();
@@ -116,7 +120,8 @@ export class StructuralValidator {
         const key = JSON.stringify(item);
         const first = seen.get(key);
         if (first === undefined) seen.set(key, index);
-        else findings.push({ field: fieldPath(path, index), rule: 'schema/list-set', message: `duplicate of item [${first}]; x-kubernetes-list-type set requires unique items` });
+        else findings.push({ field: fieldPath(path, index), rule: 'schema/list-set',
+          message: `duplicate of item [${first}]; x-kubernetes-list-type set requires unique items` });
       });
     }
     const keys = schema[LIST_MAP_KEYS_KEYWORD];
@@ -131,8 +136,10 @@ export class StructuralValidator {
     const names = Object.keys(value);
     if (facts.checksPropertyCount) {
       const count = names.length;
-      if ((typeof schema.minProperties === 'number' && count < schema.minProperties) || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
-        findings.push({ field: path, rule: 'schema/properties', message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
+      if ((typeof schema.minProperties === 'number' && count < schema.minProperties)
+        || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
+        findings.push({ field: path, rule: 'schema/properties',
+          message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
       }
     }
     const { properties, additionalProperties } = facts;
@@ -152,7 +159,8 @@ export class StructuralValidator {
       else if (additionalProperties) this.check(value[name], additionalProperties, fieldPath(path, name), findings);
       else if (schema.additionalProperties === false) {
         const allowed = Object.keys(properties).sort();
-        findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field', message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
+        findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field',
+          message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
       }
     }
   }
@@ -162,12 +170,14 @@ export class StructuralValidator {
       for (const branch of schema.allOf) if (isObject(branch)) this.check(value, branch, path, findings);
     }
     if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => this.passes(value, branch))) {
-      findings.push({ field: path, rule: 'schema/any-of', message: `matches none of the alternatives; allowed: at least one of ${describeBranches(schema.anyOf)}` });
+      findings.push({ field: path, rule: 'schema/any-of',
+        message: `matches none of the alternatives; allowed: at least one of ${describeBranches(schema.anyOf)}` });
     }
     if (Array.isArray(schema.oneOf)) {
       const passing = schema.oneOf.filter((branch) => this.passes(value, branch)).length;
       if (passing !== 1) {
-        findings.push({ field: path, rule: 'schema/one-of', message: `matches ${passing === 0 ? 'none' : passing} of the alternatives; allowed: exactly one of ${describeBranches(schema.oneOf)}` });
+        findings.push({ field: path, rule: 'schema/one-of',
+          message: `matches ${passing === 0 ? 'none' : passing} of the alternatives; allowed: exactly one of ${describeBranches(schema.oneOf)}` });
       }
     }
     if (isObject(schema.not) && this.passes(value, schema.not)) {
@@ -212,13 +222,16 @@ function matchesType(value: unknown, types: readonly unknown[]): boolean {
 
 function checkString(value: string, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
   if (facts.pattern !== undefined) {
-    if (!facts.pattern) findings.push({ field: path, rule: 'schema/pattern', message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
-    else if (!facts.pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern', message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
+    if (!facts.pattern) findings.push({ field: path, rule: 'schema/pattern',
+      message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
+    else if (!facts.pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern',
+      message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
   }
   if (facts.checksLength) {
     const length = codePointLength(value);
     if ((typeof schema.minLength === 'number' && length < schema.minLength) || (typeof schema.maxLength === 'number' && length > schema.maxLength)) {
-      findings.push({ field: path, rule: 'schema/length', message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
+      findings.push({ field: path, rule: 'schema/length',
+        message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
     }
   }
   checkFormat(value, facts, path, findings);
@@ -240,11 +253,14 @@ function codePointLength(value: string): number {
 }
 
 function checkNumber(value: number, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
-  const below = (typeof schema.minimum === 'number' && value < schema.minimum) || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
-  const above = (typeof schema.maximum === 'number' && value > schema.maximum) || (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum);
+  const below = (typeof schema.minimum === 'number' && value < schema.minimum)
+    || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
+  const above = (typeof schema.maximum === 'number' && value > schema.maximum)
+    || (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum);
   if (below || above) {
     const limit = below ? schema.minimum ?? schema.exclusiveMinimum : schema.maximum ?? schema.exclusiveMaximum;
-    findings.push({ field: path, rule: 'schema/range', message: `${value} is ${below ? 'below the minimum' : 'above the maximum'} ${limit}; allowed: ${describeRange(schema)}` });
+    findings.push({ field: path, rule: 'schema/range',
+      message: `${value} is ${below ? 'below the minimum' : 'above the maximum'} ${limit}; allowed: ${describeRange(schema)}` });
   }
   if (typeof schema.multipleOf === 'number' && !Number.isInteger(value / schema.multipleOf)) {
     findings.push({ field: path, rule: 'schema/multiple-of', message: `${value} is not a multiple of ${schema.multipleOf}` });
@@ -271,7 +287,8 @@ function checkListMapKeys(items: unknown[], keys: string[], path: string, findin
       return;
     }
     const same = keys.map((key, i) => `${key}=${JSON.stringify(values[i])}`).join(', ');
-    findings.push({ field: fieldPath(path, index), rule: 'schema/list-map', message: `duplicate of item [${first}] (same ${same}); x-kubernetes-list-type map requires unique ${keys.join(', ')}` });
+    findings.push({ field: fieldPath(path, index), rule: 'schema/list-map',
+      message: `duplicate of item [${first}] (same ${same}); x-kubernetes-list-type map requires unique ${keys.join(', ')}` });
   });
 }
 

@@ -10,17 +10,22 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Returns why a value is not a DNS-1123 label (≤63, lowercase alphanumerics and '-', alphanumeric at both ends), or undefined. */
 export function dns1123LabelError(value: string): string | undefined {
   if (value.length > 63) return `"${value}" is longer than 63 characters; allowed: a DNS-1123 label`;
-  return DNS1123_LABEL.test(value) ? undefined : `"${value}" is not a DNS-1123 label; allowed: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 63 characters`;
+  return DNS1123_LABEL.test(value) ? undefined
+    : `"${value}" is not a DNS-1123 label; allowed: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 63 characters`;
 }
 
 export function dns1123SubdomainError(value: string): string | undefined {
   if (value.length > 253) return `"${value}" is longer than 253 characters; allowed: a DNS-1123 subdomain`;
-  return DNS1123_SUBDOMAIN.test(value) ? undefined : `"${value}" is not a DNS-1123 subdomain; allowed: lowercase alphanumerics, '-' and '.', each dot-separated part starting and ending alphanumeric, at most 253 characters`;
+  return DNS1123_SUBDOMAIN.test(value) ? undefined
+    : `"${value}" is not a DNS-1123 subdomain; allowed: lowercase alphanumerics, '-' and '.', `
+      + 'each dot-separated part starting and ending alphanumeric, at most 253 characters';
 }
 
 export function dns1035LabelError(value: string): string | undefined {
   if (value.length > 63) return `"${value}" is longer than 63 characters; allowed: a DNS-1035 label`;
-  return DNS1035_LABEL.test(value) ? undefined : `"${value}" is not a DNS-1035 label; allowed: lowercase alphanumerics and '-', starting with a letter and ending alphanumeric, at most 63 characters`;
+  return DNS1035_LABEL.test(value) ? undefined
+    : `"${value}" is not a DNS-1035 label; allowed: lowercase alphanumerics and '-', `
+      + 'starting with a letter and ending alphanumeric, at most 63 characters';
 }
 
 /** Label and annotation keys: [prefix/]name, prefix a DNS-1123 subdomain, name ≤63 alphanumerics, '-', '_', '.'. */
@@ -36,12 +41,15 @@ export function qualifiedNameError(value: string): string | undefined {
   }
   if (name === '') return `"${value}" has an empty name part`;
   if (name.length > 63) return `name part of "${value}" is longer than 63 characters`;
-  return QUALIFIED_NAME_PART.test(name) ? undefined : `name part of "${value}" is invalid; allowed: alphanumerics, '-', '_' and '.', starting and ending alphanumeric`;
+  return QUALIFIED_NAME_PART.test(name) ? undefined
+    : `name part of "${value}" is invalid; allowed: alphanumerics, '-', '_' and '.', starting and ending alphanumeric`;
 }
 
 export function labelValueError(value: string): string | undefined {
   if (value.length > 63) return `label value "${value}" is longer than 63 characters`;
-  return LABEL_VALUE.test(value) ? undefined : `label value "${value}" is invalid; allowed: empty, or alphanumerics, '-', '_' and '.', starting and ending alphanumeric, at most 63 characters`;
+  return LABEL_VALUE.test(value) ? undefined
+    : `label value "${value}" is invalid; allowed: empty, or alphanumerics, '-', '_' and '.', `
+      + 'starting and ending alphanumeric, at most 63 characters';
 }
 
 /** Container port names and named targetPorts: IANA_SVC_NAME (≤15, lowercase alphanumerics and '-', a letter, no '--'). */

@@ -14,7 +14,9 @@ const RE2_UNSUPPORTED: ReadonlyArray<readonly [RegExp, string]> = [
 export function re2Error(pattern: string): string | undefined {
   const withoutEscapedBackslashes = pattern.replace(/\\\\/g, '');
   for (const [construct, description] of RE2_UNSUPPORTED) {
-    if (construct.test(withoutEscapedBackslashes)) return `regular expression ${JSON.stringify(pattern)} uses ${description}, which RE2 does not support`;
+    if (construct.test(withoutEscapedBackslashes)) {
+      return `regular expression ${JSON.stringify(pattern)} uses ${description}, which RE2 does not support`;
+    }
   }
   try {
     re2ToJavaScript(pattern);
