@@ -135,7 +135,8 @@ export class EmojivotoChart extends Chart {
         metadata: { name: `${name}-server` }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
       });
       for (const [routeName, methods] of Object.entries(routes)) {
-        server.addGrpcRoute(routeName, { metadata: { name: routeName }, rules: [{ matches: methods.map((method) => ({ method })) }] }).grantAccess([webAccount]);
+        server.addGrpcRoute(routeName, { metadata: { name: routeName },
+          rules: [{ matches: methods.map((method) => ({ method })) }] }).grantAccess([webAccount]);
       }
     };
     grpcServer('emoji', emoji.deployment, {

@@ -85,9 +85,11 @@ export class ShopChart extends Chart {
     for (const [name, service] of [['stable', this.canary.stableService!], ['canary', this.canary.canaryService!]] as const) {
       new CircuitBreaker(this, `checkout-${name}-breaker`, { service, maxFailures: 5, maxPenalty: Duration.seconds(30) });
     }
-    const checkoutServer = new Server(this, 'checkout-server', { metadata: { name: 'checkout-http' }, workload: this.canary, port: ServerPort.named('http') });
+    const checkoutServer = new Server(this, 'checkout-server', { metadata: { name: 'checkout-http' }, workload: this.canary,
+      port: ServerPort.named('http') });
     for (const [name, method, path] of [['cart', HttpMethod.GET, '/api/cart'], ['orders', HttpMethod.POST, '/api/orders']] as const) {
-      checkoutServer.addHttpRoute(`checkout-${name}`, { metadata: { name: `checkout-${name}` }, rules: [{ matches: [{ method, path: PathMatch.prefix(path) }] }] })
+      const match = { method, path: PathMatch.prefix(path) };
+      checkoutServer.addHttpRoute(`checkout-${name}`, { metadata: { name: `checkout-${name}` }, rules: [{ matches: [match] }] })
         .grantAccess([accounts.storefront], { policyName: `checkout-${name}-authz`, authenticationName: `checkout-${name}-authn` });
     }
     new HttpLocalRateLimitPolicy(this, 'checkout-rate-limit', {

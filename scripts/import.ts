@@ -14,9 +14,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
 import { loadAll } from 'js-yaml';
 import { parse, stringify } from 'yaml';
-import { cdk8sCliBin, cdk8sCliEnv } from 'cdk8s-cli-on-demand';
 import { readTree, writeAtomically } from '../lib/output';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- TypeScript's symbol and type flags are bit sets. */
 import * as path from 'node:path';
 import * as ts from 'typescript';
 

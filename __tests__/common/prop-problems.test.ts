@@ -23,7 +23,8 @@ test('PropProblems lists every recorded problem, in order, each with the constru
     '[shop] timeout 1500.5ms is invalid; allowed: whole milliseconds',
     '[shop] ports [1, "x"] is invalid; allowed: numbers',
   ].join('\n')));
-  expect(() => throwIfProblems('shop/later', [undefined, 'x 1 is invalid; allowed: 2'])).toThrow(new Error('[shop/later] x 1 is invalid; allowed: 2'));
+  expect(() => throwIfProblems('shop/later', [undefined,
+    'x 1 is invalid; allowed: 2'])).toThrow(new Error('[shop/later] x 1 is invalid; allowed: 2'));
 });
 
 test('a mesh construct reports all its problems at once (HttpRoute: name, path, weight)', () => {
@@ -49,7 +50,8 @@ test('a delivery construct reports all its problems at once (CanaryRollout: repl
     replicas: -1,
     revisionHistoryLimit: 1.5,
     steps: [CanaryStep.setWeight(20)],
-  })).toThrow(new Error('[c/web] replicas -1 is invalid; allowed: integers >= 0\n[c/web] revisionHistoryLimit 1.5 is invalid; allowed: integers >= 0'));
+  })).toThrow(new Error('[c/web] replicas -1 is invalid; allowed: integers >= 0\n'
+    + '[c/web] revisionHistoryLimit 1.5 is invalid; allowed: integers >= 0'));
 });
 
 test('a gitops construct reports all its problems at once (ArgoCdProject)', () => {

@@ -1,5 +1,5 @@
-import * as yaml from 'yaml';
 import { App, Chart } from 'cdk8s';
+import * as yaml from 'yaml';
 import { ArgoRolloutsPlatformChart } from '../../charts/argo-rollouts-platform';
 import { FlaggerPodinfoChart } from '../../charts/flagger-podinfo';
 import { NginxCanaryChart } from '../../charts/nginx-canary';

@@ -1,9 +1,9 @@
-import * as yaml from 'yaml';
 import { Chart, Duration, Testing } from 'cdk8s';
-import { validatedSynth } from '../support/validated-synth';
+import * as yaml from 'yaml';
 import {
   AnalysisArgValue, AnalysisMetric, CanaryRollout, CanaryStep, PluginLocation, PrometheusAnalysisTemplate, RolloutsGatewayApiPlugin,
 } from '../../lib/delivery';
+import { validatedSynth } from '../support/validated-synth';
 
 type Obj = Record<string, any>;
 const find = (objects: Obj[], kind: string) => objects.filter((o) => o.kind === kind);

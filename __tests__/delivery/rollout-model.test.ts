@@ -1,7 +1,7 @@
 import { App, Chart, Duration, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { synthesize } from '../../lib/output';
 import { AnalysisMetric, CanaryRollout, CanaryStep, FlaggerCanary, FlaggerCanaryProps, PrometheusAnalysisTemplate } from '../../lib/delivery';
+import { synthesize } from '../../lib/output';
 
 /**
  * Misconfigurations built from the real lib/delivery constructs fail synthesis, each naming the construct path,

@@ -1,6 +1,6 @@
-import { parse } from 'yaml';
 import { App, Chart } from 'cdk8s';
 import { Probe, ServiceAccount } from 'cdk8s-plus-28';
+import { parse } from 'yaml';
 import { CanaryRollout, CanaryStep } from '../../lib/delivery';
 import {
   HttpMethod, MeshedNamespace, PathMatch, ProxyProtocol, Server, ServerPort,

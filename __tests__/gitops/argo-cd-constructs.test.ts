@@ -41,12 +41,14 @@ test('ignoreDifferences render JSON pointers and jq paths, each only when given,
   const spec = application({ ignoreDifferences: [
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'], jqPathExpressions: [] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
-    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
+    { ...route, name: 'guarded',
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ] }).spec;
   expect(spec.ignoreDifferences).toEqual([
     { ...route, jsonPointers: ['/spec/rules/0/backendRefs/0/weight'] },
     { ...route, name: 's', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
-    { ...route, name: 'guarded', jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
+    { ...route, name: 'guarded',
+      jqPathExpressions: ['select(.metadata.labels["rollouts.argoproj.io/gatewayapi-canary"] == "in-progress") | .spec.rules'] },
   ]);
   expect(spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
   expect(application({}).spec.syncPolicy.syncOptions).not.toContain('RespectIgnoreDifferences=true');

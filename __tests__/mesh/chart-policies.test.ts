@@ -7,8 +7,8 @@ import { CircuitBreakingDemoChart } from '../../charts/circuit-breaking-demo';
 import { EmojivotoChart } from '../../charts/emojivoto';
 import { PodinfoDynamicRoutingChart } from '../../charts/podinfo-dynamic-routing';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
-import { expectRequest, KUBELET_ADDRESS } from '../../lib/policy';
 import { RenderTarget, synthesize } from '../../lib/output';
+import { expectRequest, KUBELET_ADDRESS } from '../../lib/policy';
 
 const { targets } = synthesize((app) => {
   new BooksappChart(app, 'booksapp');

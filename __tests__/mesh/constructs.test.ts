@@ -48,7 +48,8 @@ test('MeshedService renders no empty externalIPs, and keeps given ones', () => {
 
 test('a Server can be introduced in audit mode; without routes no probe route is created', () => {
   const f = fixture();
-  new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.number(8080), accessPolicy: AccessPolicy.AUDIT });
+  new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.number(8080),
+    accessPolicy: AccessPolicy.AUDIT });
   const manifests = manifestsOf(f.chart);
   expect(find(manifests, 'Server', 'api').spec).toEqual({
     podSelector: { matchLabels: { app: 'api' } }, port: 8080, proxyProtocol: 'unknown', accessPolicy: 'audit',
@@ -139,8 +140,10 @@ test('new routes are Gateway API v1 unless policy.linkerd.io is chosen: inbound,
   const f = fixture();
   const server = new Server(f.chart, 'server', { metadata: { name: 'api' }, workload: f.deployment, port: ServerPort.named('http') });
   server.addHttpRoute('inbound', { metadata: { name: 'inbound' }, rules: [{ matches: [{ path: PathMatch.prefix('/api') }] }] });
-  new HttpRoute(f.chart, 'outbound', { metadata: { name: 'outbound' }, parent: RouteParent.service(f.service, 80), hostnames: ['api.shop.example'], rules: [{}] });
-  new HttpRoute(f.chart, 'legacy', { metadata: { name: 'legacy' }, api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80), rules: [{}] });
+  new HttpRoute(f.chart, 'outbound', { metadata: { name: 'outbound' }, parent: RouteParent.service(f.service, 80),
+    hostnames: ['api.shop.example'], rules: [{}] });
+  new HttpRoute(f.chart, 'legacy', { metadata: { name: 'legacy' }, api: HttpRouteApi.POLICY_V1BETA3, parent: RouteParent.service(f.canary, 80),
+    rules: [{}] });
   const manifests = manifestsOf(f.chart);
   const apiOf = (name: string) => find(manifests, 'HTTPRoute', name).apiVersion;
   expect(['inbound', 'outbound', 'api-probe-route', 'legacy'].map(apiOf))
@@ -310,7 +313,8 @@ test('the probes are read from one rendering of the workload, however many Serve
   const render = jest.spyOn(ApiObject.of(f.deployment), 'toJson');
   const http = new Server(f.chart, 'http', { metadata: { name: 'http' }, workload: f.deployment, port: ServerPort.named('http') });
   const admin = new Server(f.chart, 'admin', { metadata: { name: 'admin' }, workload: f.deployment, port: ServerPort.named('admin') });
-  for (const server of [http, admin]) ['a', 'b'].forEach((id) => server.addHttpRoute(id, { metadata: { name: `${server.name}-${id}` }, rules: [{}] }));
+  for (const server of [http, admin]) ['a', 'b'].forEach((id) => server.addHttpRoute(id, { metadata: { name: `${server.name}-${id}` },
+    rules: [{}] }));
   expect([http.probePaths, admin.probePaths, http.probeAuthorization?.paths]).toEqual([['/healthz', '/ready'], [], ['/healthz', '/ready']]);
   expect(render).toHaveBeenCalledTimes(1);
 });

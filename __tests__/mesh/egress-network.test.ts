@@ -18,7 +18,8 @@ function egressChart() {
 
 test('an EgressNetwork denies by default; routes on it allow what they match, on to the original destination', () => {
   const { chart } = egressChart();
-  const egress = new EgressNetwork(chart, 'egress', { metadata: { name: 'partners' }, networks: [Network.cidr('203.0.113.0/24', ['203.0.113.128/25'])] });
+  const egress = new EgressNetwork(chart, 'egress', { metadata: { name: 'partners' }, networks: [Network.cidr('203.0.113.0/24',
+    ['203.0.113.128/25'])] });
   new HttpRoute(chart, 'get', {
     metadata: { name: 'partner-get' }, parent: RouteParent.egressNetwork(egress, 80), rules: [{ matches: [{ method: HttpMethod.GET,
       path: PathMatch.prefix('/v1') }] }],

@@ -28,7 +28,8 @@ function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boole
   const v2 = new MeshedService(chart, 'payments-v2-svc', { metadata: { name: 'payments-v2' }, selector: deployment, ports: [{ name: 'grpc',
     port: 9090 }] });
   const server = new Server(chart, 'server', {
-    metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
+    metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'),
+      proxyProtocol: options.proxyProtocol ?? ProxyProtocol.GRPC,
   });
   return { app, chart, checkout, refunds, deployment, service, v2, server };
 }
@@ -189,7 +190,7 @@ describe('the validator on hand-written GRPCRoutes', () => {
     ]));
   });
 
-  test('a GRPCRoute on a Server that is not gRPC, or with a regex method match, is reported as ignored by Linkerd (one finding, from the policy model)', () => {
+  test('a GRPCRoute on a non-gRPC Server, or with a regex method match, is reported as ignored by Linkerd (one policy-model finding)', () => {
     const onHttpServer = problemsOf(route({ parentRefs: [{ group: 'policy.linkerd.io', kind: 'Server', name: 'payments' }], rules: [{}] },
       [server('HTTP/2')]));
     expect(onHttpServer).toEqual(expect.arrayContaining([
@@ -245,7 +246,8 @@ describe('probes on a gRPC Server\'s port', () => {
     });
     // cdk8s-plus has no gRPC probe handler: the escape hatch, as a user would write it.
     if (probe.grpc) ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', probe));
-    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'), proxyProtocol: ProxyProtocol.GRPC,
+    new Server(chart, 'server', { metadata: { name: 'payments-grpc' }, workload: deployment, port: ServerPort.named('grpc'),
+      proxyProtocol: ProxyProtocol.GRPC,
       accessPolicy });
   });
 

@@ -1,6 +1,6 @@
-import { App } from 'cdk8s';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { ShopChart } from '../../charts/shop';
 import { synthesize } from '../../lib/output';

@@ -1,8 +1,8 @@
 import { App, Yaml } from 'cdk8s';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { parse } from 'yaml';
-import { buildApp } from '../../main';
 import { renderTargets, stringifyManifest } from '../../lib/output';
+import { buildApp } from '../../main';
 import { buildFleet } from '../../scripts/bench/fleet';
 
 function renderedObjects(build: (app: App) => void): object[] {
@@ -23,12 +23,17 @@ describe('stringifyManifest writes exactly what cdk8s Yaml.stringify writes', ()
   });
 
   const tricky: Array<[string, object]> = [
-    ['strings the library quotes', { a: '::/0', b: '-c', c: ' lead', d: 'x: y', e: '', f: '1', g: 'yes', h: 'ON', i: 'a"b', j: "it's", k: '#x', l: 'trail ', m: '0x1F', n: '1_000', o: '2001-12-14', p: '.inf', q: '~', r: 'é', s: 'k\tv' }],
+    ['strings the library quotes', { a: '::/0', b: '-c', c: ' lead', d: 'x: y', e: '', f: '1', g: 'yes', h: 'ON', i: 'a"b', j: "it's", k: '#x',
+      l: 'trail ', m: '0x1F', n: '1_000', o: '2001-12-14', p: '.inf', q: '~', r: 'é', s: 'k\tv' }],
     ['block literals at every depth, with blank and indented lines', { a: 'x\ny', b: { c: [{ d: 'one\n\n  two\nthree\n' }, 'l1\nl2', ['n1\nn2']] } }],
     ['keys the library quotes', { '8080': 1, 'a b': 2, 'yes': 3, '': 4, 'x: y': 5, 'app.kubernetes.io/name': 6 }],
-    ['numbers, booleans, null and undefined', { a: 0, b: -3, c: 0.5, d: -0, e: 1e21, f: Number.MAX_SAFE_INTEGER + 2, g: true, h: false, i: null, j: undefined }],
+    ['numbers, booleans, null and undefined', { a: 0, b: -3, c: 0.5, d: -0, e: 1e21, f: Number.MAX_SAFE_INTEGER + 2, g: true, h: false, i: null,
+      j: undefined }],
     ['empty and nested collections', { a: {}, b: [], c: [[1, 2], [], [[]], {}], d: [{ e: [{ f: 1 }], g: {} }] }],
-    ['an object used twice (the library writes an anchor and an alias)', (() => { const shared = { app: 'web' }; return { a: shared, b: [shared] }; })()],
+    ['an object used twice (the library writes an anchor and an alias)', (() => {
+      const shared = { app: 'web' };
+      return { a: shared, b: [shared] };
+    })()],
     ['undefined in a list', { a: [1, undefined, 2] }],
   ];
   test.each(tricky)('%s', (_name, value) => {
@@ -39,8 +44,10 @@ describe('stringifyManifest writes exactly what cdk8s Yaml.stringify writes', ()
     // A small deterministic generator: letters that form YAML 1.1 words, digits, and every character that matters.
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const alphabet = ['y', 'e', 's', 'n', 'o', 'O', 'N', 'f', 'a', 'l', 'u', 't', 'r', 'x', 'E', '0', '1', '9', '.', '_', '/', '-', ':', '#', ' ', '"', "'", '\n', '~', '@', '!', '%', '&', '*', '[', ']', '{', '}', ',', '?', '|', '>', '=', '+'];
-    const strings = Array.from({ length: 10_000 }, () => Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    const alphabet = ['y', 'e', 's', 'n', 'o', 'O', 'N', 'f', 'a', 'l', 'u', 't', 'r', 'x', 'E', '0', '1', '9', '.', '_', '/', '-', ':', '#', ' ',
+      '"', "'", '\n', '~', '@', '!', '%', '&', '*', '[', ']', '{', '}', ',', '?', '|', '>', '=', '+'];
+    const strings = Array.from({ length: 10_000 }, () => Array.from({ length: 1 + Math.floor(next() * 8) },
+      () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
     const differing = strings.filter((s) => {
       const value = { key: s, [s]: 'v', list: [s, { nested: s }] };
       return stringifyManifest(value) !== Yaml.stringify(value);

@@ -73,7 +73,8 @@ test("a GRPCRoute on an HTTP/1 Server: ignored, and it makes the Server's HTTPRo
       "(and it makes the Server's HTTPRoutes Conflicted); allowed: proxyProtocol gRPC on the Server",
   );
   expect(message).toContain(
-    'booksapp/authors-server/authors-get-route/Resource policy.linkerd.io/HTTPRoute booksapp/authors-get-route spec.parentRefs: [semantic/route-ignored] ' +
+    'booksapp/authors-server/authors-get-route/Resource policy.linkerd.io/HTTPRoute booksapp/authors-get-route ' +
+      'spec.parentRefs: [semantic/route-ignored] ' +
       "Server authors-server also has a GRPCRoute, so Linkerd's status controller marks this HTTPRoute Conflicted (GEP-1426) and ignores it",
   );
 });
@@ -94,7 +95,8 @@ test('a rate limit on a Server Linkerd does not rate-limit: the construct refuse
     ),
   ).toMatch(/\[booksapp\/limit\] server proxyProtocol "gRPC" is invalid; allowed: a protocol Linkerd rate-limits \(unknown, HTTP\/1, HTTP\/2\)/);
   const message = synthesisError((chart) => {
-    new HttpLocalRateLimitPolicy(chart, 'authors-limit', { metadata: { name: 'authors-limit' }, server: authorsServer(chart), totalRequestsPerSecond: 100 });
+    new HttpLocalRateLimitPolicy(chart, 'authors-limit', { metadata: { name: 'authors-limit' }, server: authorsServer(chart),
+      totalRequestsPerSecond: 100 });
     apiObject(chart, 'Server', 'authors-server').addJsonPatch(JsonPatch.replace('/spec/proxyProtocol', 'opaque'));
   });
   expect(message).toContain(
@@ -112,7 +114,8 @@ test('an identity naming a ServiceAccount the namespace does not have (a typo) n
     ),
   );
   expect(message).toContain(
-    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-authn/Resource policy.linkerd.io/MeshTLSAuthentication booksapp/authors-modify-authn ' +
+    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-authn/Resource ' +
+      'policy.linkerd.io/MeshTLSAuthentication booksapp/authors-modify-authn ' +
       'spec.identities[0]: [semantic/meshtls-unknown-identity] identity "webap.booksapp.serviceaccount.identity.linkerd.cluster.local" ' +
       'names ServiceAccount ' +
       'booksapp/webap, which namespace booksapp of this target does not have, so no client can present it and the authorization never matches; ' +
@@ -138,7 +141,8 @@ test('a policy with no required authentications admits everyone: an error naming
     apiObject(chart, 'AuthorizationPolicy', 'authors-modify-policy').addJsonPatch(JsonPatch.replace('/spec/requiredAuthenticationRefs', [])),
   );
   expect(message).toContain(
-    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-policy/Resource policy.linkerd.io/AuthorizationPolicy booksapp/authors-modify-policy ' +
+    'booksapp/authors-server/authors-modify-route/Grant-authors-modify-policy/Resource ' +
+      'policy.linkerd.io/AuthorizationPolicy booksapp/authors-modify-policy ' +
       'spec.requiredAuthenticationRefs: [semantic/authorization-allows-everyone] requiredAuthenticationRefs is empty, so Linkerd authorizes ' +
       'every client, ' +
       'unauthenticated ones from any network included; allowed: at least one MeshTLSAuthentication, NetworkAuthentication or ServiceAccount ' +

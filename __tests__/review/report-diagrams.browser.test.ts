@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesize } from '../../lib/output';
-import { Manifest } from '../../lib/output';
+import { synthesize, Manifest } from '../../lib/output';
 import { DEFAULT_CLUSTER_SETTINGS, selectorSelects, serviceAccountIdentity } from '../../lib/policy';
 import { reviewReports } from '../../lib/review';
 import { buildApp } from '../../main';
@@ -28,13 +28,13 @@ const title = existsSync(CHROMIUM) ? `review reports in ${CHROMIUM}`
   : `SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH); review reports in a real browser`;
 
 browserTests(title, () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   let browser: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+
   let page: any;
   beforeAll(async () => {
     const puppeteer = await import('puppeteer-core');
-    const profile = join(require('node:os').tmpdir(), `report-chromium-${process.pid}-${Date.now()}`);
+    const profile = join(tmpdir(), `report-chromium-${process.pid}-${Date.now()}`);
     browser = await puppeteer.launch({
       executablePath: CHROMIUM, headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -68,7 +68,7 @@ browserTests(title, () => {
           return { error: String(e) };
         }
         const element = root.querySelector('svg')!;
-        const boxes = Array.from(element.querySelectorAll("foreignObject")).filter((f) => (f.textContent ?? '').trim() !== '')
+        const boxes = Array.from(element.querySelectorAll('foreignObject')).filter((f) => (f.textContent ?? '').trim() !== '')
           .map((f) => {
             const r = (f.querySelector('span, p, div') ?? f).getBoundingClientRect();
             return { text: (f.textContent ?? '').trim(), x: r.left, y: r.top, w: r.width, h: r.height };

@@ -1,7 +1,7 @@
+import { BooksappChart } from '../../charts/booksapp';
 import { synthesize } from '../../lib/output';
 import { DEFAULT_CLUSTER_SETTINGS, serviceAccountIdentity } from '../../lib/policy';
 import { reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
-import { BooksappChart } from '../../charts/booksapp';
 import { meshShop } from '../fixtures/mesh-shop';
 
 const synthesis = synthesize((app) => meshShop(app));

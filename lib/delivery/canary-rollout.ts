@@ -10,6 +10,10 @@ import {
   RolloutSpecStrategyCanarySteps,
   toJson_RolloutSpecStrategyCanary,
 } from '../../imports/argo-rollouts-rollout-argoproj.io';
+import {
+  PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem,
+  serviceNameProblem,
+} from '../common';
 import type { ArgoCdIgnoreDifference, IArgoCdIgnoreDifferencesSource } from '../contracts';
 import {
   GrpcRoute, HttpBackend, HttpRoute, HttpRouteApi, MeshedService, ProxyConfig, RouteParent, headerNameProblem, meshedPodAnnotations,
@@ -21,10 +25,6 @@ import { CanaryRoute } from './canary-route';
 import { AnalysisReference, BackgroundAnalysis, CanaryHeaderMatch, CanaryStep, PodBudget } from './canary-step';
 import { CanaryTrafficRouting, GATEWAY_API_PLUGIN_IN_PROGRESS_LABEL, GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import { RolloutPodTemplate } from './rollout-pod-template';
-import {
-  PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, labelProblems, objectNameProblem, portNumberProblem,
-  serviceNameProblem,
-} from '../common';
 
 /** Properties of a {@link CanaryRollout}. */
 export interface CanaryRolloutProps {
@@ -270,7 +270,8 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
             metadata: { name: route.name }, api: HttpRouteApi.GATEWAY_V1, parent, rules: [{ matches: route.httpMatches, backends }],
           }));
         } else {
-          grpcRoutes.push(new GrpcRoute(this, routeId, { metadata: { name: route.name }, parent, rules: [{ matches: route.grpcMatches, backends }] }));
+          grpcRoutes.push(new GrpcRoute(this, routeId, { metadata: { name: route.name }, parent, rules: [{ matches: route.grpcMatches,
+            backends }] }));
         }
       }
     }

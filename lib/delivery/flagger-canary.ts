@@ -9,7 +9,8 @@ import {
 /** Properties of a {@link FlaggerCanary}. */
 export interface FlaggerCanaryProps {
   /**
-   * Metadata of the Canary; Flagger names the Services `<name>`, `<name>-primary` and `<name>-canary`: its `name` (a DNS-1123 subdomain), labels and annotations, as cdk8s-plus constructs take it.
+   * Metadata of the Canary; Flagger names the Services `<name>`, `<name>-primary` and `<name>-canary`: its `name` (a DNS-1123 subdomain),
+     labels and annotations, as cdk8s-plus constructs take it.
    * @default - name the Deployment name
    */
   readonly metadata?: ApiObjectMetadata;

@@ -5,9 +5,9 @@ import {
   AnalysisTemplateSpecMetricsCount,
   AnalysisTemplateSpecMetricsFailureLimit,
 } from '../../imports/argo-rollouts-analysis-template-argoproj.io';
+import { objectNameProblem, throwIfProblems } from '../common';
 import { AnalysisArgValue, AnalysisMetric } from './analysis-metric';
 import { LINKERD_VIZ_PROMETHEUS_ADDRESS } from './linkerd';
-import { objectNameProblem, throwIfProblems } from '../common';
 
 /** Properties of a {@link PrometheusAnalysisTemplate}. */
 export interface PrometheusAnalysisTemplateProps {

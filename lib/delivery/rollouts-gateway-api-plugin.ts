@@ -1,8 +1,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 import { namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
+import { GATEWAY_API_PLUGIN_NAME } from './canary-traffic-routing';
 
 /** Where the Argo Rollouts controller loads a plugin binary from. */
 export class PluginLocation {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import { NamedObjectMetadata, PropProblems, durationProblem, goDuration, integerProblem, invalidValueProblem, wholeSeconds } from '../common';
-import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
 import { ArgoCdIgnoreDifference } from '../contracts';
+import { SYNC_WAVE_ANNOTATION, TARGET_NAME } from '../output';
 import { ArgoCdProject } from './argo-cd-project';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 

@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidValueProblem, throwIfProblems } from '../common';
+import { isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { Manifest, TARGET_NAME, apiGroupOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
-import { isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
 import { Environment } from './environment';
 

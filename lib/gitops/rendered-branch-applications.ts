@@ -1,9 +1,9 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PropProblems, invalidValueProblem, throwIfProblems } from '../common';
+import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
-import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 
@@ -177,7 +177,7 @@ export class RenderedBranchApplications extends Construct {
       validate: () => {
         const now = deriveNeeds(targets().map(renderChart));
         if (JSON.stringify(now) === derivedFrom) return [];
-        return [`the render targets changed after the Argo CD Applications were derived from them (then: `
+        return ['the render targets changed after the Argo CD Applications were derived from them (then: '
           + `${needs.map((n) => n.name).join(', ')}; now: ${now.map((n) => n.name).join(', ')}); `
           + `construct ${chart.node.id} after every other chart, and change no chart afterwards`];
       },

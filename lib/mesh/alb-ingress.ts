@@ -1,8 +1,8 @@
+import { ApiObjectMetadata } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IMeshService } from './mesh-service';
-import { ApiObjectMetadata } from 'cdk8s';
 import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
+import { IMeshService } from './mesh-service';
 
 /** Whether the ALB is reachable from the internet. */
 export enum AlbScheme {

@@ -2,12 +2,12 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthorizationPolicy as AuthorizationPolicyResource } from '../../imports/linkerd-authorization-policy-policy.linkerd.io';
+import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 import { IAuthentication, IAuthorizationTarget, PolicyReference } from './authentication';
 import { MeshIdentity } from './mesh-identity';
 import { MeshTlsAuthentication } from './mesh-tls-authentication';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
-import { PropProblems, invalidValueProblem, namespaceNameProblem, objectNameProblem, throwIfProblems } from '../common';
 
 /** Targets that are not constructs of this library. */
 export class AuthorizationTarget {
@@ -141,7 +141,8 @@ function grantOnce(
     }
   }
   const authentication = authenticate(`Grant-${names.authentication}`, names.authentication);
-  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, { metadata: { name: names.policy }, target, requiredAuthentications: [authentication] });
+  const policy = new AuthorizationPolicy(target, `Grant-${names.policy}`, { metadata: { name: names.policy }, target,
+    requiredAuthentications: [authentication] });
   const grant = { policy, authentication };
   grants.set(names.policy, { grantees, authenticationName: names.authentication, grant });
   return grant;
@@ -186,7 +187,8 @@ export function grantNetworks(target: IAuthorizationTarget, networks: Network[],
 function grantNetworksAs(target: IAuthorizationTarget, key: string, networks: Network[], options: GrantOptions): Grant {
   requireGrantees(target, 'networks', networks);
   const grantees = `networks:${JSON.stringify(networks.map((n) => [n.cidr, n.except]))}`;
-  return grantOnce(target, grantees, options, granteeNames(target, [key]), (id, name) => new NetworkAuthentication(target, id, { metadata: { name }, networks }));
+  return grantOnce(target, grantees, options, granteeNames(target, [key]), (id, name) => new NetworkAuthentication(target, id,
+    { metadata: { name }, networks }));
 }
 
 /** The two networks of every address, as Linkerd's `all-unauthenticated` default policy authorizes them. */
@@ -205,7 +207,8 @@ export function grantPublic(target: IAuthorizationTarget, options: GrantOptions 
 /** Refuses a grant to nobody: it would create an authentication that matches no client, or be mistaken for "everyone". */
 function requireGrantees(target: IAuthorizationTarget, what: string, grantees: readonly unknown[]): void {
   if (grantees.length === 0) {
-    throwIfProblems(target, [invalidValueProblem(`grant ${what}`, [], `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`)]);
+    throwIfProblems(target, [invalidValueProblem(`grant ${what}`, [],
+      `one or more ${what} (to admit every client on purpose, call grantPublicAccess())`)]);
   }
 }
 

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IMeshService } from './mesh-service';
 import { PropProblems, integerProblem } from '../common';
-import { gatewayDuration, millisOf } from './gateway-duration';
 import { addAnnotationsOnce } from './annotations';
+import { gatewayDuration, millisOf } from './gateway-duration';
+import { IMeshService } from './mesh-service';
 
 /** Properties of a `CircuitBreaker`. */
 export interface CircuitBreakerProps {

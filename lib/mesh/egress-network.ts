@@ -1,8 +1,8 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EgressNetwork as EgressNetworkResource, EgressNetworkSpecTrafficPolicy } from '../../imports/linkerd-egress-network-policy.linkerd.io';
-import { Network } from './network';
 import { PropProblems, objectNameProblem } from '../common';
+import { Network } from './network';
 
 /** What an EgressNetwork does with traffic that none of its routes describes. */
 export enum EgressTrafficPolicy {

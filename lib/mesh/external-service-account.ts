@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { MeshIdentity } from './mesh-identity';
 import { PropProblems, namespaceNameProblem, objectNameProblem } from '../common';
+import { MeshIdentity } from './mesh-identity';
 
 /**
  * A ServiceAccount that exists in the cluster but is not rendered by this chart's target (another target's, a Helm

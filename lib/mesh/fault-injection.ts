@@ -1,11 +1,11 @@
-import { Cpu, ConfigMap, ImagePullPolicy, Service, Volume } from 'cdk8s-plus-28';
 import { Size } from 'cdk8s';
+import { Cpu, ConfigMap, ImagePullPolicy, Service, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PropProblems, integerProblem, serviceNameProblem } from '../common';
 import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
+import { IMeshService } from './mesh-service';
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
-import { IMeshService } from './mesh-service';
-import { PropProblems, integerProblem, serviceNameProblem } from '../common';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { parseGatewayDuration } from '../validation';
 import { PropProblems } from '../common';
+import { parseGatewayDuration } from '../validation';
 
 const UNITS: ReadonlyArray<readonly [string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
 

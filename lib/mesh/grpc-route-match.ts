@@ -1,5 +1,5 @@
-import { HeaderMatch, regexProblem } from './http-route-match';
 import { PropProblems } from '../common';
+import { HeaderMatch, regexProblem } from './http-route-match';
 
 /** How a {@link GrpcMethodMatch} compares the request's service and method. */
 export enum GrpcMethodMatchType {

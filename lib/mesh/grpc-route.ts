@@ -1,14 +1,14 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GrpcRoute as GrpcRouteResource, GrpcRouteSpec } from '../../imports/gateway-grpcroute-gateway.networking.k8s.io';
+import { PropProblems, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 import { PolicyReference } from './authentication';
 import { GrantTarget } from './grant-target';
-import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { GrpcMethodMatchType, GrpcRouteMatch } from './grpc-route-match';
 import { HttpBackend, RouteParent, renderHostnames, renderRouteBackends, validateServicePort } from './http-route';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { ProxyProtocol } from './proxy-protocol';
-import { PropProblems, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 
 /** A rule of a GRPCRoute. */
 export interface GrpcRouteRule {

@@ -1,11 +1,11 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
-import { serviceAccountNamespace } from './mesh-identity';
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy as RateLimitResource } from '../../imports/linkerd-http-local-ratelimit-policy-policy.linkerd.io';
+import { PropProblems, integerProblem, objectNameProblem } from '../common';
+import { serviceAccountNamespace } from './mesh-identity';
 import { ProxyProtocol } from './proxy-protocol';
 import type { IServer } from './server';
-import { PropProblems, integerProblem, objectNameProblem } from '../common';
 
 /** A rate limit for specific clients. */
 export interface RateLimitOverride {

@@ -1,5 +1,5 @@
-import { headerNameProblem } from './http-route-match';
 import { PropProblems, objectNameProblem, portNumberProblem } from '../common';
+import { headerNameProblem } from './http-route-match';
 
 /** Header changes of a header-modifier filter. */
 export interface HeaderModifierOptions {

@@ -1,5 +1,5 @@
-import { re2Error } from '../validation';
 import { PropProblems, invalidValueProblem } from '../common';
+import { re2Error } from '../validation';
 
 /** HTTP methods an HTTPRoute can match. */
 export enum HttpMethod {

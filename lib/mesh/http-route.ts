@@ -2,17 +2,17 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration } f
 import { Construct } from 'constructs';
 import { HttpRoute as GatewayHttpRoute, HttpRouteSpec as GatewayHttpRouteSpec } from '../../imports/gateway-httproute-gateway.networking.k8s.io';
 import { HttpRouteV1Beta3, HttpRouteV1Beta3Spec } from '../../imports/linkerd-httproute-policy.linkerd.io';
+import { PropProblems, integerProblem, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 import { PolicyReference } from './authentication';
+import type { EgressNetwork } from './egress-network';
+import { gatewayDuration, millisOf } from './gateway-duration';
 import { GrantTarget } from './grant-target';
-import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import { HttpRouteFilter, HttpRouteFilterType } from './http-route-filter';
 import { HttpRouteMatch, PathMatch } from './http-route-match';
 import { IMeshService } from './mesh-service';
 import { ProxyProtocol } from './proxy-protocol';
-import type { EgressNetwork } from './egress-network';
+import type { IRetriesAndTimeoutsTarget } from './retries-and-timeouts';
 import type { IServer } from './server';
-import { PropProblems, integerProblem, invalidValueProblem, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
-import { gatewayDuration, millisOf } from './gateway-duration';
 
 /** The HTTPRoute API an `HttpRoute` is rendered as. */
 export enum HttpRouteApi {
@@ -370,7 +370,8 @@ export class HttpRoute extends GrantTarget implements IRetriesAndTimeoutsTarget 
     return { request, backendRequest };
   }
 
-  private validateFilters(problems: PropProblems, where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[], backends: HttpBackend[] | undefined): void {
+  private validateFilters(problems: PropProblems, where: string, filters: HttpRouteFilter[], matches: HttpRouteMatch[],
+    backends: HttpBackend[] | undefined): void {
     const types = filters.map((f) => f.type);
     if (filters.length > 16 || new Set(types).size !== types.length) problems.invalid(`${where} filters`, types,
       'each filter type at most once per rule');

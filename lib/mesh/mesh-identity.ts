@@ -107,7 +107,7 @@ function serviceAccountNamespaceIn(scope: IConstruct, serviceAccount: IServiceAc
   if (!(serviceAccount instanceof ServiceAccount) && namespace === 'default' && ownNamespace !== 'default') {
     problems.invalid(`namespace of imported ServiceAccount ${name}`, namespace,
       'an import that names its namespace: ServiceAccount.fromServiceAccountName(scope, id, name, { namespaceName }) (without it '
-      + `cdk8s-plus assumes "default"), MeshIdentity.serviceAccountIn(name, namespace), or the ServiceAccount construct itself`);
+      + 'cdk8s-plus assumes "default"), MeshIdentity.serviceAccountIn(name, namespace), or the ServiceAccount construct itself');
   }
   return namespace ?? '';
 }

@@ -2,9 +2,9 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshTlsAuthentication as MeshTlsAuthenticationResource } from '../../imports/linkerd-meshtls-authentication-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../common';
 import { IAuthentication, PolicyReference } from './authentication';
 import { MeshIdentity, serviceAccountNamespace } from './mesh-identity';
-import { PropProblems, objectNameProblem } from '../common';
 
 /** The trust domain of a default Linkerd installation. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';

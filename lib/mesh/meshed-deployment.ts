@@ -1,9 +1,9 @@
 import { JsonPatch } from 'cdk8s';
 import { Deployment, DeploymentProps, LabelSelector, Pod, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PropProblems } from '../common';
 import { labelValueError, qualifiedNameError } from '../validation';
 import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
-import { PropProblems } from '../common';
 
 /** Properties of a `MeshedDeployment`. */
 export interface MeshedDeploymentProps extends Omit<DeploymentProps, 'select' | 'podMetadata'> {

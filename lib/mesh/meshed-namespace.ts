@@ -1,8 +1,8 @@
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 import { PropProblems, NamedObjectMetadata, namespaceNameProblem } from '../common';
+import { ProxyConfig, meshedPodAnnotations } from './proxy-config';
 
 /** Properties of a `MeshedNamespace`. */
 export interface MeshedNamespaceProps {

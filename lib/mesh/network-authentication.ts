@@ -1,9 +1,9 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkAuthentication as NetworkAuthenticationResource } from '../../imports/linkerd-network-authentication-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../common';
 import { IAuthentication, PolicyReference } from './authentication';
 import { Network } from './network';
-import { PropProblems, objectNameProblem } from '../common';
 
 /** Properties of a `NetworkAuthentication`. */
 export interface NetworkAuthenticationProps {

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise -- IPv4 addresses as 32-bit integers: masks and shifts are the arithmetic of CIDRs. */
 import { PropProblems } from '../common';
 
 /**

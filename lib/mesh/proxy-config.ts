@@ -1,8 +1,8 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { AccessPolicy } from './access-policy';
 import { PropProblems, portNumberProblem } from '../common';
+import { AccessPolicy } from './access-policy';
 
 /** The log levels of the Linkerd proxy. */
 export enum ProxyLogLevel {

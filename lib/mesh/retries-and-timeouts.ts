@@ -1,8 +1,8 @@
 import { ApiObjectMetadataDefinition, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { PropProblems, integerProblem } from '../common';
-import { gatewayDuration } from './gateway-duration';
 import { addAnnotationsOnce } from './annotations';
+import { gatewayDuration } from './gateway-duration';
 
 /** HTTP responses that are retried. */
 export class HttpRetryCondition {
@@ -153,7 +153,8 @@ export class RetriesAndTimeouts extends Construct {
       }
       if (retries.timeout !== undefined) annotations['retry.linkerd.io/timeout'] = gatewayDuration(problems, 'retry timeout', retries.timeout);
     }
-    if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(problems, 'requestTimeout', props.requestTimeout);
+    if (props.requestTimeout !== undefined) annotations['timeout.linkerd.io/request'] = gatewayDuration(problems, 'requestTimeout',
+      props.requestTimeout);
     if (props.responseTimeout !== undefined) annotations['timeout.linkerd.io/response'] = gatewayDuration(problems, 'responseTimeout',
       props.responseTimeout);
     if (props.idleTimeout !== undefined) annotations['timeout.linkerd.io/idle'] = gatewayDuration(problems, 'idleTimeout', props.idleTimeout);

@@ -5,15 +5,15 @@ import {
   ServerV1Beta3,
   ServerV1Beta3SpecPodSelectorMatchExpressionsOperator as SelectorOperator,
 } from '../../imports/linkerd-server-policy.linkerd.io';
+import { PropProblems, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
 import { asArray, asObject, findPodTemplate, identify } from '../validation';
 import { AccessPolicy } from './access-policy';
 import { PolicyReference } from './authentication';
 import { GrantTarget, IGrantTarget } from './grant-target';
 import { GrpcRoute, GrpcRouteOptions } from './grpc-route';
 import { HttpRoute, HttpRouteOptions, RouteParent } from './http-route';
-import { ProxyProtocol } from './proxy-protocol';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
-import { PropProblems, objectNameProblem, portNumberProblem, throwIfProblems } from '../common';
+import { ProxyProtocol } from './proxy-protocol';
 
 /** The port of a Server: a container port of the selected pods, by name or number. */
 export class ServerPort {

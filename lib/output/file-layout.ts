@@ -1,5 +1,5 @@
-import { syncWaveOf } from './apply-order';
 import { Manifest, apiGroupOf } from '../contracts';
+import { syncWaveOf } from './apply-order';
 import { stringifyManifest } from './manifest-yaml';
 import { RenderTarget } from './render-target';
 

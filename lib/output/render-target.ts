@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { withSyncWave, syncWaveOf } from './apply-order';
 import { Manifest, objectIdOf, apiGroupOf } from '../contracts';
+import { withSyncWave, syncWaveOf } from './apply-order';
 import { runForConstruct } from './user-code';
 
 /** One synthesized object and the construct that produced it. */

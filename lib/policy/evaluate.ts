@@ -59,6 +59,7 @@ export const DEFAULT_POD_IP = '10.0.0.1';
 export class LinkerdPolicyModel {
   public readonly index: InboundPolicyIndex;
   public readonly cluster: ClusterSettings;
+  private byName?: Map<string, PolicyWorkload[]>;
 
   constructor(manifests: readonly Json[], cluster: Partial<ClusterSettings> = {}) {
     this.cluster = { ...DEFAULT_CLUSTER_SETTINGS, ...cluster };
@@ -83,13 +84,13 @@ export class LinkerdPolicyModel {
       this.byName = new Map();
       for (const w of this.index.workloads) {
         const key = `${w.namespace}\0${w.name}`;
-        this.byName.set(key, [...(this.byName.get(key) ?? []), w]);
+        const same = this.byName.get(key);
+        if (same) same.push(w);
+        else this.byName.set(key, [w]);
       }
     }
     return this.byName;
   }
-
-  private byName?: Map<string, PolicyWorkload[]>;
 
   /** The identity of a client, if it has one. */
   public identityOf(client: RequestClient): string | undefined {

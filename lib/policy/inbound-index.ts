@@ -834,8 +834,8 @@ function compareKeys(a: string, b: string): number {
 
 /** Appends in place: copying the list on every add made building the index of a large namespace quadratic. */
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
+  const values = map.get(key);
+  if (values) values.push(value);
   else map.set(key, [value]);
 }
 

@@ -1,5 +1,5 @@
-import { checkSchema } from './checks/schema-check';
 import { TARGET_CHECKS } from './checks';
+import { checkSchema } from './checks/schema-check';
 import { ValidateOptions, ValidationProblem, ValidationTarget } from './model';
 import { SchemaRegistry } from './schema/schema-registry';
 import { IndexedObject, TargetIndex } from './target-index';

@@ -45,7 +45,8 @@ export function addService(chart: Chart, suffix: string): void {
     }],
   });
   new Service(chart, `${api}-svc`, { metadata: { name: api }, selector: deployment, ports: [{ name: 'http', port: PORT }] });
-  const server = new Server(chart, `${api}-server`, { metadata: { name: api }, workload: deployment, port: ServerPort.named('http'), proxyProtocol: ProxyProtocol.HTTP1 });
+  const server = new Server(chart, `${api}-server`, { metadata: { name: api }, workload: deployment, port: ServerPort.named('http'),
+    proxyProtocol: ProxyProtocol.HTTP1 });
   const reads = server.addHttpRoute(`${api}-reads`, {
     metadata: { name: `${api}-reads` },
     rules: [{ matches: [{ method: HttpMethod.GET, path: PathMatch.prefix('/items') }] }],
@@ -53,7 +54,8 @@ export function addService(chart: Chart, suffix: string): void {
   reads.grantAccess([webAccount, apiAccount]);
   const writes = server.addHttpRoute(`${api}-writes`, {
     metadata: { name: `${api}-writes` },
-    rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE, path: PathMatch.prefix('/items/') }] }],
+    rules: [{ matches: [{ method: HttpMethod.POST, path: PathMatch.exact('/items') }, { method: HttpMethod.DELETE,
+      path: PathMatch.prefix('/items/') }] }],
   });
   writes.grantAccess([webAccount]);
 

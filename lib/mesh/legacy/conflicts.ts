@@ -1,7 +1,7 @@
-import { IMeshService } from '../mesh-service';
 import { IConstruct } from 'constructs';
 import { GrpcRoute } from '../grpc-route';
 import { HttpRoute } from '../http-route';
+import { IMeshService } from '../mesh-service';
 
 /** Outbound HttpRoutes and GrpcRoutes of the whole app whose parent is this Service (same name and namespace). */
 export function outboundRoutesOf(scope: IConstruct, service: IMeshService): Array<HttpRoute | GrpcRoute> {

@@ -2,9 +2,9 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServerAuthorizationV1Beta1 } from '../../../imports/linkerd-server-authorization-policy.linkerd.io';
+import { PropProblems, objectNameProblem } from '../../common';
 import { Network } from '../network';
 import type { IServer } from '../server';
-import { PropProblems, objectNameProblem } from '../../common';
 
 /** Properties of a `ServerAuthorization`. */
 export interface ServerAuthorizationProps {

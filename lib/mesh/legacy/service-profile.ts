@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceProfileV1Alpha2, ServiceProfileV1Alpha2SpecDstOverridesWeight } from '../../../imports/linkerd-serviceprofile-linkerd.io';
-import { HttpMethod, regexProblem } from '../http-route-match';
-import { outboundRoutesOf } from './conflicts';
-import { IMeshService } from '../mesh-service';
 import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 import { gatewayDuration } from '../gateway-duration';
+import { HttpMethod, regexProblem } from '../http-route-match';
+import { IMeshService } from '../mesh-service';
+import { outboundRoutesOf } from './conflicts';
 
 /** A route of a ServiceProfile. */
 export interface ServiceProfileRoute {

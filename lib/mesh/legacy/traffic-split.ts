@@ -1,10 +1,10 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrafficSplitV1Alpha2 } from '../../../imports/smi-trafficsplit-split.smi-spec.io';
+import { PropProblems, integerProblem, objectNameProblem } from '../../common';
+import { IMeshService } from '../mesh-service';
 import { outboundRoutesOf, sameService } from './conflicts';
 import { ServiceProfile } from './service-profile';
-import { IMeshService } from '../mesh-service';
-import { PropProblems, integerProblem, objectNameProblem } from '../../common';
 
 /** A weighted backend of a TrafficSplit. */
 export interface TrafficSplitBackend {

@@ -31,7 +31,7 @@ export interface StreamProblem {
 
 export type StreamItem = DocumentText | StreamProblem;
 
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1024 * 1024;
 const DOCUMENT_END = /^\.\.\.(?:[ \t\r\n]|#|$)/;
 const CONTENT = /^[ \t\r]*[^ \t\r\n#]/;
 /** What YAML (and kubectl: "control characters are not allowed") refuses anywhere in a stream (NUL in UTF-8 is caught before). */
@@ -179,9 +179,9 @@ export function* splitDocuments(chunks: Iterable<Buffer>): Generator<StreamItem>
     }
     const control = CONTROL.exec(decoded);
     if (control !== null) {
-      const line = lineNumber + 1 + countNewlines(pending) + countNewlines(decoded.slice(0, control.index));
+      const errorLine = lineNumber + 1 + countNewlines(pending) + countNewlines(decoded.slice(0, control.index));
       const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
-      const message = `control character 0x${code} on line ${line}, which YAML and kubectl refuse; allowed: UTF-8 YAML text`;
+      const message = `control character 0x${code} on line ${errorLine}, which YAML and kubectl refuse; allowed: UTF-8 YAML text`;
       yield { kind: 'problem', wholeFile: true, message };
       return;
     }
@@ -229,7 +229,7 @@ function firstInvalidUtf8(bytes: Buffer): number {
     const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte < 0xe0 ? 2 : byte >= 0xe0 && byte < 0xf0 ? 3 : byte >= 0xf0 && byte < 0xf5 ? 4 : 0;
     if (length === 0) return i;
     if (i + length > bytes.length) return i; // cut by the chunk end: the decoder reports it only at the end
-    for (let k = 1; k < length; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    for (let k = 1; k < length; k++) if (bytes[i + k] < 0x80 || bytes[i + k] > 0xbf) return i; // not a continuation byte (10xxxxxx)
     i += length;
   }
   return i;
