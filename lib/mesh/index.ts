@@ -17,7 +17,8 @@ export { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route'
 export type { HttpBackendOptions, HttpRouteOptions, HttpRouteProps, HttpRouteRule, HttpRouteTimeouts } from './http-route';
 export * from './http-route-filter';
 export * from './http-route-match';
-export * from './mesh-identity';
+// Not the @internal helpers the authentications share (serviceAccountNamespace, meshIdentityDomain).
+export { MeshIdentity } from './mesh-identity';
 export * from './mesh-tls-authentication';
 export * from './meshed-deployment';
 export * from './meshed-namespace';

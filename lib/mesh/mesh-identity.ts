@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { IServiceAccount, ServiceAccount } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PropProblems, namespaceNameProblem, objectNameProblem } from '../common';
+import { DEFAULT_CLUSTER_SETTINGS, namespaceIdentity, serviceAccountIdentity } from '../policy';
 
 /**
  * A meshed client identity a `MeshTlsAuthentication` accepts, as Linkerd's proxy identity
@@ -68,10 +69,10 @@ export class MeshIdentity {
     if (this.kind === 'anyMeshed') return '*';
     if (this.kind === 'namespace') {
       problems.add(namespaceNameProblem('identity namespace', this.namespace!));
-      return `*.${this.namespace}.serviceaccount.identity.linkerd.${trustDomain}`;
+      return namespaceIdentity(this.namespace!, meshIdentityDomain(trustDomain));
     }
     problems.add(objectNameProblem('identity ServiceAccount name', this.name!));
-    return `${this.name}.${this.serviceAccountNamespace(scope, problems)}.serviceaccount.identity.linkerd.${trustDomain}`;
+    return serviceAccountIdentity(this.serviceAccountNamespace(scope, problems), this.name!, meshIdentityDomain(trustDomain));
   }
 
   private serviceAccountNamespace(scope: IConstruct, problems: PropProblems): string {
@@ -119,4 +120,13 @@ function findNamespace(scope: IConstruct): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The identity domain of a mesh with this trust domain, the control plane in Linkerd's default namespace: identity strings
+ * are written by lib/policy's functions only, so the constructs render what the evaluator and the report match.
+ * @internal
+ */
+export function meshIdentityDomain(trustDomain: string): { trustDomain: string; controlPlaneNamespace: string } {
+  return { trustDomain, controlPlaneNamespace: DEFAULT_CLUSTER_SETTINGS.controlPlaneNamespace };
 }

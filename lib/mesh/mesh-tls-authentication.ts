@@ -3,8 +3,9 @@ import { IServiceAccount } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { MeshTlsAuthentication as MeshTlsAuthenticationResource } from '../../imports/linkerd-meshtls-authentication-policy.linkerd.io';
 import { PropProblems, objectNameProblem } from '../common';
+import { serviceAccountIdentity } from '../policy';
 import { IAuthentication, PolicyReference } from './authentication';
-import { MeshIdentity, serviceAccountNamespace } from './mesh-identity';
+import { MeshIdentity, meshIdentityDomain, serviceAccountNamespace } from './mesh-identity';
 
 /** The trust domain of a default Linkerd installation. */
 export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
@@ -47,7 +48,7 @@ export class MeshTlsAuthentication extends Construct implements IAuthentication 
   public static identityOf(serviceAccount: IServiceAccount, trustDomain: string = DEFAULT_TRUST_DOMAIN, scope?: Construct): string {
     const { name, namespace } = serviceAccount.toSubjectConfiguration();
     const resolved = scope === undefined ? namespace : serviceAccountNamespace(scope, serviceAccount);
-    return `${name}.${resolved}.serviceaccount.identity.linkerd.${trustDomain}`;
+    return serviceAccountIdentity(String(resolved), name, meshIdentityDomain(trustDomain));
   }
 
   public readonly authenticationRef: PolicyReference;
