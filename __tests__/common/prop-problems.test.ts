@@ -3,7 +3,7 @@ import { PropProblems, throwIfProblems } from '../../lib/common';
 import { CanaryRollout, CanaryStep } from '../../lib/delivery';
 import { ArgoCdProject } from '../../lib/gitops';
 import { HttpBackend, HttpRoute, PathMatch, RouteParent } from '../../lib/mesh';
-import { fixture } from '../mesh/fixture';
+import { fixture } from '../support/mesh-fixture';
 
 // The one validation mechanism of construct props (lib/common/input-validation.ts): every problem of a construct's
 // props in one error, one line per problem, each `[<path>] <what> <value> is invalid; allowed: <…>`.

@@ -1,4 +1,4 @@
-import { NAMESPACE, OTHER_NAMESPACE, PODS, SELECTOR_CASES, selectorQuery } from '../fixtures/label-selector-cases';
+import { NAMESPACE, OTHER_NAMESPACE, PODS, SELECTOR_CASES, selectorQuery } from '../support/fixtures/label-selector-cases';
 import { envtestSuite } from '../support/envtest';
 
 /**

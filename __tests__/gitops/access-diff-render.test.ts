@@ -3,7 +3,7 @@ import { BooksappChart } from '../../charts/booksapp';
 import {
   diffExitCode, diffRender, formatRenderDiff, formatRenderDiffAs, parseRenderArgs, publishRender, WIDENED_ACCESS_EXIT_CODE,
 } from '../../lib/gitops';
-import { run, useRepoFixture } from './support/git-fixture';
+import { run, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 

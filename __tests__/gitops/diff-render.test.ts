@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { compareRenders, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
-import { configMaps } from './support/fake-apps';
-import { useRepoFixture } from './support/git-fixture';
+import { configMaps } from '../support/fake-apps';
+import { useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 

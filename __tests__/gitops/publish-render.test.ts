@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { RenderRefusedError, publishRender } from '../../lib/gitops';
-import { configMaps } from './support/fake-apps';
-import { run, treeOf, useRepoFixture } from './support/git-fixture';
+import { configMaps } from '../support/fake-apps';
+import { run, treeOf, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishRender } from '../../lib/gitops';
-import { canMount, mount, umount } from '../output/support/fault-harness';
-import { configMaps } from './support/fake-apps';
-import { run, useRepoFixture } from './support/git-fixture';
+import { canMount, mount, umount } from '../support/fault-harness';
+import { configMaps } from '../support/fake-apps';
+import { run, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,7 +40,7 @@ function withFault<T>(spec: string, action: () => T): T {
 test('killed after its commit, before any branch moved: both tips unchanged; the next render takes the lock over at once', () => {
   const published = publishRender({ repoDir: repo.dir, build: greeting('first'), remote: 'origin' });
   const { LPD_FAULT_INJECT: _, ...env } = process.env;
-  const killed = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'fixtures', 'publish-app.ts')], {
+  const killed = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
     cwd: ROOT, encoding: 'utf8',
     env: { ...env, REPO_DIR: repo.dir, GREETING: 'killed', REMOTE: 'origin', LPD_FAULT_INJECT: 'render-committed=kill' },
   });

@@ -7,8 +7,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RenderRefusedError, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
-import { configMaps } from './support/fake-apps';
-import { run, useRepoFixture } from './support/git-fixture';
+import { configMaps } from '../support/fake-apps';
+import { run, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -93,7 +93,7 @@ describe('a render from a checkout behind the rendered branch', () => {
 
 describe('concurrent renders', () => {
   function publishInBackground(greeting: string, env: Record<string, string> = {}) {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('__tests__', 'fixtures', 'publish-app.ts')], {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
       cwd: ROOT, env: { ...process.env, REPO_DIR: repo.dir, GREETING: greeting, ...env },
     });
     let stdout = '';

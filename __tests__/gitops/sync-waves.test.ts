@@ -1,5 +1,5 @@
 import { Manifest, SYNC_WAVE_ANNOTATION, synthesize } from '../../lib/output';
-import { meshShop } from '../fixtures/mesh-shop';
+import { meshShop } from '../support/fixtures/mesh-shop';
 
 /**
  * The sync waves as a GitOps user relies on them, checked on rendered output: identities

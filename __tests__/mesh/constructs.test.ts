@@ -6,7 +6,7 @@ import {
   HttpMethod, ProxyLogLevel, ProxyProtocol, RedirectPath, RetriesAndTimeouts, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
 import { renderTargets } from '../../lib/output';
-import { find, fixture, manifestsOf } from './fixture';
+import { find, fixture, manifestsOf } from '../support/mesh-fixture';
 
 test('a namespace is meshed with validated proxy settings and no namespace of its own', () => {
   const f = fixture();

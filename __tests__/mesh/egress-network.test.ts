@@ -7,7 +7,7 @@ import {
 } from '../../lib/mesh';
 import { synthesize } from '../../lib/output';
 import { formatProblem, validateTargets } from '../../lib/validation';
-import { find, manifestsOf } from './fixture';
+import { find, manifestsOf } from '../support/mesh-fixture';
 
 type Obj = Record<string, any>;
 

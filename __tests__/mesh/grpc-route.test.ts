@@ -6,7 +6,7 @@ import {
 } from '../../lib/mesh';
 import { Manifest, renderTargets, synthesize } from '../../lib/output';
 import { formatProblem, validateTargets } from '../../lib/validation';
-import { find, manifestsOf } from './fixture';
+import { find, manifestsOf } from '../support/mesh-fixture';
 
 /** A gRPC payments service in namespace `pay`: Deployment `payments` (port grpc=9090), Service `payments`, a v2 Service, clients. */
 function grpcFixture(options: { proxyProtocol?: ProxyProtocol; httpProbe?: boolean } = {}) {

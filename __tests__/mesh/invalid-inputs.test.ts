@@ -6,7 +6,7 @@ import {
   MeshedNamespace, Network, NetworkAuthentication, PathMatch, ProxyProtocol, QueryParamMatch, RedirectPath, RetriesAndTimeouts,
   HttpRetryCondition, RouteParent, Server, ServerPort, legacy,
 } from '../../lib/mesh';
-import { fixture } from './fixture';
+import { fixture } from '../support/mesh-fixture';
 
 type Fixture = ReturnType<typeof fixture>;
 const outbound = (f: Fixture) => RouteParent.service(f.service, 80);

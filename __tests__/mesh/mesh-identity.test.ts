@@ -3,7 +3,7 @@ import { ServiceAccount } from 'cdk8s-plus-28';
 import {
   GrpcMethodMatch, HttpLocalRateLimitPolicy, MeshIdentity, MeshTlsAuthentication, PathMatch, ProxyProtocol, Server, ServerPort,
 } from '../../lib/mesh';
-import { find, fixture, manifestsOf } from './fixture';
+import { find, fixture, manifestsOf } from '../support/mesh-fixture';
 
 const identity = (account: string, namespace: string, trustDomain = 'cluster.local') =>
   `${account}.${namespace}.serviceaccount.identity.linkerd.${trustDomain}`;

@@ -10,7 +10,7 @@ import {
 import { synthesize } from '../../lib/output';
 import { accessMatrix, describeClientClass, expectRequest, LinkerdPolicyModel } from '../../lib/policy';
 import { formatProblem, validateTargets } from '../../lib/validation';
-import { find, fixture, manifestsOf } from './fixture';
+import { find, fixture, manifestsOf } from '../support/mesh-fixture';
 
 const EVERYWHERE = [{ cidr: '0.0.0.0/0' }, { cidr: '::/0' }];
 const OUTSIDER = '203.0.113.7';

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { readTree } from '../../lib/output';
-import { NEW, OLD, observed, synth, synthesized, useOutputFolder, write } from './support/fault-harness';
+import { NEW, OLD, observed, synth, synthesized, useOutputFolder, write } from '../support/fault-harness';
 
 const out = useOutputFolder();
 jest.setTimeout(300_000);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { readTree, writeAtomically } from '../../lib/output';
 import {
   NEW, OLD, canMount, mount, observed, synth, synthInBackground, synthesized, umount, useOutputFolder, waitForFile,
-} from './support/fault-harness';
+} from '../support/fault-harness';
 
 const out = useOutputFolder();
 const unchanged = (outdir: string) => `Synthesis failed: ${outdir} was left unchanged: `;

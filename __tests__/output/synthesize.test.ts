@@ -27,7 +27,7 @@ function populatedDist(): { outdir: string; before: Map<string, string> } {
 describe('synthesis is atomic', () => {
   test.each(['construct', 'validation'])('an app that throws at %s time leaves dist/ byte-identical (npm run synth path)', (at) => {
     const { outdir, before } = populatedDist();
-    const result = run(process.execPath, ['--import', 'tsx', '__tests__/fixtures/throwing-app.ts'], { RENDER_OUTDIR: outdir, THROW_AT: at });
+    const result = run(process.execPath, ['--import', 'tsx', '__tests__/support/fixtures/throwing-app.ts'], { RENDER_OUTDIR: outdir, THROW_AT: at });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Synthesis failed; ${outdir}/ was left unchanged.`);
     expect(result.stderr).toMatch(at === 'validation' ? /\[broken\] this chart is invalid on purpose/ : /throws on purpose/);
@@ -37,7 +37,7 @@ describe('synthesis is atomic', () => {
   test('plain `cdk8s synth` with a throwing app fails and leaves dist/ byte-identical', () => {
     const { outdir, before } = populatedDist();
     const result = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(dir, 'cli-out'),
-      '--app', `${process.execPath} --import tsx __tests__/fixtures/throwing-app.ts`], { RENDER_OUTDIR: outdir });
+      '--app', `${process.execPath} --import tsx __tests__/support/fixtures/throwing-app.ts`], { RENDER_OUTDIR: outdir });
     expect(result.status).not.toBe(0);
     expect(readTree(outdir)).toEqual(before);
   });

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import { MeshedNamespace } from '../../lib/mesh';
 import { UserCodeError, readTree, synthesize, writeAtomically } from '../../lib/output';
-import { buildShop } from '../fixtures/user-error-app';
+import { buildShop } from '../support/fixtures/user-error-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE = path.join('__tests__', 'fixtures', 'user-error-app.ts');
+const FIXTURE = path.join('__tests__', 'support', 'fixtures', 'user-error-app.ts');
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'user-code-')); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

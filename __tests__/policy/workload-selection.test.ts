@@ -1,6 +1,6 @@
 import { LinkerdPolicyModel, serverPolicies, WorkloadSelection } from '../../lib/policy';
 import { reviewReport } from '../../lib/review';
-import { NAMESPACE, PODS, SELECTOR_CASES } from '../fixtures/label-selector-cases';
+import { NAMESPACE, PODS, SELECTOR_CASES } from '../support/fixtures/label-selector-cases';
 
 const selection = new WorkloadSelection(PODS);
 

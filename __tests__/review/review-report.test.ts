@@ -2,7 +2,7 @@ import { BooksappChart } from '../../charts/booksapp';
 import { synthesize } from '../../lib/output';
 import { DEFAULT_CLUSTER_SETTINGS, serviceAccountIdentity } from '../../lib/policy';
 import { reviewReport, reviewReports, rolloutManagedRoutes } from '../../lib/review';
-import { meshShop } from '../fixtures/mesh-shop';
+import { meshShop } from '../support/fixtures/mesh-shop';
 
 const synthesis = synthesize((app) => meshShop(app));
 const manifests = synthesis.targets[0].objects.map((o) => o.manifest);

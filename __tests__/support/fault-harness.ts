@@ -2,11 +2,11 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readTree, synthesize, writeAtomically } from '../../../lib/output';
-import { smallApp } from '../../fixtures/small-app';
+import { readTree, synthesize, writeAtomically } from '../../lib/output';
+import { smallApp } from './fixtures/small-app';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const APP = path.join('__tests__', 'fixtures', 'small-app.ts');
+const APP = path.join('__tests__', 'support', 'fixtures', 'small-app.ts');
 
 /** The complete renders of the small app, v1 ("old") and v2 ("new"). */
 export const OLD = synthesize(smallApp('v1')).files;
@@ -38,7 +38,7 @@ export function write(outdir: string, files: ReadonlyMap<string, string>, env: R
   const filesJson = `${outdir}.files.json`;
   fs.writeFileSync(filesJson, JSON.stringify(Object.fromEntries(files)));
   try {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'fixtures', 'write-files.ts')], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'write-files.ts')], {
       cwd: ROOT, env: { ...environment(outdir, '', env), OUTDIR: outdir, FILES_JSON: filesJson }, encoding: 'utf8',
     });
     return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };

@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { Probe, Service, ServiceAccount } from 'cdk8s-plus-28';
 import { MeshedDeployment } from '../../lib/mesh';
 import { Manifest } from '../../lib/output';
-import { validatedSynth } from '../support/validated-synth';
+import { validatedSynth } from './validated-synth';
 
 /** A small meshed app in namespace `shop`: Deployment `api` (port http=8080, probes /healthz and /ready), Service `api`, clients. */
 export function fixture() {
