@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'yaml';
 import { ArgoRolloutsPlatformChart } from '../../charts/argo-rollouts-platform';
@@ -6,7 +7,6 @@ import { NginxCanaryChart } from '../../charts/nginx-canary';
 import { NginxCanaryIstioChart } from '../../charts/nginx-canary-istio';
 import { RolloutsDemoChart } from '../../charts/rollouts-demo';
 import { INJECT_ANNOTATION } from '../../lib/mesh';
-import * as path from 'node:path';
 import { readTree, renderTargets, synthesize, toValidationTargets } from '../../lib/output';
 import { validateTargets } from '../../lib/validation';
 

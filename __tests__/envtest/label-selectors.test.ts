@@ -1,5 +1,5 @@
-import { NAMESPACE, OTHER_NAMESPACE, PODS, SELECTOR_CASES, selectorQuery } from '../support/fixtures/label-selector-cases';
 import { envtestSuite } from '../support/envtest';
+import { NAMESPACE, OTHER_NAMESPACE, PODS, SELECTOR_CASES, selectorQuery } from '../support/fixtures/label-selector-cases';
 
 /**
  * The label-selector cases lib/policy's WorkloadSelection is tested with (__tests__/policy/workload-selection.test.ts),

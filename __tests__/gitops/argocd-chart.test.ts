@@ -9,8 +9,8 @@ import {
 import { Manifest, SYNC_WAVE_ANNOTATION, Synthesis, synthesize, toValidationTargets } from '../../lib/output';
 import { ValidationProblem, validateTargets } from '../../lib/validation';
 import { buildApp } from '../../main';
-import { meshShop } from '../support/fixtures/mesh-shop';
 import { configMaps } from '../support/fake-apps';
+import { meshShop } from '../support/fixtures/mesh-shop';
 
 const REPO_URL = 'https://github.com/example-org/linkerd-progressive-delivery.git';
 

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishRender } from '../../lib/gitops';
-import { canMount, mount, umount } from '../support/fault-harness';
 import { configMaps } from '../support/fake-apps';
+import { canMount, mount, umount } from '../support/fault-harness';
 import { run, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();

@@ -1,10 +1,10 @@
+import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { BooksappChart } from '../../charts/booksapp';
 import { CircuitBreakingDemoChart } from '../../charts/circuit-breaking-demo';
 import { EmojivotoChart } from '../../charts/emojivoto';
 import { PodinfoDynamicRoutingChart } from '../../charts/podinfo-dynamic-routing';
-import * as path from 'node:path';
 import { ApplyPhase, Manifest, SYNC_WAVE_ANNOTATION, readTree, synthesize } from '../../lib/output';
 
 const synthesis = synthesize((app: App) => {
@@ -170,7 +170,7 @@ describe('booksapp', () => {
     const probePaths = podTemplateOf(get(objects, 'Deployment', 'authors')).containers
       .map((c) => c.readinessProbe.httpGet.path);
     const matches = get(objects, 'HTTPRoute', 'authors-probe-route').spec.rules[0].matches;
-    expect(matches).toEqual(probePaths.map((path) => ({ method: 'GET', path: { type: 'Exact', value: path } })));
+    expect(matches).toEqual(probePaths.map((probePath) => ({ method: 'GET', path: { type: 'Exact', value: probePath } })));
   });
 
   test('fault injection: 90/10 between books and error-injector, which answers 500', () => {
