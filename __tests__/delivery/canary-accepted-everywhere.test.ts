@@ -13,7 +13,7 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join(ROOT, '__tests__/support/fixtures/canary-everywhere.ts');
 /** A file that exists only in memory: a construct taking concrete classes, which the scan must flag. */
-const NEGATIVE = path.join(ROOT, '__tests__/support/fixtures/virtual-concrete-props.ts');
+const NEGATIVE = path.join(ROOT, '__tests__/support/virtual-concrete-props.ts');
 const NEGATIVE_SOURCE = `
 import { Deployment, Service } from 'cdk8s-plus-28';
 import { Server } from '../../lib/mesh';
@@ -21,7 +21,7 @@ export interface ConcreteProps { readonly workload: Deployment; readonly service
 export class Concrete { constructor(public readonly props: ConcreteProps) {} }
 `;
 /** Declares the types the scan compares against, resolved by the same program. */
-const PROBE = path.join(ROOT, '__tests__/support/fixtures/virtual-probe-types.ts');
+const PROBE = path.join(ROOT, '__tests__/support/virtual-probe-types.ts');
 const PROBE_SOURCE = `
 import { CanaryRollout } from '../../lib/delivery';
 import { IMeshService, IServer } from '../../lib/mesh';

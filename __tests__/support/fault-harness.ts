@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
 import { smallApp } from './fixtures/small-app';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const APP = path.join('__tests__', 'support', 'fixtures', 'small-app.ts');
 
 /** The complete renders of the small app, v1 ("old") and v2 ("new"). */
