@@ -2,21 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { RenderRefusedError, publishRender } from '../../lib/gitops';
+import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { run, treeOf, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 
 const twoTargets = configMaps({ alpha: { greeting: 'hello' }, beta: { greeting: 'hi' } });
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 function branchTip(dir: string, branch = 'rendered'): string | undefined {
   try {

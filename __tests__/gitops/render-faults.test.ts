@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishRender } from '../../lib/gitops';
+import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { canMount, mount, umount } from '../support/fault-harness';
 import { run, useRepoFixture } from '../support/git-fixture';
@@ -18,15 +19,6 @@ const greeting = (text: string) => configMaps({ alpha: { greeting: text } });
 const tips = () => [run(repo.dir, 'rev-parse', 'refs/heads/rendered'), run(repo.remote, 'rev-parse', 'refs/heads/rendered')];
 // The killed render is a process of its own: on a loaded machine one can take 30 s to start.
 jest.setTimeout(300_000);
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 function withFault<T>(spec: string, action: () => T): T {
   process.env.LPD_FAULT_INJECT = spec;

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RenderRefusedError, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
+import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { run, useRepoFixture } from '../support/git-fixture';
 
@@ -18,15 +19,6 @@ function commitSource(dir: string, content: string): string {
   fs.writeFileSync(path.join(dir, 'main.ts'), content);
   run(dir, 'commit', '-q', '-am', content);
   return run(dir, 'rev-parse', 'HEAD');
-}
-
-function errorOf(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
 }
 
 const tip = (dir: string) => run(dir, 'rev-parse', 'refs/heads/rendered');
