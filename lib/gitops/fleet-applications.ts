@@ -5,6 +5,7 @@ import { isArgoCdIgnoreDifferencesSource } from '../contracts';
 import { Manifest, TARGET_NAME, apiGroupOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
+import { argoGroupOf, unique, uniqueBy } from './argo-cd-resource-lists';
 import { Environment } from './environment';
 
 /** One environment and the render targets it deploys to each of its clusters. */
@@ -110,18 +111,4 @@ export class FleetApplications extends Construct {
 
 function renderedManifests(chart: Chart): Manifest[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson() as Manifest);
-}
-
-function argoGroupOf(manifest: Manifest): string {
-  const group = apiGroupOf(manifest);
-  return group === 'core' ? '' : group;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
-
-function uniqueBy<T>(values: readonly T[], key: (value: T) => string): T[] {
-  const byKey = new Map(values.map((v) => [key(v), v]));
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }

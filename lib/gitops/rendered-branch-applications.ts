@@ -5,6 +5,7 @@ import { ArgoCdIgnoreDifference, isArgoCdIgnoreDifferencesSource } from '../cont
 import { ApplyPhase, Manifest, apiGroupOf, objectIdOf } from '../output';
 import { ArgoCdApplication } from './argo-cd-application';
 import { ArgoCdProject, ClusterResource, ResourceKind } from './argo-cd-project';
+import { argoGroupOf, unique, uniqueBy } from './argo-cd-resource-lists';
 import { SyncPolicy, SyncRetry } from './sync-policy';
 
 /** Sync wave of the Applications of platform targets: after the AppProjects (wave 1), before the other targets. */
@@ -246,19 +247,4 @@ function deriveNeeds(charts: readonly RenderedChart[]): TargetNeeds[] {
       }),
     };
   });
-}
-
-/** Argo CD spells the core API group as the empty string. */
-function argoGroupOf(manifest: Manifest): string {
-  const group = apiGroupOf(manifest);
-  return group === 'core' ? '' : group;
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
-}
-
-function uniqueBy<T>(values: readonly T[], key: (value: T) => string): T[] {
-  const byKey = new Map(values.map((v) => [key(v), v]));
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
