@@ -2,10 +2,11 @@ import { Size } from 'cdk8s';
 import { Cpu, ConfigMap, ImagePullPolicy, Service, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropProblems, integerProblem, serviceNameProblem } from '../common';
-import { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
+import { HttpRoute, HttpRouteApi } from './http-route';
 import { IMeshService } from './mesh-service';
 import { MeshedDeployment } from './meshed-deployment';
 import { MeshedService } from './meshed-service';
+import { HttpBackend, RouteParent } from './route-base';
 
 /** Properties of a `FaultInjection`. */
 export interface FaultInjectionProps {

@@ -12,9 +12,7 @@ export * from './grant-target';
 export * from './grpc-route';
 export * from './grpc-route-match';
 export * from './http-local-rate-limit-policy';
-// Not the @internal rendering helpers the route constructs share.
-export { HttpBackend, HttpRoute, HttpRouteApi, RouteParent } from './http-route';
-export type { HttpBackendOptions, HttpRouteOptions, HttpRouteProps, HttpRouteRule, HttpRouteTimeouts } from './http-route';
+export * from './http-route';
 export * from './http-route-filter';
 export * from './http-route-match';
 // Not the @internal helpers the authentications share (serviceAccountNamespace, meshIdentityDomain).
@@ -30,5 +28,8 @@ export * from './probe-authorization';
 export * from './proxy-config';
 export * from './proxy-protocol';
 export * from './retries-and-timeouts';
+// Not the @internal parts the route kinds give the shared construction.
+export { HttpBackend, RouteBase, RouteParent } from './route-base';
+export type { HttpBackendOptions, RouteBaseOptions } from './route-base';
 export * from './server';
 export * as legacy from './legacy';

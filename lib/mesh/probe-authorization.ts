@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
 import { invalidValueProblem, throwIfProblems } from '../common';
 import { AuthorizationPolicy } from './authorization-policy';
-import { HttpRoute, HttpRouteApi, RouteParent } from './http-route';
+import { HttpRoute, HttpRouteApi } from './http-route';
 import { HttpMethod, PathMatch } from './http-route-match';
 import { Network } from './network';
 import { NetworkAuthentication } from './network-authentication';
+import { RouteParent } from './route-base';
 import type { IServer } from './server';
 
 /** How a Server authorizes the kubelet's HTTP probes once routes guard its port. */

@@ -11,9 +11,10 @@ import { AccessPolicy } from './access-policy';
 import { PolicyReference } from './authentication';
 import { GrantTarget, IGrantTarget } from './grant-target';
 import { GrpcRoute, GrpcRouteOptions } from './grpc-route';
-import { HttpRoute, HttpRouteOptions, RouteParent } from './http-route';
+import { HttpRoute, HttpRouteOptions } from './http-route';
 import { ProbeAuthorization, ProbeAuthorizationOptions } from './probe-authorization';
 import { ProxyProtocol } from './proxy-protocol';
+import { RouteParent } from './route-base';
 
 /** The port of a Server: a container port of the selected pods, by name or number. */
 export class ServerPort {
