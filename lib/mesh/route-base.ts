@@ -146,7 +146,9 @@ export interface RouteKindParts {
  * grants (`grantAccess`, …) on inbound ones. Subclassed by the route kinds of this library only.
  */
 export abstract class RouteBase extends GrantTarget implements IRetriesAndTimeoutsTarget {
+  /** Name of the rendered object. */
   public readonly name: string;
+  /** Namespace of the rendered object (the chart's). */
   public readonly namespace: string | undefined;
   /** The Server, Service port or EgressNetwork port the route attaches to. */
   public readonly parent: RouteParent;
@@ -157,6 +159,7 @@ export abstract class RouteBase extends GrantTarget implements IRetriesAndTimeou
 
   /**
    * Validates and renders what routes share, in the order the problems are reported, and asks `kind` for the rest.
+   * The kind's parts are arguments, not abstract methods: they run before the subclass's own fields are set.
    * @internal
    */
   protected constructor(scope: Construct, id: string, props: RouteBaseProps, kind: RouteKindParts) {
