@@ -63,6 +63,14 @@ test('containers added through the cdk8s-plus pod template after construction ar
   expect(pod.spec.containers.map((c: Obj) => c.name)).toEqual(['checkout', 'sidecar']);
 });
 
+test('the Services\' targetPort is the container port as cdk8s-plus declares it, portNumber included', () => {
+  const { chart } = checkout({ containers: [{ name: 'checkout', image: 'example/checkout:2.0.0', portNumber: 8080 }] });
+  const objects = validatedSynth(chart) as Obj[];
+  for (const name of ['checkout', 'checkout-stable', 'checkout-canary']) {
+    expect(find(objects, 'Service', name).spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
+  }
+});
+
 test('several managed routes: GET-only retries on one, gRPC on another; the plugin moves the weights of all of them', () => {
   const { chart, canary } = checkout({
     trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({

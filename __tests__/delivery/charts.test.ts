@@ -198,7 +198,7 @@ test('flagger-podinfo: the seed\'s Canary targets the rendered Deployment and it
   const deployment = one('flagger-podinfo', 'Deployment', canary.spec.targetRef.name);
   expect(canary.spec.targetRef).toEqual({ apiVersion: deployment.apiVersion, kind: 'Deployment', name: 'podinfo' });
   expect(deployment.spec.template.spec.containers[0].ports).toEqual([{ containerPort: canary.spec.service.port }]);
-  expect(deployment.spec.replicas).toBeUndefined();
+  expect('replicas' in deployment.spec).toBe(false);
   expect(canary.spec.analysis).toEqual({
     interval: '10s', threshold: 5, stepWeight: 10, maxWeight: 100,
     metrics: [
@@ -213,6 +213,39 @@ test('flagger-podinfo: the seed\'s Canary targets the rendered Deployment and it
     expect(workload.spec.template.metadata.annotations).toEqual({ [INJECT_ANNOTATION]: 'enabled' });
     expect(workload.spec.template.metadata.labels).toMatchObject(workload.spec.selector.matchLabels);
   }
+});
+
+test('flagger-podinfo: the seed\'s containers as cdk8s-plus renders them, run as their images need (root, writable filesystem)', () => {
+  const containerOf = (name: string) => {
+    const pod = one('flagger-podinfo', 'Deployment', name).spec.template.spec;
+    expect(pod.securityContext).toEqual({ fsGroupChangePolicy: 'Always', runAsNonRoot: false });
+    expect(pod.containers).toHaveLength(1);
+    return pod.containers[0];
+  };
+  const asUpstream = {
+    imagePullPolicy: 'IfNotPresent',
+    securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false },
+  };
+  expect(containerOf('load')).toEqual({
+    ...asUpstream, name: 'slow-cooker', image: 'buoyantio/slow_cooker:1.2.0',
+    env: [{ name: 'QPS', value: '10' }, { name: 'CONCURRENCY', value: '1' }],
+    command: ['/bin/sh', '-c'], args: ['slow_cooker -qps ${QPS} -concurrency ${CONCURRENCY} http://podinfo:9898'],
+  });
+  expect(containerOf('frontend')).toEqual({
+    ...asUpstream, name: 'nginx', image: 'nginx:alpine',
+    volumeMounts: [{ name: 'cfg', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf' }],
+  });
+  const frontendPod = one('flagger-podinfo', 'Deployment', 'frontend').spec.template.spec;
+  expect(frontendPod.volumes).toEqual([{ name: 'cfg', configMap: { name: 'frontend' } }]);
+  expect(one('flagger-podinfo', 'ConfigMap', 'frontend').data['nginx.conf']).toContain('proxy_pass http://podinfo:9898;');
+  expect(containerOf('podinfo')).toEqual({
+    ...asUpstream, name: 'podinfod', image: 'quay.io/stefanprodan/podinfo:1.7.0', ports: [{ containerPort: 9898 }],
+    command: ['./podinfo', '--port=9898'],
+  });
+  expect(Object.fromEntries(['load', 'frontend', 'podinfo'].map((name) => [name, one('flagger-podinfo', 'Deployment', name).spec.replicas])))
+    .toEqual({ load: 1, frontend: 1, podinfo: undefined });
+  const frontendService = one('flagger-podinfo', 'Service', 'frontend');
+  expect(frontendService.spec).toEqual({ type: 'ClusterIP', ports: [{ name: 'service', port: 8080 }], selector: { app: 'frontend' } });
 });
 
 test('argo-rollouts-platform: plugin registered in the controller ConfigMap; RBAC explicit, no wildcard, cluster-scoped without namespace', () => {

@@ -1,5 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Deployment, DeploymentProps, LabelSelector } from 'cdk8s-plus-28';
 import {
   AnalysisArgValue, AnalysisMetric, CanaryRollout, CanaryRolloutProps, CanaryStep, CanaryTrafficRouting, FlaggerCanary,
   FlaggerCanaryProps, PluginLocation, PodBudget, PrometheusAnalysisTemplate, PrometheusAnalysisTemplateProps,
@@ -24,15 +24,16 @@ const withTemplate = (build: (scope: Chart, template: PrometheusAnalysisTemplate
 const template = (props: Partial<PrometheusAnalysisTemplateProps>) => () =>
   new PrometheusAnalysisTemplate(chart(), 'check', { metrics: [successRate], ...props });
 const plugin = (props: RolloutsGatewayApiPluginProps) => () => new RolloutsGatewayApiPlugin(new Chart(Testing.app(), 'p'), 'plugin', props);
-const flagger = (overrides: Partial<FlaggerCanaryProps>, deploymentNamespace = 'apps') => () => {
+const flagger = (overrides: Partial<FlaggerCanaryProps>, deploymentNamespace = 'apps', deploymentProps: Partial<DeploymentProps> = {}) => () => {
   const scope = chart();
-  const deployment = new k8s.KubeDeployment(deploymentNamespace === 'apps' ? scope : chart(deploymentNamespace), 'podinfo', {
+  const deployment = new Deployment(deploymentNamespace === 'apps' ? scope : chart(deploymentNamespace), 'podinfo', {
     metadata: { name: 'podinfo' },
-    spec: {
-      selector: { matchLabels: { app: 'podinfo' } },
-      template: { metadata: { labels: { app: 'podinfo' } }, spec: { containers: [{ name: 'p', image: 'p', ports: [{ containerPort: 9898 }] }] } },
-    },
+    select: false,
+    podMetadata: { labels: { app: 'podinfo' } },
+    containers: [{ name: 'p', image: 'p', ports: [{ number: 9898 }] }],
+    ...deploymentProps,
   });
+  deployment.select(LabelSelector.of({ labels: { app: 'podinfo' } }));
   return new FlaggerCanary(scope, 'canary', {
     deployment, interval: Duration.seconds(10), threshold: 5, stepWeight: 10, maxWeight: 100,
     minSuccessRatePercent: 99, maxRequestDuration: Duration.millis(500), ...overrides,
@@ -72,12 +73,15 @@ test.each<[string, () => unknown, RegExp]>([
     /\[c\/web\] stable Service name "a{60}-stable" is invalid; allowed: a DNS-1035 label .*at most 63 characters/],
   ['invalid route name', () => rollout({ trafficRouting: CanaryTrafficRouting.gatewayApiPlugin({ routeName: 'Route_1' }) }),
     /\[c\/web\] HTTPRoute name "Route_1" is invalid; allowed: a DNS-1123 subdomain/],
-  ['undeclared container port', () => rollout({ containerPort: 9090 }),
-    /\[c\/web\] containerPort 9090 is not declared by any container; allowed: one of \[8080\]/],
-  ['ambiguous container port', () => rollout({ containers: [{ name: 'a', image: 'a', ports: [{ number: 1 }, { number: 2 }] }] }),
-    /\[c\/web\] the container port is ambiguous: the containers declare ports \[1, 2\]; allowed: exactly one declared port, or containerPort/],
+  ['undeclared target port', () => rollout({ targetPort: 9090 }),
+    /\[c\/web\] targetPort 9090 is invalid: no container declares it; allowed: one of \[8080\]/],
+  ['ambiguous target port', () => rollout({ containers: [{ name: 'a', image: 'a', ports: [{ number: 1 }, { number: 2 }] }] }),
+    /\[c\/web\] the target port is ambiguous: the containers declare ports \[1, 2\]; allowed: exactly one declared port, or targetPort/],
+  ['target port ambiguous between portNumber and ports',
+    () => rollout({ containers: [{ name: 'a', image: 'a', portNumber: 1, ports: [{ number: 2 }] }] }),
+    /\[c\/web\] the target port is ambiguous: the containers declare ports \[1, 2\]/],
   ['service port out of range', () => rollout({ servicePort: 70000 }), /\[c\/web\] servicePort 70000 is invalid; allowed: integers 1\.\.65535/],
-  ['no containers', () => rollout({ containers: [], containerPort: 80 }), /\[c\/web\] containers are empty; allowed: at least one container/],
+  ['no containers', () => rollout({ containers: [], targetPort: 80 }), /\[c\/web\] containers are empty; allowed: at least one container/],
   ['chart without namespace', () => rollout({}, new Chart(Testing.app(), 'c')),
     /\[c\/web\] the chart has no namespace; allowed: a chart with a namespace/],
   // CanaryRollout: analysis
@@ -128,6 +132,11 @@ test.each<[string, () => unknown, RegExp]>([
   ['Deployment in another namespace', flagger({}, 'other'),
     /\[c\/canary\] deployment podinfo is in namespace "other"; allowed: the Canary's namespace "apps"/],
   ['service port 0', flagger({ servicePort: 0 }), /\[c\/canary\] servicePort 0 is invalid; allowed: integers 1\.\.65535/],
+  ['Deployment with replicas', flagger({}, 'apps', { replicas: 3 }), new RegExp('\\[c/canary\\] deployment podinfo replicas 3 is invalid: '
+    + 'Flagger owns the replica count of its target \\(it scales it to zero between releases\\).*; allowed: replicas unset')],
+  ['two container ports and no servicePort',
+    flagger({}, 'apps', { containers: [{ name: 'p', image: 'p', ports: [{ number: 9898 }, { number: 9797 }] }] }),
+    /\[c\/canary\] the service port is ambiguous: the Deployment declares ports \[9898, 9797\]; allowed: exactly one declared port, or servicePort/],
 ])('%s is rejected', (_, build, error) => {
   expect(build).toThrow(error);
 });

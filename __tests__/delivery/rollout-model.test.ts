@@ -1,6 +1,7 @@
 import { App, Chart, Duration, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Deployment, LabelSelector } from 'cdk8s-plus-28';
 import { AnalysisMetric, CanaryRollout, CanaryStep, FlaggerCanary, FlaggerCanaryProps, PrometheusAnalysisTemplate } from '../../lib/delivery';
+import { MeshedDeployment } from '../../lib/mesh';
 import { synthesize } from '../../lib/output';
 
 /**
@@ -12,17 +13,18 @@ const steps = [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(30))]
 const successRate = AnalysisMetric.linkerdSuccessRate({ minimum: 0.99, count: 3 });
 const containers = [{ name: 'web', image: 'web:1', ports: [{ number: 8080 }] }];
 
-function podinfo(scope: Chart, selector: Record<string, string> = { app: 'podinfo' }, ports = [9898]): k8s.KubeDeployment {
-  return new k8s.KubeDeployment(scope, 'podinfo', {
+/** A cdk8s-plus Deployment selecting exactly `selector` (not cdk8s-plus' generated address label), with one container. */
+function podinfo(scope: Chart, selector: Record<string, string> = { app: 'podinfo' }, ports = [9898]): Deployment {
+  const deployment = new Deployment(scope, 'podinfo', {
     metadata: { name: 'podinfo' },
-    spec: {
-      selector: { matchLabels: selector },
-      template: { metadata: { labels: selector }, spec: { containers: [{ name: 'p', image: 'p',
-        ports: ports.map((containerPort) => ({ containerPort })) }] } },
-    },
+    select: false,
+    podMetadata: { labels: selector },
+    containers: [{ name: 'p', image: 'p', ports: ports.map((number) => ({ number })) }],
   });
+  deployment.select(LabelSelector.of({ labels: selector }));
+  return deployment;
 }
-const flaggerProps = (deployment: k8s.KubeDeployment, overrides: Partial<FlaggerCanaryProps> = {}): FlaggerCanaryProps => ({
+const flaggerProps = (deployment: Deployment, overrides: Partial<FlaggerCanaryProps> = {}): FlaggerCanaryProps => ({
   deployment, interval: Duration.seconds(10), threshold: 5, stepWeight: 10, maxWeight: 100,
   minSuccessRatePercent: 99, maxRequestDuration: Duration.millis(500), ...overrides,
 });
@@ -109,4 +111,42 @@ test('FlaggerCanary forwards a servicePort the container does not declare to the
   const chart = new Chart(new App(), 'apps', { namespace: 'apps' });
   expect(() => new FlaggerCanary(chart, 'canary', flaggerProps(podinfo(chart, { app: 'podinfo' }, [9898, 9797]), { servicePort: 80 })))
     .toThrow(/\[apps\/canary\] servicePort 80 is invalid: it is not a port of deployment podinfo's containers.*allowed: one of \[9898, 9797\]/);
+});
+
+type DeploymentJson = { spec: { replicas?: number; template: { spec: { containers: { ports?: unknown[] }[] } } } };
+const renderedDeployment = (targets: ReturnType<typeof synthesize>['targets']) =>
+  targets[0].objects.find((o) => o.manifest.kind === 'Deployment')!.manifest as unknown as DeploymentJson;
+const renderedCanary = (targets: ReturnType<typeof synthesize>['targets']) =>
+  targets[0].objects.find((o) => o.manifest.kind === 'Canary')!.manifest as unknown as { spec: { targetRef: unknown; service: unknown } };
+
+test('FlaggerCanary takes a cdk8s-plus Deployment: its name, its container port, and no replicas rendered (Flagger owns them)', () => {
+  const { targets } = synthesize((app) => {
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    new FlaggerCanary(chart, 'canary', flaggerProps(podinfo(chart)));
+  });
+  expect(renderedCanary(targets).spec).toMatchObject({ targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo' },
+    service: { port: 9898 } });
+  const deployment = renderedDeployment(targets);
+  // cdk8s-plus renders replicas: 2 for a Deployment without replicas; Flagger scales the target, so nothing is rendered.
+  expect('replicas' in deployment.spec).toBe(false);
+  expect(deployment.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 9898 }]);
+});
+
+test('FlaggerCanary reads ports as cdk8s-plus declares them: portNumber counts, and MeshedDeployment is a target', () => {
+  const { targets } = synthesize((app) => {
+    const chart = new Chart(app, 'apps', { namespace: 'apps' });
+    const deployment = new MeshedDeployment(chart, 'podinfo', {
+      metadata: { name: 'podinfo' }, podLabels: { app: 'podinfo' }, containers: [{ name: 'p', image: 'p', portNumber: 9898 }],
+    });
+    new FlaggerCanary(chart, 'canary', flaggerProps(deployment, { servicePort: 80 }));
+  });
+  expect(renderedCanary(targets).spec).toMatchObject({ service: { port: 80, targetPort: 9898 } });
+  expect('replicas' in renderedDeployment(targets).spec).toBe(false);
+});
+
+test('FlaggerCanary refuses a cdk8s-plus Deployment that selects its generated address label: Flagger knows no such label', () => {
+  const chart = new Chart(new App(), 'apps', { namespace: 'apps' });
+  const deployment = new Deployment(chart, 'podinfo', { metadata: { name: 'podinfo' }, containers: [{ name: 'p', image: 'p', portNumber: 9898 }] });
+  expect(() => new FlaggerCanary(chart, 'canary', flaggerProps(deployment)))
+    .toThrow(/\[apps\/canary\] deployment podinfo selector \{"cdk8s\.io\/metadata\.addr":"[^"]+"\} is invalid: Flagger finds none/);
 });

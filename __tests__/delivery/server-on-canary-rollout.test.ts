@@ -29,7 +29,7 @@ function canaryShop(app: App, port: ServerPort = ServerPort.named('http')) {
       // A probe on another port is not the Server's to authorize.
       startup: Probe.fromHttpGet('/admin/started', { port: 9090 }),
     }],
-    containerPort: 8080,
+    targetPort: 8080,
     servicePort: 80,
     steps: [CanaryStep.setWeight(20), CanaryStep.pauseUntilPromoted()],
   });

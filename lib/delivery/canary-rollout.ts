@@ -81,13 +81,14 @@ export interface CanaryRolloutProps {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * The container port that the Services send traffic to; it must be declared in a container's `ports`.
+   * The port of the pods that the Services send traffic to, named as cdk8s-plus names it (`ServicePort.targetPort`); it
+   * must be a port a container declares (`ports: [{ number }]` or `portNumber`).
    * @default - the only port declared by the containers
    */
-  readonly containerPort?: number;
+  readonly targetPort?: number;
   /**
    * Port of the Services (and of the route parents and backends).
-   * @default - the container port
+   * @default - the target port
    */
   readonly servicePort?: number;
   /**
@@ -194,9 +195,10 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     const stableName = `${rootName}-stable`;
     const canaryName = `${rootName}-canary`;
     const routes = usesPlugin ? routing.routes ?? [CanaryRoute.http({ name: routing.routeName ?? rootName, headerRouting: true })] : [];
-    const declaredPorts = props.containers.flatMap((c) => (c.ports ?? []).map((p) => p.number));
-    const containerPort = props.containerPort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
-    this.servicePort = props.servicePort ?? containerPort ?? 0;
+    // The ports as cdk8s-plus declares them (`portNumber` as well as `ports`), read from the Containers it builds.
+    const declaredPorts = props.containers.flatMap((c) => new Container(c).ports.map((p) => p.number));
+    const targetPort = props.targetPort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
+    this.servicePort = props.servicePort ?? targetPort ?? 0;
     const podLabels = { ...props.podLabels, ...props.selectorLabels };
     const argContext: AnalysisArgContext = { namespace: this.namespace, rootServiceName: rootName };
     const headerRouteNames = [...new Set(props.steps.flatMap((s) => s.action.setHeaderRoute === undefined ? [] : [s.action.setHeaderRoute.name]))];
@@ -221,12 +223,12 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
         ...routeProblems(routing, routes),
       ] : []),
       props.containers.length === 0 ? 'containers are empty; allowed: at least one container' : undefined,
-      containerPort === undefined
-        ? `the container port is ambiguous: the containers declare ports [${declaredPorts.join(', ')}]; `
-          + 'allowed: exactly one declared port, or containerPort naming one of them'
-        : declaredPorts.includes(containerPort) ? undefined
-          : `containerPort ${containerPort} is not declared by any container; allowed: one of [${declaredPorts.join(', ')}]`,
-      props.servicePort === undefined && containerPort === undefined ? undefined
+      targetPort === undefined
+        ? `the target port is ambiguous: the containers declare ports [${declaredPorts.join(', ')}]; `
+          + 'allowed: exactly one declared port, or targetPort naming one of them'
+        : declaredPorts.includes(targetPort) ? undefined
+          : `targetPort ${targetPort} is invalid: no container declares it; allowed: one of [${declaredPorts.join(', ')}]`,
+      props.servicePort === undefined && targetPort === undefined ? undefined
         : portNumberProblem('servicePort', this.servicePort),
       props.replicas === undefined ? undefined : integerProblem('replicas', props.replicas, 0),
       props.revisionHistoryLimit === undefined ? undefined : integerProblem('revisionHistoryLimit', props.revisionHistoryLimit, 0),
@@ -247,7 +249,7 @@ export class CanaryRollout extends Construct implements IArgoCdIgnoreDifferences
     const service = (serviceId: string, name: string) => {
       const created = new MeshedService(this, serviceId, {
         metadata: { name, labels: { ...props.selectorLabels } },
-        ports: [{ name: 'http', port, targetPort: containerPort!, protocol: Protocol.TCP }],
+        ports: [{ name: 'http', port, targetPort: targetPort!, protocol: Protocol.TCP }],
       });
       for (const [key, value] of Object.entries(props.selectorLabels)) created.selectLabel(key, value);
       return created;

@@ -1,5 +1,5 @@
 import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Deployment } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Canary, CanarySpecTargetRefKind } from '../../imports/flagger-flagger.app';
 import {
@@ -14,8 +14,14 @@ export interface FlaggerCanaryProps {
    * @default - name the Deployment name
    */
   readonly metadata?: ApiObjectMetadata;
-  /** The Deployment that Flagger takes over (it creates `<name>-primary` from it and scales it to zero between releases). */
-  readonly deployment: k8s.KubeDeployment;
+  /**
+   * The Deployment that Flagger takes over (it creates `<name>-primary` from it and scales it to zero between releases):
+   * a cdk8s-plus `Deployment` (e.g. lib/mesh's `MeshedDeployment`), whose containers declare their ports as cdk8s-plus
+   * does (`ports: [{ number }]` or `portNumber`). A concrete Deployment, not an interface: Flagger targets only Deployments
+   * (and DaemonSets), and this construct leaves the Deployment's `replicas` unrendered, since Flagger owns it. Its
+   * `replicas` must be unset.
+   */
+  readonly deployment: Deployment;
   /**
    * Port of the Services that Flagger creates. When it is not a port the containers declare, the Services forward it
    * to the one declared container port (`service.targetPort`; Flagger would otherwise send traffic to this port of the pods).
@@ -54,20 +60,22 @@ export class FlaggerCanary extends Construct {
 
   constructor(scope: Construct, id: string, props: FlaggerCanaryProps) {
     super(scope, id);
-    const deployment = props.deployment.toJson();
-    this.name = props.metadata?.name ?? props.deployment.name;
+    const deployment = props.deployment;
+    this.name = props.metadata?.name ?? deployment.name;
     const namespace = Chart.of(this).namespace;
-    const containers: { ports?: { containerPort: number }[] }[] = deployment.spec?.template?.spec?.containers ?? [];
-    const declaredPorts = containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+    const declaredPorts = deployment.containers.flatMap((c) => c.ports.map((p) => p.number));
     const port = props.servicePort ?? (declaredPorts.length === 1 ? declaredPorts[0] : undefined);
     const targetPort = port !== undefined && declaredPorts.length === 1 && declaredPorts[0] !== port ? declaredPorts[0] : undefined;
     const metricInterval = props.metricInterval ?? Duration.minutes(1);
 
     throwIfProblems(this, [
       objectNameProblem('metadata.name', this.name),
-      deployment.metadata?.namespace === namespace ? undefined
-        : `deployment ${props.deployment.name} is in namespace "${deployment.metadata?.namespace}"; `
+      deployment.metadata.namespace === namespace ? undefined
+        : `deployment ${deployment.name} is in namespace "${deployment.metadata.namespace}"; `
           + `allowed: the Canary's namespace "${namespace}"`,
+      deployment.replicas === undefined ? undefined
+        : `deployment ${deployment.name} replicas ${deployment.replicas} is invalid: Flagger owns the replica count of its target `
+          + '(it scales it to zero between releases), and a rendered count is drift that Argo CD keeps undoing; allowed: replicas unset',
       port === undefined
         ? `the service port is ambiguous: the Deployment declares ports [${declaredPorts.join(', ')}]; `
           + 'allowed: exactly one declared port, or servicePort'
@@ -80,15 +88,18 @@ export class FlaggerCanary extends Construct {
       props.minSuccessRatePercent >= 0 && props.minSuccessRatePercent <= 100 ? undefined
         : `minSuccessRatePercent ${props.minSuccessRatePercent} is invalid; allowed: a percentage from 0 to 100`,
       integerProblem('maxRequestDuration in milliseconds', props.maxRequestDuration.toMilliseconds({ integral: false }), 1),
-      ...flaggerTargetProblems(props.deployment.name, deployment.spec?.selector?.matchLabels ?? {}, port, declaredPorts),
+      ...flaggerTargetProblems(deployment.name, deployment.matchLabels, port, declaredPorts),
     ]);
+    // Flagger owns spec.replicas of its target, as an autoscaler would: cdk8s-plus then renders none (instead of its default 2),
+    // so Argo CD does not scale the target back up after Flagger scaled it to zero.
+    deployment.markHasAutoscaler();
 
     // Flagger's duration pattern is ^[0-9]+(m|s): no hours.
     const flaggerDuration = (duration: Duration) => goDuration(duration, 'm');
     this.canary = new Canary(this, 'Resource', {
       metadata: { ...props.metadata, name: this.name },
       spec: {
-        targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: props.deployment.name },
+        targetRef: { apiVersion: 'apps/v1', kind: CanarySpecTargetRefKind.DEPLOYMENT, name: deployment.name },
         service: { port: port!, ...(targetPort === undefined ? {} : { targetPort }) },
         analysis: {
           interval: flaggerDuration(props.interval),
