@@ -168,6 +168,20 @@ spec: {metrics: [{name: ok, provider: {job: {spec: {template: {spec: {restartPol
     expect(fs.readdirSync(dir).filter((name) => !name.endsWith('.yaml'))).toEqual([]); // the spill is gone
   });
 
+  test('a document longer than a chunk of the spill, and a name that JSON escapes', () => {
+    const file = path.join(dir, 'long-and-escaped.yaml');
+    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: team-a}\ndata: {blob: "${'x'.repeat(3 * 2 ** 20)}"}\n`;
+    const documents = [big, rolloutWithClusterTemplate('team-b', '"\\\\bc"'), clusterTemplate('"\\\\bc"'), service('team-b'),
+      rolloutWithClusterTemplate('team-c', '"b\\\\c"')];
+    fs.writeFileSync(file, documents.join('---\n'));
+    const whole = validateManifestFiles([file], { partsAboveBytes: Infinity });
+    expect(whole.objects).toBe(5);
+    // The Rollout of team-b finds the template named \bc; the one of team-c does not find b\c, and its hint names \bc.
+    expect(whole.problems.filter((p) => p.rule === 'ref/rollout-analysis').map((p) => p.object)).toEqual(['argoproj.io/Rollout team-c/web']);
+    expect(whole.problems.find((p) => p.rule === 'ref/rollout-analysis')?.message).toMatch(/allowed: \\bc$/);
+    expect(validateManifestFiles([file], { partsAboveBytes: 0, partsBatchObjects: 1 })).toEqual(whole);
+  });
+
   test('a file of independent namespaces holds one batch and one part at a time, not the file', () => {
     const file = path.join(dir, 'independent.yaml');
     const namespaces = Array.from({ length: 60 }, (_, i) => `ns-${i}`);

@@ -34,7 +34,7 @@ import { StringDecoder } from 'string_decoder';
 import { judgeTarget, PositionedProblem } from './judge-target';
 import { explainYaml11Readings, ManifestSink, ManifestTarget, manifestTargets, readManifestFile, SourcedYaml11Reading } from './load-manifests';
 import { ValidateOptions, ValidationProblem, ValidationSubject } from './model';
-import { identify, splitApiVersion } from './object-identity';
+import { identify } from './object-identity';
 import { SchemaRegistry } from './schema/schema-registry';
 
 /** Targets whose files add up to more bytes than this are validated in parts. */
@@ -228,7 +228,7 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
     }
     const keptByHash = new Map<number, number[]>();
     kept.forEach((member, k) => {
-      forEachWord(identify(member.subject.manifest, isClusterScoped).name, 0, undefined, (hash) => {
+      forEachWord(identify(member.subject.manifest, isClusterScoped).name, false, 0, undefined, (hash) => {
         getOrAdd(keptByHash, hash, () => []).push(k);
         filter.add(hash);
       });
@@ -241,13 +241,18 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
       if (named !== undefined) for (const k of named) getOrAdd(keptNamedBy, namespace, () => new Set()).add(k);
     };
     if (spilled) {
-      spill!.scan((position, text, start, end) => forEachWord(text, start, end, mentioned(namespaceOf.at(position))));
+      spill!.scan((position, text, start, end) => forEachWord(text, true, start, end, mentioned(namespaceOf.at(position))));
     } else {
       let keptAt = 0;
       readTarget(target, { problems: [], yaml11Readings: [] }, {
         subject: (subject, position) => {
-          if (keptAt < kept.length && kept[keptAt].position === position) keptAt++;
-          else if (!isNamespaceObject(subject)) forEachWord(JSON.stringify(subject.manifest), 0, undefined, mentioned(namespaceOf.at(position)));
+          if (keptAt < kept.length && kept[keptAt].position === position) {
+            keptAt++;
+            return;
+          }
+          const id = identify(subject.manifest, isClusterScoped);
+          if (id.group === '' && id.kind === 'Namespace') return;
+          forEachWord(JSON.stringify(subject.manifest), true, 0, undefined, mentioned(namespaceOf.at(position)));
         },
       });
     }
@@ -356,11 +361,6 @@ class NamesByKind {
   public readonly lookup = (group: string, kind: string): readonly string[] => this.byKind.get(`${group}/${kind}`)?.names ?? [];
 }
 
-function isNamespaceObject(subject: ValidationSubject): boolean {
-  const { manifest } = subject;
-  return manifest.kind === 'Namespace' && (manifest.apiVersion === 'v1' || splitApiVersion(String(manifest.apiVersion)).group === '');
-}
-
 /** Namespaces (by number) and the parts they belong to. */
 class UnionFind {
   private readonly parent: Int32Array;
@@ -425,11 +425,11 @@ class HashFilter {
 const BACKSLASH = 0x5c;
 
 /**
- * Calls `each` with the hash of every word of the text: every run of DNS-1123 label characters (a-z, 0-9, "-"), what
- * a namespace name or a word of an object's name can be. In JSON text (the keys and strings of an object, with its
- * numbers and literals: more words, never fewer) an escape is a separator, as the character it stands for is one.
+ * Calls `each` with the hash of every word of text[start, end): every run of DNS-1123 label characters (a-z, 0-9, "-"),
+ * what a namespace name or a word of an object's name can be. In JSON text (`json`: the keys and strings of an object,
+ * with its numbers and literals: more words, never fewer) an escape is a separator: what it stands for is not a-z, 0-9, "-".
  */
-function forEachWord(text: string, start: number, end: number | undefined, each: (hash: number) => void): void {
+function forEachWord(text: string, json: boolean, start: number, end: number | undefined, each: (hash: number) => void): void {
   const stop = end ?? text.length;
   let hash = FNV_OFFSET;
   let inWord = false;
@@ -443,7 +443,7 @@ function forEachWord(text: string, start: number, end: number | undefined, each:
     if (inWord) each(finish(hash));
     hash = FNV_OFFSET;
     inWord = false;
-    if (c === BACKSLASH) i += text.charCodeAt(i + 1) === 0x75 ? 5 : 1; // \uXXXX, or \n, \" ...
+    if (json && c === BACKSLASH) i += text.charCodeAt(i + 1) === 0x75 ? 5 : 1; // \uXXXX, or \n, \" ...
   }
   if (inWord) each(finish(hash));
 }
@@ -542,18 +542,24 @@ class Spill {
     this.flush();
     const buffer = Buffer.allocUnsafe(Math.min(SPILL_CHUNK, Math.max(1, this.bytes)));
     const decoder = new StringDecoder('utf8');
-    let rest = '';
+    let unfinished: string[] = []; // the start of a line longer than what was read so far, in pieces
     for (let at = 0; at < this.bytes;) {
       const read = fs.readSync(this.fd, buffer, 0, Math.min(buffer.length, this.bytes - at), at);
       if (read === 0) throw new Error('the spill file ended early');
       at += read;
-      const text = rest + decoder.write(buffer.subarray(0, read));
+      const text = decoder.write(buffer.subarray(0, read));
       let start = 0;
       for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        each(text, start, end);
+        if (unfinished.length === 0) {
+          each(text, start, end);
+        } else {
+          const line = unfinished.join('') + text.slice(0, end);
+          unfinished = [];
+          each(line, 0, line.length);
+        }
         start = end + 1;
       }
-      rest = text.slice(start);
+      if (start < text.length) unfinished.push(text.slice(start));
     }
   }
 
