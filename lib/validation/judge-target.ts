@@ -18,6 +18,11 @@ export interface PositionedProblem {
 export interface TargetPart {
   readonly positions: readonly number[];
   readonly reported: (subjectIndex: number) => boolean;
+  /**
+   * The names of every object of a kind without a namespace in the whole target, in target order: what "allowed:"
+   * hints list for a missing cluster-scoped object, though the part holds only those its objects name.
+   */
+  readonly namesWithoutNamespace: (group: string, kind: string) => readonly string[];
 }
 
 /** The problems of one target (or part of one), ordered by object position, then check; each one once. */
@@ -25,7 +30,7 @@ export function judgeTarget(target: ValidationTarget, options: ValidateOptions =
   const registry = SchemaRegistry.default();
   const ordered: PositionedProblem[] = [];
   const seen = new Set<string>();
-  const index = new TargetIndex(target, (group, kind) => registry.isClusterScoped(group, kind));
+  const index = new TargetIndex(target, (group, kind) => registry.isClusterScoped(group, kind), part?.namesWithoutNamespace);
   const report = (object: IndexedObject, field: string, rule: string, message: string): void => {
     if (part !== undefined && !part.reported(object.position)) return;
     const problem: ValidationProblem = { target: target.name, source: object.subject.source, object: object.label, field, rule, message };
@@ -34,7 +39,8 @@ export function judgeTarget(target: ValidationTarget, options: ValidateOptions =
     seen.add(key);
     ordered.push({ position: part === undefined ? object.position : part.positions[object.position], problem });
   };
-  for (const object of index.objects) checkSchema(object, registry, report);
+  // Objects there only as context report nothing: their own schema check would be thrown away.
+  for (const object of index.objects) if (part === undefined || part.reported(object.position)) checkSchema(object, registry, report);
   for (const check of TARGET_CHECKS) check(index, report, options);
   // Array.prototype.sort is stable, so problems of one object keep the order the checks found them in.
   ordered.sort((a, b) => a.position - b.position);

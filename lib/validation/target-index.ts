@@ -36,7 +36,12 @@ export class TargetIndex {
   private readonly byKind = new Map<string, IndexedObject[]>();
   private readonly workloadsByNamespace = new Map<string, WorkloadsOfNamespace>();
 
-  public constructor(public readonly target: ValidationTarget, isClusterScoped: (group: string, kind: string) => boolean) {
+  /**
+   * @param namesWithoutNamespace when the target is a part of a larger one (validate-files.ts), the names of every
+   * object of a kind without a namespace in the whole target, for the hints of {@link namesOf}
+   */
+  public constructor(public readonly target: ValidationTarget, isClusterScoped: (group: string, kind: string) => boolean,
+    private readonly namesWithoutNamespace?: (group: string, kind: string) => readonly string[]) {
     this.objects = target.subjects.map((subject, position) => {
       const id = identify(subject.manifest, isClusterScoped);
       return { subject, position, id, manifest: subject.manifest, label: describeObject(id), podTemplate: findPodTemplate(id, subject.manifest) };
@@ -64,7 +69,8 @@ export class TargetIndex {
 
   /** The names a reference could have used, for "allowed:" hints. */
   public namesOf(group: string, kind: string, namespace: string): string {
-    const names = this.ofKind(group, kind).filter((object) => object.id.namespace === namespace).map((object) => object.id.name);
+    const names = namespace === '' && this.namesWithoutNamespace !== undefined ? this.namesWithoutNamespace(group, kind)
+      : this.ofKind(group, kind).filter((object) => object.id.namespace === namespace).map((object) => object.id.name);
     if (names.length > 0) return names.join(', ');
     return namespace === '' ? `no ${kind} in this target` : `no ${kind} in namespace "${namespace}"`;
   }
