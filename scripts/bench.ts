@@ -136,13 +136,13 @@ function measureValidate(render: string) {
   const parse = (mode: string) => repeat(() => lastJsonLine<{ documents: number; totalMs: number; validateMs?: number }>(
     timedRun(process.execPath, [...TSX, 'scripts/bench/parse-run.ts', mode, ...dirs])));
   const npmValidate = repeat(() => timedRun('npm', ['run', '-s', 'validate', '--', ...dirs]));
-  // Side by side, fresh processes, the same folders: the validate CLI without npm (on one thread per core, its default,
-  // and on this thread only), and a node that only parses (one thread).
+  // Side by side, fresh processes, the same folders: the validate CLI without npm (on one thread per core, which it
+  // uses when the cores are idle, and on one thread), and a node that only parses (one thread).
   const nodeValidate: Run[] = [];
   const oneThread: Run[] = [];
   const floorProcess: Run[] = [];
   for (let run = 0; run < RUNS; run++) {
-    nodeValidate.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs]));
+    nodeValidate.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: String(os.availableParallelism()) }));
     oneThread.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: '1' }));
     floorProcess.push(timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
   }
@@ -209,7 +209,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     + `| ${ratio(fleetLargest.floors['manifest-yaml'].serialize.median, fleetLargest.floors.yaml.serialize.median)} | |`,
     `| review reports of ${LARGEST} services in one target vs in ten targets of ${review.perTarget} | ${ms(stats(review.one.map((r) => r.reviewMs)))} `
     + `| ${ms(stats(review.ten.map((r) => r.reviewMs)))} | ${ratio(oneTarget, tenTargets)} | ≈ 1× (linear) |`,
-    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; on ${os.availableParallelism()} threads, one per core) of `
+    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; on ${os.availableParallelism()} threads, one per core, `
+    + `\`VALIDATE_THREADS=${os.availableParallelism()}\`) of `
     + `${validate.validate[0].documents} objects vs the fastest parse (a node process reading and parsing the same files with js-yaml, `
     + `one thread) | ${ms(wall(validate.nodeValidate))} | ${ms(wall(validate.floorProcess))} `
     + `| ${ratio(wall(validate.nodeValidate).median, wall(validate.floorProcess).median)} | ≤ 1.5× |`,

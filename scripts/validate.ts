@@ -8,8 +8,8 @@
  * With --server the verdict is the API server's (server-side dry runs), see validate-server.ts.
  * Targets larger than 16 MiB are validated in parts, with bounded memory (lib/validation/validate-files.ts);
  * `$VALIDATE_PARTS_ABOVE_BYTES` sets that size (0: every target).
- * Targets are validated on one thread per core when the input is large enough (lib/validation/validate-threads.ts);
- * `$VALIDATE_THREADS` sets the number of threads (1: this thread only).
+ * Targets are validated on this thread and one more per idle core when the input is large enough
+ * (lib/validation/validate-threads.ts); `$VALIDATE_THREADS` sets the number of threads (1: this thread only).
  */
 import * as fs from 'fs';
 import {

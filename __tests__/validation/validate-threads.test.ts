@@ -4,8 +4,9 @@
  * targets, with every target validated on a worker (which loads the engine through tsx here).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { onThreads, validateManifestFiles } from '../../lib/validation';
+import { idleThreads, onThreads, validateManifestFiles } from '../../lib/validation';
 
 const CORPUS = path.join(__dirname);
 const files = fs.readdirSync(CORPUS, { recursive: true, withFileTypes: true })
@@ -42,4 +43,11 @@ test('an error on a worker is thrown here, as in one thread', () => {
   const targets = [{ target: missing, bytes: 0 }, { target: missing, bytes: 0 }];
   const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true });
   expect(() => validate(targets, {})).toThrow(/ENOENT.*gone\.yaml/);
+});
+
+test('by default, this thread and one per core the load average leaves idle', () => {
+  expect([0, 0.5, 1.5, 2.9, 3, 3.2, 12].map((load) => idleThreads(4, load))).toEqual([4, 4, 3, 2, 2, 1, 1]);
+  expect(idleThreads(1, 0)).toBe(1);
+  expect(idleThreads()).toBeGreaterThanOrEqual(1);
+  expect(idleThreads()).toBeLessThanOrEqual(os.availableParallelism());
 });
