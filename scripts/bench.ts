@@ -138,10 +138,17 @@ function measureValidate(render: string) {
   const parse = (mode: string) => repeat(() => lastJsonLine<{ documents: number; totalMs: number; validateMs?: number }>(
     timedRun(process.execPath, [...TSX, 'scripts/bench/parse-run.ts', mode, ...dirs])));
   const npmValidate = repeat(() => timedRun('npm', ['run', '-s', 'validate', '--', ...dirs]));
-  // Side by side, fresh processes, the same folders: the validate CLI without npm, and a node that only parses.
-  const nodeValidate = repeat(() => timedRun(process.execPath, ['scripts/validate.cjs', ...dirs]));
-  const floorProcess = repeat(() => timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
-  return { npmValidate, nodeValidate, floorProcess, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
+  // Side by side, fresh processes, the same folders: the validate CLI without npm (on one thread per core, which it
+  // uses when the cores are idle, and on one thread), and a node that only parses (one thread).
+  const nodeValidate: Run[] = [];
+  const oneThread: Run[] = [];
+  const floorProcess: Run[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    nodeValidate.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: String(os.availableParallelism()) }));
+    oneThread.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: '1' }));
+    floorProcess.push(timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
+  }
+  return { npmValidate, nodeValidate, oneThread, floorProcess, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
 }
 
 interface JestResults {
@@ -171,6 +178,7 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
   const ms = (s: Stats) => formatStats(s, 'ms');
   const mib = (s: Stats) => formatStats(s, 'MiB');
   const wall = (runs: ReadonlyArray<{ readonly wallMs: number }>) => statsOf(runs, (r) => r.wallMs);
+  const cpuTime = (runs: readonly Run[]) => statsOf(runs, (r) => r.cpuMs);
   const lines: string[] = [];
   const cpu = os.cpus();
   lines.push('Written by `npm run bench` (`npm run bench -- --quick` for a smoke run); every figure is the median of',
@@ -203,9 +211,17 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     + `| ${ratio(fleetLargest.floors['manifest-yaml'].serialize.median, fleetLargest.floors.yaml.serialize.median)} | |`,
     `| review reports of ${LARGEST} services in one target vs in ten targets of ${review.perTarget} | ${ms(stats(review.one.map((r) => r.reviewMs)))} `
     + `| ${ms(stats(review.ten.map((r) => r.reviewMs)))} | ${ratio(oneTarget, tenTargets)} | ≈ 1× (linear) |`,
-    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm) of ${validate.validate[0].documents} objects vs the fastest parse `
-    + `(a node process reading and parsing the same files with js-yaml) | ${ms(wall(validate.nodeValidate))} | ${ms(wall(validate.floorProcess))} `
+    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; on ${os.availableParallelism()} threads, one per core, `
+    + `\`VALIDATE_THREADS=${os.availableParallelism()}\`) of `
+    + `${validate.validate[0].documents} objects vs the fastest parse (a node process reading and parsing the same files with js-yaml, `
+    + `one thread) | ${ms(wall(validate.nodeValidate))} | ${ms(wall(validate.floorProcess))} `
     + `| ${ratio(wall(validate.nodeValidate).median, wall(validate.floorProcess).median)} | ≤ 1.5× |`,
+    `| the same on one thread (\`VALIDATE_THREADS=1\`) | ${ms(wall(validate.oneThread))} | the same floor `
+    + `| ${ratio(wall(validate.oneThread).median, wall(validate.floorProcess).median)} | |`,
+    `| CPU time (user + system, all threads) of the two: threaded / one thread, vs the floor's | ${ms(cpuTime(validate.nodeValidate))} / `
+    + `${ms(cpuTime(validate.oneThread))} | ${ms(cpuTime(validate.floorProcess))} `
+    + `| ${ratio(cpuTime(validate.nodeValidate).median, cpuTime(validate.floorProcess).median)} / `
+    + `${ratio(cpuTime(validate.oneThread).median, cpuTime(validate.floorProcess).median)} | |`,
     `| \`npm run validate\` of the same vs the same parse, in process (module loading excluded) | ${ms(wall(validate.npmValidate))} `
     + `| ${ms(stats(validate.jsYaml.map((r) => r.totalMs)))} (js-yaml) | ${ratio(validateWall, fastestParse)} | |`,
     `| of which reading (lib/validation loadManifestFiles) vs the same parse | ${formatStats(stats(validate.validate.map((r) => r.totalMs - (r.validateMs ?? 0))), 'ms')} `
@@ -271,8 +287,11 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     `| review reports, one target of ${LARGEST} services (${review.one[0].objects} objects) | ${ms(stats(review.one.map((r) => r.reviewMs)))} |`,
     `| review reports, ten targets of ${review.perTarget} services | ${ms(stats(review.ten.map((r) => r.reviewMs)))} |`,
     `| \`npm run validate\` of the render (${validate.validate[0].documents} objects), process wall | ${ms(wall(validate.npmValidate))} |`,
-    `| \`node scripts/validate.cjs\` of the same, process wall | ${ms(wall(validate.nodeValidate))} |`,
-    `| parse floor process: node reading every file, js-yaml \`loadAll\`, process wall | ${ms(wall(validate.floorProcess))} |`,
+    `| \`node scripts/validate.cjs\` of the same (${os.availableParallelism()} threads), process wall / CPU time `
+    + `| ${ms(wall(validate.nodeValidate))} / ${ms(cpuTime(validate.nodeValidate))} |`,
+    `| the same on one thread (\`VALIDATE_THREADS=1\`), process wall / CPU time | ${ms(wall(validate.oneThread))} / ${ms(cpuTime(validate.oneThread))} |`,
+    '| parse floor process: node reading every file, js-yaml `loadAll`, process wall / CPU time '
+    + `| ${ms(wall(validate.floorProcess))} / ${ms(cpuTime(validate.floorProcess))} |`,
     `| in process: read (loadManifestFiles) + validate (validateTargets) | ${ms(stats(validate.validate.map((r) => r.totalMs)))} |`,
     `| of which validateTargets | ${ms(stats(validate.validate.map((r) => r.validateMs ?? 0)))} |`,
     `| parse floor: read every file, js-yaml \`loadAll\` | ${ms(stats(validate.jsYaml.map((r) => r.totalMs)))} |`,

@@ -8,9 +8,13 @@
  * With --server the verdict is the API server's (server-side dry runs), see validate-server.ts.
  * Targets larger than 16 MiB are validated in parts, with bounded memory (lib/validation/validate-files.ts);
  * `$VALIDATE_PARTS_ABOVE_BYTES` sets that size (0: every target).
+ * Targets are validated on this thread and one more per idle core when the input is large enough
+ * (lib/validation/validate-threads.ts); `$VALIDATE_THREADS` sets the number of threads (1: this thread only).
  */
 import * as fs from 'fs';
-import { explainYaml11Readings, formatProblem, loadManifestFiles, validateManifestFiles, ValidationProblem } from '../lib/validation';
+import {
+  explainYaml11Readings, formatProblem, isValidationWorker, loadManifestFiles, onThreads, validateManifestFiles, ValidationProblem,
+} from '../lib/validation';
 import { parseServerMode, ServerMode, ServerModeUnavailable, validateWithServer } from './validate-server';
 
 const USAGE = 'usage: validate.ts [--format json|text] [--server envtest|kubeconfig[=<context>]] <dir|file...>';
@@ -39,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (paths.length === 0) return usageError('no files or directories given');
 
   if (server !== undefined) return serverVerdict(server, paths, format);
-  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() });
+  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() }, onThreads({ threads: threads() }));
   if (validated.directoriesWithoutYaml.length > 0) return noYamlIn(validated.directoriesWithoutYaml);
   if (validated.documents === 0 && validated.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
   return print(validated.problems, validated.objects, validated.targets, format);
@@ -49,6 +53,12 @@ async function main(argv: readonly string[]): Promise<number> {
 function partsAboveBytes(): number | undefined {
   const value = process.env.VALIDATE_PARTS_ABOVE_BYTES;
   return value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value);
+}
+
+/** `$VALIDATE_THREADS`: threads to validate on, this one included (lib/validation/validate-threads.ts). */
+function threads(): number | undefined {
+  const value = Number(process.env.VALIDATE_THREADS);
+  return Number.isInteger(value) && value >= 1 ? value : undefined;
 }
 
 async function serverVerdict(server: ServerMode, paths: readonly string[], format: string): Promise<number> {
@@ -94,16 +104,19 @@ function internalError(error: unknown): number {
   return 3;
 }
 
-// Handlers rather than a try block, so that they also catch what an async main rejects with.
-process.on('uncaughtException', (error) => {
-  process.exitCode = internalError(error);
-});
-process.on('unhandledRejection', (error) => {
-  process.exitCode = internalError(error);
-});
+// In a worker thread of the threaded validation, this bundle only serves (lib/validation/validate-threads.ts).
+if (!isValidationWorker()) {
+  // Handlers rather than a try block, so that they also catch what an async main rejects with.
+  process.on('uncaughtException', (error) => {
+    process.exitCode = internalError(error);
+  });
+  process.on('unhandledRejection', (error) => {
+    process.exitCode = internalError(error);
+  });
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, (error: unknown) => {
-  process.exitCode = internalError(error);
-});
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, (error: unknown) => {
+    process.exitCode = internalError(error);
+  });
+}

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as jsYaml from 'js-yaml';
 import { CrdCatalog, parseOneVersion } from '../../lib/validation/schema/crd-catalog';
@@ -68,4 +69,70 @@ test('a version item that cannot be parsed on its own falls back to the whole do
   expect(parseOneVersion(text, 'v1')).toEqual({ name: 'v1', served: true, schema: { type: 'object' } });
   expect(parseOneVersion(text, 'v2')).toBeUndefined();
   expect(parseOneVersion(text.replace('  versions:', '  versions: []\n  other:'), 'v1')).toBeUndefined();
+});
+
+describe('the cache of parsed versions (JSON, named by a hash of the CRD text)', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-cache-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const cacheFiles = (cache: string) => (fs.existsSync(cache) ? fs.readdirSync(cache).filter((f) => f.endsWith('.json')).sort() : []);
+
+  test('gives every version exactly as parsed, the first time and read back', () => {
+    const cache = path.join(scratch, 'all');
+    const uncached = new CrdCatalog(CRD_DIRECTORY);
+    const writing = new CrdCatalog(CRD_DIRECTORY, cache);
+    const reading = new CrdCatalog(CRD_DIRECTORY, cache);
+    let versions = 0;
+    for (const crd of uncached.all()) {
+      for (const name of [...uncached.versions(crd).keys(), 'v0-missing']) {
+        versions++;
+        const parsed = uncached.version(crd, name);
+        expect(writing.version(crd, name)).toEqual(parsed);
+        expect(reading.version(crd, name)).toEqual(parsed);
+      }
+    }
+    expect(cacheFiles(cache)).toHaveLength(versions);
+  });
+
+  test('is read instead of the YAML, and rebuilt when a file is corrupt or holds something else', () => {
+    const cache = path.join(scratch, 'corrupt');
+    const crd = new CrdCatalog(CRD_DIRECTORY).locate('policy.linkerd.io', 'Server')!;
+    const parsed = new CrdCatalog(CRD_DIRECTORY).version(crd, 'v1beta3')!;
+    new CrdCatalog(CRD_DIRECTORY, cache).version(crd, 'v1beta3');
+    const [file] = cacheFiles(cache).map((f) => path.join(cache, f));
+    // Read back: an edit of the cached version shows (this is why a stale cache must never be found, see below).
+    fs.writeFileSync(file, JSON.stringify({ version: { ...parsed, served: false } }));
+    expect(new CrdCatalog(CRD_DIRECTORY, cache).version(crd, 'v1beta3')?.served).toBe(false);
+    for (const corrupt of ['{"version": {"name": "v1bet', '', '[]', '{"version": {"name": "v1", "served": true, "schema": {}}}']) {
+      fs.writeFileSync(file, corrupt);
+      expect(new CrdCatalog(CRD_DIRECTORY, cache).version(crd, 'v1beta3')).toEqual(parsed);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ version: parsed });
+    }
+  });
+
+  test('is not used for a CRD whose text changed (another name), nor kept for what JSON cannot hold', () => {
+    const cache = path.join(scratch, 'stale');
+    const crds = path.join(scratch, 'crds');
+    fs.mkdirSync(crds);
+    const file = path.join(crds, 'server.yaml');
+    fs.copyFileSync(path.join(CRD_DIRECTORY, 'linkerd', 'server.yaml'), file);
+    const schemaOf = () => {
+      const catalog = new CrdCatalog(crds, cache);
+      return catalog.version(catalog.locate('policy.linkerd.io', 'Server')!, 'v1beta3')!.schema;
+    };
+    expect(JSON.stringify(schemaOf())).not.toContain('edited-description');
+    const text = fs.readFileSync(file, 'utf8');
+    const edited = (line: string) => {
+      const at = text.lastIndexOf('        openAPIV3Schema:\n') + '        openAPIV3Schema:\n'.length; // the last version's
+      return `${text.slice(0, at)}${line}\n${text.slice(at)}`;
+    };
+    fs.writeFileSync(file, edited('          description: edited-description'));
+    expect(fs.readFileSync(file, 'utf8')).not.toEqual(text);
+    expect(JSON.stringify(schemaOf())).toContain('edited-description');
+    expect(cacheFiles(cache)).toHaveLength(2);
+    // A default js-yaml reads as a Date (or Infinity) would come back from JSON as something else: not cached.
+    fs.writeFileSync(file, edited('          default: 2024-01-01'));
+    expect(schemaOf().default).toBeInstanceOf(Date);
+    expect(schemaOf().default).toBeInstanceOf(Date);
+    expect(cacheFiles(cache)).toHaveLength(2);
+  });
 });

@@ -89,31 +89,53 @@ export interface ValidatedFiles {
   readonly documents: number;
 }
 
+/** One target with the bytes of its files (what decides whether it is validated in parts). */
+export interface SizedTarget {
+  readonly target: ManifestTarget;
+  readonly bytes: number;
+}
+
+/** What one target gave: its reading problems and YAML 1.1 readings, then its validation problems. */
+export interface ValidatedTarget {
+  readonly readProblems: ValidationProblem[];
+  readonly yaml11Readings: SourcedYaml11Reading[];
+  readonly documents: number;
+  readonly objects: number;
+  readonly problems: ValidationProblem[];
+}
+
+/** Validates each target, returning one result per target in the same order (validate-threads.ts: on worker threads). */
+export type TargetsValidator = (targets: readonly SizedTarget[], options: ValidateFilesOptions) => ValidatedTarget[];
+
 /**
  * Reads the paths as {@link loadManifestFiles} does (each directory one target, each file its own) and validates each
  * target as {@link validateTargets} does, with the same problems in the same order, and YAML 1.1 readings explained.
+ * `validateEach` validates the targets, by default one after the other in this thread.
  */
-export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {}): ValidatedFiles {
-  const partsAbove = options.partsAboveBytes ?? PARTS_ABOVE_BYTES;
-  const readProblems: ValidationProblem[] = [];
-  const yaml11Readings: SourcedYaml11Reading[] = [];
-  const judged: ValidationProblem[] = [];
-  const directoriesWithoutYaml: string[] = [];
-  let documents = 0;
-  let objects = 0;
+export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {},
+  validateEach: TargetsValidator = (targets, each) => targets.map((target) => validateSizedTarget(target, each))): ValidatedFiles {
   const targets = manifestTargets(paths);
-  for (const target of targets) {
-    if (target.isDirectory && target.files.length === 0) directoriesWithoutYaml.push(target.given);
-    // A file that cannot be stat'ed fails when it is read, with the same error as without this sum.
-    const bytes = target.files.reduce((sum, file) => sum + (fs.statSync(file.path, { throwIfNoEntry: false })?.size ?? 0), 0);
-    const sink = { problems: readProblems, yaml11Readings };
-    const result = bytes > partsAbove ? judgeInParts(target, sink, options) : judgeWhole(target, sink, options);
-    documents += result.documents;
-    objects += result.objects;
-    for (const entry of result.problems) judged.push(entry.problem);
-  }
+  const directoriesWithoutYaml = targets.filter((target) => target.isDirectory && target.files.length === 0).map((target) => target.given);
+  // A file that cannot be stat'ed fails when it is read, with the same error as without this sum.
+  const sized = targets.map((target) => ({
+    target, bytes: target.files.reduce((sum, file) => sum + (fs.statSync(file.path, { throwIfNoEntry: false })?.size ?? 0), 0),
+  }));
+  const results = validateEach(sized, options);
+  const readProblems = results.flatMap((result) => result.readProblems);
+  const yaml11Readings = results.flatMap((result) => result.yaml11Readings);
+  const judged = results.flatMap((result) => result.problems);
+  const documents = results.reduce((sum, result) => sum + result.documents, 0);
+  const objects = results.reduce((sum, result) => sum + result.objects, 0);
   const problems = explainYaml11Readings([...readProblems, ...judged], yaml11Readings);
   return { problems, objects, targets: targets.length, directoriesWithoutYaml, documents };
+}
+
+/** Reads and validates one target: whole, or in parts above {@link ValidateFilesOptions.partsAboveBytes}. */
+export function validateSizedTarget({ target, bytes }: SizedTarget, options: ValidateFilesOptions = {}): ValidatedTarget {
+  const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
+  const result = bytes > (options.partsAboveBytes ?? PARTS_ABOVE_BYTES) ? judgeInParts(target, sink, options) : judgeWhole(target, sink, options);
+  const problems = result.problems.map((entry) => entry.problem);
+  return { readProblems: sink.problems, yaml11Readings: sink.yaml11Readings, documents: result.documents, objects: result.objects, problems };
 }
 
 type ReadSink = Omit<ManifestSink, 'subject'>;

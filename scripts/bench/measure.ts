@@ -6,10 +6,11 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const RSS_PROBE = path.join(__dirname, 'rss-probe.cjs');
 
-/** One run of a command: wall time and the peak RSS over every node process it started. */
+/** One run of a command: wall time, the peak RSS and the CPU time (all threads) over every node process it started. */
 export interface Run {
   readonly wallMs: number;
   readonly peakRssMiB: number;
+  readonly cpuMs: number;
   readonly stdout: string;
 }
 
@@ -27,9 +28,10 @@ export function timedRun(command: string, args: readonly string[], env: Record<s
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   }
-  const rss = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number) : [0];
+  const lines = fs.existsSync(rssFile) ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').map((line) => line.split(' ').map(Number)) : [];
   fs.rmSync(path.dirname(rssFile), { recursive: true, force: true });
-  return { wallMs, peakRssMiB: Math.max(...rss) / 1024, stdout: result.stdout };
+  const peakRssMiB = Math.max(0, ...lines.map(([rss]) => rss)) / 1024;
+  return { wallMs, peakRssMiB, cpuMs: lines.reduce((sum, [, cpu]) => sum + (cpu ?? 0), 0), stdout: result.stdout };
 }
 
 export interface Stats {

@@ -1,8 +1,9 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as jsYaml from 'js-yaml';
 import { isObject, JsonObject } from '../values';
-import { CRD_DIRECTORY } from './schema-files';
+import { CRD_DIRECTORY, SCHEMA_CACHE_DIRECTORY } from './schema-files';
 
 /** Where one CustomResourceDefinition lives, found without parsing the (large) YAML. */
 export interface CrdLocation {
@@ -23,11 +24,14 @@ export interface CrdVersion {
 /**
  * The vendored CRDs, indexed by group/kind. The index is built with a cheap line scan; a CRD's YAML is only
  * parsed (with js-yaml, which tolerates the flagger file that `yaml` rejects) when an object of its kind is validated.
+ * With a cache directory, each version parsed is also kept there as JSON, named by a hash of the CRD's text and the
+ * version, and read back by later processes (and worker threads) instead of parsing the YAML again: an edited CRD has
+ * another name, a file that cannot be read back as a version is parsed again and rewritten.
  */
 export class CrdCatalog {
-  /** The catalog of the repository's crds/ directory, created on first use. */
+  /** The catalog of the repository's crds/ directory, created on first use, with its cache in node_modules/.cache. */
   public static default(): CrdCatalog {
-    CrdCatalog.shared ??= new CrdCatalog(CRD_DIRECTORY);
+    CrdCatalog.shared ??= new CrdCatalog(CRD_DIRECTORY, SCHEMA_CACHE_DIRECTORY);
     return CrdCatalog.shared;
   }
 
@@ -37,7 +41,7 @@ export class CrdCatalog {
   private readonly parsed = new Map<string, ReadonlyMap<string, CrdVersion>>();
   private readonly parsedSingly = new Map<string, CrdVersion | undefined>();
 
-  public constructor(private readonly directory: string) {}
+  public constructor(private readonly directory: string, private readonly cacheDirectory?: string) {}
 
   public locate(group: string, kind: string): CrdLocation | undefined {
     return this.locations().get(`${group}/${kind}`);
@@ -67,8 +71,22 @@ export class CrdCatalog {
     const whole = this.parsed.get(`${location.group}/${location.kind}`);
     if (whole) return whole.get(name);
     const key = `${location.group}/${location.kind}/${name}`;
-    if (!this.parsedSingly.has(key)) this.parsedSingly.set(key, parseOneVersion(location.text, name) ?? this.versions(location).get(name));
+    if (!this.parsedSingly.has(key)) this.parsedSingly.set(key, this.cachedVersion(location, name));
     return this.parsedSingly.get(key);
+  }
+
+  /** The version as parsed from the YAML, through the cache directory when there is one. */
+  private cachedVersion(location: CrdLocation, name: string): CrdVersion | undefined {
+    const parse = () => parseOneVersion(location.text, name) ?? this.versions(location).get(name);
+    if (this.cacheDirectory === undefined) return parse();
+    const digest = crypto.createHash('sha256').update(`${CACHE_FORMAT}\0${name}\0${location.text}`).digest('hex');
+    const file = path.join(this.cacheDirectory, `crd-${digest}.json`);
+    const cached = readCachedVersion(file, name);
+    if (cached !== false) return cached;
+    const version = parse();
+    // Only what JSON gives back unchanged (js-yaml also reads timestamps as Dates, .inf as Infinity).
+    if (version === undefined || isPlainJson(version)) writeCache(file, JSON.stringify({ version: version ?? null }));
+    return version;
   }
 
   private locations(): Map<string, CrdLocation> {
@@ -95,6 +113,45 @@ function scanCrdDocument(file: string, text: string): CrdLocation | undefined {
     throw new Error(`cannot index CustomResourceDefinition in ${file}: expected spec.group, spec.names.kind and spec.scope`);
   }
   return { group, kind, scope, file, text };
+}
+
+/** Changes when what the cache holds changes meaning, so that files of an earlier layout are not read. */
+const CACHE_FORMAT = 'crd-version/1';
+
+/** The version a cache file holds (undefined: the CRD has no such version), or false when it holds none readable. */
+function readCachedVersion(file: string, name: string): CrdVersion | undefined | false {
+  let cached: unknown;
+  try {
+    cached = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return false; // missing, unreadable or not JSON (cut short)
+  }
+  if (!isObject(cached) || !('version' in cached)) return false;
+  if (cached.version === null) return undefined;
+  const version = cached.version;
+  const valid = isObject(version) && version.name === name && typeof version.served === 'boolean' && isObject(version.schema);
+  return valid ? (version as unknown as CrdVersion) : false;
+}
+
+/** Writes under a temporary name, then renames: concurrent processes never read half a file. Failing to write is no error. */
+function writeCache(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** True when JSON.stringify then JSON.parse gives the same value back. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.entries(value).every(([key, item]) => key !== '__proto__' && isPlainJson(item));
 }
 
 function parseVersions(document: unknown): ReadonlyMap<string, CrdVersion> {

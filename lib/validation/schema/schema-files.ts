@@ -9,6 +9,8 @@ import * as path from 'path';
 const REPOSITORY_ROOT = repositoryRoot(__dirname);
 
 export const CRD_DIRECTORY = path.join(REPOSITORY_ROOT, 'crds');
+/** Where the CRD versions parsed once are kept as JSON (schema/crd-catalog.ts), beside the other caches of the repository. */
+export const SCHEMA_CACHE_DIRECTORY = path.join(REPOSITORY_ROOT, 'node_modules', '.cache', 'validate-schemas');
 export const CORE_DEFINITIONS_FILE = path.join(REPOSITORY_ROOT, 'schemas', 'kubernetes', 'v1.28.0_definitions.json');
 
 function repositoryRoot(from: string): string {
