@@ -208,6 +208,10 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     `| the same without npm's start-up (\`node scripts/synth.cjs\`) | ${ms(wall(demo.nodeSynth))} | the same floor | ${ratio(wall(demo.nodeSynth).median, floor)} | |`,
     `| N=${fleetLargest.size} synthesis (in process) vs the \`yaml\` floor | ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs))} `
     + `| ${ms(fleetLargest.floors.yaml.time)} | ${ratio(largestTotal, fleetLargest.floors.yaml.time.median)} | ≤ 1.5× |`,
+    `| the same without the disk (build + render + validate + serialize and review reports, vs the floor's serializing) `
+    + `| ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs - r.timings.writeMs + r.timings.serializeMs))} `
+    + `| ${ms(fleetLargest.floors.yaml.serialize)} | ${ratio(stats(fleetLargest.ours.map((r) => r.timings.totalMs - r.timings.writeMs
+      + r.timings.serializeMs)).median, fleetLargest.floors.yaml.serialize.median)} | |`,
     `| the \`yaml\` floor of N=${fleetLargest.size} beside the fastest serializer writing identical bytes (\`stringifyManifest\`, `
     + `${fleetLargest.floors['manifest-yaml'].differing} of ${fleetLargest.ours[0].timings.objects} files differ) | `
     + `${ms(fleetLargest.floors['manifest-yaml'].time)} | ${ms(fleetLargest.floors.yaml.time)} `
