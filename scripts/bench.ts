@@ -62,14 +62,22 @@ function statsOf<T>(items: readonly T[], pick: (item: T) => number): Stats {
 function measureDemo() {
   const outdir = path.join(tempDir('demo'), 'dist');
   const env = { RENDER_OUTDIR: outdir };
-  // The first run after a change type-checks and compiles; the measured runs are warm (nothing changed).
+  // The first run after a change type-checks and compiles (and fills the code cache); the measured runs are warm.
   timedRun('npm', ['run', '-s', 'synth'], env);
-  const npmSynth = repeat(() => timedRun('npm', ['run', '-s', 'synth'], env));
-  const nodeSynth = repeat(() => timedRun(process.execPath, ['scripts/synth.cjs'], env));
-  const untyped = repeat(() => timedRun(process.execPath, [...TSX, 'main.ts'], env));
-  const phases = repeat(() => phaseRun('demo'));
-  const floor = repeat(() => timedRun(process.execPath, ['scripts/bench/floor-process.cjs', phases[0].objectsFile,
-    path.join(tempDir('floor'), 'out')]));
+  const first = phaseRun('demo');
+  // Interleaved run by run, so that each synth and the floor it is compared with share the machine's load of the moment.
+  const npmSynth: Run[] = [];
+  const nodeSynth: Run[] = [];
+  const untyped: Run[] = [];
+  const phases = [first];
+  const floor: Run[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    npmSynth.push(timedRun('npm', ['run', '-s', 'synth'], env));
+    floor.push(timedRun(process.execPath, ['scripts/bench/floor-process.cjs', first.objectsFile, path.join(tempDir('floor'), 'out')]));
+    nodeSynth.push(timedRun(process.execPath, ['scripts/synth.cjs'], env));
+    untyped.push(timedRun(process.execPath, [...TSX, 'main.ts'], env));
+    if (run > 0) phases.push(phaseRun('demo'));
+  }
   // A cold type-check and compile (a fresh cache), once: what the first synth after a change pays at most.
   const cold = quick ? undefined : timedRun(process.execPath, ['scripts/synth.cjs'],
     { ...env, SYNTH_CACHE_DIR: path.join(ROOT, 'node_modules', '.cache', `synth-bench-cold-${process.pid}`) });
@@ -78,11 +86,17 @@ function measureDemo() {
 }
 
 function measureFleet(size: number) {
-  const ours = repeat(() => phaseRun(`fleet:${size}`));
-  // Serializers interleaved run by run, each output removed at once: 20,000 files left on disk slowed the next floor
-  // (at N=1000, stringifyManifest measured after yaml came out slower than yaml, though it serializes 13x faster).
+  const ours = [phaseRun(`fleet:${size}`)];
+  // Our synthesis and the serializers interleaved run by run, each output removed at once (the first synthesis's is read
+  // by the validate figures): 20,000 files left on disk slowed the next floor (at N=1000, stringifyManifest measured
+  // after yaml came out slower than yaml, though it serializes 13x faster).
   const results = new Map<string, { totalMs: number; serializeMs: number; differing: number }[]>(SERIALIZERS.map((s) => [s, []]));
   for (let run = 0; run < RUNS; run++) {
+    if (run > 0) {
+      const again = phaseRun(`fleet:${size}`);
+      fs.rmSync(path.dirname(again.outdir), { recursive: true, force: true });
+      ours.push(again);
+    }
     for (const serializer of SERIALIZERS) {
       const out = tempDir('floor');
       results.get(serializer)!.push(lastJsonLine(timedRun(process.execPath, [...TSX, 'scripts/bench/floor-run.ts', ours[0].objectsFile,
@@ -182,7 +196,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
   const lines: string[] = [];
   const cpu = os.cpus();
   lines.push('Written by `npm run bench` (`npm run bench -- --quick` for a smoke run); every figure is the median of',
-    `${RUNS} runs in fresh processes, with min–max in parentheses. Re-run it to reproduce on your machine.`, '',
+    `${RUNS} runs in fresh processes, with min–max in parentheses. Re-run it to reproduce on your machine.`,
+    'Each target\'s two sides run alternately, run by run (the demo synth and its floor; the fleet synthesis and its floors).', '',
     `- machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`,
     `- load average at the end of the run: ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} (other work on the machine slows every figure alike)`,
     `- node ${process.version}; mode: ${quick ? 'quick (fleet up to 100)' : 'full'}`,
@@ -203,6 +218,10 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     `| the same without npm's start-up (\`node scripts/synth.cjs\`) | ${ms(wall(demo.nodeSynth))} | the same floor | ${ratio(wall(demo.nodeSynth).median, floor)} | |`,
     `| N=${fleetLargest.size} synthesis (in process) vs the \`yaml\` floor | ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs))} `
     + `| ${ms(fleetLargest.floors.yaml.time)} | ${ratio(largestTotal, fleetLargest.floors.yaml.time.median)} | ≤ 1.5× |`,
+    `| the same without the disk (build + render + validate + serialize and review reports, vs the floor's serializing) `
+    + `| ${ms(statsOf(fleetLargest.ours, (r) => r.timings.totalMs - r.timings.writeMs + r.timings.serializeMs))} `
+    + `| ${ms(fleetLargest.floors.yaml.serialize)} | ${ratio(stats(fleetLargest.ours.map((r) => r.timings.totalMs - r.timings.writeMs
+      + r.timings.serializeMs)).median, fleetLargest.floors.yaml.serialize.median)} | |`,
     `| the \`yaml\` floor of N=${fleetLargest.size} beside the fastest serializer writing identical bytes (\`stringifyManifest\`, `
     + `${fleetLargest.floors['manifest-yaml'].differing} of ${fleetLargest.ours[0].timings.objects} files differ) | `
     + `${ms(fleetLargest.floors['manifest-yaml'].time)} | ${ms(fleetLargest.floors.yaml.time)} `

@@ -17,6 +17,8 @@ export interface PhaseTimings {
   readonly renderMs: number;
   readonly validateMs: number;
   readonly writeMs: number;
+  /** Of writeMs, laying out the files (serializing, review reports), before the disk. */
+  readonly serializeMs: number;
   readonly totalMs: number;
   readonly objects: number;
   readonly files: number;
@@ -42,6 +44,7 @@ function main(): void {
   validateRendered(targets);
   const t3 = performance.now();
   const files = synthesisFiles(targets);
+  const serialized = performance.now();
   writeAtomically(outdir, files);
   const t4 = performance.now();
 
@@ -54,6 +57,7 @@ function main(): void {
     renderMs: t2 - t1,
     validateMs: t3 - t2,
     writeMs: t4 - t3,
+    serializeMs: serialized - t3,
     totalMs: t4 - t0,
     objects: objects.length,
     files: files.size,
