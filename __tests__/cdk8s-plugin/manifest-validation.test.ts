@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +5,7 @@ import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
 import { ValidationContext, ValidationViolation } from '../../lib/cdk8s-plugin/cli-plugin-api';
 import { ManifestValidation } from '../../lib/cdk8s-plugin/manifest-validation';
 import { formatProblem, loadManifestFiles, validateTargets } from '../../lib/validation';
+import { SpawnResult, spawnAsync } from '../support/spawn-async';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PLUGIN = path.join(ROOT, 'lib', 'cdk8s-plugin');
@@ -85,33 +85,67 @@ describe('ManifestValidation (in process)', () => {
   });
 });
 
+// The three CLI runs are independent: they start together before the first test and each test asserts on its own run.
+const { CDK8S_CHECK_UPGRADE: _unset, ...environment } = process.env;
+const THIS_APP_FLAGS: string[][] = [[], ['--no-check-upgrade']];
+let cliDir: string;
+let freshAppRun: Promise<SpawnResult>;
+let thisAppRuns: Array<Promise<SpawnResult>>;
+beforeAll(() => {
+  cliDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-plugin-cli-'));
+  freshAppRun = synthFreshApp(path.join(cliDir, 'fresh'));
+  thisAppRuns = THIS_APP_FLAGS.map((flags, index) => synthThisApp(path.join(cliDir, `this-app-${index}`), flags));
+  void Promise.allSettled([freshAppRun, ...thisAppRuns]); // a failed start is reported by the test that awaits it
+});
+afterAll(async () => {
+  await Promise.allSettled([freshAppRun, ...thisAppRuns]);
+  fs.rmSync(cliDir, { recursive: true, force: true });
+});
+
+/** `cdk8s synth` of a fresh cdk8s app outside this repository whose cdk8s.yaml has one `validations:` entry for us. */
+function synthFreshApp(home: string): Promise<SpawnResult> {
+  const app = path.join(home, 'fresh-app');
+  fs.mkdirSync(app, { recursive: true });
+  fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
+    'language: typescript',
+    'app: node main.js',
+    'validations:',
+    `  - package: ${PLUGIN}`,
+    '    version: 0.1.0',
+    '    class: ManifestValidation',
+    '',
+  ].join('\n'));
+  fs.writeFileSync(path.join(app, 'main.js'), [
+    "const { ApiObject, App, Chart } = require('cdk8s');",
+    'const app = new App();',
+    "const chart = new Chart(app, 'shop');",
+    `new ApiObject(chart, 'web', ${JSON.stringify(BROKEN_DEPLOYMENT)});`,
+    'app.synth();',
+    '',
+  ].join('\n'));
+  // The app finds cdk8s in this repository's node_modules; HOME is empty, so no cached update check can hide noise.
+  return spawnAsync(process.execPath, [cdk8sCliBin(), 'synth'], {
+    cwd: app,
+    env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), HOME: home, CDK8S_CHECK_UPGRADE: 'false' },
+  });
+}
+
+/**
+ * `npx cdk8s synth` of this app: `npx cdk8s` runs node_modules/.bin/cdk8s (tools/cdk8s/bin/cdk8s.js). No CDK8S_CHECK_UPGRADE
+ * from outside (.ci/run exports it) and an empty HOME (no cached version): the update check would have to reach the registry.
+ */
+function synthThisApp(home: string, flags: string[]): Promise<SpawnResult> {
+  fs.mkdirSync(home, { recursive: true });
+  const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+  return spawnAsync(process.execPath, [cli, 'synth', ...flags, '--output', path.join(home, 'scratch')], {
+    cwd: ROOT,
+    env: { ...environment, HOME: home, RENDER_OUTDIR: path.join(home, 'dist') },
+  });
+}
+
 describe('ManifestValidation through the cdk8s CLI', () => {
-  test('a fresh cdk8s app outside this repository adds it with one `validations:` entry and sees our problems on `cdk8s synth`', () => {
-    const app = path.join(dir, 'fresh-app');
-    fs.mkdirSync(app);
-    fs.writeFileSync(path.join(app, 'cdk8s.yaml'), [
-      'language: typescript',
-      'app: node main.js',
-      'validations:',
-      `  - package: ${PLUGIN}`,
-      '    version: 0.1.0',
-      '    class: ManifestValidation',
-      '',
-    ].join('\n'));
-    fs.writeFileSync(path.join(app, 'main.js'), [
-      "const { ApiObject, App, Chart } = require('cdk8s');",
-      'const app = new App();',
-      "const chart = new Chart(app, 'shop');",
-      `new ApiObject(chart, 'web', ${JSON.stringify(BROKEN_DEPLOYMENT)});`,
-      'app.synth();',
-      '',
-    ].join('\n'));
-    // The app finds cdk8s in this repository's node_modules; HOME is empty, so no cached update check can hide noise.
-    const result = spawnSync(process.execPath, [cdk8sCliBin(), 'synth'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), HOME: dir, CDK8S_CHECK_UPGRADE: 'false' },
-    });
+  test('a fresh cdk8s app outside this repository adds it with one `validations:` entry and sees our problems on `cdk8s synth`', async () => {
+    const result = await freshAppRun;
     const output = result.stdout + result.stderr;
     expect(result.status).toBe(2); // the CLI's exit code for a failed validation report
     expect(output).toContain('Validation failed. See above reports for details');
@@ -121,26 +155,19 @@ describe('ManifestValidation through the cdk8s CLI', () => {
     expect(output).toContain('Recommendation: shop.k8s.yaml shop/web apps/Deployment web spec.selector: [core/selector-mismatch]');
     expect(output).toContain('- Construct Path: shop/web');
     expect(output).toContain(`- Manifest Path: ${path.join('dist', 'shop.k8s.yaml')}`);
-  }, 120_000);
+  }, 600_000); // the runs are awaited, so jest's timeout applies: room for a first synth that compiles, under load
 });
 
 describe("this app's `npx cdk8s synth`", () => {
-  // `npx cdk8s` runs node_modules/.bin/cdk8s: tools/cdk8s/bin/cdk8s.js. No CDK8S_CHECK_UPGRADE from outside
-  // (.ci/run exports it) and an empty HOME (no cached version): the update check would have to reach the registry.
-  const { CDK8S_CHECK_UPGRADE: _unset, ...environment } = process.env;
-  test.each([[[]], [['--no-check-upgrade']]])('with flags %j: runs our validation plugin, exits 0, no stack trace or update notice', (flags) => {
-    const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
-    const result = spawnSync(process.execPath, [cli, 'synth', ...flags, '--output', path.join(dir, 'scratch')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...environment, HOME: dir, RENDER_OUTDIR: path.join(dir, 'dist') },
-    });
-    const output = result.stdout + result.stderr;
-    expect(result.status).toBe(0);
-    expect(output).toContain(`Validation Report (${PLUGIN}@0.1.0)`);
-    expect(output).toMatch(/Status +│ success/);
-    expect(output).toContain('Validations ended succesfully');
-    expect(output).not.toMatch(/new version|http error|^\s+at /m);
-    expect(result.stderr).toBe('');
-  }, 120_000);
+  test.each(THIS_APP_FLAGS.map((flags, index) => [flags, index] as const))(
+    'with flags %j: runs our validation plugin, exits 0, no stack trace or update notice', async (_flags, index) => {
+      const result = await thisAppRuns[index];
+      const output = result.stdout + result.stderr;
+      expect(result.status).toBe(0);
+      expect(output).toContain(`Validation Report (${PLUGIN}@0.1.0)`);
+      expect(output).toMatch(/Status +│ success/);
+      expect(output).toContain('Validations ended succesfully');
+      expect(output).not.toMatch(/new version|http error|^\s+at /m);
+      expect(result.stderr).toBe('');
+    }, 600_000);
 });

@@ -5,16 +5,23 @@ import { renderTargets, stringifyManifest } from '../../lib/output';
 import { buildApp } from '../../main';
 import { buildFleet } from '../../scripts/bench/fleet';
 
+// Each app is rendered once for the file; both describe blocks read the same objects.
+const renders = new Map<(app: App) => void, object[]>();
 function renderedObjects(build: (app: App) => void): object[] {
+  const known = renders.get(build);
+  if (known !== undefined) return known;
   const app = new App({ outdir: '.cdk8s.out' });
   build(app);
-  return renderTargets(app).flatMap((t) => t.objects.map((o) => o.manifest));
+  const objects = renderTargets(app).flatMap((t) => t.objects.map((o) => o.manifest));
+  renders.set(build, objects);
+  return objects;
 }
+const fleetOf100 = (app: App) => buildFleet(app, 100);
 
 describe('stringifyManifest writes exactly what cdk8s Yaml.stringify writes', () => {
   test.each([
     ['the demo app', buildApp],
-    ['a fleet of 100 services', (app: App) => buildFleet(app, 100)],
+    ['a fleet of 100 services', fleetOf100],
   ])('every object of %s', (_name, build) => {
     const objects = renderedObjects(build);
     expect(objects.length).toBeGreaterThan(90);
@@ -63,7 +70,7 @@ const sameReading = (text: string) => JSON.stringify(load(text, { schema: CORE_S
 describe('what synthesis writes reads back identically with js-yaml (core schema) and the yaml library', () => {
   test.each([
     ['the demo app', buildApp],
-    ['a fleet of 100 services', (app: App) => buildFleet(app, 100)],
+    ['a fleet of 100 services', fleetOf100],
   ])('every object of %s', (_name, build) => {
     const texts = renderedObjects(build).map((o) => `---\n${stringifyManifest(o)}`);
     expect(texts.length).toBeGreaterThan(90);

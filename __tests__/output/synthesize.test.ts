@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +5,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { cdk8sCliBin } from 'cdk8s-cli-on-demand';
 import { readTree, synthesize, writeAtomically } from '../../lib/output';
 import { buildApp } from '../../main';
+import { SpawnResult, spawnAsync } from '../support/spawn-async';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CDK8S = cdk8sCliBin();
@@ -13,55 +13,74 @@ let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-')); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function run(command: string, args: string[], env: Record<string, string>) {
-  return spawnSync(command, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+function run(command: string, args: string[], env: Record<string, string>): Promise<SpawnResult> {
+  return spawnAsync(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
-/** A dist/ with the real render in it, as a user's checkout has. */
-function populatedDist(): { outdir: string; before: Map<string, string> } {
-  const outdir = path.join(dir, 'dist');
-  writeAtomically(outdir, synthesize(buildApp).files);
-  return { outdir, before: readTree(outdir) };
-}
+/** The real render, made once for the file: what a user's checkout has in dist/. */
+let render: ReadonlyMap<string, string> | undefined;
+const realRender = () => (render ??= synthesize(buildApp).files);
 
 describe('synthesis is atomic', () => {
-  test.each(['construct', 'validation'])('an app that throws at %s time leaves dist/ byte-identical (npm run synth path)', (at) => {
-    const { outdir, before } = populatedDist();
-    const result = run(process.execPath, ['--import', 'tsx', '__tests__/support/fixtures/throwing-app.ts'], { RENDER_OUTDIR: outdir, THROW_AT: at });
+  // Each case gets its own dist/ with the real render in it; the three synths are independent, so they run at once.
+  let atomicDir: string;
+  const runs = new Map<string, Promise<{ outdir: string; before: Map<string, string>; result: SpawnResult }>>();
+  function startOnPopulatedDist(name: string, command: string, args: (outdir: string) => string[], env: Record<string, string> = {}) {
+    const outdir = path.join(atomicDir, name, 'dist');
+    writeAtomically(outdir, realRender());
+    const before = readTree(outdir);
+    runs.set(name, run(command, args(outdir), { RENDER_OUTDIR: outdir, ...env }).then((result) => ({ outdir, before, result })));
+  }
+  beforeAll(() => {
+    atomicDir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-atomic-'));
+    for (const at of ['construct', 'validation']) {
+      startOnPopulatedDist(at, process.execPath, () => ['--import', 'tsx', '__tests__/support/fixtures/throwing-app.ts'], { THROW_AT: at });
+    }
+    startOnPopulatedDist('cli', process.execPath, () => [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(atomicDir, 'cli', 'cli-out'),
+      '--app', `${process.execPath} --import tsx __tests__/support/fixtures/throwing-app.ts`]);
+    void Promise.allSettled(runs.values()); // a failed start is reported by the test that awaits it
+  });
+  afterAll(async () => {
+    await Promise.allSettled(runs.values());
+    fs.rmSync(atomicDir, { recursive: true, force: true });
+  });
+
+  test.each(['construct', 'validation'])('an app that throws at %s time leaves dist/ byte-identical (npm run synth path)', async (at) => {
+    const { outdir, before, result } = await runs.get(at)!;
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Synthesis failed; ${outdir}/ was left unchanged.`);
     expect(result.stderr).toMatch(at === 'validation' ? /\[broken\] this chart is invalid on purpose/ : /throws on purpose/);
     expect(readTree(outdir)).toEqual(before);
-  });
+  }, 600_000); // awaited runs are under jest's timeout: room for a loaded machine
 
-  test('plain `cdk8s synth` with a throwing app fails and leaves dist/ byte-identical', () => {
-    const { outdir, before } = populatedDist();
-    const result = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', path.join(dir, 'cli-out'),
-      '--app', `${process.execPath} --import tsx __tests__/support/fixtures/throwing-app.ts`], { RENDER_OUTDIR: outdir });
+  test('plain `cdk8s synth` with a throwing app fails and leaves dist/ byte-identical', async () => {
+    const { outdir, before, result } = await runs.get('cli')!;
     expect(result.status).not.toBe(0);
     expect(readTree(outdir)).toEqual(before);
-  });
+  }, 600_000);
 });
 
 describe('synthesis is deterministic', () => {
   test('two in-process syntheses give identical files', () => {
-    expect(synthesize(buildApp).files).toEqual(synthesize(buildApp).files);
+    expect(synthesize(buildApp).files).toEqual(realRender());
   });
 
-  test('`cdk8s synth` and `npm run synth` write the same bytes as each other, twice', () => {
+  test('`cdk8s synth` and `npm run synth` write the same bytes as each other, twice', async () => {
     const viaNode = path.join(dir, 'node');
     const viaCli = path.join(dir, 'cli');
-    const said = [viaNode, `${viaNode}-again`].map((outdir) =>
-      execFileSync(process.execPath, ['--import', 'tsx', 'main.ts'],
-        { cwd: ROOT, env: { ...process.env, RENDER_OUTDIR: outdir }, encoding: 'utf8' }));
     const scratch = path.join(dir, 'cli-scratch');
-    const cli = run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', scratch], { RENDER_OUTDIR: viaCli });
-    expect(cli.status).toBe(0);
+    // `npm run synth` is `node scripts/synth.cjs`; the three runs are independent and run at once.
+    const [said, saidAgain, cli] = await Promise.all([
+      run(process.execPath, ['scripts/synth.cjs'], { RENDER_OUTDIR: viaNode }),
+      run(process.execPath, ['scripts/synth.cjs'], { RENDER_OUTDIR: `${viaNode}-again` }),
+      run(process.execPath, [CDK8S, 'synth', '--no-check-upgrade', '--output', scratch], { RENDER_OUTDIR: viaCli }),
+    ]);
+    expect([said.status, saidAgain.status, cli.status]).toEqual([0, 0, 0]);
     const rendered = readTree(viaNode);
     const objectFiles = [...rendered.keys()].filter((file) => file.endsWith('.yaml'));
     const reports = [...rendered.keys()].filter((file) => file.endsWith('.md'));
     expect(objectFiles.length).toBeGreaterThan(0);
-    expect(said[0]).toBe(
+    expect(said.stdout).toBe(
       `Synthesized ${objectFiles.length} objects in ${reports.length} targets into ${viaNode}/: a folder and a review report (.md) per target\n`);
     expect(readTree(`${viaNode}-again`)).toEqual(rendered);
     expect(readTree(viaCli)).toEqual(rendered);
@@ -70,7 +89,7 @@ describe('synthesis is deterministic', () => {
     const listed = cli.stdout.split('\n').filter((line) => line.startsWith('  - ')).map((line) => path.relative(scratch,
       line.slice(4)).split(path.sep).join('/'));
     expect(listed.sort()).toEqual(objectFiles.sort());
-  });
+  }, 600_000);
 });
 
 describe('synthesis validates every rendered object', () => {
