@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
+import { THREADS_ABOVE_BYTES } from '../lib/validation';
 import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
@@ -162,7 +163,12 @@ function measureValidate(render: string) {
     oneThread.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: '1' }));
     floorProcess.push(timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
   }
-  return { npmValidate, nodeValidate, oneThread, floorProcess, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
+  // The threads it used: below THREADS_ABOVE_BYTES of YAML (the quick run's render) it validates on one thread anyway.
+  const bytes = dirs.flatMap((dir) => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => fs.statSync(path.join(e.parentPath, e.name)).size))
+    .reduce((sum, size) => sum + size, 0);
+  const threads = bytes > THREADS_ABOVE_BYTES ? Math.min(os.availableParallelism(), dirs.length) : 1;
+  return { npmValidate, nodeValidate, oneThread, floorProcess, threads, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
 }
 
 interface JestResults {
@@ -230,8 +236,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     + `| ${ratio(fleetLargest.floors['manifest-yaml'].serialize.median, fleetLargest.floors.yaml.serialize.median)} | |`,
     `| review reports of ${LARGEST} services in one target vs in ten targets of ${review.perTarget} | ${ms(stats(review.one.map((r) => r.reviewMs)))} `
     + `| ${ms(stats(review.ten.map((r) => r.reviewMs)))} | ${ratio(oneTarget, tenTargets)} | ≈ 1× (linear) |`,
-    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; on ${os.availableParallelism()} threads, one per core, `
-    + `\`VALIDATE_THREADS=${os.availableParallelism()}\`) of `
+    `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; \`VALIDATE_THREADS=${os.availableParallelism()}\`, one per core: `
+    + `${validate.threads} thread${validate.threads === 1 ? `, the input being under ${THREADS_ABOVE_BYTES / 2 ** 20} MiB` : 's'}) of `
     + `${validate.validate[0].documents} objects vs the fastest parse (a node process reading and parsing the same files with js-yaml, `
     + `one thread) | ${ms(wall(validate.nodeValidate))} | ${ms(wall(validate.floorProcess))} `
     + `| ${ratio(wall(validate.nodeValidate).median, wall(validate.floorProcess).median)} | ≤ 1.5× |`,
@@ -306,7 +312,7 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     `| review reports, one target of ${LARGEST} services (${review.one[0].objects} objects) | ${ms(stats(review.one.map((r) => r.reviewMs)))} |`,
     `| review reports, ten targets of ${review.perTarget} services | ${ms(stats(review.ten.map((r) => r.reviewMs)))} |`,
     `| \`npm run validate\` of the render (${validate.validate[0].documents} objects), process wall | ${ms(wall(validate.npmValidate))} |`,
-    `| \`node scripts/validate.cjs\` of the same (${os.availableParallelism()} threads), process wall / CPU time `
+    `| \`node scripts/validate.cjs\` of the same (\`VALIDATE_THREADS=${os.availableParallelism()}\`: ${validate.threads} threads), process wall / CPU time `
     + `| ${ms(wall(validate.nodeValidate))} / ${ms(cpuTime(validate.nodeValidate))} |`,
     `| the same on one thread (\`VALIDATE_THREADS=1\`), process wall / CPU time | ${ms(wall(validate.oneThread))} / ${ms(cpuTime(validate.oneThread))} |`,
     '| parse floor process: node reading every file, js-yaml `loadAll`, process wall / CPU time '
