@@ -82,17 +82,25 @@ describe('the output cannot be written', () => {
     expect(fs.readdirSync(out.dir)).toEqual(['dist']);
   });
 
-  (canMount ? test : test.skip)('a real full disk (a small tmpfs filled up): the synth fails, dist/ unchanged, nothing left behind', () => {
+  /** Runs `check` with the old render in `dist/` on a 256 KiB tmpfs that a `filler` file fills up to `roomLeft` bytes. */
+  function onFullTmpfs(roomLeft: number, check: (disk: string, outdir: string) => void): void {
     const disk = path.join(out.dir, 'disk');
     fs.mkdirSync(disk);
     mount('-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk);
     try {
       const outdir = path.join(disk, 'dist');
       writeAtomically(outdir, OLD);
-      // Leave room for the lock and a few files of the new render, not for all of it.
       const { bavail, bsize } = fs.statfsSync(disk);
-      fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(bavail * bsize - 6 * 4096));
+      fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(bavail * bsize - roomLeft));
+      check(disk, outdir);
+    } finally {
+      umount(disk);
+    }
+  }
 
+  (canMount ? test : test.skip)('a real full disk (a small tmpfs filled up): the synth fails, dist/ unchanged, nothing left behind', () => {
+    // Leave room for the lock and a few files of the new render, not for all of it.
+    onFullTmpfs(6 * 4096, (disk, outdir) => {
       const full = synth(outdir, 'v2');
       expect(full.status).toBe(1);
       expect(full.stdout).toBe('');
@@ -103,21 +111,11 @@ describe('the output cannot be written', () => {
       fs.rmSync(path.join(disk, 'filler'));
       expect(synth(outdir, 'v2').status).toBe(0);
       expect(readTree(outdir)).toEqual(NEW);
-    } finally {
-      umount(disk);
-    }
+    });
   });
 
   (canMount ? test : test.skip)('a disk with no space at all (not even for the lock): the synth fails, dist/ unchanged, nothing left', () => {
-    const disk = path.join(out.dir, 'disk');
-    fs.mkdirSync(disk);
-    mount('-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk);
-    try {
-      const outdir = path.join(disk, 'dist');
-      writeAtomically(outdir, OLD);
-      const { bavail, bsize } = fs.statfsSync(disk);
-      fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(bavail * bsize));
-
+    onFullTmpfs(0, (disk, outdir) => {
       const full = synth(outdir, 'v2');
       expect(full.status).toBe(1);
       expect(full.stdout).toBe('');
@@ -125,9 +123,7 @@ describe('the output cannot be written', () => {
       expect(readTree(outdir)).toEqual(OLD);
       // The lock file could be created but not written: it is removed, not left to name no one.
       expect(fs.readdirSync(disk).sort()).toEqual(['dist', 'filler']);
-    } finally {
-      umount(disk);
-    }
+    });
   });
 
   (canMount ? test : test.skip)('a real read-only output folder (a read-only bind mount): the synth fails, saying so; dist/ unchanged', () => {
