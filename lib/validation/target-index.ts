@@ -1,7 +1,7 @@
 import { ValidationSubject, ValidationTarget } from './model';
 import { describeObject, identify, ObjectIdentity } from './object-identity';
 import { findPodTemplate, isKind, kindKey, MESHABLE_WORKLOADS, PodTemplate } from './pod-templates';
-import { JsonObject } from './values';
+import { getOrCreate, JsonObject } from './values';
 
 /** One object of a target, with its identity and pod template worked out once. */
 export interface IndexedObject {
@@ -111,15 +111,6 @@ interface WorkloadsOfNamespace {
   readonly all: MeshableWorkload[];
   /** Workloads by one pod label ("key=value"), each list in target order. */
   readonly byLabel: Map<string, MeshableWorkload[]>;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
 
 function labelKey(key: string, value: string): string {

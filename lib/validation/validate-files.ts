@@ -36,6 +36,7 @@ import { explainYaml11Readings, ManifestSink, ManifestTarget, manifestTargets, r
 import { ValidateOptions, ValidationProblem, ValidationSubject } from './model';
 import { identify } from './object-identity';
 import { SchemaRegistry } from './schema/schema-registry';
+import { getOrCreate } from './values';
 
 /** Targets whose files add up to more bytes than this are validated in parts. */
 export const PARTS_ABOVE_BYTES = 16 * 2 ** 20;
@@ -208,7 +209,7 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
     // Pass 1: each object's namespace (a number), the names of the objects without a namespace; those objects are
     // kept whole (but Namespace objects, which belong to their namespace's part), the others written to the spill.
     const namespaces = new Map<string, number>();
-    const namespaceNumber = (name: string): number => getOrAdd(namespaces, ownCopy(name), () => namespaces.size);
+    const namespaceNumber = (name: string): number => getOrCreate(namespaces, ownCopy(name), () => namespaces.size);
     const withoutNamespace = namespaceNumber('');
     const namespaceOf = new IntList(); // by position
     const kept: Member[] = [];
@@ -245,13 +246,13 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
     for (const [name, namespace] of namespaces) {
       if (namespace === withoutNamespace) continue;
       const hash = wordHash(name);
-      getOrAdd(namespacesByHash, hash, () => []).push(namespace);
+      getOrCreate(namespacesByHash, hash, () => []).push(namespace);
       filter.add(hash);
     }
     const keptByHash = new Map<number, number[]>();
     kept.forEach((member, k) => {
       forEachWord(identify(member.subject.manifest, isClusterScoped).name, false, 0, undefined, (hash) => {
-        getOrAdd(keptByHash, hash, () => []).push(k);
+        getOrCreate(keptByHash, hash, () => []).push(k);
         filter.add(hash);
       });
     });
@@ -260,7 +261,7 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
       if (!filter.mayHave(hash)) return;
       for (const other of namespacesByHash.get(hash) ?? []) parts.join(namespace, other);
       const named = keptByHash.get(hash);
-      if (named !== undefined) for (const k of named) getOrAdd(keptNamedBy, namespace, () => new Set()).add(k);
+      if (named !== undefined) for (const k of named) getOrCreate(keptNamedBy, namespace, () => new Set()).add(k);
     };
     if (spilled) {
       spill!.scan((position, text, start, end) => forEachWord(text, true, start, end, mentioned(namespaceOf.at(position))));
@@ -283,7 +284,7 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
     const partOf = (position: number) => parts.root(namespaceOf.at(position));
     const withoutNamespacePart = parts.root(withoutNamespace);
     const contextOf = new Map<number, number[]>(); // part → indexes in kept, possibly repeated
-    for (const [namespace, named] of keptNamedBy) getOrAdd(contextOf, parts.root(namespace), () => []).push(...named);
+    for (const [namespace, named] of keptNamedBy) getOrCreate(contextOf, parts.root(namespace), () => []).push(...named);
     keptNamedBy.clear();
     const preloaded = new Map<number, Member[]>(kept.length > 0 ? [[withoutNamespacePart, kept]] : []);
     const lastOf = new Int32Array(namespaces.size).fill(-1); // by part: the position of its last object read in pass 2
@@ -328,7 +329,7 @@ function judgeInParts(target: ManifestTarget, sink: ReadSink, options: ValidateF
     const open = new Map<number, Member[]>();
     const replay = (subject: ValidationSubject, position: number): void => {
       const root = partOf(position);
-      const members = getOrAdd(open, root, () => []);
+      const members = getOrCreate(open, root, () => []);
       members.push({ subject, position });
       openObjects++;
       stats.mostObjectsHeld = Math.max(stats.mostObjectsHeld, kept.length + openObjects + batchRead);
@@ -365,7 +366,7 @@ class NamesByKind {
   private readonly byKind = new Map<string, { positions: number[]; names: string[] }>();
 
   public add(position: number, group: string, kind: string, name: string): void {
-    const entry = getOrAdd(this.byKind, `${group}/${kind}`, () => ({ positions: [], names: [] }));
+    const entry = getOrCreate(this.byKind, `${group}/${kind}`, () => ({ positions: [], names: [] }));
     entry.positions.push(position);
     entry.names.push(ownCopy(name));
   }
@@ -617,15 +618,6 @@ function lineTabs(text: string, start: number): [number, number, number] {
   const first = text.indexOf('\t', start);
   const second = text.indexOf('\t', first + 1);
   return [first, second, text.indexOf('\t', second + 1)];
-}
-
-function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
 }
 
 function mergeByPosition<T extends { position: number }>(a: readonly T[], b: readonly T[]): T[] {

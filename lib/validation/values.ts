@@ -38,3 +38,13 @@ export function stringMap(value: unknown): Record<string, string> {
   }
   return result;
 }
+
+/** The value of `key` in `map`, created and stored first when absent. */
+export function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
