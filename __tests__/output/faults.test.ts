@@ -98,15 +98,20 @@ describe('the output cannot be written', () => {
     }
   }
 
+  /** A synth into `outdir` fails with ENOSPC, says dist/ is unchanged, leaves it so, and leaves nothing beside it on `disk`. */
+  function expectFailedForSpace(disk: string, outdir: string): void {
+    const full = synth(outdir, 'v2');
+    expect(full.status).toBe(1);
+    expect(full.stdout).toBe('');
+    expect(full.stderr.startsWith(`${unchanged(outdir)}ENOSPC: no space left on device`)).toBe(true);
+    expect(readTree(outdir)).toEqual(OLD);
+    expect(fs.readdirSync(disk).sort()).toEqual(['dist', 'filler']);
+  }
+
   (canMount ? test : test.skip)('a real full disk (a small tmpfs filled up): the synth fails, dist/ unchanged, nothing left behind', () => {
     // Leave room for the lock and a few files of the new render, not for all of it.
     onFullTmpfs(6 * 4096, (disk, outdir) => {
-      const full = synth(outdir, 'v2');
-      expect(full.status).toBe(1);
-      expect(full.stdout).toBe('');
-      expect(full.stderr.startsWith(`${unchanged(outdir)}ENOSPC: no space left on device`)).toBe(true);
-      expect(readTree(outdir)).toEqual(OLD);
-      expect(fs.readdirSync(disk).sort()).toEqual(['dist', 'filler']);
+      expectFailedForSpace(disk, outdir);
 
       fs.rmSync(path.join(disk, 'filler'));
       expect(synth(outdir, 'v2').status).toBe(0);
@@ -116,13 +121,8 @@ describe('the output cannot be written', () => {
 
   (canMount ? test : test.skip)('a disk with no space at all (not even for the lock): the synth fails, dist/ unchanged, nothing left', () => {
     onFullTmpfs(0, (disk, outdir) => {
-      const full = synth(outdir, 'v2');
-      expect(full.status).toBe(1);
-      expect(full.stdout).toBe('');
-      expect(full.stderr.startsWith(`${unchanged(outdir)}ENOSPC: no space left on device`)).toBe(true);
-      expect(readTree(outdir)).toEqual(OLD);
       // The lock file could be created but not written: it is removed, not left to name no one.
-      expect(fs.readdirSync(disk).sort()).toEqual(['dist', 'filler']);
+      expectFailedForSpace(disk, outdir);
     });
   });
 
