@@ -91,11 +91,19 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-type Resolved = { kind: 'null' } | { kind: 'bool'; value: boolean } | { kind: 'int'; value: bigint } | { kind: 'float'; value: number }
+type Resolved = { kind: 'null' } | { kind: 'bool'; value: boolean } | { kind: 'int'; value: bigint | number } | { kind: 'float'; value: number }
   | { kind: 'str' };
 
+/** Shared results (never changed): js-yaml asks for every plain scalar, keys too, and most are strings. */
+const NULL: Resolved = { kind: 'null' };
+const STRING: Resolved = { kind: 'str' };
+const TRUE: Resolved = { kind: 'bool', value: true };
+const FALSE: Resolved = { kind: 'bool', value: false };
+/** A decimal integer that ParseInt and Number read alike: no "+", no leading zero, no "-0", at most 15 digits (below 2^53). */
+const SMALL_DECIMAL = /^(?:0|-?[1-9][0-9]{0,14})$/;
+
 let lastText: string | undefined;
-let lastResolved: Resolved = { kind: 'str' };
+let lastResolved: Resolved = STRING;
 
 /** gopkg.in/yaml.v2 resolve() for a plain scalar without a tag (js-yaml asks each type in turn: remember the last). */
 export function resolvePlain(text: string): Resolved {
@@ -106,23 +114,37 @@ export function resolvePlain(text: string): Resolved {
   return lastResolved;
 }
 
+/** True for the first characters of null, boolean and number words: y Y n N t T f F o O ~ . + - and digits. */
+function mayBeWord(first: number): boolean {
+  if (first >= 48 && first <= 57) return true; // 0-9
+  switch (first) {
+    case 0x79: case 0x59: case 0x6e: case 0x4e: case 0x74: case 0x54: case 0x66: case 0x46: case 0x6f: case 0x4f: // yYnNtTfFoO
+    case 0x7e: case 0x2e: case 0x2b: case 0x2d: // ~ . + -
+      return true;
+    default:
+      return false;
+  }
+}
+
 function resolveUncached(text: string): Resolved {
-  if (NULLS.has(text)) return { kind: 'null' };
+  if (text === '') return NULL;
   const first = text.charCodeAt(0);
+  if (!mayBeWord(first)) return STRING;
+  if (NULLS.has(text)) return NULL;
   const digit = first >= 48 && first <= 57;
   const sign = first === 43 || first === 45;
   const dot = first === 46;
-  const word = 'yYnNtTfFoO~'.includes(text[0]);
-  if (!digit && !sign && !dot && !word) return { kind: 'str' };
+  const word = !digit && !sign && !dot;
   const bool = BOOLEANS.get(text);
-  if (bool !== undefined) return { kind: 'bool', value: bool };
+  if (bool !== undefined) return bool ? TRUE : FALSE;
   const special = SPECIAL_FLOATS.get(text);
   if (special !== undefined) return { kind: 'float', value: special };
-  if (word) return { kind: 'str' };
+  if (word) return STRING;
   if (dot) {
     const float = goParseFloat(text);
-    return float === undefined ? { kind: 'str' } : { kind: 'float', value: float };
+    return float === undefined ? STRING : { kind: 'float', value: float };
   }
+  if (SMALL_DECIMAL.test(text)) return { kind: 'int', value: Number(text) };
   const plain = text.includes('_') ? text.replace(/_/g, '') : text;
   const int = goParseInt(plain);
   if (int !== undefined && int >= INT64_MIN && int <= UINT64_MAX) return { kind: 'int', value: int };
@@ -130,7 +152,7 @@ function resolveUncached(text: string): Resolved {
     const float = goParseFloat(plain);
     if (float !== undefined) return { kind: 'float', value: float };
   }
-  return { kind: 'str' };
+  return STRING;
 }
 
 /** strconv.ParseInt(s, 0, 64) / ParseUint without the range check: sign, 0x/0o/0b/0 prefixes. */
@@ -151,7 +173,8 @@ function goParseFloat(text: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-function intValue(value: bigint): number | GoBigInt {
+function intValue(value: bigint | number): number | GoBigInt {
+  if (typeof value === 'number') return value;
   if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
   return new GoBigInt(value, value > INT64_MAX);
 }
@@ -188,13 +211,13 @@ export function goFloatKey(value: number): string {
 
 const nullType = new jsYaml.Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (data: string | null) => data === null || NULLS.has(data),
+  resolve: (data: string | null) => data === null || resolvePlain(data) === NULL,
   construct: () => NULL_NODE,
 });
 
 const boolType = new jsYaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && BOOLEANS.has(data),
+  resolve: (data: string | null) => data !== null && resolvePlain(data).kind === 'bool',
   construct: (data: string) => (YAML12_BOOLEANS.has(data) ? BOOLEANS.get(data) : new Yaml11Scalar(BOOLEANS.get(data)!, data)),
 });
 
@@ -202,7 +225,7 @@ const intType = new jsYaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string | null) => data !== null && resolvePlain(data).kind === 'int',
   construct: (data: string) => {
-    const value = intValue((resolvePlain(data) as { value: bigint }).value);
+    const value = intValue((resolvePlain(data) as { value: bigint | number }).value);
     return YAML12_INT.test(data) || typeof value !== 'number' ? value : new Yaml11Scalar(value, data);
   },
 });
