@@ -49,7 +49,8 @@ export function readKubectlDocument(text: string, firstLine = 1): KubectlDocumen
     const hint = reason === 'duplicated mapping key' ? '; kubectl would silently keep the last value; allowed: each key once' : '';
     throw new YamlReadingError('yaml/parse', `${reason}${at}${hint}`);
   }
-  const conversion = new JsonConversion();
+  // Aliases need anchors, and anchors an "&": without one no node is shared, and nothing needs counting.
+  const conversion = new JsonConversion(text.includes('&'));
   const value = conversion.convert(parsed);
   return { value, yaml11Readings: conversion.yaml11Readings };
 }
@@ -91,9 +92,28 @@ function nodeListener(firstLine: number): (event: string, state: LoaderState) =>
       return;
     }
     if ((state.kind !== 'sequence' && state.kind !== 'mapping') || state.result === null) return;
-    const after = /^(?:[ \t]|\r?\n)*:(?:[ \t\r\n,\]}]|$)/.exec(state.input.slice(state.position, state.position + 200));
-    if (after !== null) throw collectionKeyError(state.kind, state.line + firstLine);
+    if (colonFollows(state.input, state.position)) throw collectionKeyError(state.kind, state.line + firstLine);
   };
+}
+
+/**
+ * Whether a key's ":" follows `position`, as /^(?:[ \t]|\r?\n)*:(?:[ \t\r\n,\]}]|$)/ on the 200 characters from
+ * there (a scan: a slice and a regex for every collection cost more). Exported for tests.
+ */
+export function colonFollows(input: string, position: number): boolean {
+  const end = Math.min(input.length, position + 200);
+  let i = position;
+  for (;;) {
+    const c = input.charCodeAt(i);
+    if (i >= end) return false;
+    if (c === 0x20 || c === 0x09 || c === 0x0a) i++;
+    else if (c === 0x0d && i + 1 < end && input.charCodeAt(i + 1) === 0x0a) i += 2;
+    else if (c === 0x3a) break;
+    else return false;
+  }
+  if (++i >= end) return true;
+  const c = input.charCodeAt(i);
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x2c || c === 0x5d || c === 0x7d;
 }
 
 function collectionKeyError(kind: string, line?: number): YamlReadingError {
@@ -122,24 +142,32 @@ class JsonConversion {
   private decoded = 0;
   private fromAliases = 0;
 
+  /** @param aliases whether the document may share nodes (has anchors): only then are nodes remembered and counted */
+  constructor(private readonly aliases: boolean) {}
+
   convert(node: unknown): unknown {
     if (node === null || typeof node !== 'object') return node;
-    if (node === NULL_NODE) return null;
-    if (node instanceof GoFloat) {
-      if (!Number.isFinite(node.value)) {
-        const text = node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan';
-        throw new YamlReadingError('yaml/parse', `value ${text} has no JSON form; kubectl rejects it ("json: unsupported value"); `
-          + 'allowed: a finite number, or a quoted string');
+    // Collections first (most nodes): a mapping is a plain object, every boxed scalar an instance of its class.
+    const plain = Array.isArray(node) || Object.getPrototypeOf(node) === Object.prototype;
+    if (!plain) {
+      if (node === NULL_NODE) return null;
+      if (node instanceof GoFloat) {
+        if (!Number.isFinite(node.value)) {
+          const text = node.value > 0 ? '.inf' : node.value < 0 ? '-.inf' : '.nan';
+          throw new YamlReadingError('yaml/parse', `value ${text} has no JSON form; kubectl rejects it ("json: unsupported value"); `
+            + 'allowed: a finite number, or a quoted string');
+        }
+        // kubectl's JSON round trip prints -0 as "-0", which it then reads as the integer 0.
+        return node.value === 0 ? 0 : node.value;
       }
-      // kubectl's JSON round trip prints -0 as "-0", which it then reads as the integer 0.
-      return node.value === 0 ? 0 : node.value;
+      if (node instanceof GoBigInt) return Number(node.value);
+      if (node instanceof MergeKey) return '<<';
+      if (node instanceof Yaml11Scalar) {
+        this.yaml11Readings.push({ field: fieldPath('', ...this.path), text: node.text, value: node.value });
+        return node.value;
+      }
     }
-    if (node instanceof GoBigInt) return Number(node.value);
-    if (node instanceof MergeKey) return '<<';
-    if (node instanceof Yaml11Scalar) {
-      this.yaml11Readings.push({ field: fieldPath('', ...this.path), text: node.text, value: node.value });
-      return node.value;
-    }
+    if (!this.aliases) return Array.isArray(node) ? this.convertSequence(node) : this.convertMapping(node as Record<string, unknown>);
     const done = this.converted.get(node);
     if (done !== undefined) {
       this.countAlias(node);
@@ -170,14 +198,13 @@ class JsonConversion {
     return node;
   }
 
+  /** Converts a node below the current one (no finally: a throw ends the whole conversion, path and all). */
   private convertAt(segment: string | number, node: unknown): unknown {
     if (this.path.length >= MAX_DEPTH) throw tooDeep();
     this.path.push(segment);
-    try {
-      return this.convert(node);
-    } finally {
-      this.path.pop();
-    }
+    const result = this.convert(node);
+    this.path.pop();
+    return result;
   }
 
   private expandedSize(node: unknown): number {
@@ -196,10 +223,8 @@ class JsonConversion {
   private convertMapping(node: Record<string, unknown>): Record<string, unknown> {
     const keys = Object.keys(node);
     let merges = false;
-    for (const key of keys) {
-      this.decoded++;
-      if (key.charCodeAt(0) === 0 && key.startsWith(KEY_MARK)) merges = true;
-    }
+    if (this.aliases) this.decoded += keys.length;
+    for (const key of keys) if (key.charCodeAt(0) === 0 && key.startsWith(KEY_MARK)) merges = true;
     if (!merges) {
       for (const key of keys) {
         if (key === '[object Object]') throw collectionKeyError('mapping');
