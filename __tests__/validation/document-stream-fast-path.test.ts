@@ -187,4 +187,15 @@ describe('readDocumentStream reads a file as the chunked split reads its bytes',
     expect(expectFileSplit('big.yaml', utf8(big))).toHaveLength(40_000);
     expect(expectFileSplit('directive.yaml', utf8('%YAML 1.1\n---\na: 1\n'))).toHaveLength(2);
   });
+
+  test('a size given from an earlier stat that is stale (the file grew or shrank since) reads the file as it is now', () => {
+    const bytes = utf8('a: 1\n---\nb: 2\n---\nc: 3\n');
+    const file = path.join(directory, 'changed.yaml');
+    fs.writeFileSync(file, bytes);
+    const now = general([bytes]);
+    expect(now).toHaveLength(3);
+    for (const size of [1, bytes.length - 1, bytes.length, bytes.length + 1, 10_000, 0, 2 * 1024 * 1024]) {
+      expect([size, [...readDocumentStream(file, size)]]).toEqual([size, now]);
+    }
+  });
 });

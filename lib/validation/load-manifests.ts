@@ -77,6 +77,8 @@ export interface ManifestFile {
   readonly path: string;
   /** The file relative to its target directory, as sources name it. */
   readonly label: string;
+  /** Its size in bytes, when just stat'ed (the reader then skips its own fstat). */
+  readonly bytes?: number;
 }
 
 /** The targets of the paths given, as {@link loadManifestFiles} reads them. */
@@ -103,11 +105,11 @@ export interface ManifestSink {
  * added to problems and readings, and the caller drops the objects it was given from this file.
  */
 export function readManifestFile(file: ManifestFile, target: string, { subject, problems, yaml11Readings }: ManifestSink): number | undefined {
-  const { path: filePath, label } = file;
+  const { path: filePath, label, bytes } = file;
   const problemsBefore = problems.length;
   const readingsBefore = yaml11Readings.length;
   let documents = 0;
-  for (const item of readDocumentStream(filePath)) {
+  for (const item of readDocumentStream(filePath, bytes)) {
     if (item.kind === 'problem') {
       const problemSource = item.index === undefined ? label : `${label}#${item.index}`;
       const problem = { target, source: problemSource, object: '', field: '', rule: 'yaml/parse', message: item.message };

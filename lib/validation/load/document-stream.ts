@@ -1,6 +1,6 @@
 /**
- * Splits a YAML file into documents the way kubectl does, reading it in chunks so that memory holds one document
- * at a time, never the whole file.
+ * Splits a YAML file into documents the way kubectl does. A file of up to one chunk (1 MiB) is read and split at once;
+ * a larger one is read in chunks, so that memory holds one chunk and one document at a time, never the whole file.
  *
  * kubectl (k8s.io/apimachinery/pkg/util/yaml YAMLReader) cuts the stream at every line that starts with "---" at
  * column 0, before any YAML parsing: inside a block scalar or a quoted string too; anything but spaces or a comment
@@ -46,31 +46,36 @@ function countNewlines(text: string): number {
 
 /**
  * Reads a file as a stream of documents; stops at the first whole-file problem. A file that fits one chunk is read
- * with one read (as readFileSync reads it) and split at once by {@link splitDocumentBytes}; a larger one, or one whose
- * size the file system does not tell (0: a pipe, /proc), streams through {@link splitDocuments} chunk by chunk.
+ * with one read (as readFileSync reads it) and split at once by {@link splitDocumentBytes}; a larger one, one that
+ * grew since its size was taken, or one whose size the file system does not tell (0: a pipe, /proc), streams through
+ * {@link splitDocuments} chunk by chunk.
+ * @param size the file's size if the caller has just stat'ed it (saves an fstat); a stale one costs nothing but time
  */
-export function readDocumentStream(file: string): Iterable<StreamItem> {
+export function readDocumentStream(file: string, size?: number): Iterable<StreamItem> {
   const fd = fs.openSync(file, 'r');
   let bytes: Buffer | undefined;
   try {
-    const size = fs.fstatSync(fd).size;
-    if (size > 0 && size <= CHUNK_BYTES) bytes = readWhole(fd, size);
+    const known = size ?? fs.fstatSync(fd).size;
+    if (known > 0 && known <= CHUNK_BYTES) bytes = readWhole(fd, known);
   } finally {
     fs.closeSync(fd);
   }
   return bytes === undefined ? streamDocuments(file) : splitDocumentBytes(bytes);
 }
 
-/** The file's first `size` bytes (fewer if it ends before), as readFileSync reads a file of known size. */
-function readWhole(fd: number, size: number): Buffer {
-  const bytes = Buffer.allocUnsafe(size);
+/**
+ * The file's bytes if it holds `size` or fewer (it may have shrunk), read as readFileSync reads a file of known size:
+ * one read, asking one byte more than `size` so that a file that grew is seen (undefined) without a read more.
+ */
+function readWhole(fd: number, size: number): Buffer | undefined {
+  const bytes = Buffer.allocUnsafe(size + 1);
   let filled = 0;
   while (filled < size) {
-    const read = fs.readSync(fd, bytes, filled, size - filled, null);
+    const read = fs.readSync(fd, bytes, filled, size + 1 - filled, null);
     if (read === 0) break;
     filled += read;
   }
-  return filled === size ? bytes : bytes.subarray(0, filled);
+  return filled > size ? undefined : bytes.subarray(0, filled);
 }
 
 function* streamDocuments(file: string): Generator<StreamItem> {
