@@ -250,26 +250,19 @@ function afterEndMessage(afterEnd: number, ended: number): string {
 
 /**
  * The split of a whole file's bytes at once: the same items as `splitDocuments([bytes])` (exported for tests), faster
- * for the common file. Plain UTF-8 (no byte order mark but UTF-8's, no control character) in which no line starts with
+ * for the common file. Plain UTF-8 (valid, no byte order mark but UTF-8's, no control character) in which no line starts with
  * "%" or "..." is split by {@link splitPlainText}; anything else (directives, end markers, UTF-16, bad bytes, whose
  * problems need the line by line visit) goes through {@link splitDocuments}.
  */
 export function splitDocumentBytes(bytes: Buffer): StreamItem[] {
   let items: StreamItem[] | undefined;
-  if (!hasControlByte(bytes) && isUtf8(bytes)) {
+  if (isUtf8(bytes)) {
     const decoded = bytes.toString('utf8');
-    items = splitPlainText(decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded); // TextDecoder drops a UTF-8 BOM too
+    // NUL and the other control characters (UTF-16's zero bytes too) are the general path's to report; TextDecoder
+    // drops a UTF-8 byte order mark, and so does this.
+    if (!CONTROL.test(decoded)) items = splitPlainText(decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded);
   }
   return items ?? [...splitDocuments([bytes])];
-}
-
-/** True when the bytes hold NUL or another control character (as one byte in UTF-8, never inside a multi-byte character). */
-function hasControlByte(bytes: Buffer): boolean {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (byte < 0x20 ? byte !== 0x0a && byte !== 0x09 && byte !== 0x0d : byte === 0x7f) return true;
-  }
-  return false;
 }
 
 /** True when text[start, end) holds something but blanks and a comment: /^[ \t\r]*[^ \t\r\n#]/ on the line. */
