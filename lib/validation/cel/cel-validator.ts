@@ -47,8 +47,10 @@ function walk(value: unknown, schema: JsonObject, path: string, context: Walk): 
       if (outcome) context.findings.push({ field: ruleField(rules[i] as JsonObject, path), rule: outcome.rule, message: outcome.message });
     });
   }
+  // Children whose schema declares no rules are not visited (walk would return at once), nor their paths built.
   if (Array.isArray(value)) {
-    if (isObject(schema.items)) value.forEach((item, index) => walk(item, schema.items as JsonObject, fieldPath(path, index), context));
+    const items = schema.items;
+    if (isObject(items) && declaresRules(items)) value.forEach((item, index) => walk(item, items, fieldPath(path, index), context));
     return;
   }
   if (!isObject(value)) return;
@@ -56,7 +58,7 @@ function walk(value: unknown, schema: JsonObject, path: string, context: Walk): 
   const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
   for (const [key, child] of Object.entries(value)) {
     const childSchema = isObject(properties[key]) ? (properties[key] as JsonObject) : additional;
-    if (childSchema) walk(child, childSchema, fieldPath(path, key), context);
+    if (childSchema && child !== undefined && child !== null && declaresRules(childSchema)) walk(child, childSchema, fieldPath(path, key), context);
   }
 }
 
