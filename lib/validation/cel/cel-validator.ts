@@ -3,15 +3,30 @@ import { Finding } from '../finding';
 import { isObject, JsonObject } from '../values';
 import { CelRuleCompiler, firstLine } from './cel-rules';
 import { CelValueCache, toCelValue } from './cel-value';
+import { RuleOutcome, RuleOutcomeMemo } from './rule-outcomes';
+
+/** The memo of each compiler's outcomes: they are the outcomes of that compiler's environment. */
+const MEMOS = new WeakMap<CelRuleCompiler, RuleOutcomeMemo>();
 
 /**
  * Evaluates every x-kubernetes-validations rule of a CRD schema at each node where it is declared, for every instance
- * of that node (each list item, each map value), against the defaulted object.
+ * of that node (each list item, each map value), against the defaulted object. Outcomes are remembered per schema node
+ * and value across calls (see {@link RuleOutcomeMemo}); pass `memo: false` to evaluate every rule every time.
  */
-export function celFindings(document: unknown, schema: JsonObject, compiler: CelRuleCompiler = CelRuleCompiler.default()): Finding[] {
+export function celFindings(document: unknown, schema: JsonObject, compiler: CelRuleCompiler = CelRuleCompiler.default(),
+  memo: RuleOutcomeMemo | false = memoOf(compiler)): Finding[] {
   const findings: Finding[] = [];
-  walk(document, schema, '', { compiler, values: new CelValueCache(), findings });
+  walk(document, schema, '', { compiler, values: new CelValueCache(), findings, memo: memo === false ? undefined : memo });
   return findings;
+}
+
+function memoOf(compiler: CelRuleCompiler): RuleOutcomeMemo {
+  let memo = MEMOS.get(compiler);
+  if (!memo) {
+    memo = new RuleOutcomeMemo();
+    MEMOS.set(compiler, memo);
+  }
+  return memo;
 }
 
 /** What one document's walk shares. */
@@ -19,16 +34,23 @@ interface Walk {
   readonly compiler: CelRuleCompiler;
   readonly values: CelValueCache;
   readonly findings: Finding[];
+  readonly memo: RuleOutcomeMemo | undefined;
 }
 
 function walk(value: unknown, schema: JsonObject, path: string, context: Walk): void {
   if (value === undefined || value === null || !declaresRules(schema)) return;
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
-    for (const rule of rules) if (isObject(rule)) evaluateRule(rule, value, schema, path, context);
+    const judge = (): readonly RuleOutcome[] => judgeRules(rules, value, schema, context);
+    const outcomes = context.memo ? context.memo.outcomes(schema, value, judge) : judge();
+    outcomes.forEach((outcome, i) => {
+      if (outcome) context.findings.push({ field: ruleField(rules[i] as JsonObject, path), rule: outcome.rule, message: outcome.message });
+    });
   }
+  // Children whose schema declares no rules are not visited (walk would return at once), nor their paths built.
   if (Array.isArray(value)) {
-    if (isObject(schema.items)) value.forEach((item, index) => walk(item, schema.items as JsonObject, fieldPath(path, index), context));
+    const items = schema.items;
+    if (isObject(items) && declaresRules(items)) value.forEach((item, index) => walk(item, items, fieldPath(path, index), context));
     return;
   }
   if (!isObject(value)) return;
@@ -36,7 +58,7 @@ function walk(value: unknown, schema: JsonObject, path: string, context: Walk): 
   const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
   for (const [key, child] of Object.entries(value)) {
     const childSchema = isObject(properties[key]) ? (properties[key] as JsonObject) : additional;
-    if (childSchema) walk(child, childSchema, fieldPath(path, key), context);
+    if (childSchema && child !== undefined && child !== null && declaresRules(childSchema)) walk(child, childSchema, fieldPath(path, key), context);
   }
 }
 
@@ -54,17 +76,29 @@ function declaresRules(schema: JsonObject): boolean {
   return declares;
 }
 
-function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path: string, { compiler, values, findings }: Walk): void {
+/** The outcome of each rule of a node on one value, in rule order (undefined where the rule is not an object). */
+function judgeRules(rules: readonly unknown[], value: unknown, schema: JsonObject, { compiler, values }: Walk): RuleOutcome[] {
+  let self: unknown;
+  let converted = false;
+  const selfValue = (): unknown => {
+    if (!converted) {
+      self = toCelValue(value, schema, values);
+      converted = true;
+    }
+    return self;
+  };
+  return rules.map((rule) => (isObject(rule) ? judgeRule(rule, selfValue, compiler) : undefined));
+}
+
+function judgeRule(rule: JsonObject, selfValue: () => unknown, compiler: CelRuleCompiler): RuleOutcome {
   const expression = typeof rule.rule === 'string' ? rule.rule : '';
-  const field = typeof rule.fieldPath === 'string' ? joinRuleFieldPath(path, rule.fieldPath) : path;
   const compiled = compiler.compile(expression);
-  if (compiled.status === 'transition') return;
+  if (compiled.status === 'transition') return undefined;
   if (compiled.status === 'unsupported') {
-    findings.push({ field, rule: 'cel/unsupported',
-      message: `cannot evaluate rule ${JSON.stringify(expression)}: ${compiled.reason}; the object was not checked against it` });
-    return;
+    return { rule: 'cel/unsupported',
+      message: `cannot evaluate rule ${JSON.stringify(expression)}: ${compiled.reason}; the object was not checked against it` };
   }
-  const self = toCelValue(value, schema, values);
+  const self = selfValue();
   let result: unknown;
   try {
     result = compiled.evaluate(self);
@@ -72,19 +106,18 @@ function evaluateRule(rule: JsonObject, value: unknown, schema: JsonObject, path
     const reason = firstLine(error);
     // An overload cel-js lacks looks the same as a type error at run time; both mean the rule was not really checked.
     const unsupported = /no matching overload|Unknown variable|not supported/i.test(reason);
-    findings.push({
-      field,
-      rule: unsupported ? 'cel/unsupported' : 'cel',
-      message: `rule ${JSON.stringify(expression)} could not be evaluated: ${reason}`,
-    });
-    return;
+    return { rule: unsupported ? 'cel/unsupported' : 'cel', message: `rule ${JSON.stringify(expression)} could not be evaluated: ${reason}` };
   }
-  if (result === true) return;
+  if (result === true) return undefined;
   if (typeof result !== 'boolean') {
-    findings.push({ field, rule: 'cel/unsupported', message: `rule ${JSON.stringify(expression)} returned ${typeof result}, not bool` });
-    return;
+    return { rule: 'cel/unsupported', message: `rule ${JSON.stringify(expression)} returned ${typeof result}, not bool` };
   }
-  findings.push({ field, rule: 'cel', message: `${ruleMessage(rule, self, compiler)}${reasonSuffix(rule)} (failed rule: ${expression})` });
+  return { rule: 'cel', message: `${ruleMessage(rule, self, compiler)}${reasonSuffix(rule)} (failed rule: ${expression})` };
+}
+
+/** Where a rule's finding is reported: its fieldPath under the node declaring it, or that node. */
+function ruleField(rule: JsonObject, path: string): string {
+  return typeof rule.fieldPath === 'string' ? joinRuleFieldPath(path, rule.fieldPath) : path;
 }
 
 /** messageExpression wins over message (as in the API server); a failing messageExpression falls back to message. */

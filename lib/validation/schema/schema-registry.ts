@@ -1,5 +1,5 @@
 import { describeKind } from '../object-identity';
-import { JsonObject } from '../values';
+import { getOrCreate, JsonObject } from '../values';
 import { coreDefinitionRef, CoreDefinitions } from './core-definitions';
 import { CrdCatalog } from './crd-catalog';
 import { coreDefinitionToJsonSchema, crdSchemaToJsonSchema } from './json-schema';
@@ -27,11 +27,20 @@ export class SchemaRegistry {
   public readonly validator = new StructuralValidator((ref) => this.resolveDefinition(ref));
   private readonly cache = new Map<string, SchemaLookup>();
   private readonly convertedDefinitions = new Map<string, JsonObject>();
+  /** Whether a kind is cluster-scoped, by group and kind. */
+  private readonly scopes = new Map<string, Map<string, boolean>>();
 
   public constructor(private readonly core: CoreDefinitions, private readonly crds: CrdCatalog) {}
 
   public isClusterScoped(group: string, kind: string): boolean {
-    return this.crds.locate(group, kind)?.scope === 'Cluster' || this.core.isClusterScoped(group, kind);
+    // Asked for every object of every target: answered once per group and kind.
+    const kinds = getOrCreate(this.scopes, group, () => new Map<string, boolean>());
+    let clusterScoped = kinds.get(kind);
+    if (clusterScoped === undefined) {
+      clusterScoped = this.crds.locate(group, kind)?.scope === 'Cluster' || this.core.isClusterScoped(group, kind);
+      kinds.set(kind, clusterScoped);
+    }
+    return clusterScoped;
   }
 
   public lookup(group: string, version: string, kind: string): SchemaLookup {

@@ -28,56 +28,118 @@ const FORMATS: Record<string, FormatCheck> = {
   [QUANTITY_FORMAT]: { description: QUANTITY_SYNTAX, accepts: (v) => typeof v !== 'string' || isQuantity(v) },
 };
 
-/** What the validator needs of one schema node, read once per node instead of once per validated value. */
-interface SchemaFacts {
+/** One declared property of an object node: its schema, compiled on first use, and its path segments. */
+interface DeclaredProperty {
+  readonly schema: JsonObject;
+  node: SchemaNode | undefined;
+  /** The field path of the property under the root ("name" or '["a/b"]') and under any other path (".name", '["a/b"]'). */
+  readonly atRoot: string;
+  readonly below: string;
+  /** Whether a null value of the property counts as omitted (the schema does not allow null). */
+  readonly nullOmitted: boolean;
+}
+
+/**
+ * What the validator needs of one schema node, worked out once per node on first use: the keywords it checks, with
+ * the object's declared properties in a Map and their path segments precomputed, so that validating a value reads no
+ * schema keyword it does not need and builds no path by parsing a name. Children are compiled when first reached.
+ */
+class SchemaNode {
   /** The listed types ([schema.type].flat()), or undefined when the schema has no type. */
-  readonly types: readonly unknown[] | undefined;
-  readonly pattern: RegExp | null | undefined;
-  readonly checksLength: boolean;
-  readonly format: FormatCheck | undefined;
-  readonly checksPropertyCount: boolean;
-  readonly properties: JsonObject;
-  readonly additionalProperties: JsonObject | undefined;
-  readonly hasCombinators: boolean;
+  public readonly types: readonly unknown[] | undefined;
+  public readonly enum: readonly unknown[] | undefined;
+  public readonly pattern: RegExp | null | undefined;
+  public readonly checksLength: boolean;
+  public readonly format: FormatCheck | undefined;
+  public readonly checksNumber: boolean;
+  public readonly checksItemCount: boolean;
+  public readonly uniqueItems: boolean;
+  public readonly listMapKeys: string[] | undefined;
+  public readonly itemSchema: JsonObject | undefined;
+  public itemNode: SchemaNode | undefined;
+  public readonly checksPropertyCount: boolean;
+  public readonly required: readonly string[] | undefined;
+  /** The properties `properties` declares as schemas of their own, by name. */
+  public readonly declared: Map<string, DeclaredProperty>;
+  /** `properties` as declared ({} when not an object): names it does not own are looked up here, as before. */
+  public readonly properties: JsonObject;
+  public readonly additionalProperties: JsonObject | undefined;
+  public additionalNode: SchemaNode | undefined;
+  public readonly rejectsUnknown: boolean;
+  public readonly hasCombinators: boolean;
+
+  public constructor(public readonly schema: JsonObject) {
+    this.types = schema.type === undefined ? undefined : [schema.type].flat();
+    this.enum = Array.isArray(schema.enum) ? schema.enum : undefined;
+    this.pattern = typeof schema.pattern === 'string' ? compilePattern(schema.pattern) : undefined;
+    this.checksLength = typeof schema.minLength === 'number' || typeof schema.maxLength === 'number';
+    this.format = typeof schema.format === 'string' ? FORMATS[schema.format] : undefined;
+    this.checksNumber = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf'].some((k) => typeof schema[k] === 'number');
+    this.checksItemCount = typeof schema.minItems === 'number' || typeof schema.maxItems === 'number';
+    this.uniqueItems = schema.uniqueItems === true;
+    const keys = schema[LIST_MAP_KEYS_KEYWORD];
+    this.listMapKeys = Array.isArray(keys) ? keys as string[] : undefined;
+    this.itemSchema = isObject(schema.items) ? schema.items : undefined;
+    this.checksPropertyCount = typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number';
+    this.required = Array.isArray(schema.required) ? schema.required as string[] : undefined;
+    this.properties = isObject(schema.properties) ? schema.properties : {};
+    this.additionalProperties = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
+    this.rejectsUnknown = schema.additionalProperties === false;
+    this.declared = new Map();
+    for (const [name, declared] of Object.entries(this.properties)) {
+      if (!isObject(declared)) continue;
+      const atRoot = fieldPath('', name);
+      const below = atRoot.startsWith('[') ? atRoot : `.${name}`;
+      this.declared.set(name, { schema: declared, node: undefined, atRoot, below, nullOmitted: !allowsNull(declared) });
+    }
+    this.hasCombinators = Array.isArray(schema.allOf) || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf) || isObject(schema.not);
+  }
 }
 
 /**
  * Checks JSON against the converted schemas by walking only the parts of the schema the object uses. Large CRDs
  * (a Rollout embeds a whole pod template) would take hundreds of milliseconds to compile into code; interpreting costs
- * time proportional to the object instead. What each schema node asks for is worked out once, on first use.
+ * time proportional to the object instead. What each schema node asks for is worked out once, on first use
+ * ({@link SchemaNode}).
  */
 export class StructuralValidator {
-  private readonly facts = new WeakMap<JsonObject, SchemaFacts>();
+  private readonly nodes = new WeakMap<JsonObject, SchemaNode>();
   private readonly resolved = new Map<string, JsonObject>();
 
   public constructor(private readonly resolve: RefResolver) {}
 
   public validate(value: unknown, schema: JsonObject): Finding[] {
     const findings: Finding[] = [];
-    this.check(value, schema, '', findings);
+    this.check(value, this.nodeOf(schema), '', findings);
     return findings;
   }
 
-  private check(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
-    if (typeof schema.$ref === 'string') {
-      this.check(value, this.target(schema.$ref), path, findings);
-      return;
+  /** The compiled node of a schema; a "$ref" is compiled as the schema it names (its other keywords are ignored). */
+  private nodeOf(schema: JsonObject): SchemaNode {
+    let node = this.nodes.get(schema);
+    if (!node) {
+      node = typeof schema.$ref === 'string' ? this.nodeOf(this.target(schema.$ref)) : new SchemaNode(schema);
+      this.nodes.set(schema, node);
     }
-    const facts = this.factsOf(schema);
-    if (facts.types !== undefined && !matchesType(value, facts.types)) {
+    return node;
+  }
+
+  private check(value: unknown, node: SchemaNode, path: string, findings: Finding[]): void {
+    if (node.types !== undefined && !matchesType(value, node.types)) {
       findings.push({ field: path, rule: 'schema/type',
-        message: `${describeValue(value)} has the wrong type; allowed: ${facts.types.join(' or ')}` });
+        message: `${describeValue(value)} has the wrong type; allowed: ${node.types.join(' or ')}` });
       return;
     }
-    if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => allowed === value)) {
+    const schema = node.schema;
+    if (node.enum !== undefined && !node.enum.some((allowed) => allowed === value)) {
       findings.push({ field: path, rule: 'schema/enum',
-        message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+        message: `${describeValue(value)} is not allowed; allowed: ${node.enum.map((v) => JSON.stringify(v)).join(', ')}` });
     }
-    if (typeof value === 'string') checkString(value, schema, facts, path, findings);
-    else if (typeof value === 'number') checkNumber(value, schema, facts, path, findings);
-    else if (Array.isArray(value)) this.checkArray(value, schema, path, findings);
-    else if (typeof value === 'object' && value !== null) this.checkObject(value as JsonObject, schema, facts, path, findings);
-    if (facts.hasCombinators) this.checkCombinators(value, schema, path, findings);
+    if (typeof value === 'string') checkString(value, schema, node, path, findings);
+    else if (typeof value === 'number') checkNumber(value, schema, node, path, findings);
+    else if (Array.isArray(value)) this.checkArray(value, schema, node, path, findings);
+    else if (typeof value === 'object' && value !== null) this.checkObject(value as JsonObject, schema, node, path, findings);
+    if (node.hasCombinators) this.checkCombinators(value, schema, path, findings);
   }
 
   private target(ref: string): JsonObject {
@@ -90,31 +152,13 @@ export class StructuralValidator {
     return target;
   }
 
-  private factsOf(schema: JsonObject): SchemaFacts {
-    let facts = this.facts.get(schema);
-    if (!facts) {
-      facts = {
-        types: schema.type === undefined ? undefined : [schema.type].flat(),
-        pattern: typeof schema.pattern === 'string' ? compilePattern(schema.pattern) : undefined,
-        checksLength: typeof schema.minLength === 'number' || typeof schema.maxLength === 'number',
-        format: typeof schema.format === 'string' ? FORMATS[schema.format] : undefined,
-        checksPropertyCount: typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number',
-        properties: isObject(schema.properties) ? schema.properties : {},
-        additionalProperties: isObject(schema.additionalProperties) ? schema.additionalProperties : undefined,
-        hasCombinators: Array.isArray(schema.allOf) || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf) || isObject(schema.not),
-      };
-      this.facts.set(schema, facts);
-    }
-    return facts;
-  }
-
-  private checkArray(value: unknown[], schema: JsonObject, path: string, findings: Finding[]): void {
-    if ((typeof schema.minItems === 'number' && value.length < schema.minItems)
-      || (typeof schema.maxItems === 'number' && value.length > schema.maxItems)) {
+  private checkArray(value: unknown[], schema: JsonObject, node: SchemaNode, path: string, findings: Finding[]): void {
+    if (node.checksItemCount && ((typeof schema.minItems === 'number' && value.length < schema.minItems)
+      || (typeof schema.maxItems === 'number' && value.length > schema.maxItems))) {
       findings.push({ field: path, rule: 'schema/items',
         message: `list has ${value.length} items; allowed: ${describeBounds(schema.minItems, schema.maxItems)} items` });
     }
-    if (schema.uniqueItems === true) {
+    if (node.uniqueItems) {
       const seen = new Map<string, number>();
       value.forEach((item, index) => {
         const key = JSON.stringify(item);
@@ -124,17 +168,19 @@ export class StructuralValidator {
           message: `duplicate of item [${first}]; x-kubernetes-list-type set requires unique items` });
       });
     }
-    const keys = schema[LIST_MAP_KEYS_KEYWORD];
-    if (Array.isArray(keys)) checkListMapKeys(value, keys as string[], path, findings);
-    if (isObject(schema.items)) {
-      const items = schema.items;
-      value.forEach((item, index) => this.check(item, items, fieldPath(path, index), findings));
+    if (node.listMapKeys) checkListMapKeys(value, node.listMapKeys, path, findings);
+    if (node.itemSchema) {
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index];
+        if (item === undefined && !(index in value)) continue; // a hole, which forEach skipped
+        this.check(item, node.itemNode ??= this.nodeOf(node.itemSchema), `${path}[${index}]`, findings);
+      }
     }
   }
 
-  private checkObject(value: JsonObject, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  private checkObject(value: JsonObject, schema: JsonObject, node: SchemaNode, path: string, findings: Finding[]): void {
     const names = Object.keys(value);
-    if (facts.checksPropertyCount) {
+    if (node.checksPropertyCount) {
       const count = names.length;
       if ((typeof schema.minProperties === 'number' && count < schema.minProperties)
         || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
@@ -142,22 +188,32 @@ export class StructuralValidator {
           message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
       }
     }
-    const { properties, additionalProperties } = facts;
-    if (Array.isArray(schema.required)) {
-      for (const name of schema.required as string[]) {
+    const { properties, additionalProperties } = node;
+    if (node.required) {
+      for (const name of node.required) {
         if (value[name] === undefined || (value[name] === null && !allowsNull(properties[name]))) {
           findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
         }
       }
     }
     for (const name of names) {
-      const declared = properties[name];
-      // The API server prunes a null that the schema does not allow (custom resources) or decodes it as the field's
-      // zero value (built-in kinds): either way the field counts as omitted.
-      if (value[name] === null && (isObject(declared) || additionalProperties) && !allowsNull(declared ?? additionalProperties)) continue;
-      if (isObject(declared)) this.check(value[name], declared, fieldPath(path, name), findings);
-      else if (additionalProperties) this.check(value[name], additionalProperties, fieldPath(path, name), findings);
-      else if (schema.additionalProperties === false) {
+      const child = value[name];
+      const declared = node.declared.get(name);
+      if (declared) {
+        // The API server prunes a null that the schema does not allow (custom resources) or decodes it as the field's
+        // zero value (built-in kinds): either way the field counts as omitted.
+        if (child === null && declared.nullOmitted) continue;
+        this.check(child, declared.node ??= this.nodeOf(declared.schema), path === '' ? declared.atRoot : path + declared.below, findings);
+        continue;
+      }
+      // Not declared as a schema of its own: properties[name] may still find one (an inherited "__proto__").
+      const other = properties[name];
+      if (child === null && (isObject(other) || additionalProperties) && !allowsNull(other ?? additionalProperties)) continue;
+      if (isObject(other)) {
+        this.check(child, this.nodeOf(other), fieldPath(path, name), findings);
+      } else if (additionalProperties) {
+        this.check(child, node.additionalNode ??= this.nodeOf(additionalProperties), fieldPath(path, name), findings);
+      } else if (node.rejectsUnknown) {
         const allowed = Object.keys(properties).sort();
         findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field',
           message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
@@ -167,7 +223,7 @@ export class StructuralValidator {
 
   private checkCombinators(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
     if (Array.isArray(schema.allOf)) {
-      for (const branch of schema.allOf) if (isObject(branch)) this.check(value, branch, path, findings);
+      for (const branch of schema.allOf) if (isObject(branch)) this.check(value, this.nodeOf(branch), path, findings);
     }
     if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => this.passes(value, branch))) {
       findings.push({ field: path, rule: 'schema/any-of',
@@ -187,7 +243,7 @@ export class StructuralValidator {
 
   private passes(value: unknown, branch: unknown): boolean {
     const findings: Finding[] = [];
-    if (isObject(branch)) this.check(value, branch, '', findings);
+    if (isObject(branch)) this.check(value, this.nodeOf(branch), '', findings);
     return findings.length === 0;
   }
 }
@@ -220,7 +276,7 @@ function matchesType(value: unknown, types: readonly unknown[]): boolean {
   return false;
 }
 
-function checkString(value: string, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+function checkString(value: string, schema: JsonObject, facts: SchemaNode, path: string, findings: Finding[]): void {
   if (facts.pattern !== undefined) {
     if (!facts.pattern) findings.push({ field: path, rule: 'schema/pattern',
       message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
@@ -252,7 +308,12 @@ function codePointLength(value: string): number {
   return length;
 }
 
-function checkNumber(value: number, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+function checkNumber(value: number, schema: JsonObject, facts: SchemaNode, path: string, findings: Finding[]): void {
+  if (facts.checksNumber) checkNumberBounds(value, schema, path, findings);
+  checkFormat(value, facts, path, findings);
+}
+
+function checkNumberBounds(value: number, schema: JsonObject, path: string, findings: Finding[]): void {
   const below = (typeof schema.minimum === 'number' && value < schema.minimum)
     || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
   const above = (typeof schema.maximum === 'number' && value > schema.maximum)
@@ -265,10 +326,9 @@ function checkNumber(value: number, schema: JsonObject, facts: SchemaFacts, path
   if (typeof schema.multipleOf === 'number' && !Number.isInteger(value / schema.multipleOf)) {
     findings.push({ field: path, rule: 'schema/multiple-of', message: `${value} is not a multiple of ${schema.multipleOf}` });
   }
-  checkFormat(value, facts, path, findings);
 }
 
-function checkFormat(value: string | number, facts: SchemaFacts, path: string, findings: Finding[]): void {
+function checkFormat(value: string | number, facts: SchemaNode, path: string, findings: Finding[]): void {
   const format = facts.format;
   if (format && !format.accepts(value)) {
     findings.push({ field: path, rule: 'schema/format', message: `${describeValue(value)} is not ${format.description}` });

@@ -1,0 +1,331 @@
+/**
+ * The structural validator as it was before its schema nodes were compiled (lib/validation/schema/structural-validator.ts
+ * at 696815e), kept unchanged as the general path that schema-equivalence.test.ts compares the compiled one with.
+ */
+import { fieldPath } from '../../lib/validation/field-path';
+import { Finding } from '../../lib/validation/finding';
+import { LIST_MAP_KEYS_KEYWORD, QUANTITY_FORMAT } from '../../lib/validation/schema/json-schema';
+import { isOpenApiDuration, OPENAPI_DURATION_SYNTAX } from '../../lib/validation/syntax/durations';
+import { isQuantity, QUANTITY_SYNTAX } from '../../lib/validation/syntax/quantity';
+import { isObject, JsonObject } from '../../lib/validation/values';
+
+/** Resolves a "$ref" to the schema it names. */
+export type RefResolver = (ref: string) => JsonObject | undefined;
+
+interface FormatCheck {
+  readonly description: string;
+  readonly accepts: (value: unknown) => boolean;
+}
+
+const INT32 = 2 ** 31;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The formats the API server checks; any other format (e.g. "string", "url") is accepted, as the server does. */
+const FORMATS: Record<string, FormatCheck> = {
+  'int32': { description: 'a 32-bit integer', accepts: (v) => typeof v !== 'number' || (v >= -INT32 && v < INT32) },
+  'int64': { description: 'a 64-bit integer', accepts: (v) => typeof v !== 'number' || Math.abs(v) <= 2 ** 63 },
+  'date-time': { description: 'an RFC 3339 date-time like 2024-01-31T12:00:00Z', accepts: (v) => typeof v !== 'string' || DATE_TIME.test(v) },
+  'uri': { description: 'an absolute URI', accepts: (v) => typeof v !== 'string' || URL.canParse(v) },
+  'byte': { description: 'base64-encoded data', accepts: (v) => typeof v !== 'string' || BASE64.test(v) },
+  'duration': { description: OPENAPI_DURATION_SYNTAX, accepts: (v) => typeof v !== 'string' || isOpenApiDuration(v) },
+  [QUANTITY_FORMAT]: { description: QUANTITY_SYNTAX, accepts: (v) => typeof v !== 'string' || isQuantity(v) },
+};
+
+/** What the validator needs of one schema node, read once per node instead of once per validated value. */
+interface SchemaFacts {
+  /** The listed types ([schema.type].flat()), or undefined when the schema has no type. */
+  readonly types: readonly unknown[] | undefined;
+  readonly pattern: RegExp | null | undefined;
+  readonly checksLength: boolean;
+  readonly format: FormatCheck | undefined;
+  readonly checksPropertyCount: boolean;
+  readonly properties: JsonObject;
+  readonly additionalProperties: JsonObject | undefined;
+  readonly hasCombinators: boolean;
+}
+
+/**
+ * Checks JSON against the converted schemas by walking only the parts of the schema the object uses. Large CRDs
+ * (a Rollout embeds a whole pod template) would take hundreds of milliseconds to compile into code; interpreting costs
+ * time proportional to the object instead. What each schema node asks for is worked out once, on first use.
+ */
+export class ReferenceStructuralValidator {
+  private readonly facts = new WeakMap<JsonObject, SchemaFacts>();
+  private readonly resolved = new Map<string, JsonObject>();
+
+  public constructor(private readonly resolve: RefResolver) {}
+
+  public validate(value: unknown, schema: JsonObject): Finding[] {
+    const findings: Finding[] = [];
+    this.check(value, schema, '', findings);
+    return findings;
+  }
+
+  private check(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
+    if (typeof schema.$ref === 'string') {
+      this.check(value, this.target(schema.$ref), path, findings);
+      return;
+    }
+    const facts = this.factsOf(schema);
+    if (facts.types !== undefined && !matchesType(value, facts.types)) {
+      findings.push({ field: path, rule: 'schema/type',
+        message: `${describeValue(value)} has the wrong type; allowed: ${facts.types.join(' or ')}` });
+      return;
+    }
+    if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => allowed === value)) {
+      findings.push({ field: path, rule: 'schema/enum',
+        message: `${describeValue(value)} is not allowed; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+    }
+    if (typeof value === 'string') checkString(value, schema, facts, path, findings);
+    else if (typeof value === 'number') checkNumber(value, schema, facts, path, findings);
+    else if (Array.isArray(value)) this.checkArray(value, schema, path, findings);
+    else if (typeof value === 'object' && value !== null) this.checkObject(value as JsonObject, schema, facts, path, findings);
+    if (facts.hasCombinators) this.checkCombinators(value, schema, path, findings);
+  }
+
+  private target(ref: string): JsonObject {
+    let target = this.resolved.get(ref);
+    if (!target) {
+      target = this.resolve(ref);
+      if (!target) throw new Error(`unresolvable schema reference ${ref}`);
+      this.resolved.set(ref, target);
+    }
+    return target;
+  }
+
+  private factsOf(schema: JsonObject): SchemaFacts {
+    let facts = this.facts.get(schema);
+    if (!facts) {
+      facts = {
+        types: schema.type === undefined ? undefined : [schema.type].flat(),
+        pattern: typeof schema.pattern === 'string' ? compilePattern(schema.pattern) : undefined,
+        checksLength: typeof schema.minLength === 'number' || typeof schema.maxLength === 'number',
+        format: typeof schema.format === 'string' ? FORMATS[schema.format] : undefined,
+        checksPropertyCount: typeof schema.minProperties === 'number' || typeof schema.maxProperties === 'number',
+        properties: isObject(schema.properties) ? schema.properties : {},
+        additionalProperties: isObject(schema.additionalProperties) ? schema.additionalProperties : undefined,
+        hasCombinators: Array.isArray(schema.allOf) || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf) || isObject(schema.not),
+      };
+      this.facts.set(schema, facts);
+    }
+    return facts;
+  }
+
+  private checkArray(value: unknown[], schema: JsonObject, path: string, findings: Finding[]): void {
+    if ((typeof schema.minItems === 'number' && value.length < schema.minItems)
+      || (typeof schema.maxItems === 'number' && value.length > schema.maxItems)) {
+      findings.push({ field: path, rule: 'schema/items',
+        message: `list has ${value.length} items; allowed: ${describeBounds(schema.minItems, schema.maxItems)} items` });
+    }
+    if (schema.uniqueItems === true) {
+      const seen = new Map<string, number>();
+      value.forEach((item, index) => {
+        const key = JSON.stringify(item);
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, index);
+        else findings.push({ field: fieldPath(path, index), rule: 'schema/list-set',
+          message: `duplicate of item [${first}]; x-kubernetes-list-type set requires unique items` });
+      });
+    }
+    const keys = schema[LIST_MAP_KEYS_KEYWORD];
+    if (Array.isArray(keys)) checkListMapKeys(value, keys as string[], path, findings);
+    if (isObject(schema.items)) {
+      const items = schema.items;
+      value.forEach((item, index) => this.check(item, items, fieldPath(path, index), findings));
+    }
+  }
+
+  private checkObject(value: JsonObject, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+    const names = Object.keys(value);
+    if (facts.checksPropertyCount) {
+      const count = names.length;
+      if ((typeof schema.minProperties === 'number' && count < schema.minProperties)
+        || (typeof schema.maxProperties === 'number' && count > schema.maxProperties)) {
+        findings.push({ field: path, rule: 'schema/properties',
+          message: `object has ${count} fields; allowed: ${describeBounds(schema.minProperties, schema.maxProperties)} fields` });
+      }
+    }
+    const { properties, additionalProperties } = facts;
+    if (Array.isArray(schema.required)) {
+      for (const name of schema.required as string[]) {
+        if (value[name] === undefined || (value[name] === null && !allowsNull(properties[name]))) {
+          findings.push({ field: fieldPath(path, name), rule: 'schema/required', message: `missing required field "${name}"` });
+        }
+      }
+    }
+    for (const name of names) {
+      const declared = properties[name];
+      // The API server prunes a null that the schema does not allow (custom resources) or decodes it as the field's
+      // zero value (built-in kinds): either way the field counts as omitted.
+      if (value[name] === null && (isObject(declared) || additionalProperties) && !allowsNull(declared ?? additionalProperties)) continue;
+      if (isObject(declared)) this.check(value[name], declared, fieldPath(path, name), findings);
+      else if (additionalProperties) this.check(value[name], additionalProperties, fieldPath(path, name), findings);
+      else if (schema.additionalProperties === false) {
+        const allowed = Object.keys(properties).sort();
+        findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field',
+          message: `unknown field "${name}"; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}` });
+      }
+    }
+  }
+
+  private checkCombinators(value: unknown, schema: JsonObject, path: string, findings: Finding[]): void {
+    if (Array.isArray(schema.allOf)) {
+      for (const branch of schema.allOf) if (isObject(branch)) this.check(value, branch, path, findings);
+    }
+    if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => this.passes(value, branch))) {
+      findings.push({ field: path, rule: 'schema/any-of',
+        message: `matches none of the alternatives; allowed: at least one of ${describeBranches(schema.anyOf)}` });
+    }
+    if (Array.isArray(schema.oneOf)) {
+      const passing = schema.oneOf.filter((branch) => this.passes(value, branch)).length;
+      if (passing !== 1) {
+        findings.push({ field: path, rule: 'schema/one-of',
+          message: `matches ${passing === 0 ? 'none' : passing} of the alternatives; allowed: exactly one of ${describeBranches(schema.oneOf)}` });
+      }
+    }
+    if (isObject(schema.not) && this.passes(value, schema.not)) {
+      findings.push({ field: path, rule: 'schema/not', message: `must not match {${describeBranch(schema.not)}}` });
+    }
+  }
+
+  private passes(value: unknown, branch: unknown): boolean {
+    const findings: Finding[] = [];
+    if (isObject(branch)) this.check(value, branch, '', findings);
+    return findings.length === 0;
+  }
+}
+
+function allowsNull(schema: unknown): boolean {
+  return isObject(schema) && Array.isArray(schema.type) && schema.type.includes('null');
+}
+
+function compilePattern(source: string): RegExp | null {
+  try {
+    return new RegExp(source);
+  } catch {
+    return null;
+  }
+}
+
+function matchesType(value: unknown, types: readonly unknown[]): boolean {
+  for (const type of types) {
+    switch (type) {
+      case 'integer': if (typeof value === 'number' && Number.isInteger(value)) return true; break;
+      case 'number': if (typeof value === 'number') return true; break;
+      case 'string': if (typeof value === 'string') return true; break;
+      case 'boolean': if (typeof value === 'boolean') return true; break;
+      case 'array': if (Array.isArray(value)) return true; break;
+      case 'object': if (isObject(value)) return true; break;
+      case 'null': if (value === null) return true; break;
+      default: return true;
+    }
+  }
+  return false;
+}
+
+function checkString(value: string, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  if (facts.pattern !== undefined) {
+    if (!facts.pattern) findings.push({ field: path, rule: 'schema/pattern',
+      message: `the schema pattern ${schema.pattern} is not a JavaScript regular expression; the value was not checked against it` });
+    else if (!facts.pattern.test(value)) findings.push({ field: path, rule: 'schema/pattern',
+      message: `${describeValue(value)} does not match the pattern ${schema.pattern}` });
+  }
+  if (facts.checksLength) {
+    const length = codePointLength(value);
+    if ((typeof schema.minLength === 'number' && length < schema.minLength) || (typeof schema.maxLength === 'number' && length > schema.maxLength)) {
+      findings.push({ field: path, rule: 'schema/length',
+        message: `${describeValue(value)} has ${length} characters; allowed: ${describeBounds(schema.minLength, schema.maxLength)} characters` });
+    }
+  }
+  checkFormat(value, facts, path, findings);
+}
+
+/** Length in Unicode code points, as the API server counts (a surrogate pair is one character). */
+function codePointLength(value: string): number {
+  let length = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    // A high surrogate followed by a low surrogate is one code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    length++;
+  }
+  return length;
+}
+
+function checkNumber(value: number, schema: JsonObject, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  const below = (typeof schema.minimum === 'number' && value < schema.minimum)
+    || (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum);
+  const above = (typeof schema.maximum === 'number' && value > schema.maximum)
+    || (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum);
+  if (below || above) {
+    const limit = below ? schema.minimum ?? schema.exclusiveMinimum : schema.maximum ?? schema.exclusiveMaximum;
+    findings.push({ field: path, rule: 'schema/range',
+      message: `${value} is ${below ? 'below the minimum' : 'above the maximum'} ${limit}; allowed: ${describeRange(schema)}` });
+  }
+  if (typeof schema.multipleOf === 'number' && !Number.isInteger(value / schema.multipleOf)) {
+    findings.push({ field: path, rule: 'schema/multiple-of', message: `${value} is not a multiple of ${schema.multipleOf}` });
+  }
+  checkFormat(value, facts, path, findings);
+}
+
+function checkFormat(value: string | number, facts: SchemaFacts, path: string, findings: Finding[]): void {
+  const format = facts.format;
+  if (format && !format.accepts(value)) {
+    findings.push({ field: path, rule: 'schema/format', message: `${describeValue(value)} is not ${format.description}` });
+  }
+}
+
+function checkListMapKeys(items: unknown[], keys: string[], path: string, findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (!isObject(item)) return;
+    const values = keys.map((key) => item[key] ?? null);
+    const identity = JSON.stringify(values);
+    const first = seen.get(identity);
+    if (first === undefined) {
+      seen.set(identity, index);
+      return;
+    }
+    const same = keys.map((key, i) => `${key}=${JSON.stringify(values[i])}`).join(', ');
+    findings.push({ field: fieldPath(path, index), rule: 'schema/list-map',
+      message: `duplicate of item [${first}] (same ${same}); x-kubernetes-list-type map requires unique ${keys.join(', ')}` });
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+}
+
+function describeRange(schema: JsonObject): string {
+  const type = schema.type === 'integer' ? 'integer' : 'number';
+  const low = schema.minimum !== undefined ? `${schema.minimum}` : schema.exclusiveMinimum !== undefined ? `>${schema.exclusiveMinimum}` : '';
+  const high = schema.maximum !== undefined ? `${schema.maximum}` : schema.exclusiveMaximum !== undefined ? `<${schema.exclusiveMaximum}` : '';
+  if (low && high) return `${type} ${low}..${high}`;
+  return low ? `${type} ≥ ${low}` : `${type} ≤ ${high}`;
+}
+
+function describeBounds(min: unknown, max: unknown): string {
+  if (min !== undefined && max !== undefined) return `${min}..${max}`;
+  return min !== undefined ? `at least ${min}` : `at most ${max}`;
+}
+
+function describeBranches(branches: unknown[]): string {
+  return branches.map((branch) => `{${describeBranch(isObject(branch) ? branch : {})}}`).join(' | ');
+}
+
+function describeBranch(branch: JsonObject): string {
+  const parts: string[] = [];
+  if (Array.isArray(branch.required)) parts.push(`${branch.required.join(', ')} set`);
+  if (branch.type !== undefined) parts.push(`type ${[branch.type].flat().join('|')}`);
+  if (Array.isArray(branch.enum)) parts.push(`one of ${branch.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (isObject(branch.not)) parts.push(`not {${describeBranch(branch.not)}}`);
+  return parts.length > 0 ? parts.join('; ') : JSON.stringify(branch).slice(0, 80);
+}
