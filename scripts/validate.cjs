@@ -11,11 +11,19 @@
  * The cache is node_modules/.cache/validate (`$VALIDATE_CACHE_DIR` overrides it, for tests). When the bundle cannot
  * be built (no esbuild), the sources run through tsx as before.
  *
+ * Start-up: the bundle is compiled with a V8 code cache (scripts/compile-cache.cjs, in the cache's code/ folder), and
+ * its source map is a file beside it (validate.js.map), read only with DEBUG=1, when stacks are printed; inline, its
+ * 1.2 MB were read and scanned by every run and worker. A worker thread of lib/validation/validate-threads.ts runs
+ * this file too (scripts/validate.ts passes it as the worker script): it loads the bundle the main thread checked,
+ * with the same code cache.
+ *
  * Plain JavaScript on purpose: it runs before anything is built.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { isMainThread } = require('node:worker_threads');
+const { enableCodeCache } = require('./compile-cache.cjs');
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY = path.join(ROOT, 'scripts', 'validate.ts');
@@ -61,40 +69,58 @@ const keepDirname = {
   },
 };
 
-/** Builds the bundle into the cache (written under a temporary name, then renamed: concurrent runs never see half). */
+/**
+ * Builds the bundle and its source map into the cache (each written under a temporary name, then renamed, the map
+ * first: concurrent runs never see half a file, nor a bundle without its map).
+ */
 async function buildBundle(cache) {
   const esbuild = loadEsbuild();
   fs.mkdirSync(cache, { recursive: true });
-  const temporary = path.join(cache, `validate.${process.pid}.js`);
+  const bundle = path.join(cache, 'validate.js');
   const result = await esbuild.build({
     entryPoints: [ENTRY], bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node.split('.')[0]}`,
-    outfile: temporary, sourcemap: 'inline', metafile: true, logLevel: 'silent', plugins: [keepDirname],
+    outfile: bundle, sourcemap: 'linked', metafile: true, write: false, logLevel: 'silent', plugins: [keepDirname],
   });
   esbuild.stop?.();
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input)).sort();
-  fs.renameSync(temporary, path.join(cache, 'validate.js'));
+  for (const file of [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle))) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
   const stamp = path.join(cache, `inputs.${process.pid}.json`);
   fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf(inputs) }));
   fs.renameSync(stamp, path.join(cache, 'inputs.json'));
-  return path.join(cache, 'validate.js');
+  return bundle;
 }
 
 async function main() {
   const cache = cacheDir();
-  let bundle = currentBundle(cache);
-  if (bundle === undefined) {
-    try {
-      bundle = await buildBundle(cache);
-    } catch {
-      bundle = undefined; // the sources through tsx instead: slower, same behaviour
+  let bundle;
+  if (isMainThread) {
+    bundle = currentBundle(cache);
+    if (bundle === undefined) {
+      try {
+        bundle = await buildBundle(cache);
+      } catch {
+        bundle = undefined; // the sources through tsx instead: slower, same behaviour
+      }
     }
+  } else {
+    // A validation worker: the bundle the main thread checked (or built) just before starting it.
+    bundle = path.join(cache, 'validate.js');
+    if (!fs.existsSync(bundle)) bundle = undefined;
   }
   const debug = process.env.DEBUG !== undefined && process.env.DEBUG !== '' && process.env.DEBUG !== '0';
-  // DEBUG=1 stacks name the TypeScript sources; without it no stack is printed, so the map is not read.
-  if (debug) process.setSourceMapsEnabled(true);
   if (bundle === undefined) {
+    if (debug) process.setSourceMapsEnabled(true);
     require('tsx/cjs');
     bundle = ENTRY;
+  } else if (debug) {
+    // DEBUG=1 stacks name the TypeScript sources (node reads validate.js.map); without it no stack is printed.
+    process.setSourceMapsEnabled(true);
+  } else {
+    enableCodeCache(path.join(cache, 'code'));
   }
   process.argv[1] = bundle;
   require(bundle);

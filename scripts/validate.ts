@@ -12,6 +12,7 @@
  * (lib/validation/validate-threads.ts); `$VALIDATE_THREADS` sets the number of threads (1: this thread only).
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import {
   explainYaml11Readings, formatProblem, isValidationWorker, loadManifestFiles, onThreads, validateManifestFiles, ValidationProblem,
 } from '../lib/validation';
@@ -43,7 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
   if (paths.length === 0) return usageError('no files or directories given');
 
   if (server !== undefined) return serverVerdict(server, paths, format);
-  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() }, onThreads({ threads: threads() }));
+  const validateEach = onThreads({ threads: threads(), workerScript: workerScript() });
+  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() }, validateEach);
   if (validated.directoriesWithoutYaml.length > 0) return noYamlIn(validated.directoriesWithoutYaml);
   if (validated.documents === 0 && validated.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
   return print(validated.problems, validated.objects, validated.targets, format);
@@ -59,6 +61,12 @@ function partsAboveBytes(): number | undefined {
 function threads(): number | undefined {
   const value = Number(process.env.VALIDATE_THREADS);
   return Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
+/** scripts/validate.cjs when it launched this run: a worker then loads the bundle as this thread did (with its code cache). */
+function workerScript(): string | undefined {
+  const launcher = require.main?.filename;
+  return launcher !== undefined && path.basename(launcher) === 'validate.cjs' ? launcher : undefined;
 }
 
 async function serverVerdict(server: ServerMode, paths: readonly string[], format: string): Promise<number> {

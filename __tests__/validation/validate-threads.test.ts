@@ -1,7 +1,7 @@
 /**
- * `npm run validate` spreads targets over worker threads (lib/validation/validate-threads.ts). The problems must be
- * exactly those of one thread, in the same order: checked on every corpus folder and file of __tests__/validation as
- * targets, with every target validated on a worker (which loads the engine through tsx here).
+ * `npm run validate` spreads targets over worker threads (lib/validation/validate-threads.ts): this thread reads, workers
+ * judge. The problems must be exactly those of one thread, in the same order: checked on every corpus folder and file
+ * of __tests__/validation as targets, with every target judged on a worker (which loads the engine through tsx here).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -38,11 +38,31 @@ test('small inputs and a single target stay in this thread', () => {
     .toEqual(validateManifestFiles([directories[0]]));
 });
 
+test('targets validated in parts are read and judged on a worker, with the same problems', () => {
+  const inParts = { partsAboveBytes: 0 };
+  expect(validateManifestFiles(directories, inParts, onThreads({ threads: 2, aboveBytes: 0, workersOnly: true })))
+    .toEqual(validateManifestFiles(directories, inParts));
+});
+
+test('a worker that never takes a target costs only its start: this thread judges them all', () => {
+  const idleWorker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idle-worker-')), 'idle.js');
+  fs.writeFileSync(idleWorker, '// takes nothing\n');
+  try {
+    expect(validateManifestFiles(directories, {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: idleWorker })))
+      .toEqual(validateManifestFiles(directories));
+  } finally {
+    fs.rmSync(path.dirname(idleWorker), { recursive: true, force: true });
+  }
+});
+
 test('an error on a worker is thrown here, as in one thread', () => {
   const missing = { given: 'gone', name: 'gone', isDirectory: false, files: [{ path: path.join(CORPUS, 'gone.yaml'), label: 'gone.yaml' }] };
   const targets = [{ target: missing, bytes: 0 }, { target: missing, bytes: 0 }];
   const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true });
+  // Read whole, a target is read in this thread: its error is thrown as it is.
   expect(() => validate(targets, {})).toThrow(/ENOENT.*gone\.yaml/);
+  // In parts, it is read on the worker, which posts the error back.
+  expect(() => validate(targets, { partsAboveBytes: -1 })).toThrow(/ENOENT.*gone\.yaml/);
 });
 
 test('by default, this thread and one per core the load average leaves idle', () => {

@@ -139,11 +139,47 @@ export function validateManifestFiles(paths: readonly string[], options: Validat
 }
 
 /** Reads and validates one target: whole, or in parts above {@link ValidateFilesOptions.partsAboveBytes}. */
-export function validateSizedTarget({ target, bytes }: SizedTarget, options: ValidateFilesOptions = {}): ValidatedTarget {
+export function validateSizedTarget(sized: SizedTarget, options: ValidateFilesOptions = {}): ValidatedTarget {
+  if (isReadWhole(sized, options)) return judgeReadTarget(readWholeTarget(sized.target), options);
   const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
-  const result = bytes > (options.partsAboveBytes ?? PARTS_ABOVE_BYTES) ? judgeInParts(target, sink, options) : judgeWhole(target, sink, options);
+  const result = judgeInParts(sized.target, sink, options);
   const problems = result.problems.map((entry) => entry.problem);
   return { readProblems: sink.problems, yaml11Readings: sink.yaml11Readings, documents: result.documents, objects: result.objects, problems };
+}
+
+/** Whether {@link validateSizedTarget} reads the target whole, then judges it (rather than in parts). */
+export function isReadWhole({ bytes }: SizedTarget, options: ValidateFilesOptions = {}): boolean {
+  return bytes <= (options.partsAboveBytes ?? PARTS_ABOVE_BYTES);
+}
+
+/** A target read whole and not yet judged: the first half of {@link validateSizedTarget}, which another thread may do. */
+export interface ReadTarget {
+  readonly name: string;
+  readonly readProblems: ValidationProblem[];
+  readonly yaml11Readings: SourcedYaml11Reading[];
+  readonly documents: number;
+  readonly subjects: ValidationSubject[];
+}
+
+/** Reads every file of a target whole (what {@link validateSizedTarget} does up to the size for parts). */
+export function readWholeTarget(target: ManifestTarget): ReadTarget {
+  const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
+  const subjects: ValidationSubject[] = [];
+  const documents = readTarget(target, sink, {
+    subject: (subject, position) => {
+      subjects[position] = subject;
+    },
+    unreadable: (before) => {
+      subjects.length = before;
+    },
+  });
+  return { name: target.name, readProblems: sink.problems, yaml11Readings: sink.yaml11Readings, documents, subjects };
+}
+
+/** Judges a target {@link readWholeTarget} read: the second half of {@link validateSizedTarget}. */
+export function judgeReadTarget(read: ReadTarget, options: ValidateOptions = {}): ValidatedTarget {
+  const problems = judgeTarget({ name: read.name, subjects: read.subjects }, options).map((entry) => entry.problem);
+  return { readProblems: read.readProblems, yaml11Readings: read.yaml11Readings, documents: read.documents, objects: read.subjects.length, problems };
 }
 
 type ReadSink = Omit<ManifestSink, 'subject'>;
@@ -181,19 +217,6 @@ function readTarget(target: ManifestTarget, sink: ReadSink, reading: TargetReadi
     }
   }
   return documents;
-}
-
-function judgeWhole(target: ManifestTarget, sink: ReadSink, options: ValidateOptions): JudgedTarget {
-  const subjects: ValidationSubject[] = [];
-  const documents = readTarget(target, sink, {
-    subject: (subject, position) => {
-      subjects[position] = subject;
-    },
-    unreadable: (before) => {
-      subjects.length = before;
-    },
-  });
-  return { documents, objects: subjects.length, problems: judgeTarget({ name: target.name, subjects }, options) };
 }
 
 interface Member {

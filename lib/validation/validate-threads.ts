@@ -1,16 +1,27 @@
 /**
- * Validates the targets of {@link validateManifestFiles} on worker threads: targets are independent, so each thread
- * (this one included) takes the next target not yet taken, largest first, and reads and validates it whole with
- * {@link validateSizedTarget}, the same function as in one thread. Results are put back in target order, so the
- * problems are the same, in the same order.
+ * Validates the targets of {@link validateManifestFiles} on worker threads, as a pipeline: this thread reads each
+ * target (largest first) and hands it, read, to a worker, which judges it while this thread reads the next one.
+ * Results are put back in target order, so the problems are the same, in the same order, as in one thread.
  *
- * Synchronous, like the rest of the engine: this thread validates targets too, then waits (Atomics.wait) for the
- * workers that started, and reads their results with receiveMessageOnPort. A worker that has not started by then is
- * cancelled and its targets are done here, so a slow start costs nothing but the start itself.
+ * Why a pipeline rather than each thread reading and judging whole targets: a thread's engine warms up (interpreted
+ * code, then compiled by V8's optimizing compiler) on what it runs. Two threads that each run everything pay that twice,
+ * and the compiler's helper threads of two engines then take the cores from the threads themselves: on 2 cores, two
+ * threads took a third more CPU time than one and finished hardly sooner. Split by phase, each engine warms up only
+ * on its half, the schemas and CEL programs are loaded by the judging engine only, and handing a read target over
+ * (structured clone) costs a few per cent of reading it.
+ *
+ * Synchronous, like the rest of the engine: a worker judges a target only after taking it (compare-and-swap of its
+ * state), and this thread takes back, and judges itself, what no worker has taken when the workers fall behind (more
+ * than {@link QUEUED_PER_WORKER} targets waiting each) or have not started once everything is read; it waits for
+ * results with Atomics.wait and reads them with receiveMessageOnPort. So a slow or missing worker costs nothing but
+ * its start. A target validated in parts (bounded memory) is handed over unread and read by the worker itself.
  */
 import * as os from 'os';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'worker_threads';
-import { SizedTarget, TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateSizedTarget } from './validate-files';
+import {
+  isReadWhole, judgeReadTarget, ReadTarget, readWholeTarget, SizedTarget, TargetsValidator, ValidatedTarget, ValidateFilesOptions,
+  validateSizedTarget,
+} from './validate-files';
 
 /** Below this many bytes in all, starting a worker (loading the engine, its schemas and CEL programs) costs more than it saves. */
 export const THREADS_ABOVE_BYTES = 4 * 2 ** 20;
@@ -33,41 +44,56 @@ export interface ThreadOptions {
    */
   readonly workerScript?: string;
   /**
-   * For tests: this thread takes no target and waits for the workers to start, so that every target is validated on one.
+   * For tests: this thread judges no target and waits for the workers, so that every target is judged on one.
    * @default false
    */
   readonly workersOnly?: boolean;
 }
 
-/** How long {@link ThreadOptions.workersOnly} waits for a worker to start and finish. */
+/** How long {@link ThreadOptions.workersOnly} waits for a worker's next result. */
 const WORKERS_ONLY_TIMEOUT_MS = 300_000;
+
+/**
+ * Targets handed to a worker and not yet judged, beyond which this thread judges the last one handed over itself.
+ * Also what bounds memory: at most this many targets read ahead per worker.
+ */
+export const QUEUED_PER_WORKER = 3;
 
 const MARK = 'lib/validation/validate-threads';
 
-/** A worker's state, in its slot of the shared array (slot 0 is the next target to take). */
-const NOT_STARTED = 0;
-const WORKING = 1;
-const DONE = 2;
-const CANCELLED = 3;
+/** Slots of the shared array: results posted (what this thread waits on), then per worker whether it started, then per target its state. */
+const POSTED = 0;
+const startedSlot = (worker: number) => 1 + worker;
+
+/** A target's state: handed to a worker, taken by it, or taken back here. */
+const QUEUED = 1;
+const ON_WORKER = 2;
+const HERE = 3;
 
 interface WorkerInput {
   readonly [MARK]: true;
-  readonly slot: number;
+  readonly worker: number;
   readonly shared: Int32Array;
-  readonly order: readonly number[];
+  /** Where the targets' states start in `shared`. */
+  readonly states: number;
   readonly targets: readonly SizedTarget[];
   readonly options: ValidateFilesOptions;
   readonly port: MessagePort;
 }
 
+/** A target for a worker: read (judge it), or unread (validate it whole with {@link validateSizedTarget}: in parts). */
+interface Task {
+  readonly index: number;
+  readonly read?: ReadTarget;
+}
+
 type WorkerMessage =
   | { readonly index: number; readonly result: ValidatedTarget }
-  | { readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
+  | { readonly index: number; readonly error: { readonly name: string; readonly message: string; readonly stack?: string } };
 
 /**
  * This thread and one more per core left idle by the rest of the machine (by the 1-minute load average): a worker
- * warms up the engine again (about a third more CPU time in all for 20,000 objects on 2 threads), which only shortens
- * the run when it gets a core of its own; on a machine with no core free it would only cost.
+ * only shortens the run when it gets a core of its own; on a machine with no core free it would only cost.
  */
 export function idleThreads(cores = os.availableParallelism(), loadAverage = os.loadavg()[0]): number {
   return Math.max(1, Math.min(cores, 1 + Math.floor(cores - loadAverage)));
@@ -76,87 +102,131 @@ export function idleThreads(cores = os.availableParallelism(), loadAverage = os.
 /** A {@link TargetsValidator} that spreads the targets over threads, or validates them here when that cannot pay. */
 export function onThreads(threadOptions: ThreadOptions = {}): TargetsValidator {
   return (targets, options) => {
-    const threads = Math.min(threadOptions.threads ?? idleThreads(), targets.length);
+    const threads = Math.min(threadOptions.threads ?? idleThreads(), targets.length + 1);
     const bytes = targets.reduce((sum, target) => sum + target.bytes, 0);
-    if (threads < 2 || bytes <= (threadOptions.aboveBytes ?? THREADS_ABOVE_BYTES)) {
+    if (threads < 2 || targets.length < 2 || bytes <= (threadOptions.aboveBytes ?? THREADS_ABOVE_BYTES)) {
       return targets.map((target) => validateSizedTarget(target, options));
     }
-    return validateOnThreads(targets, options, threads, threadOptions.workerScript ?? __filename, threadOptions.workersOnly ?? false);
+    return validateOnThreads(targets, options, threads - 1, threadOptions.workerScript ?? __filename, threadOptions.workersOnly ?? false);
   };
 }
 
-function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFilesOptions, threads: number, script: string,
+/** A worker running `script`, or the sources through tsx when it is a .ts file. */
+function startWorker(script: string, input: WorkerInput): Worker {
+  const worker = script.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(script)});`,
+      { eval: true, workerData: input, transferList: [input.port] })
+    : new Worker(script, { workerData: input, transferList: [input.port] });
+  worker.unref(); // the process does not wait for a worker's exit (it is done, or its targets were taken back, when this returns)
+  return worker;
+}
+
+function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFilesOptions, workerCount: number, script: string,
   workersOnly: boolean): ValidatedTarget[] {
-  // Largest first, so that no thread is left with a large target when the others are done.
+  // Largest first, so that the last target read, whose judging nothing overlaps, is a small one.
   const order = targets.map((_, index) => index).sort((a, b) => targets[b].bytes - targets[a].bytes || a - b);
-  const shared = new Int32Array(new SharedArrayBuffer(4 * threads));
-  const results: ValidatedTarget[] = [];
+  const states = 1 + workerCount;
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (states + targets.length)));
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
-  for (let slot = 1; slot < threads; slot++) {
+  const results: ValidatedTarget[] = [];
+  /** Per worker, the targets handed to it and not yet judged, in the order handed over (what it holds alive). */
+  const queues: Map<number, Task>[] = [];
+  let waiting = 0;
+  for (let worker = 0; worker < workerCount; worker++) {
     const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = { [MARK]: true, slot, shared, order, targets, options, port: port2 };
-    const worker = script.endsWith('.ts')
-      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(script)});`,
-        { eval: true, workerData: input, transferList: [port2] })
-      : new Worker(script, { workerData: input, transferList: [port2] });
-    worker.unref(); // the process does not wait for a worker's exit (it is done, or cancelled, when this returns)
-    workers.push(worker);
+    workers.push(startWorker(script, { [MARK]: true, worker, shared, states, targets, options, port: port2 }));
     ports.push(port1);
+    queues.push(new Map());
   }
-  let failure: WorkerMessage | undefined;
-  try {
-    if (!workersOnly) {
-      takeTargets(shared, order, (index) => {
-        results[index] = validateSizedTarget(targets[index], options);
-      });
+
+  const judgeHere = (task: Task): void => {
+    results[task.index] = task.read !== undefined ? judgeReadTarget(task.read, options) : validateSizedTarget(targets[task.index], options);
+  };
+  /** Takes back the target handed over last that its worker has not taken yet, and judges it here; false when there is none. */
+  const takeBack = (worker: number): boolean => {
+    const tasks = [...queues[worker].values()];
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      if (Atomics.compareExchange(shared, states + tasks[i].index, QUEUED, HERE) !== QUEUED) continue;
+      queues[worker].delete(tasks[i].index);
+      waiting--;
+      judgeHere(tasks[i]);
+      return true;
     }
-  } finally {
-    for (let slot = 1; slot < threads; slot++) {
-      if (workersOnly) {
-        for (let state = Atomics.load(shared, slot); state === NOT_STARTED || state === WORKING; state = Atomics.load(shared, slot)) {
-          if (Atomics.wait(shared, slot, state, WORKERS_ONLY_TIMEOUT_MS) === 'timed-out') throw new Error(`worker ${slot} did not finish`);
-        }
-      } else if (Atomics.compareExchange(shared, slot, NOT_STARTED, CANCELLED) === NOT_STARTED) {
-        continue;
-      }
-      while (Atomics.load(shared, slot) === WORKING) Atomics.wait(shared, slot, WORKING);
-    }
-    for (const port of ports) {
+    return false;
+  };
+  let seen = 0;
+  /** Reads the results posted so far (throws a worker's error); returns whether there were any. */
+  const collect = (): boolean => {
+    seen = Atomics.load(shared, POSTED);
+    let any = false;
+    ports.forEach((port, worker) => {
       for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
         const message = received.message as WorkerMessage;
-        if ('error' in message) failure ??= message;
-        else results[message.index] = message.result;
+        if ('error' in message) throw Object.assign(new Error(message.error.message), message.error);
+        results[message.index] = message.result;
+        queues[worker].delete(message.index);
+        waiting--;
+        any = true;
       }
-      port.close();
+    });
+    return any;
+  };
+  const waitForResult = (): void => {
+    if (Atomics.wait(shared, POSTED, seen, workersOnly ? WORKERS_ONLY_TIMEOUT_MS : undefined) === 'timed-out') {
+      throw new Error(`no worker posted a result in ${WORKERS_ONLY_TIMEOUT_MS} ms`);
     }
+  };
+
+  try {
+    for (const index of order) {
+      collect();
+      // The workers fall behind: judge here what they have not taken, rather than read further ahead.
+      while (!workersOnly && waiting >= QUEUED_PER_WORKER * workerCount) {
+        if (!queues.some((_, worker) => takeBack(worker))) waitForResult();
+        collect();
+      }
+      const worker = queues.reduce((least, queue, at) => (queue.size < queues[least].size ? at : least), 0);
+      const task: Task = isReadWhole(targets[index], options) ? { index, read: readWholeTarget(targets[index].target) } : { index };
+      Atomics.store(shared, states + index, QUEUED);
+      ports[worker].postMessage(task);
+      queues[worker].set(index, task);
+      waiting++;
+    }
+    // Everything is read: what a worker that has not started holds, and all but one of what a started one has not taken, is judged here.
+    while (waiting > 0) {
+      if (collect()) continue;
+      const behind = !workersOnly && queues.some((queue, worker) => {
+        const untaken = [...queue.keys()].filter((index) => Atomics.load(shared, states + index) === QUEUED).length;
+        return untaken > (Atomics.load(shared, startedSlot(worker)) === 1 ? 1 : 0) && takeBack(worker);
+      });
+      if (!behind) waitForResult();
+    }
+  } finally {
+    for (const port of ports) port.close();
     for (const worker of workers) void worker.terminate();
   }
-  if (failure !== undefined && 'error' in failure) throw Object.assign(new Error(failure.error.message), failure.error);
   return results;
 }
 
-/** Takes targets (in `order`) until none is left: slot 0 of `shared` is the next one, taken atomically. */
-function takeTargets(shared: Int32Array, order: readonly number[], validate: (index: number) => void): void {
-  for (let next = Atomics.add(shared, 0, 1); next < order.length; next = Atomics.add(shared, 0, 1)) validate(order[next]);
-}
-
-/** In a worker started by {@link onThreads}: takes and validates targets until none is left, posting each result. */
+/** In a worker started by {@link onThreads}: judges each target handed to it, unless this thread took it back first. */
 function serve(input: WorkerInput): void {
-  const { slot, shared, order, targets, options, port } = input;
-  if (Atomics.compareExchange(shared, slot, NOT_STARTED, WORKING) !== NOT_STARTED) return; // cancelled: started too late
-  try {
-    takeTargets(shared, order, (index) => {
-      port.postMessage({ index, result: validateSizedTarget(targets[index], options) } satisfies WorkerMessage);
-    });
-  } catch (error) {
-    const { name, message, stack } = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ error: { name, message, stack } } satisfies WorkerMessage);
-  } finally {
-    // The port stays open: closing it could drop what it has posted and not yet delivered. The main thread terminates this worker.
-    Atomics.store(shared, slot, DONE);
-    Atomics.notify(shared, slot);
-  }
+  const { worker, shared, states, targets, options, port } = input;
+  Atomics.store(shared, startedSlot(worker), 1);
+  port.on('message', (task: Task) => {
+    if (Atomics.compareExchange(shared, states + task.index, QUEUED, ON_WORKER) !== QUEUED) return; // taken back
+    let message: WorkerMessage;
+    try {
+      const result = task.read !== undefined ? judgeReadTarget(task.read, options) : validateSizedTarget(targets[task.index], options);
+      message = { index: task.index, result };
+    } catch (error) {
+      const { name, message: text, stack } = error instanceof Error ? error : new Error(String(error));
+      message = { index: task.index, error: { name, message: text, stack } };
+    }
+    port.postMessage(message);
+    Atomics.add(shared, POSTED, 1);
+    Atomics.notify(shared, POSTED);
+  });
 }
 
 /** True in a worker thread started by {@link onThreads} (where a CLI that bundles this module must not run its own main). */
