@@ -47,6 +47,8 @@ function program(): ts.Program {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, configHost)!;
   const options = { ...parsed.options, noEmit: true, incremental: false, tsBuildInfoFile: undefined };
   const host = ts.createCompilerHost(options);
+  // As tsc itself parses: JSDoc only where it can matter to types (not in .ts files), about a tenth of the parse.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const virtual = new Map([[NEGATIVE, NEGATIVE_SOURCE], [PROBE, PROBE_SOURCE]]);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (file, language) =>

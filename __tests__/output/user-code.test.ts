@@ -13,6 +13,8 @@ import { buildShop } from '../support/fixtures/user-error-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURE = path.join('__tests__', 'support', 'fixtures', 'user-error-app.ts');
+/** `node --import tsx <entry>`, bundled and code-cached (support/run-bundled.cjs): the same stack frames, less start-up. */
+const RUN = path.join('__tests__', 'support', 'run-bundled.cjs');
 let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'user-code-')); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +29,7 @@ function frameOf(line: string, at: string): string {
 function synthWith(mode: string) {
   const outdir = path.join(dir, 'dist');
   writeAtomically(outdir, new Map([['shop/old.yaml', 'the previous render']]));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', FIXTURE], {
+  const result = spawnSync(process.execPath, [RUN, FIXTURE], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, USER_ERROR: mode, RENDER_OUTDIR: outdir },
   });
   expect(readTree(outdir)).toEqual(new Map([['shop/old.yaml', 'the previous render']]));

@@ -7,6 +7,8 @@ import { smallApp } from './fixtures/small-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const APP = path.join('__tests__', 'support', 'fixtures', 'small-app.ts');
+/** `node --import tsx <entry>`, bundled and code-cached: a third of the start-up CPU (support/run-bundled.cjs). */
+const RUN = path.join('__tests__', 'support', 'run-bundled.cjs');
 
 /** The complete renders of the small app, v1 ("old") and v2 ("new"). */
 export const OLD = synthesize(smallApp('v1')).files;
@@ -29,7 +31,7 @@ function environment(outdir: string, version: string, env: Record<string, string
 
 /** `npm run synth` of the small app at `version` into `outdir`, as its own process. */
 export function synth(outdir: string, version: string, env: Record<string, string> = {}): SynthRun {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', APP], { cwd: ROOT, env: environment(outdir, version, env), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [RUN, APP], { cwd: ROOT, env: environment(outdir, version, env), encoding: 'utf8' });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -38,7 +40,7 @@ export function write(outdir: string, files: ReadonlyMap<string, string>, env: R
   const filesJson = `${outdir}.files.json`;
   fs.writeFileSync(filesJson, JSON.stringify(Object.fromEntries(files)));
   try {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'write-files.ts')], {
+    const result = spawnSync(process.execPath, [RUN, path.join('__tests__', 'support', 'fixtures', 'write-files.ts')], {
       cwd: ROOT, env: { ...environment(outdir, '', env), OUTDIR: outdir, FILES_JSON: filesJson }, encoding: 'utf8',
     });
     return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
@@ -51,7 +53,7 @@ export function write(outdir: string, files: ReadonlyMap<string, string>, env: R
 export function synthInBackground(
   outdir: string, version: string, env: Record<string, string> = {},
 ): { child: ChildProcess; done: Promise<SynthRun>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', APP], { cwd: ROOT, env: environment(outdir, version, env) });
+  const child = spawn(process.execPath, [RUN, APP], { cwd: ROOT, env: environment(outdir, version, env) });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => { stdout += d; });
