@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RenderRefusedError, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
+import { bundledEntry } from '../support/bundled-entry';
 import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { run, useRepoFixture } from '../support/git-fixture';
@@ -84,8 +85,14 @@ describe('a render from a checkout behind the rendered branch', () => {
 });
 
 describe('concurrent renders', () => {
+  // The render processes run the fixture bundled: a fraction of tsx's start-up CPU and time.
+  let app = '';
+  beforeAll(async () => {
+    app = await bundledEntry(path.join(ROOT, '__tests__', 'support', 'fixtures', 'publish-app.ts'));
+  });
+
   function publishInBackground(greeting: string, env: Record<string, string> = {}) {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
+    const child: ChildProcess = spawn(process.execPath, [app], {
       cwd: ROOT, env: { ...process.env, REPO_DIR: repo.dir, GREETING: greeting, ...env },
     });
     let stdout = '';
