@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EnvtestUnavailableError, resolveAssetsDir, startEnvtest } from '../../lib/envtest';
-import { bundledEntry } from '../support/bundled-entry';
 import { envtestSkipReason } from '../support/envtest';
 
 const CHILD = path.join(__dirname, '..', 'support', 'envtest-child.ts');
+const RUN = path.join(__dirname, '..', 'support', 'run-bundled.cjs');
 const scratch: string[] = [];
 
 function tempDir(): string {
@@ -37,9 +37,9 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
   return true;
 }
 
-/** Starts envtest-child.ts (bundled: a fraction of tsx's start-up CPU) and resolves with its JSON line. */
-async function startChild(args: string[]): Promise<{ child: ChildProcess; info: { processGroups: number[]; dir?: string } }> {
-  const child = spawn(process.execPath, [await bundledEntry(CHILD), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts envtest-child.ts (bundled, support/run-bundled.cjs: a fraction of tsx's start-up CPU) and resolves with its JSON line. */
+function startChild(args: string[]): Promise<{ child: ChildProcess; info: { processGroups: number[]; dir?: string } }> {
+  const child = spawn(process.execPath, [RUN, CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

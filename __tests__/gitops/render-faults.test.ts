@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { publishRender } from '../../lib/gitops';
-import { bundledEntry } from '../support/bundled-entry';
 import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { canMount, mount, umount } from '../support/fault-harness';
@@ -30,12 +29,12 @@ function withFault<T>(spec: string, action: () => T): T {
   }
 }
 
-test('killed after its commit, before any branch moved: both tips unchanged; the next render takes the lock over at once', async () => {
+test('killed after its commit, before any branch moved: both tips unchanged; the next render takes the lock over at once', () => {
   const published = publishRender({ repoDir: repo.dir, build: greeting('first'), remote: 'origin' });
   const { LPD_FAULT_INJECT: _, ...env } = process.env;
-  // The fixture bundled: a fraction of tsx's start-up CPU and time.
-  const app = await bundledEntry(path.join(ROOT, '__tests__', 'support', 'fixtures', 'publish-app.ts'));
-  const killed = spawnSync(process.execPath, [app], {
+  // Bundled and code-cached (support/run-bundled.cjs): a fraction of tsx's start-up CPU and time.
+  const killed = spawnSync(process.execPath, [path.join('__tests__', 'support', 'run-bundled.cjs'),
+    path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
     cwd: ROOT, encoding: 'utf8',
     env: { ...env, REPO_DIR: repo.dir, GREETING: 'killed', REMOTE: 'origin', LPD_FAULT_INJECT: 'render-committed=kill' },
   });

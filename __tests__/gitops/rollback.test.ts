@@ -7,13 +7,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RenderRefusedError, diffRender, formatRenderDiff, publishRender } from '../../lib/gitops';
-import { bundledEntry } from '../support/bundled-entry';
 import { errorOf } from '../support/error-of';
 import { configMaps } from '../support/fake-apps';
 import { run, useRepoFixture } from '../support/git-fixture';
 
 const repo = useRepoFixture();
 const ROOT = path.resolve(__dirname, '..', '..');
+const RUN = path.join('__tests__', 'support', 'run-bundled.cjs');
 const image = (tag: string) => configMaps({ alpha: { image: `web:${tag}` } });
 
 function commitSource(dir: string, content: string): string {
@@ -85,14 +85,9 @@ describe('a render from a checkout behind the rendered branch', () => {
 });
 
 describe('concurrent renders', () => {
-  // The render processes run the fixture bundled: a fraction of tsx's start-up CPU and time.
-  let app = '';
-  beforeAll(async () => {
-    app = await bundledEntry(path.join(ROOT, '__tests__', 'support', 'fixtures', 'publish-app.ts'));
-  });
-
   function publishInBackground(greeting: string, env: Record<string, string> = {}) {
-    const child: ChildProcess = spawn(process.execPath, [app], {
+    // Bundled and code-cached (support/run-bundled.cjs): a fraction of tsx's start-up CPU and time.
+    const child: ChildProcess = spawn(process.execPath, [RUN, path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
       cwd: ROOT, env: { ...process.env, REPO_DIR: repo.dir, GREETING: greeting, ...env },
     });
     let stdout = '';

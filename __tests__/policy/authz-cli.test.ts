@@ -3,21 +3,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { bundledEntry } from '../support/bundled-entry';
-
 const ROOT = path.join(__dirname, '..', '..');
 const BOOKSAPP = path.join(ROOT, 'dist', 'booksapp');
 const SCRIPT = path.join(ROOT, 'scripts', 'authz.ts');
+/** `node --import tsx <entry>`, bundled and code-cached (support/run-bundled.cjs): a fraction of tsx's start-up CPU. */
+const RUN = path.join(ROOT, '__tests__', 'support', 'run-bundled.cjs');
 
-// Each case is its own process; bundled, one starts in a fifth of the CPU of tsx. The first case runs `npm run authz`'s
-// own command (tsx on the sources), so that path stays tested too.
-let bundle = '';
-beforeAll(async () => {
-  bundle = await bundledEntry(SCRIPT);
-});
-
+// Each case is its own process, bundled; the first case runs `npm run authz`'s own command (tsx), so that stays tested.
 function authz(...args: string[]) {
-  return run([bundle, ...args]);
+  return run([RUN, SCRIPT, ...args]);
 }
 
 function run(args: readonly string[]) {
