@@ -100,6 +100,8 @@ export interface RepoInTest {
 /**
  * Everything of the user's checkout that a publish must leave alone: HEAD, the index
  * file byte for byte, staged and unstaged changes, and every worktree file's content.
+ * One git process: status v2's branch header is HEAD's commit and branch, and the
+ * staged changes follow from the index and HEAD (both compared).
  */
 export function userState(dir: string): string {
   const index = path.join(dir, '.git', 'index');
@@ -112,9 +114,7 @@ export function userState(dir: string): string {
     .map((f) => `${f} ${createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')}`);
   return [
     `index ${indexHash}`,
-    `HEAD ${run(dir, 'rev-parse', 'HEAD')} ${run(dir, 'symbolic-ref', 'HEAD')}`,
-    `status\n${run(dir, '--no-optional-locks', 'status', '--porcelain=v1', '--untracked-files=all')}`,
-    `staged\n${run(dir, 'diff', '--cached')}`,
+    `status\n${run(dir, '--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--untracked-files=all')}`,
     `worktree\n${files.join('\n')}`,
   ].join('\n');
 }
