@@ -18,7 +18,26 @@ const USAGE =
   '[--request "<METHOD> <path>" | --grpc <service>/<method>] [--header <name>:<value>]... [--format text|json]';
 const EXIT_CODES = { allow: 0, deny: 1, audit: 3 } as const;
 
-function main(argv: readonly string[]): number {
+/** Where the answer and usage errors go: the process's stdout and stderr, or a test's buffers. */
+export interface AuthzOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const PROCESS_OUTPUT: AuthzOutput = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) };
+
+/** Answers one question as the command does; returns its exit code. */
+export function authz(argv: readonly string[], output: AuthzOutput = PROCESS_OUTPUT): number {
+  try {
+    return answer(argv, output);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.stderr(`${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+}
+
+function answer(argv: readonly string[], output: AuthzOutput): number {
   const paths: string[] = [];
   const spec: { -readonly [K in keyof RequestSpec]?: RequestSpec[K] } = {};
   const headers: Record<string, string> = {};
@@ -76,17 +95,11 @@ function main(argv: readonly string[]): number {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (format === 'json') process.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
-  else process.stdout.write(`${verdict.decision}\n${verdict.reasons.map((r) => `  ${r}`).join('\n')}\n`);
+  if (format === 'json') output.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
+  else output.stdout(`${verdict.decision}\n${verdict.reasons.map((r) => `  ${r}`).join('\n')}\n`);
   return EXIT_CODES[verdict.decision];
 }
 
 class UsageError extends Error {}
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  process.stderr.write(`${error.message}\n${USAGE}\n`);
-  process.exitCode = 2;
-}
+if (require.main === module) process.exitCode = authz(process.argv.slice(2));

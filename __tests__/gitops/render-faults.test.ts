@@ -32,7 +32,9 @@ function withFault<T>(spec: string, action: () => T): T {
 test('killed after its commit, before any branch moved: both tips unchanged; the next render takes the lock over at once', () => {
   const published = publishRender({ repoDir: repo.dir, build: greeting('first'), remote: 'origin' });
   const { LPD_FAULT_INJECT: _, ...env } = process.env;
-  const killed = spawnSync(process.execPath, ['--import', 'tsx', path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
+  // Bundled and code-cached (support/run-bundled.cjs): a fraction of tsx's start-up CPU and time.
+  const killed = spawnSync(process.execPath, [path.join('__tests__', 'support', 'run-bundled.cjs'),
+    path.join('__tests__', 'support', 'fixtures', 'publish-app.ts')], {
     cwd: ROOT, encoding: 'utf8',
     env: { ...env, REPO_DIR: repo.dir, GREETING: 'killed', REMOTE: 'origin', LPD_FAULT_INJECT: 'render-committed=kill' },
   });

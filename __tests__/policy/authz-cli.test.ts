@@ -2,18 +2,32 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { authz as runAuthz } from '../../scripts/authz';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BOOKSAPP = path.join(ROOT, 'dist', 'booksapp');
+const SCRIPT = path.join(ROOT, 'scripts', 'authz.ts');
+/** `node --import tsx <entry>`, bundled and code-cached (support/run-bundled.cjs): a fraction of tsx's start-up CPU. */
+const RUN = path.join(ROOT, '__tests__', 'support', 'run-bundled.cjs');
 
+/** The command's answer, called in-process (the questions are logic; the process cases below run it as a process). */
 function authz(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'authz.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  let stdout = '';
+  let stderr = '';
+  const code = runAuthz(args, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
+  return { code, stdout, stderr, first: stdout.split(/\s/)[0] };
+}
+
+/** The command as a process, bundled; `npm run authz`'s own command (tsx) for the first case. */
+function authzProcess(args: readonly string[], command: readonly string[] = [RUN, SCRIPT]) {
+  const result = spawnSync(process.execPath, [...command, ...args], { cwd: ROOT, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, first: result.stdout.split(/\s/)[0] };
 }
 
 describe('npm run authz answers the booksapp questions from dist/booksapp', () => {
   test('webapp may DELETE /authors/1 on authors:7001 (exit 0)', () => {
-    const { code, stdout } = authz(BOOKSAPP, '--from', 'booksapp/webapp', '--to', 'booksapp/authors:7001', '--request', 'DELETE /authors/1');
+    const args = [BOOKSAPP, '--from', 'booksapp/webapp', '--to', 'booksapp/authors:7001', '--request', 'DELETE /authors/1'];
+    const { code, stdout } = authzProcess(args, ['--import', 'tsx', SCRIPT]);
     expect(stdout).toBe(
       [
         'allow',
@@ -29,7 +43,8 @@ describe('npm run authz answers the booksapp questions from dist/booksapp', () =
   });
 
   test('books may not (exit 1, 403)', () => {
-    const { code, first, stdout } = authz(BOOKSAPP, '--from', 'booksapp/books', '--to', 'booksapp/authors:7001', '--request', 'DELETE /authors/1');
+    const { code, first, stdout } = authzProcess([
+      BOOKSAPP, '--from', 'booksapp/books', '--to', 'booksapp/authors:7001', '--request', 'DELETE /authors/1']);
     expect([first, code]).toEqual(['deny', 1]);
     expect(stdout).toContain('no authorization admits the client; tried AuthorizationPolicy authors-modify-policy');
     expect(stdout).toContain('the proxy answers 403');
@@ -114,7 +129,8 @@ spec:
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('a gRPC call only an audit Server admits exits 3 with "audit"', () => {
-    const { code, first, stdout } = authz(dir, '--from', 'shop/checkout', '--to', 'shop/payments:grpc', '--grpc', 'payments.v1.Payments/Charge');
+    const { code, first, stdout } = authzProcess([
+      dir, '--from', 'shop/checkout', '--to', 'shop/payments:grpc', '--grpc', 'payments.v1.Payments/Charge']);
     expect([first, code]).toEqual(['audit', 3]);
     expect(stdout).toContain('gRPC payments.v1.Payments/Charge matches route gateway.networking.k8s.io/GRPCRoute shop/charge');
   });
@@ -143,5 +159,11 @@ spec:
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(message);
+  });
+
+  test('a usage error, as a process: exit status 2, the message and the usage on stderr, nothing on stdout', () => {
+    const { code, stderr, stdout } = authzProcess([dir, '--bogus']);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toContain('unknown option --bogus\nusage: authz.ts ');
   });
 });
