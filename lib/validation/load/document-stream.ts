@@ -49,7 +49,7 @@ function countNewlines(text: string): number {
  * with one read (as readFileSync reads it) and split at once by {@link splitDocumentBytes}; a larger one, one that
  * grew since its size was taken, or one whose size the file system does not tell (0: a pipe, /proc), streams through
  * {@link splitDocuments} chunk by chunk.
- * @param size the file's size if the caller has just stat'ed it (saves an fstat); a stale one costs nothing but time
+ * @param size the file's size if the caller has stat'ed it (saves an fstat); a stale one still reads the file as it is now
  */
 export function readDocumentStream(file: string, size?: number): Iterable<StreamItem> {
   const fd = fs.openSync(file, 'r');
