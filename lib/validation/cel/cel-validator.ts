@@ -42,7 +42,8 @@ function walk(value: unknown, schema: JsonObject, path: string, context: Walk): 
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
     const judge = (): readonly RuleOutcome[] => judgeRules(rules, value, schema, context);
-    const outcomes = context.memo ? context.memo.outcomes(schema, value, judge) : judge();
+    // Keying a value costs a walk of it; only worth it when a rule evaluates it (not for transition rules alone).
+    const outcomes = context.memo && evaluatesSelf(rules, context.compiler) ? context.memo.outcomes(schema, value, judge) : judge();
     outcomes.forEach((outcome, i) => {
       if (outcome) context.findings.push({ field: ruleField(rules[i] as JsonObject, path), rule: outcome.rule, message: outcome.message });
     });
@@ -74,6 +75,10 @@ function declaresRules(schema: JsonObject): boolean {
     withRules.set(schema, declares);
   }
   return declares;
+}
+
+function evaluatesSelf(rules: readonly unknown[], compiler: CelRuleCompiler): boolean {
+  return rules.some((rule) => isObject(rule) && compiler.compile(typeof rule.rule === 'string' ? rule.rule : '').status === 'ready');
 }
 
 /** The outcome of each rule of a node on one value, in rule order (undefined where the rule is not an object). */

@@ -5,8 +5,8 @@ export type RuleOutcome = { readonly rule: string; readonly message: string } | 
 
 /** Values larger than this (JSON nodes) are evaluated every time: their key would cost more than it is likely to save. */
 const MAX_KEY_NODES = 256;
-/** The key characters remembered per schema node (about 2 MB); when more would be, the node forgets what it knew. */
-const MAX_KEY_CHARS_PER_NODE = 2 ** 20;
+/** The key characters remembered per schema node (about 0.5 MB); when more would be, the node forgets what it knew. */
+const MAX_KEY_CHARS_PER_NODE = 2 ** 18;
 /** After this many look-ups at a node, a node whose values hardly repeat (under one hit in 8) stops being looked up. */
 const TRIAL_LOOKUPS = 1024;
 

@@ -4,7 +4,7 @@ import { isObject } from '../values';
 import { TargetCheck } from './target-check';
 
 /** Credentials that must never be committed in rendered manifests. */
-const CREDENTIAL_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+export const CREDENTIAL_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/, 'a PEM private key'],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/, 'a JSON Web Token'],
   [/\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*/, 'a bearer token'],
@@ -12,6 +12,8 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 /** Text every credential pattern requires; strings without any of it (nearly all) skip the patterns. */
 const CREDENTIAL_MARKERS = /-----BEGIN |eyJ|Bearer|AKIA/;
+/** The shortest text a pattern matches ("Bearer" + 1 space + 8 token characters); shorter strings (names, labels) are skipped. */
+export const SHORTEST_CREDENTIAL = 15;
 
 /**
  * Secrets must come from outside Git (sealed/external secrets), so no Secret may carry data, and no string anywhere
@@ -38,7 +40,7 @@ export const checkSecretsAndCredentials: TargetCheck = (index, report) => {
 /** Walks every string, keeping the path as segments and formatting it only for a finding. */
 function scanStrings(value: unknown, segments: Array<string | number>, found: (path: string, description: string) => void): void {
   if (typeof value === 'string') {
-    if (!CREDENTIAL_MARKERS.test(value)) return;
+    if (value.length < SHORTEST_CREDENTIAL || !CREDENTIAL_MARKERS.test(value)) return;
     for (const [pattern, description] of CREDENTIAL_PATTERNS) if (pattern.test(value)) found(fieldPath('', ...segments), description);
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => {
@@ -47,9 +49,9 @@ function scanStrings(value: unknown, segments: Array<string | number>, found: (p
       segments.pop();
     });
   } else if (isObject(value)) {
-    for (const [key, child] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
       segments.push(key);
-      scanStrings(child, segments, found);
+      scanStrings(value[key], segments, found);
       segments.pop();
     }
   }
