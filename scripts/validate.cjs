@@ -22,8 +22,17 @@
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const v8 = require('node:v8');
 const { isMainThread } = require('node:worker_threads');
 const { enableCodeCache } = require('./compile-cache.cjs');
+
+/**
+ * V8's optimizing compiler tuned for a run of a few seconds: it inlines less per function (300 bytes of bytecode in all
+ * instead of 920) and optimizes a function after about 3x as much run in the interpreter. Its helper threads spent
+ * about a third of the CPU time of a 20,000-object run compiling (perf), and on 2 cores they take the second core from
+ * a worker; with these, the run took 1-1.5 s less CPU time in all (1 and 2 threads). Process-wide: workers share them.
+ */
+const V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=300', '--interrupt-budget=400000'];
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY = path.join(ROOT, 'scripts', 'validate.ts');
@@ -95,6 +104,7 @@ async function buildBundle(cache) {
 }
 
 async function main() {
+  if (isMainThread) for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   const cache = cacheDir();
   let bundle;
   if (isMainThread) {

@@ -1,18 +1,18 @@
 /**
- * Validates the targets of {@link validateManifestFiles} on worker threads, as a pipeline: this thread reads each
- * target (largest first) and hands it, read, to a worker, which judges it while this thread reads the next one.
- * Results are put back in target order, so the problems are the same, in the same order, as in one thread.
+ * Validates the targets of {@link validateManifestFiles} on worker threads, as a pipeline: this thread takes the next
+ * target (largest first), reads it and hands it, read, to a worker, which judges it while this thread reads the next
+ * one; a worker with nothing to judge takes the next target itself and validates it whole. Results are put back in
+ * target order, so the problems are the same, in the same order, as in one thread.
  *
  * Why a pipeline rather than each thread reading and judging whole targets: a thread's engine warms up (interpreted
  * code, then compiled by V8's optimizing compiler) on what it runs. Two threads that each run everything pay that twice,
  * and the compiler's helper threads of two engines then take the cores from the threads themselves: on 2 cores, two
- * threads took a third more CPU time than one and finished hardly sooner. Split by phase, each engine warms up only
- * on its half, the schemas and CEL programs are loaded by the judging engine only, and handing a read target over
- * (structured clone) costs a few per cent of reading it.
+ * threads took a third more CPU time than one and finished hardly sooner. Split by phase, this thread warms up only on
+ * reading, and handing a read target over (structured clone) costs a fraction of reading it.
  *
  * Synchronous, like the rest of the engine: a worker judges a target only after taking it (compare-and-swap of its
  * state), and this thread takes back, and judges itself, what no worker has taken when the workers fall behind (more
- * than {@link QUEUED_PER_WORKER} targets waiting each) or have not started once everything is read; it waits for
+ * than {@link QUEUED_PER_WORKER} targets waiting each) or have not started once everything is taken; it waits for
  * results with Atomics.wait and reads them with receiveMessageOnPort. So a slow or missing worker costs nothing but
  * its start. A target validated in parts (bounded memory) is handed over unread and read by the worker itself.
  */
@@ -61,9 +61,16 @@ export const QUEUED_PER_WORKER = 3;
 
 const MARK = 'lib/validation/validate-threads';
 
-/** Slots of the shared array: results posted (what this thread waits on), then per worker whether it started, then per target its state. */
+/**
+ * Slots of the shared array: results posted (what this thread waits on), the next target to take (in `order`), targets
+ * handed over (what an idle worker waits on), whether this thread is done, then per worker whether it started, then
+ * per target its state.
+ */
 const POSTED = 0;
-const startedSlot = (worker: number) => 1 + worker;
+const NEXT = 1;
+const HANDED = 2;
+const DONE = 3;
+const startedSlot = (worker: number) => 4 + worker;
 
 /** A target's state: handed to a worker, taken by it, or taken back here. */
 const QUEUED = 1;
@@ -76,9 +83,13 @@ interface WorkerInput {
   readonly shared: Int32Array;
   /** Where the targets' states start in `shared`. */
   readonly states: number;
+  /** The targets in the order they are taken (largest first). */
+  readonly order: readonly number[];
   readonly targets: readonly SizedTarget[];
   readonly options: ValidateFilesOptions;
   readonly port: MessagePort;
+  /** Whether the worker, when it has nothing to judge, takes the next target and validates it whole. */
+  readonly takesTargets: boolean;
 }
 
 /** A target for a worker: read (judge it), or unread (validate it whole with {@link validateSizedTarget}: in parts). */
@@ -125,32 +136,33 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
   workersOnly: boolean): ValidatedTarget[] {
   // Largest first, so that the last target read, whose judging nothing overlaps, is a small one.
   const order = targets.map((_, index) => index).sort((a, b) => targets[b].bytes - targets[a].bytes || a - b);
-  const states = 1 + workerCount;
+  const states = startedSlot(workerCount);
   const shared = new Int32Array(new SharedArrayBuffer(4 * (states + targets.length)));
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
   const results: ValidatedTarget[] = [];
+  let done = 0;
   /** Per worker, the targets handed to it and not yet judged, in the order handed over (what it holds alive). */
   const queues: Map<number, Task>[] = [];
   let waiting = 0;
   for (let worker = 0; worker < workerCount; worker++) {
     const { port1, port2 } = new MessageChannel();
-    workers.push(startWorker(script, { [MARK]: true, worker, shared, states, targets, options, port: port2 }));
+    const input: WorkerInput = { [MARK]: true, worker, shared, states, order, targets, options, port: port2, takesTargets: !workersOnly };
+    workers.push(startWorker(script, input));
     ports.push(port1);
     queues.push(new Map());
   }
 
-  const judgeHere = (task: Task): void => {
-    results[task.index] = task.read !== undefined ? judgeReadTarget(task.read, options) : validateSizedTarget(targets[task.index], options);
-  };
   /** Takes back the target handed over last that its worker has not taken yet, and judges it here; false when there is none. */
   const takeBack = (worker: number): boolean => {
     const tasks = [...queues[worker].values()];
     for (let i = tasks.length - 1; i >= 0; i--) {
-      if (Atomics.compareExchange(shared, states + tasks[i].index, QUEUED, HERE) !== QUEUED) continue;
-      queues[worker].delete(tasks[i].index);
+      const { index, read } = tasks[i];
+      if (Atomics.compareExchange(shared, states + index, QUEUED, HERE) !== QUEUED) continue;
+      queues[worker].delete(index);
       waiting--;
-      judgeHere(tasks[i]);
+      results[index] = read !== undefined ? judgeReadTarget(read, options) : validateSizedTarget(targets[index], options);
+      done++;
       return true;
     }
     return false;
@@ -165,8 +177,8 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
         const message = received.message as WorkerMessage;
         if ('error' in message) throw Object.assign(new Error(message.error.message), message.error);
         results[message.index] = message.result;
-        queues[worker].delete(message.index);
-        waiting--;
+        done++;
+        if (queues[worker].delete(message.index)) waiting--;
         any = true;
       }
     });
@@ -179,7 +191,9 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
   };
 
   try {
-    for (const index of order) {
+    // Targets are taken in `order` by this thread (read here, judged on a worker) and by idle workers (validated whole there).
+    for (let next = Atomics.add(shared, NEXT, 1); next < order.length; next = Atomics.add(shared, NEXT, 1)) {
+      const index = order[next];
       collect();
       // The workers fall behind: judge here what they have not taken, rather than read further ahead.
       while (!workersOnly && waiting >= QUEUED_PER_WORKER * workerCount) {
@@ -192,9 +206,11 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
       ports[worker].postMessage(task);
       queues[worker].set(index, task);
       waiting++;
+      Atomics.add(shared, HANDED, 1);
+      Atomics.notify(shared, HANDED);
     }
-    // Everything is read: what a worker that has not started holds, and all but one of what a started one has not taken, is judged here.
-    while (waiting > 0) {
+    // Everything is taken: what a worker that has not started holds, and all but one of what a started one has not taken, is judged here.
+    while (done < targets.length) {
       if (collect()) continue;
       const behind = !workersOnly && queues.some((queue, worker) => {
         const untaken = [...queue.keys()].filter((index) => Atomics.load(shared, states + index) === QUEUED).length;
@@ -203,30 +219,49 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
       if (!behind) waitForResult();
     }
   } finally {
+    Atomics.store(shared, DONE, 1);
+    Atomics.add(shared, HANDED, 1);
+    Atomics.notify(shared, HANDED);
     for (const port of ports) port.close();
     for (const worker of workers) void worker.terminate();
   }
   return results;
 }
 
-/** In a worker started by {@link onThreads}: judges each target handed to it, unless this thread took it back first. */
+/**
+ * In a worker started by {@link onThreads}: judges each target handed to it, unless this thread took it back first;
+ * with nothing to judge, takes the next target not yet taken and validates it whole; returns when this thread is done.
+ */
 function serve(input: WorkerInput): void {
-  const { worker, shared, states, targets, options, port } = input;
+  const { worker, shared, states, order, targets, options, port, takesTargets } = input;
   Atomics.store(shared, startedSlot(worker), 1);
-  port.on('message', (task: Task) => {
-    if (Atomics.compareExchange(shared, states + task.index, QUEUED, ON_WORKER) !== QUEUED) return; // taken back
+  const post = (index: number, validate: () => ValidatedTarget): void => {
     let message: WorkerMessage;
     try {
-      const result = task.read !== undefined ? judgeReadTarget(task.read, options) : validateSizedTarget(targets[task.index], options);
-      message = { index: task.index, result };
+      message = { index, result: validate() };
     } catch (error) {
       const { name, message: text, stack } = error instanceof Error ? error : new Error(String(error));
-      message = { index: task.index, error: { name, message: text, stack } };
+      message = { index, error: { name, message: text, stack } };
     }
     port.postMessage(message);
     Atomics.add(shared, POSTED, 1);
     Atomics.notify(shared, POSTED);
-  });
+  };
+  for (;;) {
+    const handed = Atomics.load(shared, HANDED);
+    const received = receiveMessageOnPort(port);
+    if (received !== undefined) {
+      const { index, read } = received.message as Task;
+      if (Atomics.compareExchange(shared, states + index, QUEUED, ON_WORKER) === QUEUED) {
+        post(index, () => (read !== undefined ? judgeReadTarget(read, options) : validateSizedTarget(targets[index], options)));
+      }
+      continue;
+    }
+    if (Atomics.load(shared, DONE) === 1) return;
+    const next = takesTargets ? Atomics.add(shared, NEXT, 1) : order.length;
+    if (next < order.length) post(order[next], () => validateSizedTarget(targets[order[next]], options));
+    else Atomics.wait(shared, HANDED, handed);
+  }
 }
 
 /** True in a worker thread started by {@link onThreads} (where a CLI that bundles this module must not run its own main). */
