@@ -486,8 +486,13 @@ export class InboundPolicyIndex {
       });
       return;
     }
-    const refs: Json[] = spec.requiredAuthenticationRefs ?? [];
-    if (refs.length === 0) {
+    if (!Array.isArray(spec.requiredAuthenticationRefs)) {
+      // Absent, null or not a list: the API server refuses the policy (a required list), as the schema check reports.
+      push(this.policies, ref.namespace, { ref, target, ignored: 'requiredAuthenticationRefs is not a list, so the API server refuses the policy' });
+      return;
+    }
+    const given: unknown[] = spec.requiredAuthenticationRefs;
+    if (given.length === 0) {
       this.finding(
         ref,
         'spec.requiredAuthenticationRefs',
@@ -498,6 +503,8 @@ export class InboundPolicyIndex {
           "as grantPublicAccess() of lib/mesh renders it, or set the Server's accessPolicy: all-unauthenticated)",
       );
     }
+    // An item that is not a mapping cannot be a reference; the schema check reports it, and the API server refuses it.
+    const refs = given.filter((r): r is Json => typeof r === 'object' && r !== null && !Array.isArray(r));
     const resolved = this.resolveAuthentications(ref, refs);
     push(this.policies, ref.namespace, { ref, target, ...resolved });
   }
