@@ -19,11 +19,11 @@
  *
  * Plain JavaScript on purpose: it runs before anything is built.
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
 const { isMainThread } = require('node:worker_threads');
+const { keepDirname, loadEsbuild, stampOf } = require('./bundle-inputs.cjs');
 const { enableCodeCache } = require('./compile-cache.cjs');
 
 /**
@@ -41,42 +41,15 @@ function cacheDir(env = process.env) {
   return env.VALIDATE_CACHE_DIR ? path.resolve(env.VALIDATE_CACHE_DIR) : path.join(ROOT, 'node_modules', '.cache', 'validate');
 }
 
-/** A stamp of the bundle's inputs (path, size, modification time) and of this file: any edit changes it. */
-function stampOf(inputs) {
-  const hash = crypto.createHash('sha256');
-  for (const file of [__filename, ...inputs]) {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    hash.update(`${file}\0${stat ? `${stat.size}\0${stat.mtimeMs}` : 'missing'}\0`);
-  }
-  return hash.digest('hex');
-}
-
 function currentBundle(cache) {
   try {
     const { inputs, stamp } = JSON.parse(fs.readFileSync(path.join(cache, 'inputs.json'), 'utf8'));
     const bundle = path.join(cache, 'validate.js');
-    return stamp === stampOf(inputs) && fs.existsSync(bundle) ? bundle : undefined;
+    return stamp === stampOf([__filename, ...inputs]) && fs.existsSync(bundle) ? bundle : undefined;
   } catch {
     return undefined;
   }
 }
-
-/** esbuild as tsx resolves it (tsx depends on it), so that no dependency is added for it. */
-function loadEsbuild() {
-  const tsx = path.dirname(require.resolve('tsx/package.json', { paths: [ROOT] }));
-  return require(require.resolve('esbuild', { paths: [tsx] }));
-}
-
-/** Writes each module's own folder in place of `__dirname`, which a bundle would otherwise share. */
-const keepDirname = {
-  name: 'keep-dirname',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      return { contents: source.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))), loader: 'ts' };
-    });
-  },
-};
 
 /**
  * Builds the bundle and its source map into the cache (each written under a temporary name, then renamed, the map
@@ -98,7 +71,7 @@ async function buildBundle(cache) {
     fs.renameSync(temporary, file.path);
   }
   const stamp = path.join(cache, `inputs.${process.pid}.json`);
-  fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf(inputs) }));
+  fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf([__filename, ...inputs]) }));
   fs.renameSync(stamp, path.join(cache, 'inputs.json'));
   return bundle;
 }

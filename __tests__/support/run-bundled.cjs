@@ -15,24 +15,14 @@
  * so that processes started together build it once. When it cannot be built, the entry runs through tsx instead.
  * Cache: node_modules/.cache/test-bundles. Plain JavaScript on purpose: it runs before anything is compiled.
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { keepDirname, loadEsbuild, stampOf } = require('../../scripts/bundle-inputs.cjs');
 const { enableCodeCache, mapStackTraces } = require('../../scripts/compile-cache.cjs');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'test-bundles');
-
-/** A stamp of the bundle's inputs (path, size, modification time) and of this file: any edit changes it. */
-function stampOf(inputs) {
-  const hash = crypto.createHash('sha256');
-  for (const file of [__filename, ...inputs]) {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    hash.update(`${file}\0${stat ? `${stat.size}\0${stat.mtimeMs}` : 'missing'}\0`);
-  }
-  return hash.digest('hex');
-}
 
 function cachePaths(entry) {
   const name = path.relative(ROOT, entry).replace(/\.ts$/, '').replace(/[^\w.-]+/g, '-');
@@ -43,7 +33,7 @@ function cachePaths(entry) {
 function isCurrent(paths) {
   try {
     const { inputs, stamp } = JSON.parse(fs.readFileSync(paths.stamp, 'utf8'));
-    return stamp === stampOf(inputs) && fs.existsSync(paths.bundle) && fs.existsSync(`${paths.bundle}.map`);
+    return stamp === stampOf([__filename, ...inputs]) && fs.existsSync(paths.bundle) && fs.existsSync(`${paths.bundle}.map`);
   } catch {
     return false;
   }
@@ -69,21 +59,9 @@ async function withLock(lock, fn) {
   }
 }
 
-/** Writes each module's own folder in place of `__dirname`, which a bundle would otherwise share. */
-const keepDirname = {
-  name: 'keep-dirname',
-  setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      const source = fs.readFileSync(args.path, 'utf8');
-      return { contents: source.replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path))), loader: 'ts' };
-    });
-  },
-};
-
 /** Builds the bundle and its source map under temporary names, then renames them, the stamp last. */
 async function build(entry, paths) {
-  const tsx = path.dirname(require.resolve('tsx/package.json', { paths: [ROOT] }));
-  const esbuild = require(require.resolve('esbuild', { paths: [tsx] }));
+  const esbuild = loadEsbuild();
   const temporary = path.join(CACHE, `build-${process.pid}.js`);
   const result = await esbuild.build({
     entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: `node${process.versions.node.split('.')[0]}`,
@@ -94,7 +72,7 @@ async function build(entry, paths) {
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(ROOT, input)).sort();
   fs.renameSync(`${temporary}.map`, `${paths.bundle}.map`);
   fs.renameSync(temporary, paths.bundle);
-  fs.writeFileSync(`${paths.stamp}.${process.pid}`, JSON.stringify({ inputs, stamp: stampOf(inputs) }));
+  fs.writeFileSync(`${paths.stamp}.${process.pid}`, JSON.stringify({ inputs, stamp: stampOf([__filename, ...inputs]) }));
   fs.renameSync(`${paths.stamp}.${process.pid}`, paths.stamp);
 }
 
