@@ -256,7 +256,14 @@ class BlockReader {
       while (line.charCodeAt(start) === SPACE) start++;
       if (start === line.length || line.charCodeAt(start) === HASH) {
         this.at++;
-        result.push(this.nested(column, false));
+        const item = this.nested(column, false);
+        result.push(item);
+        // After an empty entry js-yaml takes the next "-" as this sequence's entry, even when it is indented less
+        // (readBlockSequence's `continue` skips the indent check): left to it.
+        if (item === null) {
+          const indent = this.nextContent();
+          if (indent !== -1 && indent < column && isEntry(this.lines[this.at], indent)) outside();
+        }
       } else if (isEntry(line, start)) {
         outside(); // "- - x": a compact sequence
       } else if (this.startsKey(line, start)) {
@@ -363,6 +370,7 @@ class BlockReader {
       emptyLines = 0;
       value += text.slice(indent);
     }
+    if (indent === -1) outside(); // no content line before the text's end
     this.at = i;
     return strip ? value : `${value}\n`;
   }
