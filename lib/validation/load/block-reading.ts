@@ -95,12 +95,23 @@ function plainMayStart(line: string, column: number): boolean {
  * comment (" #") comes first or there is none: then the line holds a plain scalar, not a key.
  */
 function plainKeyColon(line: string, column: number): number {
-  for (let i = column; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === COLON && (i + 1 === line.length || line.charCodeAt(i + 1) === SPACE)) return i;
-    if (c === HASH && i > column && line.charCodeAt(i - 1) === SPACE) return -1;
-  }
-  return -1;
+  let colon = line.indexOf(':', column);
+  while (colon !== -1 && colon + 1 < line.length && line.charCodeAt(colon + 1) !== SPACE) colon = line.indexOf(':', colon + 1);
+  if (colon === -1) return -1;
+  const comment = line.indexOf(' #', column);
+  return comment !== -1 && comment < colon ? -1 : colon;
+}
+
+/** Plain keys already seen to resolve to themselves (keys repeat: apiVersion, kind, metadata, name...). */
+const STRING_KEYS = new Set<string>();
+
+/** Whether a plain key is read as the string it is: not null, boolean, number or "<<" (those stringify otherwise). */
+function isStringKey(key: string): boolean {
+  if (STRING_KEYS.has(key)) return true;
+  if (key === '<<' || resolvePlain(key).kind !== 'str') return false;
+  if (STRING_KEYS.size >= 10_000) STRING_KEYS.clear();
+  STRING_KEYS.add(key);
+  return true;
 }
 
 /** Whether only spaces, then the line's end or a comment, follow `from`; the comment needs a space before it. */
@@ -227,8 +238,7 @@ class BlockReader {
       const colon = plainKeyColon(line, column);
       if (colon === -1 || line.charCodeAt(colon - 1) === SPACE) outside(); // not a key, or "key :" (left to js-yaml)
       key = line.slice(column, colon);
-      // Only keys that resolve to themselves as strings: null, boolean, number and merge keys stringify otherwise.
-      if (key === '<<' || resolvePlain(key).kind !== 'str') outside();
+      if (!isStringKey(key)) outside();
       after = colon + 1;
     }
     // Duplicates: js-yaml reports them (storeMappingPair); "__proto__" it defines as an own property.
