@@ -102,16 +102,9 @@ function plainKeyColon(line: string, column: number): number {
   return comment !== -1 && comment < colon ? -1 : colon;
 }
 
-/** Plain keys already seen to resolve to themselves (keys repeat: apiVersion, kind, metadata, name...). */
-const STRING_KEYS = new Set<string>();
-
 /** Whether a plain key is read as the string it is: not null, boolean, number or "<<" (those stringify otherwise). */
 function isStringKey(key: string): boolean {
-  if (STRING_KEYS.has(key)) return true;
-  if (key === '<<' || resolvePlain(key).kind !== 'str') return false;
-  if (STRING_KEYS.size >= 10_000) STRING_KEYS.clear();
-  STRING_KEYS.add(key);
-  return true;
+  return key !== '<<' && resolvePlain(key).kind === 'str';
 }
 
 /** Whether only spaces, then the line's end or a comment, follow `from`; the comment needs a space before it. */
