@@ -5,6 +5,7 @@
  */
 import * as jsYaml from 'js-yaml';
 import { fieldPath } from '../field-path';
+import { readBlockDocument } from './block-reading';
 import { GoBigInt, GoFloat, KEY_MARK, KUBECTL_SCHEMA, MergeKey, NULL_NODE, Yaml11Scalar } from './kubectl-schema';
 
 /** A document that kubectl would not read, or would read in a way this reader cannot reproduce. */
@@ -30,16 +31,36 @@ export interface KubectlDocument {
   readonly yaml11Readings: readonly Yaml11Reading[];
 }
 
+/** How many documents each way of reading took (for tests and measurements; never reset by the reader). */
+export const readingRoutes = { block: 0, general: 0 };
+
 /**
- * Parses one document's text (as split from its stream by kubectl's rules) to plain JSON values.
+ * Parses one document's text (as split from its stream by kubectl's rules) to plain JSON values. Block-style text
+ * (what kubectl and synthesis write) is parsed by readBlockDocument into the tree js-yaml would build; anything else
+ * by js-yaml. Either tree then takes the same conversion.
  * @param firstLine line number of the text's first line in its file, for messages
+ * @param route 'general' skips the block reader (for tests that compare the two)
  * @throws YamlReadingError
  */
-export function readKubectlDocument(text: string, firstLine = 1): KubectlDocument {
-  let parsed: unknown;
+export function readKubectlDocument(text: string, firstLine = 1, route: 'any' | 'general' = 'any'): KubectlDocument {
+  const block = route === 'general' ? undefined : readBlockDocument(text);
+  let parsed: unknown = block;
+  if (block !== undefined) readingRoutes.block++;
+  else {
+    readingRoutes.general++;
+    parsed = loadWithJsYaml(text, firstLine);
+  }
+  // Aliases need anchors, and anchors an "&": without one no node is shared, and nothing needs counting. The block
+  // reader takes no anchors: its trees share no node.
+  const conversion = new JsonConversion(block === undefined && text.includes('&'));
+  const value = conversion.convert(parsed);
+  return { value, yaml11Readings: conversion.yaml11Readings };
+}
+
+function loadWithJsYaml(text: string, firstLine: number): unknown {
   try {
     const listener = nodeListener(firstLine) as unknown as jsYaml.LoadOptions['listener'];
-    parsed = jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener });
+    return jsYaml.load(text, { schema: KUBECTL_SCHEMA, listener });
   } catch (error) {
     if (error instanceof YamlReadingError) throw error;
     if (error instanceof RangeError) throw tooDeep(); // js-yaml recurses per level: the stack ends before kubectl's limit
@@ -49,10 +70,6 @@ export function readKubectlDocument(text: string, firstLine = 1): KubectlDocumen
     const hint = reason === 'duplicated mapping key' ? '; kubectl would silently keep the last value; allowed: each key once' : '';
     throw new YamlReadingError('yaml/parse', `${reason}${at}${hint}`);
   }
-  // Aliases need anchors, and anchors an "&": without one no node is shared, and nothing needs counting.
-  const conversion = new JsonConversion(text.includes('&'));
-  const value = conversion.convert(parsed);
-  return { value, yaml11Readings: conversion.yaml11Readings };
 }
 
 /**
