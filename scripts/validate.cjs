@@ -14,15 +14,18 @@
  * Start-up: the bundle is compiled with a V8 code cache (scripts/compile-cache.cjs, in the cache's code/ folder), and
  * its source map is a file beside it (validate.js.map), read only with DEBUG=1, when stacks are printed; inline, its
  * 1.2 MB were read and scanned by every run and worker. A worker thread of lib/validation/validate-threads.ts runs
- * this file too (scripts/validate.ts passes it as the worker script): it loads the bundle the main thread checked,
- * with the same code cache.
+ * this file too: it loads the bundle the main thread checked, with the same code cache. The workers a run will want
+ * are started here, before the main thread loads the bundle, as waiting workers (see validate-threads.ts), so that
+ * their start-up overlaps the main thread's: loading the bundle, then listing and sizing the files (0.4-0.8 s of a
+ * 20,000-file run, in which a worker started only then was not yet ready). scripts/validate.ts hands them on.
  *
  * Plain JavaScript on purpose: it runs before anything is built.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const v8 = require('node:v8');
-const { isMainThread } = require('node:worker_threads');
+const { isMainThread, Worker } = require('node:worker_threads');
 const { keepDirname, loadEsbuild, stampOf } = require('./bundle-inputs.cjs');
 const { enableCodeCache } = require('./compile-cache.cjs');
 
@@ -76,6 +79,27 @@ async function buildBundle(cache) {
   return bundle;
 }
 
+/**
+ * The workers a run on these arguments will want, started now and waiting for their input: one per thread beyond this
+ * one, as `$VALIDATE_THREADS` says or else as idleThreads() of lib/validation/validate-threads.ts computes (the same
+ * formula); none for --server (no threads) or VALIDATE_THREADS=1. A worker the run does not use (a small input) is
+ * terminated by it; after a usage error the process exits without waiting for one (they are unref'ed).
+ */
+function startWaitingWorkers(argv = process.argv.slice(2), env = process.env) {
+  if (argv.some((arg) => arg === '--server' || arg.startsWith('--server='))) return [];
+  const given = Number(env.VALIDATE_THREADS);
+  const cores = os.availableParallelism();
+  const threads = Number.isInteger(given) && given >= 1 ? given : Math.max(1, Math.min(cores, 1 + Math.floor(cores - os.loadavg()[0])));
+  return Array.from({ length: threads - 1 }, () => {
+    const worker = new Worker(__filename, { workerData: { 'lib/validation/validate-threads': true, waiting: true } });
+    worker.unref();
+    return worker;
+  });
+}
+
+/** Waiting workers this run started (scripts/validate.ts passes them to lib/validation/validate-threads.ts). */
+const waitingWorkers = [];
+
 async function main() {
   if (isMainThread) for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
   const cache = cacheDir();
@@ -105,11 +129,13 @@ async function main() {
   } else {
     enableCodeCache(path.join(cache, 'code'));
   }
+  // Only for a bundle: a worker loads the bundle file the main thread checked or built (above), not the sources.
+  if (isMainThread && bundle !== ENTRY) waitingWorkers.push(...startWaitingWorkers());
   process.argv[1] = bundle;
   require(bundle);
 }
 
-module.exports = { cacheDir, currentBundle, buildBundle };
+module.exports = { cacheDir, currentBundle, buildBundle, startWaitingWorkers, waitingWorkers };
 
 if (require.main === module) {
   main().catch((error) => {

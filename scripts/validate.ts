@@ -13,6 +13,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import {
   explainYaml11Readings, formatProblem, isValidationWorker, loadManifestFiles, onThreads, validateManifestFiles, ValidationProblem,
 } from '../lib/validation';
@@ -44,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (paths.length === 0) return usageError('no files or directories given');
 
   if (server !== undefined) return serverVerdict(server, paths, format);
-  const validateEach = onThreads({ threads: threads(), workerScript: workerScript() });
+  const validateEach = onThreads({ threads: threads(), workerScript: workerScript(), waitingWorkers: waitingWorkers() });
   const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() }, validateEach);
   if (validated.directoriesWithoutYaml.length > 0) return noYamlIn(validated.directoriesWithoutYaml);
   if (validated.documents === 0 && validated.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
@@ -67,6 +68,11 @@ function threads(): number | undefined {
 function workerScript(): string | undefined {
   const launcher = require.main?.filename;
   return launcher !== undefined && path.basename(launcher) === 'validate.cjs' ? launcher : undefined;
+}
+
+/** The waiting workers scripts/validate.cjs started for this run, before it loaded this bundle (none without it). */
+function waitingWorkers(): Worker[] {
+  return workerScript() === undefined ? [] : (require.main?.exports as { waitingWorkers?: Worker[] }).waitingWorkers ?? [];
 }
 
 async function serverVerdict(server: ServerMode, paths: readonly string[], format: string): Promise<number> {

@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -14,6 +15,7 @@ const CACHE = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-cache-'));
 const launcher = require('../../scripts/validate.cjs') as {
   currentBundle(cache: string): string | undefined;
   buildBundle(cache: string): Promise<string>;
+  startWaitingWorkers(argv: readonly string[], env: Record<string, string>): Worker[];
 };
 
 afterAll(() => fs.rmSync(CACHE, { recursive: true, force: true }));
@@ -65,4 +67,15 @@ test('DEBUG=1 stacks of an internal error name the TypeScript sources', () => {
   const { code, stderr } = run(['scripts/validate.cjs', CACHE], { DEBUG: '1' });
   expect(code).toBe(3);
   expect(stderr).toMatch(/lib[\\/]validation[\\/][\w/-]+\.ts:\d+/);
+});
+
+test('the launcher starts the workers a run will want before loading the bundle: one per thread beyond the first', async () => {
+  const counts = [
+    launcher.startWaitingWorkers(['dist'], { VALIDATE_THREADS: '3' }),
+    launcher.startWaitingWorkers(['dist'], { VALIDATE_THREADS: '1' }),
+    launcher.startWaitingWorkers(['--server', 'envtest', 'dist'], { VALIDATE_THREADS: '3' }),
+  ];
+  const workers = counts.flat();
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  expect(counts.map((started) => started.length)).toEqual([2, 0, 0]);
 });

@@ -1,14 +1,28 @@
 /**
- * `npm run validate` spreads targets over worker threads (lib/validation/validate-threads.ts): this thread reads, workers
- * judge. The problems must be exactly those of one thread, in the same order: checked on every corpus folder and file
- * of __tests__/validation as targets, with every target judged on a worker (which loads the engine through tsx here).
+ * `npm run validate` spreads targets over worker threads (lib/validation/validate-threads.ts): each thread takes the next
+ * target and validates it whole. The problems must be exactly those of one thread, in the same order: checked on every
+ * corpus folder and file of __tests__/validation as targets, with every target validated on a worker (which loads the
+ * engine through tsx here), and with workers started before the targets are known (waiting workers).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { idleThreads, onThreads, validateManifestFiles } from '../../lib/validation';
+import { Worker } from 'worker_threads';
+import { idleThreads, onThreads, startWaitingWorker, validateManifestFiles } from '../../lib/validation';
 
 const CORPUS = path.join(__dirname);
+const MODULE = path.join(__dirname, '..', '..', 'lib', 'validation', 'validate-threads.ts');
+/** A worker script that does not exist: a run that started a worker with it would fail (an uncaught worker error). */
+const NO_WORKER = path.join(CORPUS, 'no-such-worker.js');
+
+/** Resolves when the worker exits, to 'running' if it has not within 30 s (it was not terminated). */
+const exited = (worker: Worker) => new Promise<string>((resolve) => {
+  const timer = setTimeout(() => resolve('running'), 30_000);
+  worker.once('exit', () => {
+    clearTimeout(timer);
+    resolve('exited');
+  });
+});
 const files = fs.readdirSync(CORPUS, { recursive: true, withFileTypes: true })
   .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
 const directories = [...new Set(files.map((file) => path.dirname(file)))].sort();
@@ -30,11 +44,9 @@ test.each([['every corpus folder as one target', directories, 2], ['every corpus
 );
 
 test('small inputs and a single target stay in this thread', () => {
-  // A worker script that does not exist would fail the run if a worker were started.
-  const noWorker = path.join(CORPUS, 'no-such-worker.js');
-  expect(validateManifestFiles(directories.slice(0, 3), {}, onThreads({ threads: 2, workerScript: noWorker })))
+  expect(validateManifestFiles(directories.slice(0, 3), {}, onThreads({ threads: 2, workerScript: NO_WORKER })))
     .toEqual(validateManifestFiles(directories.slice(0, 3)));
-  expect(validateManifestFiles([directories[0]], {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: noWorker })))
+  expect(validateManifestFiles([directories[0]], {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: NO_WORKER })))
     .toEqual(validateManifestFiles([directories[0]]));
 });
 
@@ -59,10 +71,42 @@ test('an error on a worker is thrown here, as in one thread', () => {
   const missing = { given: 'gone', name: 'gone', isDirectory: false, files: [{ path: path.join(CORPUS, 'gone.yaml'), label: 'gone.yaml' }] };
   const targets = [{ target: missing, bytes: 0 }, { target: missing, bytes: 0 }];
   const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true });
-  // Read whole, a target is read in this thread: its error is thrown as it is.
+  // Whole or in parts, a target is read on the worker, which posts the error back.
   expect(() => validate(targets, {})).toThrow(/ENOENT.*gone\.yaml/);
-  // In parts, it is read on the worker, which posts the error back.
   expect(() => validate(targets, { partsAboveBytes: -1 })).toThrow(/ENOENT.*gone\.yaml/);
+});
+
+test('a waiting worker, started before the targets are known, validates them as a worker started for them does', async () => {
+  const waiting = startWaitingWorker(MODULE);
+  const onWaiting = validateManifestFiles(directories, {}, onThreads({
+    threads: 2, aboveBytes: 0, workersOnly: true, waitingWorkers: [waiting], workerScript: NO_WORKER,
+  }));
+  expect(onWaiting).toEqual(validateManifestFiles(directories));
+  expect(await exited(waiting)).toBe('exited'); // terminated once done
+});
+
+test('waiting workers a run does not use are terminated: one thread, a small input, more than the threads', async () => {
+  const idle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'waiting-worker-')), 'idle.js');
+  fs.writeFileSync(idle, 'setInterval(() => {}, 1000); // never exits by itself\n');
+  try {
+    const start = () => {
+      const worker = new Worker(idle);
+      worker.unref(); // should one not be terminated, the test fails rather than hangs
+      return worker;
+    };
+    const oneThread = [start()];
+    validateManifestFiles(directories.slice(0, 2), {}, onThreads({ threads: 1, aboveBytes: 0, waitingWorkers: oneThread }));
+    const small = [start()];
+    validateManifestFiles(directories.slice(0, 3), {}, onThreads({ threads: 2, waitingWorkers: small, workerScript: NO_WORKER }));
+    // Two threads want one worker: the second waiting one goes at once, the first once the run is done. Neither takes
+    // a target (they run a script that does not serve), so this thread validates all of them.
+    const moreThanThreads = [start(), start()];
+    expect(validateManifestFiles(directories, {}, onThreads({ threads: 2, aboveBytes: 0, waitingWorkers: moreThanThreads })))
+      .toEqual(validateManifestFiles(directories));
+    expect(await Promise.all([...oneThread, ...small, ...moreThanThreads].map(exited))).toEqual(['exited', 'exited', 'exited', 'exited']);
+  } finally {
+    fs.rmSync(path.dirname(idle), { recursive: true, force: true });
+  }
 });
 
 test('by default, this thread and one per core the load average leaves idle', () => {
