@@ -166,7 +166,7 @@ function ensureEntry(env = process.env) {
       // Checked again under this lock: a concurrent synth may have built it in between.
       return currentBundle(cache) ?? await buildBundle(cache, buildIfChanged(cache));
     } catch (error) {
-      if (process.env.DEBUG) console.error(`synth: running the compiled modules unbundled: ${error.stack}`);
+      if (![undefined, '', '0'].includes(process.env.DEBUG)) console.error(`synth: running the compiled modules unbundled: ${error.stack}`);
       return compiledMain; // the compiled modules one by one: slower, same behaviour
     }
   });
