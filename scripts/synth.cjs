@@ -159,15 +159,20 @@ function ensureEntry(env = process.env) {
   const cache = cacheDir(env);
   const lock = path.join(cache, 'lock');
   fs.mkdirSync(cache, { recursive: true });
-  const [compiledMain, bundle] = withLock(lock, () => [buildIfChanged(cache), currentBundle(cache)]);
+  const bundle = withLock(lock, () => {
+    buildIfChanged(cache);
+    return currentBundle(cache);
+  });
   if (bundle !== undefined) return bundle;
   return withLock(lock, async () => {
+    // Checked again under this lock: the sources may have changed (a type error fails the synth here too), and a
+    // concurrent synth may have built the bundle in between.
+    const current = buildIfChanged(cache);
     try {
-      // Checked again under this lock: a concurrent synth may have built it in between.
-      return currentBundle(cache) ?? await buildBundle(cache, buildIfChanged(cache));
+      return currentBundle(cache) ?? await buildBundle(cache, current);
     } catch (error) {
       if (![undefined, '', '0'].includes(process.env.DEBUG)) console.error(`synth: running the compiled modules unbundled: ${error.stack}`);
-      return compiledMain; // the compiled modules one by one: slower, same behaviour
+      return current; // the compiled modules one by one: slower, same behaviour
     }
   });
 }
