@@ -9,8 +9,9 @@
  * 2. When the fingerprint differs from the last successful build's, runs tsc (incremental, tsbuildinfo in the
  *    cache): on a type error it prints tsc's message and exits 1 before anything is synthesized, so dist/ is
  *    left untouched. When nothing changed, tsc is not run at all.
- * 3. Runs the compiled main.js as the main module (no tsx, no transpiling at run time), with a V8 code cache of every
- *    module it loads and source-mapped stack traces (scripts/compile-cache.cjs).
+ * 3. Bundles the compiled app with its dependencies into one file when that is stale (scripts/synth-bundle.cjs), and runs
+ *    it as the main module (no tsx, no transpiling at run time), with a V8 code cache and source-mapped stack traces
+ *    (scripts/compile-cache.cjs). Without esbuild, the compiled main.js runs instead, its modules loaded one by one.
  *
  * Plain JavaScript on purpose: it runs before anything is compiled. The cache is
  * node_modules/.cache/synth (`$SYNTH_CACHE_DIR` overrides it, for tests).
@@ -20,7 +21,16 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const v8 = require('node:v8');
 const { enableCodeCache, mapStackTraces } = require('./compile-cache.cjs');
+const { buildBundle, currentBundle } = require('./synth-bundle.cjs');
+
+/**
+ * V8's optimizing compiler tuned for a run of about a second, as scripts/validate.cjs does (see there): it inlines less
+ * and optimizes a function only after about 3x as much run in the interpreter. Set before the app is compiled, so that
+ * the code cache, whose data V8 ties to the flags, is made and used with the same ones.
+ */
+const V8_FLAGS = ['--max-inlined-bytecode-size-cumulative=300', '--interrupt-budget=400000'];
 
 const ROOT = path.resolve(__dirname, '..');
 const BUILD_CONFIG = path.join(ROOT, 'tsconfig.build.json');
@@ -75,14 +85,31 @@ function ensureBuild(env = process.env) {
 
 /**
  * Runs `fn` holding a lock folder, so that concurrent synths (jest workers, a CLI run beside `npm run synth`) never
- * run tsc into the same cache at once or read a half-written build. A lock older than ten minutes is a dead run's.
+ * run tsc or esbuild into the same cache at once or read a half-written build. A lock older than ten minutes is a dead
+ * run's. `fn` may be async: the lock is held until its promise settles.
  */
 function withLock(lock, fn) {
+  acquireLock(lock);
+  let result;
+  try {
+    result = fn();
+  } catch (error) {
+    releaseLock(lock);
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    releaseLock(lock);
+    return result;
+  }
+  return result.finally(() => releaseLock(lock));
+}
+
+function acquireLock(lock) {
   const waitUntil = Date.now() + 15 * 60 * 1000;
   for (;;) {
     try {
       fs.mkdirSync(lock);
-      break;
+      return;
     } catch (error) {
       if (error.code !== 'EEXIST') throw error;
       const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
@@ -91,11 +118,10 @@ function withLock(lock, fn) {
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
+}
+
+function releaseLock(lock) {
+  fs.rmSync(lock, { recursive: true, force: true });
 }
 
 function buildIfChanged(cache) {
@@ -125,24 +151,61 @@ function buildIfChanged(cache) {
   return compiledMain;
 }
 
-function main() {
-  let compiledMain;
-  try {
-    compiledMain = ensureBuild();
-  } catch (error) {
-    const outdir = process.env.RENDER_OUTDIR ?? 'dist';
-    console.error(`Synthesis failed; ${outdir}/ was left unchanged.\n${error.message}`);
-    process.exitCode = 1;
-    return;
-  }
-  process.argv[1] = compiledMain;
-  // The compiled code of every module from a previous run, instead of compiling 7 MB of JavaScript again; stack traces
-  // of user code (a throwing chart) name the TypeScript sources, not the compiled cache (scripts/compile-cache.cjs).
-  enableCodeCache(path.join(cacheDir(), 'code'));
-  mapStackTraces(path.dirname(compiledMain));
-  Module.runMain(compiledMain);
+/**
+ * The entry to run, the build brought up to date first (ensureBuild): the app bundled into one file (scripts/synth-bundle.cjs),
+ * built when it is stale, or tsc's main.js when the bundle cannot be built (no esbuild). Synchronous when the bundle is current.
+ */
+function ensureEntry(env = process.env) {
+  const cache = cacheDir(env);
+  const lock = path.join(cache, 'lock');
+  fs.mkdirSync(cache, { recursive: true });
+  const bundle = withLock(lock, () => {
+    buildIfChanged(cache);
+    return currentBundle(cache);
+  });
+  if (bundle !== undefined) return bundle;
+  return withLock(lock, async () => {
+    // Checked again under this lock: the sources may have changed (a type error fails the synth here too), and a
+    // concurrent synth may have built the bundle in between.
+    const current = buildIfChanged(cache);
+    try {
+      return currentBundle(cache) ?? await buildBundle(cache, current);
+    } catch (error) {
+      if (![undefined, '', '0'].includes(process.env.DEBUG)) console.error(`synth: running the compiled modules unbundled: ${error.stack}`);
+      return current; // the compiled modules one by one: slower, same behaviour
+    }
+  });
 }
 
-module.exports = { cacheDir, ensureBuild, fingerprint };
+function run(entry) {
+  process.argv[1] = entry;
+  // The compiled code from a previous run, instead of compiling 4-7 MB of JavaScript again; stack traces of user code
+  // (a throwing chart) name the TypeScript sources, not the compiled cache (scripts/compile-cache.cjs).
+  enableCodeCache(path.join(cacheDir(), 'code'));
+  mapStackTraces(path.dirname(entry));
+  Module.runMain(entry);
+}
+
+function failed(error) {
+  const outdir = process.env.RENDER_OUTDIR ?? 'dist';
+  console.error(`Synthesis failed; ${outdir}/ was left unchanged.\n${error.message}`);
+  process.exitCode = 1;
+}
+
+function main() {
+  for (const flag of V8_FLAGS) v8.setFlagsFromString(flag);
+  let entry;
+  try {
+    entry = ensureEntry();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  // A bundle just built: run it as a fresh macrotask, so that an exception of the app is reported as when it runs at once.
+  if (entry instanceof Promise) entry.then((built) => setImmediate(run, built), failed);
+  else run(entry);
+}
+
+module.exports = { cacheDir, ensureBuild, ensureEntry, fingerprint };
 
 if (require.main === module) main();

@@ -46,10 +46,13 @@ function repositoryCopy(): { copy: string; cache: string } {
   const built = spawnSync(process.execPath, ['-e', 'require("./scripts/synth.cjs").ensureBuild()'], { cwd: ROOT, encoding: 'utf8' });
   expect(built.stderr).toBe('');
   fs.copyFileSync(path.join(ROOT, 'node_modules', '.cache', 'synth', 'tsbuildinfo'), path.join(cache, 'tsbuildinfo'));
+  // And its compiled files, which that state says are emitted: tsc writes only what changes, the bundle needs them all.
+  fs.cpSync(path.join(ROOT, 'node_modules', '.cache', 'synth', 'js'), path.join(cache, 'js'), { recursive: true });
   return { copy, cache };
 }
 
-test('a type error in a chart fails `npm run synth` and `cdk8s synth` with tsc\'s message; dist/ is untouched', () => {
+test('a type error in a chart fails `npm run synth` and `cdk8s synth` with tsc\'s message; dist/ is untouched; the bundled app '
+  + 'names the user\'s .ts line when a chart throws, and is rebuilt when the chart is fixed', () => {
   const { copy, cache } = repositoryCopy();
   fs.appendFileSync(path.join(copy, 'charts', 'booksapp.ts'), '\nexport const replicas: number = \'three\';\n');
   const before = readTree(path.join(copy, 'dist'));
@@ -59,11 +62,36 @@ test('a type error in a chart fails `npm run synth` and `cdk8s synth` with tsc\'
   expect(viaNpmScript.status).toBe(1);
   expect(viaNpmScript.stderr).toContain('Synthesis failed; dist/ was left unchanged.');
   expect(viaNpmScript.stderr).toMatch(/charts\/booksapp\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\./);
-  expect(fs.existsSync(path.join(cache, 'js', 'main.js'))).toBe(false);
+  // Nothing of the ill-typed app was emitted, bundled or run.
+  expect(fs.readFileSync(path.join(cache, 'js', 'charts', 'booksapp.js'), 'utf8'))
+    .toBe(fs.readFileSync(path.join(ROOT, 'node_modules', '.cache', 'synth', 'js', 'charts', 'booksapp.js'), 'utf8'));
+  expect(fs.existsSync(path.join(cache, 'bundle', 'main.js'))).toBe(false);
   expect(readTree(path.join(copy, 'dist'))).toEqual(before);
 
   const viaCli = run(copy, [cdk8sCliBin(), 'synth'], { SYNTH_CACHE_DIR: cache });
   expect(viaCli.status).not.toBe(0);
   expect(viaCli.stdout + viaCli.stderr).toContain('error TS2322');
   expect(readTree(path.join(copy, 'dist'))).toEqual(before);
-}, 240_000); // a cold type-check of the copy
+
+  // Well-typed again, but the chart throws: the app runs bundled (scripts/synth-bundle.cjs), and the error names the
+  // user's TypeScript line through the bundle's source map. Then fixed: the bundle is built again and synthesizes dist/.
+  const chart = path.join(copy, 'charts', 'booksapp.ts');
+  const source = fs.readFileSync(chart, 'utf8').replace(/\nexport const replicas: number = 'three';\n$/, '\n');
+  const superCall = '    super(scope, id, { ...props, namespace: NAMESPACE });\n';
+  expect(source).toContain(superCall);
+  const throwLine = "    if (id === 'booksapp') throw new RangeError('no books today');";
+  fs.writeFileSync(chart, source.replace(superCall, `${superCall}${throwLine}\n`));
+  const at = `${source.split('\n').findIndex((l) => `${l}\n` === superCall) + 2}:${throwLine.indexOf('new RangeError') + 1}`;
+  const throwing = run(copy, [RUNNER], { SYNTH_CACHE_DIR: cache });
+  expect(throwing.status).toBe(1);
+  expect(throwing.stderr).toContain('[booksapp] the constructor of BooksappChart (chart booksapp) threw: RangeError: no books today\n'
+    + `    in your code at charts/booksapp.ts:${at}\n`);
+  expect(fs.existsSync(path.join(cache, 'bundle', 'main.js'))).toBe(true);
+  expect(readTree(path.join(copy, 'dist'))).toEqual(before);
+
+  fs.writeFileSync(chart, source);
+  const fixed = run(copy, [RUNNER], { SYNTH_CACHE_DIR: cache });
+  expect(fixed.stdout).toContain('Synthesized');
+  expect(fixed.status).toBe(0);
+  expect(readTree(path.join(copy, 'dist'))).toEqual(before);
+}, 300_000); // a cold type-check of the copy, then two incremental ones
