@@ -94,4 +94,4 @@ test('a type error in a chart fails `npm run synth` and `cdk8s synth` with tsc\'
   expect(fixed.stdout).toContain('Synthesized');
   expect(fixed.status).toBe(0);
   expect(readTree(path.join(copy, 'dist'))).toEqual(before);
-}, 300_000); // a cold type-check of the copy, then two incremental ones
+}, 480_000); // a cold type-check of the copy, then two incremental ones (206 s in a full npm test at load 5-8)
