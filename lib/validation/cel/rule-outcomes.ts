@@ -26,8 +26,7 @@ interface NodeOutcomes {
  *
  * Only plain JSON is remembered (finite numbers other than -0, strings, booleans, null, plain objects and arrays of
  * this realm without holes or undefined): for those JSON.stringify is a faithful key, the same text only for the same
- * value. When the node's rules read a map `self` only as `self.<field>`, an object is keyed by those fields alone
- * (a backendRef's rule reads group, kind and port, not its name, so 2,000 routes' refs share one outcome).
+ * value.
  */
 export class RuleOutcomeMemo {
   private readonly nodes = new WeakMap<JsonObject, NodeOutcomes>();
