@@ -25,14 +25,9 @@ export function namespaceOf(manifest: Json): string {
 export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
   const namespaces = new Map<string, Record<string, string>>();
   for (const m of manifests) if (groupOf(m) === 'core' && m.kind === 'Namespace') namespaces.set(m.metadata?.name, m.metadata?.annotations ?? {});
-  // Only a Rollout with a workloadRef looks an object up by name: the map is made when one first does.
-  let byName: Map<string, Json> | undefined;
-  const named = (key: string): Json | undefined => {
-    byName ??= new Map(manifests.map((m) => [`${groupOf(m)}/${m.kind} ${namespaceOf(m)}/${m.metadata?.name}`, m]));
-    return byName.get(key);
-  };
+  const byName = new Map(manifests.map((m) => [`${groupOf(m)}/${m.kind} ${namespaceOf(m)}/${m.metadata?.name}`, m]));
   return manifests.flatMap((m) => {
-    const template = podTemplateOf(m, named);
+    const template = podTemplateOf(m, byName);
     if (!template) return [];
     const namespace = namespaceOf(m);
     const own: Record<string, string> = template.metadata?.annotations ?? {};
@@ -60,13 +55,13 @@ export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
   });
 }
 
-function podTemplateOf(m: Json, named: (key: string) => Json | undefined): Json | undefined {
+function podTemplateOf(m: Json, byName: Map<string, Json>): Json | undefined {
   const kind = `${groupOf(m)}/${m.kind}`;
   if (kind === 'core/Pod') return { metadata: m.metadata, spec: m.spec };
   if (kind === 'batch/CronJob') return m.spec?.jobTemplate?.spec?.template;
   if (!POD_TEMPLATE_KINDS.has(kind)) return undefined;
   if (kind === 'argoproj.io/Rollout' && !m.spec?.template && m.spec?.workloadRef?.name) {
-    return named(`apps/${m.spec.workloadRef.kind ?? 'Deployment'} ${namespaceOf(m)}/${m.spec.workloadRef.name}`)?.spec?.template;
+    return byName.get(`apps/${m.spec.workloadRef.kind ?? 'Deployment'} ${namespaceOf(m)}/${m.spec.workloadRef.name}`)?.spec?.template;
   }
   return m.spec?.template;
 }

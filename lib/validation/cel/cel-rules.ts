@@ -3,15 +3,7 @@ import { createKubernetesCelEnvironment, RE2_MATCHES, supportedFunctionNames } f
 
 /** A compiled x-kubernetes-validations expression. */
 export type CompiledRule =
-  | {
-    readonly status: 'ready';
-    readonly evaluate: (self: unknown) => unknown;
-    /**
-     * The fields of `self` the expression reads, when it reads self only as `self.<field>` (has(self.f) included):
-     * then its value is a function of those fields of a map `self`. Undefined when it uses self otherwise.
-     */
-    readonly selfFields: ReadonlySet<string> | undefined;
-  }
+  | { readonly status: 'ready'; readonly evaluate: (self: unknown) => unknown }
   /** Transition rules compare with the stored object; with no old object they do not apply (the API server skips them on create). */
   | { readonly status: 'transition' }
   | { readonly status: 'unsupported'; readonly reason: string };
@@ -60,7 +52,7 @@ export class CelRuleCompiler {
     if (unknownVariables.length > 0) return { status: 'unsupported', reason: `unknown variable ${unknownVariables.join(', ')}` };
     const unknownFunctions = [...calls].filter((name) => !this.functions.has(name));
     if (unknownFunctions.length > 0) return { status: 'unsupported', reason: `function ${unknownFunctions.join(', ')} is not implemented` };
-    return { status: 'ready', evaluate: (self) => parsed({ self }), selfFields: selfFieldsOf(parsed.ast) };
+    return { status: 'ready', evaluate: (self) => parsed({ self }) };
   }
 }
 
@@ -118,32 +110,6 @@ function collectNames(node: unknown, identifiers: Set<string>, calls: Set<string
   if (node.op === 'id' && typeof node.args === 'string') identifiers.add(node.args);
   if ((node.op === 'call' || node.op === 'rcall') && Array.isArray(node.args) && typeof node.args[0] === 'string') calls.add(node.args[0]);
   collectNames(node.args, identifiers, calls);
-}
-
-/**
- * The field names of every `self.<field>` in a cel-js AST, or undefined when `self` appears in any other place (as a
- * whole, indexed, as a receiver or argument, or bound again by a macro): only then is the rest of self unread.
- */
-function selfFieldsOf(ast: unknown): Set<string> | undefined {
-  const fields = new Set<string>();
-  let whole = false;
-  const visit = (node: unknown): void => {
-    if (whole) return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!isAstNode(node)) return;
-    if (node.op === 'id' && node.args === 'self') {
-      whole = true;
-      return;
-    }
-    if (node.op === '.' && Array.isArray(node.args) && typeof node.args[1] === 'string' && isAstNode(node.args[0])
-      && node.args[0].op === 'id' && node.args[0].args === 'self') {
-      fields.add(node.args[1]);
-      return;
-    }
-    visit(node.args);
-  };
-  visit(ast);
-  return whole ? undefined : fields;
 }
 
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);

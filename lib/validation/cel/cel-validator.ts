@@ -1,8 +1,8 @@
 import { fieldPath } from '../field-path';
 import { Finding } from '../finding';
 import { isObject, JsonObject } from '../values';
-import { CelRuleCompiler, CompiledRule, firstLine } from './cel-rules';
-import { CelValueCache, escapeCelPropertyName, toCelValue } from './cel-value';
+import { CelRuleCompiler, firstLine } from './cel-rules';
+import { CelValueCache, toCelValue } from './cel-value';
 import { RuleOutcome, RuleOutcomeMemo } from './rule-outcomes';
 
 /** The memo of each compiler's outcomes: they are the outcomes of that compiler's environment. */
@@ -42,9 +42,8 @@ function walk(value: unknown, schema: JsonObject, path: string, context: Walk): 
   const rules = schema['x-kubernetes-validations'];
   if (Array.isArray(rules)) {
     const judge = (): readonly RuleOutcome[] => judgeRules(rules, value, schema, context);
-    const plan = context.memo && memoPlanOf(schema, rules, context.compiler);
     // Keying a value costs a walk of it; only worth it when a rule evaluates it (not for transition rules alone).
-    const outcomes = context.memo && plan ? context.memo.outcomes(schema, value, judge, plan.reads) : judge();
+    const outcomes = context.memo && evaluatesSelf(rules, context.compiler) ? context.memo.outcomes(schema, value, judge) : judge();
     outcomes.forEach((outcome, i) => {
       if (outcome) context.findings.push({ field: ruleField(rules[i] as JsonObject, path), rule: outcome.rule, message: outcome.message });
     });
@@ -78,52 +77,8 @@ function declaresRules(schema: JsonObject): boolean {
   return declares;
 }
 
-/** How a node's outcomes are remembered: `reads` as for {@link RuleOutcomeMemo.outcomes}. */
-interface MemoPlan {
-  readonly reads: ((key: string) => boolean) | undefined;
-}
-
-/** Memo plans by compiler and schema node; null when no rule of the node evaluates `self` (nothing worth remembering). */
-const memoPlans = new WeakMap<CelRuleCompiler, WeakMap<JsonObject, MemoPlan | null>>();
-
-function memoPlanOf(schema: JsonObject, rules: readonly unknown[], compiler: CelRuleCompiler): MemoPlan | null {
-  let plans = memoPlans.get(compiler);
-  if (!plans) {
-    plans = new WeakMap();
-    memoPlans.set(compiler, plans);
-  }
-  let plan = plans.get(schema);
-  if (plan === undefined) {
-    plan = rules.some((rule) => compiledOf(rule, 'rule', compiler)?.status === 'ready') ? { reads: readsOf(schema, rules, compiler) } : null;
-    plans.set(schema, plan);
-  }
-  return plan;
-}
-
-/**
- * Which JSON properties of a map `self` the node's rules (and the message expressions a failure would evaluate) read,
- * when every one of them reads self only as `self.<field>`; a declared property is read by its escaped CEL name, any
- * other under its own, as {@link toCelValue} names them.
- */
-function readsOf(schema: JsonObject, rules: readonly unknown[], compiler: CelRuleCompiler): ((key: string) => boolean) | undefined {
-  const fields = new Set<string>();
-  for (const rule of rules) {
-    for (const compiled of [compiledOf(rule, 'rule', compiler), compiledOf(rule, 'messageExpression', compiler)]) {
-      if (compiled?.status !== 'ready') continue;
-      if (compiled.selfFields === undefined) return undefined;
-      for (const field of compiled.selfFields) fields.add(field);
-    }
-  }
-  const properties = isObject(schema.properties) ? schema.properties : undefined;
-  return (key) => fields.has(properties && isObject(properties[key]) ? escapeCelPropertyName(key) : key);
-}
-
-/** The compiled expression of a rule's `rule` (as judgeRule compiles it: '' when not a string) or messageExpression. */
-function compiledOf(rule: unknown, keyword: 'rule' | 'messageExpression', compiler: CelRuleCompiler): CompiledRule | undefined {
-  if (!isObject(rule)) return undefined;
-  const expression = rule[keyword];
-  if (keyword === 'rule') return compiler.compile(typeof expression === 'string' ? expression : '');
-  return typeof expression === 'string' ? compiler.compile(expression) : undefined;
+function evaluatesSelf(rules: readonly unknown[], compiler: CelRuleCompiler): boolean {
+  return rules.some((rule) => isObject(rule) && compiler.compile(typeof rule.rule === 'string' ? rule.rule : '').status === 'ready');
 }
 
 /** The outcome of each rule of a node on one value, in rule order (undefined where the rule is not an object). */

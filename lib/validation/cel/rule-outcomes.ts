@@ -32,18 +32,14 @@ export class RuleOutcomeMemo {
   private readonly nodes = new WeakMap<JsonObject, NodeOutcomes>();
 
   /** The outcomes of the rules of `schema` on `value`, worked out by `judge` unless remembered. */
-  /**
-   * With `reads`, the rules read a map `self` only through the fields for which it is true (JSON property names): a
-   * plain object is then keyed by those fields alone, so values differing only in fields no rule reads share outcomes.
-   */
-  public outcomes(schema: JsonObject, value: unknown, judge: () => readonly RuleOutcome[], reads?: (key: string) => boolean): readonly RuleOutcome[] {
+  public outcomes(schema: JsonObject, value: unknown, judge: () => readonly RuleOutcome[]): readonly RuleOutcome[] {
     let node = this.nodes.get(schema);
     if (!node) {
       node = { byValue: new Map(), keyChars: 0, lookups: 0, hits: 0 };
       this.nodes.set(schema, node);
     }
     if (node.lookups >= TRIAL_LOOKUPS && node.hits * 8 < node.lookups) return judge();
-    const key = reads !== undefined && isObjectValue(value) ? readFieldsKey(value, reads) : jsonKey(value);
+    const key = jsonKey(value);
     if (key === undefined) return judge();
     node.lookups++;
     const known = node.byValue.get(key);
@@ -65,25 +61,6 @@ export class RuleOutcomeMemo {
 /** JSON.stringify of a plain JSON value of at most MAX_KEY_NODES nodes; undefined for anything else. */
 export function jsonKey(value: unknown): string | undefined {
   return isPlainJson(value, { left: MAX_KEY_NODES }) ? JSON.stringify(value) : undefined;
-}
-
-/**
- * The JSON text of the fields of `value` that `reads` names, in the order of `value`, when the whole of it is plain JSON
- * (as for {@link jsonKey}) and it has no own "__proto__" (which would give its CEL map another prototype); else undefined.
- */
-export function readFieldsKey(value: JsonObject, reads: (key: string) => boolean): string | undefined {
-  if (!isPlainJson(value, { left: MAX_KEY_NODES }) || Object.prototype.hasOwnProperty.call(value, '__proto__')) return undefined;
-  let text = '{';
-  for (const key in value) {
-    if (!reads(key)) continue;
-    if (text.length > 1) text += ',';
-    text += `${JSON.stringify(key)}:${JSON.stringify(value[key])}`;
-  }
-  return `${text}}`;
-}
-
-function isObjectValue(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isPlainJson(value: unknown, budget: { left: number }): boolean {

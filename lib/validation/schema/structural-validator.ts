@@ -67,8 +67,6 @@ class SchemaNode {
   public additionalNode: SchemaNode | undefined;
   public readonly rejectsUnknown: boolean;
   public readonly hasCombinators: boolean;
-  /** By {@link scalarKind} of value: true when checking a value of that kind at this node can find nothing. */
-  public readonly unfailing: readonly boolean[];
 
   public constructor(public readonly schema: JsonObject) {
     this.types = schema.type === undefined ? undefined : [schema.type].flat();
@@ -95,45 +93,7 @@ class SchemaNode {
       this.declared.set(name, { schema: declared, node: undefined, atRoot, below, nullOmitted: !allowsNull(declared) });
     }
     this.hasCombinators = Array.isArray(schema.allOf) || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf) || isObject(schema.not);
-    this.unfailing = unfailingKindsOf(this);
   }
-}
-
-/** Scalar kinds of JSON value, indexes of {@link SchemaNode.unfailing}; 0 is any other value, which is always checked. */
-const OTHER = 0;
-const STRING = 1;
-const BOOLEAN = 2;
-const INTEGER = 3;
-const FRACTION = 4;
-
-function scalarKind(value: unknown): number {
-  switch (typeof value) {
-    case 'string': return STRING;
-    case 'boolean': return BOOLEAN;
-    case 'number': return Number.isInteger(value) ? INTEGER : FRACTION;
-    default: return OTHER;
-  }
-}
-
-/** The formats that accept every number (they check strings only) and every string (they check numbers only). */
-const NUMBER_BLIND_FORMATS = new Set([FORMATS['date-time'], FORMATS.uri, FORMATS.byte, FORMATS.duration, FORMATS[QUANTITY_FORMAT]]);
-const STRING_BLIND_FORMATS = new Set([FORMATS.int32, FORMATS.int64]);
-
-/**
- * For each scalar kind, whether {@link StructuralValidator.check} can make no finding at a node: the type admits the
- * kind (as matchesType decides) and no keyword that check reads for that kind is set (enum and combinators for all).
- */
-function unfailingKindsOf(node: SchemaNode): boolean[] {
-  const unfailing = [false, false, false, false, false];
-  if (node.enum !== undefined || node.hasCombinators) return unfailing;
-  const admits = (value: unknown): boolean => node.types === undefined || matchesType(value, node.types);
-  const format = node.format;
-  unfailing[STRING] = admits('') && node.pattern === undefined && !node.checksLength && (format === undefined || STRING_BLIND_FORMATS.has(format));
-  unfailing[BOOLEAN] = admits(true);
-  const numbersPass = !node.checksNumber && (format === undefined || NUMBER_BLIND_FORMATS.has(format));
-  unfailing[INTEGER] = numbersPass && admits(1);
-  unfailing[FRACTION] = numbersPass && admits(0.5);
-  return unfailing;
 }
 
 /**
@@ -213,8 +173,7 @@ export class StructuralValidator {
       for (let index = 0; index < value.length; index++) {
         const item = value[index];
         if (item === undefined && !(index in value)) continue; // a hole, which forEach skipped
-        const itemNode = node.itemNode ??= this.nodeOf(node.itemSchema);
-        if (!itemNode.unfailing[scalarKind(item)]) this.check(item, itemNode, `${path}[${index}]`, findings);
+        this.check(item, node.itemNode ??= this.nodeOf(node.itemSchema), `${path}[${index}]`, findings);
       }
     }
   }
@@ -244,9 +203,7 @@ export class StructuralValidator {
         // The API server prunes a null that the schema does not allow (custom resources) or decodes it as the field's
         // zero value (built-in kinds): either way the field counts as omitted.
         if (child === null && declared.nullOmitted) continue;
-        const childNode = declared.node ??= this.nodeOf(declared.schema);
-        // Most values are scalars their node cannot fault: neither their check nor their path is worth making.
-        if (!childNode.unfailing[scalarKind(child)]) this.check(child, childNode, path === '' ? declared.atRoot : path + declared.below, findings);
+        this.check(child, declared.node ??= this.nodeOf(declared.schema), path === '' ? declared.atRoot : path + declared.below, findings);
         continue;
       }
       // Not declared as a schema of its own: properties[name] may still find one (an inherited "__proto__").
@@ -255,8 +212,7 @@ export class StructuralValidator {
       if (isObject(other)) {
         this.check(child, this.nodeOf(other), fieldPath(path, name), findings);
       } else if (additionalProperties) {
-        const childNode = node.additionalNode ??= this.nodeOf(additionalProperties);
-        if (!childNode.unfailing[scalarKind(child)]) this.check(child, childNode, fieldPath(path, name), findings);
+        this.check(child, node.additionalNode ??= this.nodeOf(additionalProperties), fieldPath(path, name), findings);
       } else if (node.rejectsUnknown) {
         const allowed = Object.keys(properties).sort();
         findings.push({ field: fieldPath(path, name), rule: 'schema/unknown-field',
