@@ -3,7 +3,7 @@
  * validator's semantic problems) and the proxy behaviours a chart meets (localhost, opaque ports, unmeshed pods,
  * skipped ports, Rollouts with a workloadRef, the `/` probe path).
  */
-import { accessMatrix, describeClientClass, LinkerdPolicyModel } from '../../lib/policy';
+import { accessMatrix, describeClientClass, LinkerdPolicyModel, policyWorkloads } from '../../lib/policy';
 import {
   authnRef,
   expectDecision,
@@ -151,6 +151,28 @@ describe('proxy behaviours', () => {
       m.evaluate({ client: { ip: '10.0.0.9' }, destination: { workload: 'Rollout/ns/app', port: 'http' }, http: { method: 'GET', path: '/' } })
         .server,
     ).toEqual({ group: 'policy.linkerd.io', kind: 'Server', namespace: 'ns', name: 'srv' });
+  });
+
+  test('a workloadRef names the last object of that kind, namespace and name, as a Map of all of them would', () => {
+    const base = (app: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'ns', name: 'base' },
+      spec: { replicas: 0, template: { metadata: { labels: { app } }, spec: { containers: [] } } } });
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { namespace: 'ns', name: 'r' },
+      spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'base' } } };
+    const labelsOfRollout = (manifests: Json[]) => policyWorkloads(manifests).find((w) => w.kind === 'Rollout')?.labels;
+    expect(labelsOfRollout([base('first'), rollout, base('last')])).toEqual({ app: 'last' });
+    expect(labelsOfRollout([rollout])).toBeUndefined();
+  });
+
+  test('only objects whose kind is that string are read as that kind', () => {
+    const listKind = { ...mkServer('ns', 'as-list', 'http', { app: 'app' }, 'HTTP/1'), kind: ['Server'] };
+    // Read as a Server, "as-list" would select the pod port before "srv" (the first by name wins).
+    const m = new LinkerdPolicyModel([pod, listKind, server]);
+    expect(m.index.findings.map((f) => f.object.name)).not.toContain('as-list');
+    expect(m.evaluate({ client: { ip: '10.0.0.9' }, destination: to, http: { method: 'GET', path: '/' } }).server)
+      .toEqual({ group: 'policy.linkerd.io', kind: 'Server', namespace: 'ns', name: 'srv' });
+    const asServer = new LinkerdPolicyModel([pod, { ...listKind, kind: 'Server' }, server]);
+    expect(asServer.evaluate({ client: { ip: '10.0.0.9' }, destination: to, http: { method: 'GET', path: '/' } }).server)
+      .toEqual({ group: 'policy.linkerd.io', kind: 'Server', namespace: 'ns', name: 'as-list' });
   });
 
   test('a probe on "/" beats the default route by its method match; other methods on "/" take the default policy', () => {

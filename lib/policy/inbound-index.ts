@@ -145,7 +145,16 @@ export class InboundPolicyIndex {
     public readonly cluster: ClusterSettings,
   ) {
     this.workloads = policyWorkloads(manifests);
-    const ofKind = (group: string, kind: string) => manifests.filter((m) => groupOf(m) === group && m.kind === kind);
+    // One pass sorts the manifests by group and kind (each kind's in their order), instead of a scan per kind.
+    const byKind = new Map<string, Json[]>();
+    for (const m of manifests) {
+      if (typeof m.kind !== 'string') continue;
+      const key = `${groupOf(m)} ${m.kind}`;
+      const ofTheKind = byKind.get(key);
+      if (ofTheKind) ofTheKind.push(m);
+      else byKind.set(key, [m]);
+    }
+    const ofKind = (group: string, kind: string): readonly Json[] => byKind.get(`${group} ${kind}`) ?? [];
     for (const m of ofKind(POLICY, 'MeshTLSAuthentication')) this.addMeshTls(m);
     for (const m of ofKind(POLICY, 'NetworkAuthentication')) this.addNetworkAuthentication(m);
     for (const m of ofKind(POLICY, 'Server')) this.addServer(m);

@@ -25,9 +25,14 @@ export function namespaceOf(manifest: Json): string {
 export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
   const namespaces = new Map<string, Record<string, string>>();
   for (const m of manifests) if (groupOf(m) === 'core' && m.kind === 'Namespace') namespaces.set(m.metadata?.name, m.metadata?.annotations ?? {});
-  const byName = new Map(manifests.map((m) => [`${groupOf(m)}/${m.kind} ${namespaceOf(m)}/${m.metadata?.name}`, m]));
+  // Only a Rollout with a workloadRef looks an object up by name: the map is made when one first does.
+  let byName: Map<string, Json> | undefined;
+  const named = (key: string): Json | undefined => {
+    byName ??= new Map(manifests.map((m) => [`${groupOf(m)}/${m.kind} ${namespaceOf(m)}/${m.metadata?.name}`, m]));
+    return byName.get(key);
+  };
   return manifests.flatMap((m) => {
-    const template = podTemplateOf(m, byName);
+    const template = podTemplateOf(m, named);
     if (!template) return [];
     const namespace = namespaceOf(m);
     const own: Record<string, string> = template.metadata?.annotations ?? {};
@@ -55,13 +60,13 @@ export function policyWorkloads(manifests: readonly Json[]): PolicyWorkload[] {
   });
 }
 
-function podTemplateOf(m: Json, byName: Map<string, Json>): Json | undefined {
+function podTemplateOf(m: Json, named: (key: string) => Json | undefined): Json | undefined {
   const kind = `${groupOf(m)}/${m.kind}`;
   if (kind === 'core/Pod') return { metadata: m.metadata, spec: m.spec };
   if (kind === 'batch/CronJob') return m.spec?.jobTemplate?.spec?.template;
   if (!POD_TEMPLATE_KINDS.has(kind)) return undefined;
   if (kind === 'argoproj.io/Rollout' && !m.spec?.template && m.spec?.workloadRef?.name) {
-    return byName.get(`apps/${m.spec.workloadRef.kind ?? 'Deployment'} ${namespaceOf(m)}/${m.spec.workloadRef.name}`)?.spec?.template;
+    return named(`apps/${m.spec.workloadRef.kind ?? 'Deployment'} ${namespaceOf(m)}/${m.spec.workloadRef.name}`)?.spec?.template;
   }
   return m.spec?.template;
 }
