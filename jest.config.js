@@ -12,7 +12,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
   // Integration tests spawn synth and git; give them room on a 2-core machine.
   testTimeout: 60000,
-  // One real API server per run for the suites in __tests__/envtest/ (only when KUBEBUILDER_ASSETS is set).
-  globalSetup: '<rootDir>/__tests__/support/envtest-global-setup.ts',
-  globalTeardown: '<rootDir>/__tests__/support/envtest-global-teardown.ts',
+  // A scratch TMPDIR for the run, removed after it, and one real API server per run for the suites in __tests__/envtest/
+  // (only when KUBEBUILDER_ASSETS is set).
+  globalSetup: '<rootDir>/__tests__/support/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
 };
