@@ -10,4 +10,8 @@ test('the temporary directory of a test is the run\'s scratch folder, and cdk8s 
   expect(fs.statSync(scratch).isDirectory()).toBe(true);
   const app = Testing.app();
   expect(path.dirname(app.outdir)).toBe(scratch);
+  // tsx's transpile cache stays the machine's, shared by the runs.
+  const tsxCache = fs.readdirSync(scratch).filter((name) => name.startsWith('tsx-'));
+  expect(tsxCache).toHaveLength(1);
+  expect(fs.lstatSync(path.join(scratch, tsxCache[0])).isSymbolicLink()).toBe(true);
 });
