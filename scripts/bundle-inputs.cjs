@@ -1,8 +1,8 @@
 'use strict';
 /**
- * What the esbuild bundles of TypeScript entries share (scripts/validate.cjs for `npm run validate`, and
- * __tests__/support/run-bundled.cjs for the tests' fixture processes): esbuild as tsx brings it, the plugin that keeps
- * each module's `__dirname`, and the stamp that tells a bundle is stale.
+ * What the esbuild bundles share (scripts/validate.cjs for `npm run validate`, scripts/synth-bundle.cjs for
+ * `npm run synth`, and __tests__/support/run-bundled.cjs for the tests' fixture processes): esbuild as tsx brings it,
+ * the plugin that keeps each module's `__dirname`, the stamp that tells a bundle is stale, and writing a bundle.
  *
  * Plain JavaScript on purpose: it runs before anything is built.
  */
@@ -42,4 +42,22 @@ const keepDirname = {
   },
 };
 
-module.exports = { keepDirname, loadEsbuild, stampOf };
+/**
+ * Writes an esbuild result (built with `write: false` and a metafile) as `bundle` and its source map, then the stamp
+ * `inputs.json` in `dir` over `stampedFiles` and every input of the build. Each file is written under a temporary name
+ * and renamed, the map first and the stamp last: a concurrent reader never sees half a file, a bundle without its map,
+ * or a stamp ahead of its bundle.
+ */
+function writeBundle(result, bundle, dir, stampedFiles) {
+  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input)).sort();
+  for (const file of [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle))) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, file.contents);
+    fs.renameSync(temporary, file.path);
+  }
+  const stamp = path.join(dir, `inputs.${process.pid}.json`);
+  fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf([...stampedFiles, ...inputs]) }));
+  fs.renameSync(stamp, path.join(dir, 'inputs.json'));
+}
+
+module.exports = { keepDirname, loadEsbuild, stampOf, writeBundle };

@@ -18,7 +18,7 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { loadEsbuild, stampOf } = require('./bundle-inputs.cjs');
+const { loadEsbuild, stampOf, writeBundle } = require('./bundle-inputs.cjs');
 
 const bundleDir = (cache) => path.join(cache, 'bundle');
 
@@ -54,8 +54,8 @@ function modulePaths(jsRoot) {
 }
 
 /**
- * Bundles `compiledMain` (tsc's main.js in the cache) into bundle/main.js with its map. Each file is written under a
- * temporary name and renamed, the map first and the stamp last: a reader never sees half a file or a stale stamp.
+ * Bundles `compiledMain` (tsc's main.js in the cache) into bundle/main.js with its map (written as writeBundle of
+ * scripts/bundle-inputs.cjs says: a reader never sees half a file or a stale stamp).
  */
 async function buildBundle(cache, compiledMain) {
   const esbuild = loadEsbuild();
@@ -74,15 +74,7 @@ async function buildBundle(cache, compiledMain) {
   } finally {
     esbuild.stop?.();
   }
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input)).sort();
-  for (const file of [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle))) {
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, file.contents);
-    fs.renameSync(temporary, file.path);
-  }
-  const stamp = path.join(dir, `inputs.${process.pid}.json`);
-  fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf([__filename, ...inputs]) }));
-  fs.renameSync(stamp, path.join(dir, 'inputs.json'));
+  writeBundle(result, bundle, dir, [__filename]);
   return bundle;
 }
 

@@ -26,7 +26,7 @@ const os = require('node:os');
 const path = require('node:path');
 const v8 = require('node:v8');
 const { isMainThread, Worker } = require('node:worker_threads');
-const { keepDirname, loadEsbuild, stampOf } = require('./bundle-inputs.cjs');
+const { keepDirname, loadEsbuild, stampOf, writeBundle } = require('./bundle-inputs.cjs');
 const { enableCodeCache } = require('./compile-cache.cjs');
 
 /**
@@ -54,10 +54,7 @@ function currentBundle(cache) {
   }
 }
 
-/**
- * Builds the bundle and its source map into the cache (each written under a temporary name, then renamed, the map
- * first: concurrent runs never see half a file, nor a bundle without its map).
- */
+/** Builds the bundle and its source map into the cache (written as writeBundle of scripts/bundle-inputs.cjs says). */
 async function buildBundle(cache) {
   const esbuild = loadEsbuild();
   fs.mkdirSync(cache, { recursive: true });
@@ -67,15 +64,7 @@ async function buildBundle(cache) {
     outfile: bundle, sourcemap: 'linked', metafile: true, write: false, logLevel: 'silent', plugins: [keepDirname],
   });
   esbuild.stop?.();
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input)).sort();
-  for (const file of [...result.outputFiles].sort((a, b) => Number(a.path === bundle) - Number(b.path === bundle))) {
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, file.contents);
-    fs.renameSync(temporary, file.path);
-  }
-  const stamp = path.join(cache, `inputs.${process.pid}.json`);
-  fs.writeFileSync(stamp, JSON.stringify({ inputs, stamp: stampOf([__filename, ...inputs]) }));
-  fs.renameSync(stamp, path.join(cache, 'inputs.json'));
+  writeBundle(result, bundle, cache, [__filename]);
   return bundle;
 }
 
