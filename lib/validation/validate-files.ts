@@ -148,12 +148,12 @@ export function validateSizedTarget(sized: SizedTarget, options: ValidateFilesOp
 }
 
 /** Whether {@link validateSizedTarget} reads the target whole, then judges it (rather than in parts). */
-export function isReadWhole({ bytes }: SizedTarget, options: ValidateFilesOptions = {}): boolean {
+function isReadWhole({ bytes }: SizedTarget, options: ValidateFilesOptions = {}): boolean {
   return bytes <= (options.partsAboveBytes ?? PARTS_ABOVE_BYTES);
 }
 
-/** A target read whole and not yet judged: the first half of {@link validateSizedTarget}, which another thread may do. */
-export interface ReadTarget {
+/** A target read whole and not yet judged: the first half of {@link validateSizedTarget}. */
+interface ReadTarget {
   readonly name: string;
   readonly readProblems: ValidationProblem[];
   readonly yaml11Readings: SourcedYaml11Reading[];
@@ -162,7 +162,7 @@ export interface ReadTarget {
 }
 
 /** Reads every file of a target whole (what {@link validateSizedTarget} does up to the size for parts). */
-export function readWholeTarget(target: ManifestTarget): ReadTarget {
+function readWholeTarget(target: ManifestTarget): ReadTarget {
   const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
   const subjects: ValidationSubject[] = [];
   const documents = readTarget(target, sink, {
@@ -177,7 +177,7 @@ export function readWholeTarget(target: ManifestTarget): ReadTarget {
 }
 
 /** Judges a target {@link readWholeTarget} read: the second half of {@link validateSizedTarget}. */
-export function judgeReadTarget(read: ReadTarget, options: ValidateOptions = {}): ValidatedTarget {
+function judgeReadTarget(read: ReadTarget, options: ValidateOptions = {}): ValidatedTarget {
   const problems = judgeTarget({ name: read.name, subjects: read.subjects }, options).map((entry) => entry.problem);
   return { readProblems: read.readProblems, yaml11Readings: read.yaml11Readings, documents: read.documents, objects: read.subjects.length, problems };
 }
