@@ -2,7 +2,8 @@
 /**
  * What the esbuild bundles share (scripts/validate.cjs for `npm run validate`, scripts/synth-bundle.cjs for
  * `npm run synth`, and __tests__/support/run-bundled.cjs for the tests' fixture processes): esbuild as tsx brings it,
- * the plugin that keeps each module's `__dirname`, the stamp that tells a bundle is stale, and writing a bundle.
+ * the plugin that keeps each module's `__dirname`, the stamp that tells a bundle is stale, writing a bundle, and the
+ * lock around building one.
  *
  * Plain JavaScript on purpose: it runs before anything is built.
  */
@@ -60,4 +61,46 @@ function writeBundle(result, bundle, dir, stampedFiles) {
   fs.renameSync(stamp, path.join(dir, 'inputs.json'));
 }
 
-module.exports = { keepDirname, loadEsbuild, stampOf, writeBundle };
+/**
+ * Runs `fn` holding the lock folder `lock`, so that concurrent processes (jest workers, a CLI run beside `npm run synth`)
+ * never build into the same cache at once or read a half-written build. A lock older than `staleMs` is a dead run's
+ * and is taken over; one still held after waiting `staleMs` and five minutes more is reported. `fn` may be async: the
+ * lock is held until its promise settles. The wait blocks this thread: the holder is always another process.
+ */
+function withLock(lock, fn, staleMs) {
+  acquireLock(lock, staleMs);
+  let result;
+  try {
+    result = fn();
+  } catch (error) {
+    releaseLock(lock);
+    throw error;
+  }
+  if (!(result instanceof Promise)) {
+    releaseLock(lock);
+    return result;
+  }
+  return result.finally(() => releaseLock(lock));
+}
+
+function acquireLock(lock, staleMs) {
+  const waitUntil = Date.now() + staleMs + 5 * 60 * 1000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleMs) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > waitUntil) throw new Error(`${lock} is held by another run; remove it if none is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
+function releaseLock(lock) {
+  fs.rmSync(lock, { recursive: true, force: true });
+}
+
+module.exports = { keepDirname, loadEsbuild, stampOf, withLock, writeBundle };

@@ -22,6 +22,7 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const v8 = require('node:v8');
+const { withLock } = require('./bundle-inputs.cjs');
 const { enableCodeCache, mapStackTraces } = require('./compile-cache.cjs');
 const { buildBundle, currentBundle } = require('./synth-bundle.cjs');
 
@@ -80,49 +81,15 @@ function statFingerprint(files) {
 function ensureBuild(env = process.env) {
   const cache = cacheDir(env);
   fs.mkdirSync(cache, { recursive: true });
-  return withLock(path.join(cache, 'lock'), () => buildIfChanged(cache));
+  return withLock(path.join(cache, 'lock'), () => buildIfChanged(cache), LOCK_STALE_MS);
 }
 
 /**
- * Runs `fn` holding a lock folder, so that concurrent synths (jest workers, a CLI run beside `npm run synth`) never
- * run tsc or esbuild into the same cache at once or read a half-written build. A lock older than ten minutes is a dead
- * run's. `fn` may be async: the lock is held until its promise settles.
+ * How old a lock folder of the cache must be to be a dead run's (withLock of scripts/bundle-inputs.cjs): concurrent
+ * synths (jest workers, a CLI run beside `npm run synth`) never run tsc or esbuild into the same cache at once, and a
+ * cold build takes minutes on a loaded machine.
  */
-function withLock(lock, fn) {
-  acquireLock(lock);
-  let result;
-  try {
-    result = fn();
-  } catch (error) {
-    releaseLock(lock);
-    throw error;
-  }
-  if (!(result instanceof Promise)) {
-    releaseLock(lock);
-    return result;
-  }
-  return result.finally(() => releaseLock(lock));
-}
-
-function acquireLock(lock) {
-  const waitUntil = Date.now() + 15 * 60 * 1000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      return;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 10 * 60 * 1000) fs.rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > waitUntil) throw new Error(`${lock} is held by another synth; remove it if no synth is running`);
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    }
-  }
-}
-
-function releaseLock(lock) {
-  fs.rmSync(lock, { recursive: true, force: true });
-}
+const LOCK_STALE_MS = 10 * 60 * 1000;
 
 function buildIfChanged(cache) {
   const stampFile = path.join(cache, 'fingerprint');
@@ -162,7 +129,7 @@ function ensureEntry(env = process.env) {
   const bundle = withLock(lock, () => {
     buildIfChanged(cache);
     return currentBundle(cache);
-  });
+  }, LOCK_STALE_MS);
   if (bundle !== undefined) return bundle;
   return withLock(lock, async () => {
     // Checked again under this lock: the sources may have changed (a type error fails the synth here too), and a
@@ -174,7 +141,7 @@ function ensureEntry(env = process.env) {
       if (![undefined, '', '0'].includes(process.env.DEBUG)) console.error(`synth: running the compiled modules unbundled: ${error.stack}`);
       return current; // the compiled modules one by one: slower, same behaviour
     }
-  });
+  }, LOCK_STALE_MS);
 }
 
 function run(entry) {

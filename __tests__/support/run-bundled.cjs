@@ -18,7 +18,7 @@
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
-const { keepDirname, loadEsbuild, stampOf } = require('../../scripts/bundle-inputs.cjs');
+const { keepDirname, loadEsbuild, stampOf, withLock } = require('../../scripts/bundle-inputs.cjs');
 const { enableCodeCache, mapStackTraces } = require('../../scripts/compile-cache.cjs');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -39,25 +39,8 @@ function isCurrent(paths) {
   }
 }
 
-/** Holds the lock folder while `fn` runs; a lock older than two minutes is a dead build's. */
-async function withLock(lock, fn) {
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) fs.rmSync(lock, { recursive: true, force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
+/** How old a lock folder must be to be a dead build's (withLock of scripts/bundle-inputs.cjs): a build takes seconds. */
+const LOCK_STALE_MS = 120_000;
 
 /** Builds the bundle and its source map under temporary names, then renames them, the stamp last. */
 async function build(entry, paths) {
@@ -84,7 +67,7 @@ async function bundleOf(entry) {
     fs.mkdirSync(CACHE, { recursive: true });
     await withLock(paths.lock, async () => {
       if (!isCurrent(paths)) await build(entry, paths);
-    });
+    }, LOCK_STALE_MS);
     return paths;
   } catch {
     return undefined;
