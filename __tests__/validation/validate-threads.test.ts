@@ -69,7 +69,7 @@ test('a worker that never takes a target costs only its start: this thread judge
 
 test('an error on a worker is thrown here, as in one thread', () => {
   const missing = { given: 'gone', name: 'gone', isDirectory: false, files: [{ path: path.join(CORPUS, 'gone.yaml'), label: 'gone.yaml' }] };
-  const targets = [{ target: missing, bytes: 0 }, { target: missing, bytes: 0 }];
+  const targets = [missing, missing];
   const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true });
   // Whole or in parts, a target is read on the worker, which posts the error back.
   expect(() => validate(targets, {})).toThrow(/ENOENT.*gone\.yaml/);

@@ -148,17 +148,24 @@ export function readManifestFile(file: ManifestFile, target: string, { subject, 
 
 /**
  * The YAML files below a directory in name order, each with its path relative to the directory ("/"-separated).
- * Paths below the first level are joined by hand: path.join and path.relative for each of 20,000 files cost more than
- * reading the directories.
+ * Paths are joined by hand, to the directory as path.join normalizes it: path.join and path.relative for each of
+ * 20,000 files, and an array per entry for flatMap, cost more than reading the directories (85 ms against 30).
  */
-function yamlFilesUnder(directory: string, prefix = ''): ManifestFile[] {
-  return fs
-    .readdirSync(directory, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const full = prefix === '' ? path.join(directory, entry.name) : `${directory}${path.sep}${entry.name}`;
-      const label = `${prefix}${entry.name}`;
-      if (entry.isDirectory()) return yamlFilesUnder(full, `${label}/`);
-      return /\.ya?ml$/.test(entry.name) ? [{ path: full, label }] : [];
-    });
+function yamlFilesUnder(directory: string, prefix = '', files: ManifestFile[] = []): ManifestFile[] {
+  const entries = fs.readdirSync(directory, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const base = prefix === '' ? joinedPrefix(directory) : `${directory}${path.sep}`;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (entry.isDirectory()) yamlFilesUnder(`${base}${name}`, `${prefix}${name}/`, files);
+    else if (name.endsWith('.yaml') || name.endsWith('.yml')) files.push({ path: `${base}${name}`, label: `${prefix}${name}` });
+  }
+  return files;
+}
+
+/** What path.join(directory, name) puts before `name` (for a name of one segment, as a directory entry is). */
+export function joinedPrefix(directory: string): string {
+  const normalized = path.join(directory, '.');
+  if (normalized === '.') return '';
+  return normalized.endsWith(path.sep) ? normalized : `${normalized}${path.sep}`;
 }

@@ -90,12 +90,6 @@ export interface ValidatedFiles {
   readonly documents: number;
 }
 
-/** One target with the bytes of its files (what decides whether it is validated in parts). */
-export interface SizedTarget {
-  readonly target: ManifestTarget;
-  readonly bytes: number;
-}
-
 /** What one target gave: its reading problems and YAML 1.1 readings, then its validation problems. */
 export interface ValidatedTarget {
   readonly readProblems: ValidationProblem[];
@@ -105,8 +99,11 @@ export interface ValidatedTarget {
   readonly problems: ValidationProblem[];
 }
 
-/** Validates each target, returning one result per target in the same order (validate-threads.ts: on worker threads). */
-export type TargetsValidator = (targets: readonly SizedTarget[], options: ValidateFilesOptions) => ValidatedTarget[];
+/**
+ * Validates each target (its files listed, not necessarily stat'ed), returning one result per target in the same order
+ * (validate-threads.ts: on worker threads).
+ */
+export type TargetsValidator = (targets: readonly ManifestTarget[], options: ValidateFilesOptions) => ValidatedTarget[];
 
 /**
  * Reads the paths as {@link loadManifestFiles} does (each directory one target, each file its own) and validates each
@@ -114,21 +111,10 @@ export type TargetsValidator = (targets: readonly SizedTarget[], options: Valida
  * `validateEach` validates the targets, by default one after the other in this thread.
  */
 export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {},
-  validateEach: TargetsValidator = (targets, each) => targets.map((target) => validateSizedTarget(target, each))): ValidatedFiles {
+  validateEach: TargetsValidator = (targets, each) => targets.map((target) => validateListedTarget(target, each))): ValidatedFiles {
   const targets = manifestTargets(paths);
   const directoriesWithoutYaml = targets.filter((target) => target.isDirectory && target.files.length === 0).map((target) => target.given);
-  // A file that cannot be stat'ed fails when it is read, with the same error as without this sum. Each file keeps its
-  // size, which spares the reader its fstat.
-  const sized = targets.map((target) => {
-    let bytes = 0;
-    const files = target.files.map((file) => {
-      const size = fs.statSync(file.path, { throwIfNoEntry: false })?.size;
-      bytes += size ?? 0;
-      return size === undefined ? file : { ...file, bytes: size };
-    });
-    return { target: { ...target, files }, bytes };
-  });
-  const results = validateEach(sized, options);
+  const results = validateEach(targets, options);
   const readProblems = results.flatMap((result) => result.readProblems);
   const yaml11Readings = results.flatMap((result) => result.yaml11Readings);
   const judged = results.flatMap((result) => result.problems);
@@ -138,21 +124,42 @@ export function validateManifestFiles(paths: readonly string[], options: Validat
   return { problems, objects, targets: targets.length, directoriesWithoutYaml, documents };
 }
 
-/** Reads and validates one target: whole, or in parts above {@link ValidateFilesOptions.partsAboveBytes}. */
-export function validateSizedTarget(sized: SizedTarget, options: ValidateFilesOptions = {}): ValidatedTarget {
-  if (isReadWhole(sized, options)) return judgeReadTarget(readWholeTarget(sized.target), options);
+/**
+ * The target with each file's size (stat'ed here unless it is known already; the reader then skips its own fstat),
+ * and their sum. Done by the thread that validates the target, so that on threads the stat calls are shared too. A
+ * file that cannot be stat'ed keeps no size and fails when it is read, with the error it would give without this.
+ */
+export function withFileSizes(target: ManifestTarget): { readonly target: ManifestTarget; readonly bytes: number } {
+  let bytes = 0;
+  let allSized = true;
+  for (const file of target.files) {
+    if (file.bytes === undefined) {
+      allSized = false;
+      break;
+    }
+    bytes += file.bytes;
+  }
+  if (allSized) return { target, bytes };
+  bytes = 0;
+  const files = target.files.map((file) => {
+    const size = file.bytes ?? fs.statSync(file.path, { throwIfNoEntry: false })?.size;
+    bytes += size ?? 0;
+    return size === undefined || file.bytes !== undefined ? file : { path: file.path, label: file.label, bytes: size };
+  });
+  return { target: { ...target, files }, bytes };
+}
+
+/** Reads and validates one target: whole, or in parts when its files add up to more than {@link ValidateFilesOptions.partsAboveBytes}. */
+export function validateListedTarget(listed: ManifestTarget, options: ValidateFilesOptions = {}): ValidatedTarget {
+  const { target, bytes } = withFileSizes(listed);
+  if (bytes <= (options.partsAboveBytes ?? PARTS_ABOVE_BYTES)) return judgeReadTarget(readWholeTarget(target), options);
   const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
-  const result = judgeInParts(sized.target, sink, options);
+  const result = judgeInParts(target, sink, options);
   const problems = result.problems.map((entry) => entry.problem);
   return { readProblems: sink.problems, yaml11Readings: sink.yaml11Readings, documents: result.documents, objects: result.objects, problems };
 }
 
-/** Whether {@link validateSizedTarget} reads the target whole, then judges it (rather than in parts). */
-function isReadWhole({ bytes }: SizedTarget, options: ValidateFilesOptions = {}): boolean {
-  return bytes <= (options.partsAboveBytes ?? PARTS_ABOVE_BYTES);
-}
-
-/** A target read whole and not yet judged: the first half of {@link validateSizedTarget}. */
+/** A target read whole and not yet judged: the first half of {@link validateListedTarget}. */
 interface ReadTarget {
   readonly name: string;
   readonly readProblems: ValidationProblem[];
@@ -161,7 +168,7 @@ interface ReadTarget {
   readonly subjects: ValidationSubject[];
 }
 
-/** Reads every file of a target whole (what {@link validateSizedTarget} does up to the size for parts). */
+/** Reads every file of a target whole (what {@link validateListedTarget} does up to the size for parts). */
 function readWholeTarget(target: ManifestTarget): ReadTarget {
   const sink = { problems: [] as ValidationProblem[], yaml11Readings: [] as SourcedYaml11Reading[] };
   const subjects: ValidationSubject[] = [];
@@ -176,7 +183,7 @@ function readWholeTarget(target: ManifestTarget): ReadTarget {
   return { name: target.name, readProblems: sink.problems, yaml11Readings: sink.yaml11Readings, documents, subjects };
 }
 
-/** Judges a target {@link readWholeTarget} read: the second half of {@link validateSizedTarget}. */
+/** Judges a target {@link readWholeTarget} read: the second half of {@link validateListedTarget}. */
 function judgeReadTarget(read: ReadTarget, options: ValidateOptions = {}): ValidatedTarget {
   const problems = judgeTarget({ name: read.name, subjects: read.subjects }, options).map((entry) => entry.problem);
   return { readProblems: read.readProblems, yaml11Readings: read.yaml11Readings, documents: read.documents, objects: read.subjects.length, problems };

@@ -22,9 +22,11 @@
  * every target is taken takes none, so a slow or missing worker costs nothing but its start. A target validated in
  * parts (bounded memory) is read in parts by whichever thread takes it.
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import { isMainThread, MessageChannel, MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'worker_threads';
-import { SizedTarget, TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateSizedTarget } from './validate-files';
+import { ManifestTarget } from './load-manifests';
+import { TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateListedTarget } from './validate-files';
 
 /** Below this many bytes in all, starting a worker (loading the engine, its schemas and CEL programs) costs more than it saves. */
 export const THREADS_ABOVE_BYTES = 4 * 2 ** 20;
@@ -74,7 +76,7 @@ interface WorkerInput {
   readonly shared: Int32Array;
   /** The targets in the order they are taken (largest first). */
   readonly order: readonly number[];
-  readonly targets: readonly SizedTarget[];
+  readonly targets: readonly ManifestTarget[];
   readonly options: ValidateFilesOptions;
   readonly port: MessagePort;
 }
@@ -101,16 +103,63 @@ export function idleThreads(cores = os.availableParallelism(), loadAverage = os.
 export function onThreads(threadOptions: ThreadOptions = {}): TargetsValidator {
   return (targets, options) => {
     const threads = Math.min(threadOptions.threads ?? idleThreads(), targets.length + 1);
-    const bytes = targets.reduce((sum, target) => sum + target.bytes, 0);
     const waiting = threadOptions.waitingWorkers ?? [];
-    if (threads < 2 || targets.length < 2 || bytes <= (threadOptions.aboveBytes ?? THREADS_ABOVE_BYTES)) {
+    const planned = threads >= 2 && targets.length >= 2 ? planTargets(targets, threadOptions.aboveBytes ?? THREADS_ABOVE_BYTES) : undefined;
+    if (planned === undefined) {
       for (const worker of waiting) void worker.terminate();
-      return targets.map((target) => validateSizedTarget(target, options));
+      return targets.map((target) => validateListedTarget(target, options));
     }
     for (const worker of waiting.slice(threads - 1)) void worker.terminate();
-    return validateOnThreads(targets, options, threads - 1, threadOptions.workerScript ?? __filename, threadOptions.workersOnly ?? false,
+    return validateOnThreads(planned, options, threads - 1, threadOptions.workerScript ?? __filename, threadOptions.workersOnly ?? false,
       waiting.slice(0, threads - 1));
   };
+}
+
+/** Targets to spread over threads, in the order they are taken (largest first, by {@link planTargets}). */
+export interface PlannedTargets {
+  readonly targets: readonly ManifestTarget[];
+  readonly order: readonly number[];
+}
+
+/**
+ * The targets in the order threads take them, largest first, when their files add up to more than `aboveBytes`;
+ * undefined when they do not (then threads cannot pay). Files are stat'ed only until the sum exceeds `aboveBytes`, and
+ * carry the sizes found (so nothing is stat'ed twice): the rest are stat'ed by the thread that takes their target
+ * (validateListedTarget), in parallel, rather than one after the other here before any thread starts (0.1-0.2 s
+ * of a 20,000-file run). The order takes the bytes stat'ed, and for the files not stat'ed the mean size of those that were.
+ */
+export function planTargets(targets: readonly ManifestTarget[], aboveBytes: number): PlannedTargets | undefined {
+  let bytes = 0;
+  let sizedFiles = 0;
+  const sized: ManifestTarget[] = [];
+  const knownBytes: number[] = [];
+  for (const target of targets) {
+    if (bytes > aboveBytes) {
+      sized.push(target);
+      knownBytes.push(0);
+      continue;
+    }
+    let targetBytes = 0;
+    let statted = false;
+    const files = target.files.map((file) => {
+      if (bytes > aboveBytes) return file;
+      const size = file.bytes ?? fs.statSync(file.path, { throwIfNoEntry: false })?.size;
+      if (size === undefined) return file;
+      bytes += size;
+      targetBytes += size;
+      sizedFiles++;
+      if (file.bytes !== undefined) return file;
+      statted = true;
+      return { path: file.path, label: file.label, bytes: size };
+    });
+    sized.push(statted ? { ...target, files } : target);
+    knownBytes.push(targetBytes);
+  }
+  if (bytes <= aboveBytes) return undefined;
+  const meanBytes = sizedFiles > 0 ? bytes / sizedFiles : 1;
+  const estimate = sized.map((target, index) => knownBytes[index] + meanBytes * target.files.filter((file) => file.bytes === undefined).length);
+  const order = sized.map((_, index) => index).sort((a, b) => estimate[b] - estimate[a] || a - b);
+  return { targets: sized, order };
 }
 
 /**
@@ -133,10 +182,8 @@ function startWorker(script: string, data: WorkerInput | WaitingWorkerData, tran
   return worker;
 }
 
-function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFilesOptions, workerCount: number, script: string,
+function validateOnThreads({ targets, order }: PlannedTargets, options: ValidateFilesOptions, workerCount: number, script: string,
   workersOnly: boolean, waitingWorkers: readonly Worker[]): ValidatedTarget[] {
-  // Largest first, so that the last targets taken, whose end nothing overlaps, are small ones.
-  const order = targets.map((_, index) => index).sort((a, b) => targets[b].bytes - targets[a].bytes || a - b);
   const shared = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
@@ -174,7 +221,7 @@ function validateOnThreads(targets: readonly SizedTarget[], options: ValidateFil
   try {
     if (!workersOnly) {
       for (let next = Atomics.add(shared, NEXT, 1); next < order.length; next = Atomics.add(shared, NEXT, 1)) {
-        results[order[next]] = validateSizedTarget(targets[order[next]], options);
+        results[order[next]] = validateListedTarget(targets[order[next]], options);
         done++;
       }
     }
@@ -200,7 +247,7 @@ function serve(input: WorkerInput): void {
     const index = order[next];
     let message: WorkerMessage;
     try {
-      message = { index, result: validateSizedTarget(targets[index], options) };
+      message = { index, result: validateListedTarget(targets[index], options) };
     } catch (error) {
       const { name, message: text, stack } = error instanceof Error ? error : new Error(String(error));
       message = { index, error: { name, message: text, stack } };
