@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
-import { THREADS_ABOVE_BYTES } from '../lib/validation';
+import { THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES } from '../lib/validation';
 import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
@@ -168,11 +168,12 @@ function measureValidate(render: string) {
     oneThread.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: '1' }));
     floorProcess.push(timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
   }
-  // The threads it used: below THREADS_ABOVE_BYTES of YAML (the quick run's render) it validates on one thread anyway.
-  const bytes = dirs.flatMap((dir) => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => fs.statSync(path.join(e.parentPath, e.name)).size))
-    .reduce((sum, size) => sum + size, 0);
-  const threads = bytes > THREADS_ABOVE_BYTES ? Math.min(os.availableParallelism(), dirs.length) : 1;
+  // The threads it used: up to THREADS_ABOVE_BYTES of YAML in up to THREADS_ABOVE_FILES files (the quick run's render)
+  // it validates on one thread anyway.
+  const sizes = dirs.flatMap((dir) => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => fs.statSync(path.join(e.parentPath, e.name)).size));
+  const bytes = sizes.reduce((sum, size) => sum + size, 0);
+  const threads = bytes > THREADS_ABOVE_BYTES || sizes.length > THREADS_ABOVE_FILES ? Math.min(os.availableParallelism(), dirs.length) : 1;
   return { npmValidate, nodeValidate, oneThread, floorProcess, threads, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
 }
 
@@ -242,7 +243,8 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     `| review reports of ${LARGEST} services in one target vs in ten targets of ${review.perTarget} | ${ms(stats(review.one.map((r) => r.reviewMs)))} `
     + `| ${ms(stats(review.ten.map((r) => r.reviewMs)))} | ${ratio(oneTarget, tenTargets)} | ≈ 1× (linear) |`,
     `| \`node scripts/validate.cjs\` (\`npm run validate\` without npm; \`VALIDATE_THREADS=${os.availableParallelism()}\`, one per core: `
-    + `${validate.threads} thread${validate.threads === 1 ? `, the input being under ${THREADS_ABOVE_BYTES / 2 ** 20} MiB` : 's'}) of `
+    + `${validate.threads} thread${validate.threads === 1 ? `, the input being under ${THREADS_ABOVE_BYTES / 2 ** 20} MiB and `
+      + `${THREADS_ABOVE_FILES} files` : 's'}) of `
     + `${validate.validate[0].documents} objects vs the fastest parse (a node process reading and parsing the same files with js-yaml, `
     + `one thread) | ${ms(wall(validate.nodeValidate))} | ${ms(wall(validate.floorProcess))} `
     + `| ${ratio(wall(validate.nodeValidate).median, wall(validate.floorProcess).median)} | ≤ 1.5× |`,

@@ -13,10 +13,10 @@ beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compile-cache-')
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `entry` in a fresh node with the code cache in `<dir>/cache`; returns its stdout. */
-function runWithCache(entry: string): string {
+function runWithCache(entry: string, env: NodeJS.ProcessEnv = process.env): string {
   const script = `require(${JSON.stringify(COMPILE_CACHE)}).enableCodeCache(${JSON.stringify(path.join(dir, 'cache'))});`
     + `require(${JSON.stringify(entry)});`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result.stdout;
@@ -45,6 +45,28 @@ test('a second run uses the cache as it is; a changed module runs its new code a
   writeModules('again');
   expect(runWithCache(main)).toBe('again true\n');
   expect(fs.statSync(indexFile()).mtimeMs).toBeGreaterThan(writtenAt);
+});
+
+test('a run that compiles many functions the cache lacks rewrites it; runs that compile no more leave it', () => {
+  // 300 functions, called only when CALL_ALL is set: V8 compiles a function on its first call, and the cached data
+  // holds the functions compiled by then.
+  const functions = Array.from({ length: 300 }, (_, i) => `function f${i}(x) { return [x, ${i}, typeof x].join('-').length + ${i}; }`);
+  const main = path.join(dir, 'many.js');
+  fs.writeFileSync(main, `${functions.join('\n')}\nlet sum = 0;\n`
+    + `if (process.env.CALL_ALL) { ${functions.map((_, i) => `sum += f${i}(sum);`).join(' ')} }\nconsole.log(sum > 0);\n`);
+  const few = { ...process.env, CALL_ALL: '' };
+  const all = { ...process.env, CALL_ALL: '1' };
+  const cached = () => ({ bytes: fs.statSync(dataFile()).size, at: fs.statSync(indexFile()).mtimeMs });
+
+  expect(runWithCache(main, few)).toBe('false\n');
+  const small = cached();
+  expect(runWithCache(main, all)).toBe('true\n');
+  const large = cached();
+  expect(large.at).toBeGreaterThan(small.at);
+  expect(large.bytes).toBeGreaterThan(small.bytes * 1.125);
+  expect(runWithCache(main, all)).toBe('true\n');
+  expect(runWithCache(main, few)).toBe('false\n');
+  expect(cached()).toEqual(large);
 });
 
 test.each([

@@ -57,10 +57,11 @@ test('manifestTargets lists what path.join and path.relative give, nested folder
 
 test('planTargets stats files only until the sum exceeds the bound, and orders by bytes known and estimated', () => {
   const targets = manifestTargets(['small', 'one', 'many'].map((name) => path.join(root, name)));
+  const files = 1000;
   // 1,850 bytes in all: no threads up to that bound (every file stat'ed to know it), threads above it.
-  expect(planTargets(targets, 1850)).toBeUndefined();
-  expect(planTargets(targets, 1849)?.order).toEqual([1, 2, 0]);
-  const planned = planTargets(targets, 250)!;
+  expect(planTargets(targets, { bytes: 1850, files })).toBeUndefined();
+  expect(planTargets(targets, { bytes: 1849, files })?.order).toEqual([1, 2, 0]);
+  const planned = planTargets(targets, { bytes: 250, files })!;
   // The third file of `small` passes 250 bytes: nothing after it is stat'ed here.
   expect(planned.targets.map((target) => target.files.map((file) => file.bytes))).toEqual([
     [100, 100, 100], [undefined], Array(11).fill(undefined),
@@ -68,8 +69,18 @@ test('planTargets stats files only until the sum exceeds the bound, and orders b
   // Estimated at the mean size stat'ed (100 bytes): many 1,100, small 300 (known), one 100.
   expect(planned.order).toEqual([2, 0, 1]);
   // Sizes already known are not stat'ed again, and count.
-  const again = planTargets(planned.targets, 250)!;
+  const again = planTargets(planned.targets, { bytes: 250, files })!;
   expect(again.targets[0]).toBe(planned.targets[0]);
+});
+
+test('above the bound on files, planTargets stats nothing and orders by number of files', () => {
+  const targets = manifestTargets(['small', 'one', 'many'].map((name) => path.join(root, name)));
+  // 15 files.
+  expect(planTargets(targets, { bytes: 1e9, files: 15 })).toBeUndefined();
+  const planned = planTargets(targets, { bytes: 1e9, files: 14 })!;
+  expect(planned.targets).toEqual(targets);
+  expect(planned.targets.flatMap((target) => target.files).every((file) => file.bytes === undefined)).toBe(true);
+  expect(planned.order).toEqual([2, 0, 1]);
 });
 
 test('the thread that takes a target stats the rest: reading in parts still sees every byte', () => {
