@@ -16,8 +16,8 @@
  * 1.2 MB were read and scanned by every run and worker. A worker thread of lib/validation/validate-threads.ts runs
  * this file too: it loads the bundle the main thread checked, with the same code cache. The workers a run will want
  * are started here, before the main thread loads the bundle, as waiting workers (see validate-threads.ts), so that
- * their start-up overlaps the main thread's: loading the bundle, then listing and sizing the files (0.4-0.8 s of a
- * 20,000-file run, in which a worker started only then was not yet ready). scripts/validate.ts hands them on.
+ * their start-up overlaps the main thread's: loading the bundle, then listing the files (0.2-0.3 s of a 20,000-file
+ * run, in which a worker started only then would not be ready). scripts/validate.ts hands them on.
  *
  * Plain JavaScript on purpose: it runs before anything is built.
  */

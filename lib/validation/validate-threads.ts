@@ -10,10 +10,11 @@
  * clone, 0.18 s of a 20,000-object run on the worker). Whole targets balance themselves at any ratio, copy only
  * results, and hold one target per thread. The old objection, V8's optimizing compiler paid twice, holds less since
  * scripts/validate.cjs tunes that compiler for a short run, and the pipeline paid it twice anyway (take-backs, whole
- * targets on an idle worker). Largest first, so that the last targets taken, whose end nothing overlaps, are small.
+ * targets on an idle worker). Largest first, so that the last targets taken, whose end nothing overlaps, are small
+ * ("largest" as far as {@link planTargets} stat'ed the files: the thread that takes a target stats the rest).
  *
  * Start-up: a worker loads the engine (a new V8 isolate, the bundle) before it can take a target, about as long as
- * this thread takes to load it and list and size the files. scripts/validate.cjs therefore starts its workers before
+ * this thread takes to load it and list the files. scripts/validate.cjs therefore starts its workers before
  * this thread loads the bundle, as waiting workers ({@link ThreadOptions.waitingWorkers}), and this module hands them
  * their input once the targets are known; workers not needed (one thread, a small input) are terminated.
  *
