@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { manifestTargets, validateListedTarget, withFileSizes } from '../../lib/validation';
 import { joinedPrefix } from '../../lib/validation/load-manifests';
-import { planTargets } from '../../lib/validation/validate-threads';
+import { packTargets, planTargets, unpackTargets } from '../../lib/validation/validate-threads';
 
 /** The listing as path.join and path.relative give it: what manifestTargets gave before it joined by hand. */
 function joinedListing(directory: string): Array<{ path: string; label: string }> {
@@ -96,4 +96,14 @@ test('the thread that takes a target stats the rest: reading in parts still sees
   };
   expect(inParts(549)).toBe(true);
   expect(inParts(550)).toBe(false);
+});
+
+test('targets reach a worker as they were planned: packed and unpacked, files, labels and sizes known or not', () => {
+  const listed = manifestTargets([path.join(root, 'many'), path.join(root, 'small'), path.join(root, 'one', 'big.yaml')]);
+  const planned = planTargets(listed, { bytes: 120, files: 1000 })!.targets;
+  const empty = { given: 'none', name: 'none', isDirectory: true, files: [] };
+  const zero = { given: 'z', name: 'z', isDirectory: false, files: [{ path: 'z.yaml', label: 'z.yaml', bytes: 0 }] };
+  const targets = [...planned, empty, zero];
+  expect(planned[0].files.filter((file) => file.bytes !== undefined)).toHaveLength(3); // some stat'ed, some not
+  expect(unpackTargets(structuredClone(packTargets(targets)))).toEqual(targets);
 });

@@ -89,9 +89,41 @@ interface WorkerInput {
   readonly shared: Int32Array;
   /** The targets in the order they are taken (largest first). */
   readonly order: readonly number[];
-  readonly targets: readonly ManifestTarget[];
+  readonly targets: PackedTargets;
   readonly options: ValidateFilesOptions;
   readonly port: MessagePort;
+}
+
+/**
+ * Targets as a worker gets them: per target its paths and labels each joined into one string ("\0" is in no file name)
+ * and its sizes in one array (-1: not stat'ed). Copying 20,000 file objects to a worker (structured clone) took 15 ms
+ * here and 20-40 ms there before it could take its first target; a few strings and arrays copy in about 1 ms.
+ */
+export interface PackedTargets {
+  readonly targets: ReadonlyArray<{ readonly given: string; readonly name: string; readonly isDirectory: boolean }>;
+  readonly paths: readonly string[];
+  readonly labels: readonly string[];
+  readonly bytes: readonly Float64Array[];
+}
+
+export function packTargets(targets: readonly ManifestTarget[]): PackedTargets {
+  return {
+    targets: targets.map(({ given, name, isDirectory }) => ({ given, name, isDirectory })),
+    paths: targets.map((target) => target.files.map((file) => file.path).join('\0')),
+    labels: targets.map((target) => target.files.map((file) => file.label).join('\0')),
+    bytes: targets.map((target) => Float64Array.from(target.files, (file) => file.bytes ?? -1)),
+  };
+}
+
+export function unpackTargets(packed: PackedTargets): ManifestTarget[] {
+  return packed.targets.map(({ given, name, isDirectory }, index) => {
+    const sizes = packed.bytes[index];
+    if (sizes.length === 0) return { given, name, isDirectory, files: [] };
+    const labels = packed.labels[index].split('\0');
+    const files = packed.paths[index].split('\0').map((filePath, at) =>
+      (sizes[at] < 0 ? { path: filePath, label: labels[at] } : { path: filePath, label: labels[at], bytes: sizes[at] }));
+    return { given, name, isDirectory, files };
+  });
 }
 
 /** The workerData of a waiting worker: it gets its {@link WorkerInput} as its first message. */
@@ -201,9 +233,10 @@ function validateOnThreads({ targets, order }: PlannedTargets, options: Validate
   const workers: Worker[] = [];
   const results: ValidatedTarget[] = [];
   let done = 0;
+  const packed = packTargets(targets);
   for (let worker = 0; worker < workerCount; worker++) {
     const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = { [MARK]: true, shared, order, targets, options, port: port2 };
+    const input: WorkerInput = { [MARK]: true, shared, order, targets: packed, options, port: port2 };
     if (worker < waitingWorkers.length) {
       waitingWorkers[worker].postMessage(input, [port2]);
       workers.push(waitingWorkers[worker]);
@@ -254,7 +287,8 @@ function validateOnThreads({ targets, order }: PlannedTargets, options: Validate
 
 /** In a worker started by {@link onThreads}: validates the next target not yet taken, until none is left. */
 function serve(input: WorkerInput): void {
-  const { shared, order, targets, options, port } = input;
+  const { shared, order, options, port } = input;
+  const targets = unpackTargets(input.targets);
   for (let next = Atomics.add(shared, NEXT, 1); next < order.length; next = Atomics.add(shared, NEXT, 1)) {
     const index = order[next];
     let message: WorkerMessage;
