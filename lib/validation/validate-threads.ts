@@ -106,6 +106,7 @@ export interface PackedTargets {
   readonly bytes: readonly Float64Array[];
 }
 
+/** The targets as {@link PackedTargets}, for a worker's input. */
 export function packTargets(targets: readonly ManifestTarget[]): PackedTargets {
   return {
     targets: targets.map(({ given, name, isDirectory }) => ({ given, name, isDirectory })),
@@ -115,6 +116,7 @@ export function packTargets(targets: readonly ManifestTarget[]): PackedTargets {
   };
 }
 
+/** The targets {@link packTargets} packed, as they were (in a worker). */
 export function unpackTargets(packed: PackedTargets): ManifestTarget[] {
   return packed.targets.map(({ given, name, isDirectory }, index) => {
     const sizes = packed.bytes[index];
