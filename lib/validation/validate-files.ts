@@ -32,7 +32,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { judgeTarget, PositionedProblem } from './judge-target';
-import { explainYaml11Readings, ManifestSink, ManifestTarget, manifestTargets, readManifestFile, SourcedYaml11Reading } from './load-manifests';
+import {
+  explainYaml11Readings, ManifestFile, ManifestSink, ManifestTarget, manifestTargets, readManifestFile, SourcedYaml11Reading,
+} from './load-manifests';
 import { ValidateOptions, ValidationProblem, ValidationSubject } from './model';
 import { identify } from './object-identity';
 import { SchemaRegistry } from './schema/schema-registry';
@@ -125,28 +127,23 @@ export function validateManifestFiles(paths: readonly string[], options: Validat
 }
 
 /**
- * The target with each file's size (stat'ed here unless it is known already; the reader then skips its own fstat),
- * and their sum. Done by the thread that validates the target, so that on threads the stat calls are shared too. A
- * file that cannot be stat'ed keeps no size and fails when it is read, with the error it would give without this.
+ * The file with its size: as known, else stat'ed now (the reader then skips its own fstat). A file that cannot be
+ * stat'ed stays without one and fails when it is read, with the error it would give without this.
+ */
+export function fileWithSize(file: ManifestFile): ManifestFile {
+  if (file.bytes !== undefined) return file;
+  const bytes = fs.statSync(file.path, { throwIfNoEntry: false })?.size;
+  return bytes === undefined ? file : { path: file.path, label: file.label, bytes };
+}
+
+/**
+ * The target with each file's size ({@link fileWithSize}), and their sum. Done by the thread that validates the
+ * target, so that on threads the stat calls are shared too.
  */
 export function withFileSizes(target: ManifestTarget): { readonly target: ManifestTarget; readonly bytes: number } {
-  let bytes = 0;
-  let allSized = true;
-  for (const file of target.files) {
-    if (file.bytes === undefined) {
-      allSized = false;
-      break;
-    }
-    bytes += file.bytes;
-  }
-  if (allSized) return { target, bytes };
-  bytes = 0;
-  const files = target.files.map((file) => {
-    const size = file.bytes ?? fs.statSync(file.path, { throwIfNoEntry: false })?.size;
-    bytes += size ?? 0;
-    return size === undefined || file.bytes !== undefined ? file : { path: file.path, label: file.label, bytes: size };
-  });
-  return { target: { ...target, files }, bytes };
+  const files = target.files.map(fileWithSize);
+  const bytes = files.reduce((sum, file) => sum + (file.bytes ?? 0), 0);
+  return { target: files.every((file, at) => file === target.files[at]) ? target : { ...target, files }, bytes };
 }
 
 /** Reads and validates one target: whole, or in parts when its files add up to more than {@link ValidateFilesOptions.partsAboveBytes}. */

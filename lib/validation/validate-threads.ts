@@ -23,11 +23,10 @@
  * every target is taken takes none, so a slow or missing worker costs nothing but its start. A target validated in
  * parts (bounded memory) is read in parts by whichever thread takes it.
  */
-import * as fs from 'fs';
 import * as os from 'os';
 import { isMainThread, MessageChannel, MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'worker_threads';
 import { ManifestTarget } from './load-manifests';
-import { TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateListedTarget } from './validate-files';
+import { fileWithSize, TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateListedTarget } from './validate-files';
 
 /** Below this many bytes in all, starting a worker (loading the engine, its schemas and CEL programs) costs more than it saves. */
 export const THREADS_ABOVE_BYTES = 4 * 2 ** 20;
@@ -187,18 +186,16 @@ export function planTargets(targets: readonly ManifestTarget[], above: { readonl
   const knownBytes: number[] = [];
   for (const target of targets) {
     let targetBytes = 0;
-    let statted = false;
-    const withSizes = target.files.map((file) => {
-      const size = file.bytes ?? (enough() ? undefined : fs.statSync(file.path, { throwIfNoEntry: false })?.size);
-      if (size === undefined) return file;
-      bytes += size;
-      targetBytes += size;
-      sizedFiles++;
-      if (file.bytes !== undefined) return file;
-      statted = true;
-      return { path: file.path, label: file.label, bytes: size };
+    const withSizes = target.files.map((listed) => {
+      const file = enough() && listed.bytes === undefined ? listed : fileWithSize(listed);
+      if (file.bytes !== undefined) {
+        bytes += file.bytes;
+        targetBytes += file.bytes;
+        sizedFiles++;
+      }
+      return file;
     });
-    sized.push(statted ? { ...target, files: withSizes } : target);
+    sized.push(withSizes.every((file, at) => file === target.files[at]) ? target : { ...target, files: withSizes });
     knownBytes.push(targetBytes);
   }
   if (!enough()) return undefined;
