@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
-import { THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES } from '../lib/validation';
+import { manifestTargets, planTargets, THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES } from '../lib/validation';
 import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
 import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
@@ -168,12 +168,10 @@ function measureValidate(render: string) {
     oneThread.push(timedRun(process.execPath, ['scripts/validate.cjs', ...dirs], { VALIDATE_THREADS: '1' }));
     floorProcess.push(timedRun(process.execPath, ['scripts/bench/parse-floor.cjs', ...dirs]));
   }
-  // The threads it used: up to THREADS_ABOVE_BYTES of YAML in up to THREADS_ABOVE_FILES files (the quick run's render)
-  // it validates on one thread anyway.
-  const sizes = dirs.flatMap((dir) => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name)).map((e) => fs.statSync(path.join(e.parentPath, e.name)).size));
-  const bytes = sizes.reduce((sum, size) => sum + size, 0);
-  const threads = bytes > THREADS_ABOVE_BYTES || sizes.length > THREADS_ABOVE_FILES ? Math.min(os.availableParallelism(), dirs.length) : 1;
+  // The threads it used, by the planner validate uses (lib/validation/validate-threads.ts): up to THREADS_ABOVE_BYTES of
+  // YAML in up to THREADS_ABOVE_FILES files (the quick run's render) it validates on one thread anyway.
+  const planned = planTargets(manifestTargets(dirs), { bytes: THREADS_ABOVE_BYTES, files: THREADS_ABOVE_FILES });
+  const threads = planned === undefined ? 1 : Math.min(os.availableParallelism(), dirs.length);
   return { npmValidate, nodeValidate, oneThread, floorProcess, threads, validate: parse('validate'), jsYaml: parse('js-yaml'), yaml: parse('yaml') };
 }
 

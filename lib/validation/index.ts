@@ -14,5 +14,7 @@ export {
   dns1035LabelError, dns1123LabelError, dns1123SubdomainError, ianaServiceNameError, labelValueError, qualifiedNameError,
 } from './syntax/names';
 export * from './validate-files';
-export { idleThreads, isValidationWorker, onThreads, startWaitingWorker, THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES } from './validate-threads';
+export {
+  idleThreads, isValidationWorker, onThreads, planTargets, startWaitingWorker, THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES,
+} from './validate-threads';
 export type { ThreadOptions } from './validate-threads';
