@@ -123,7 +123,7 @@ export function packTargets(targets: readonly ManifestTarget[]): PackedTargets {
 export function unpackTargets(packed: PackedTargets): ManifestTarget[] {
   return packed.targets.map(({ given, name, isDirectory }, index) => {
     const sizes = packed.bytes[index];
-    if (sizes.length === 0) return { given, name, isDirectory, files: [] };
+    if (sizes.length === 0) return { given, name, isDirectory, files: [] }; // '' would split into one empty name
     const labels = packed.labels[index].split('\0');
     const files = packed.paths[index].split('\0').map((filePath, at) =>
       (sizes[at] < 0 ? { path: filePath, label: labels[at] } : { path: filePath, label: labels[at], bytes: sizes[at] }));
