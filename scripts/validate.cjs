@@ -82,6 +82,9 @@ function startWaitingWorkers(argv = process.argv.slice(2), env = process.env) {
   return Array.from({ length: threads - 1 }, () => {
     const worker = new Worker(__filename, { workerData: { 'lib/validation/validate-threads': true, waiting: true } });
     worker.unref();
+    // Heard before validate-threads.ts listens (or when the run ends early): a worker that failed before it took a
+    // target changes no result, and one that held a target is reported there. Unheard, the error would end the process.
+    worker.on('error', () => undefined);
     return worker;
   });
 }

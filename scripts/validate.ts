@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import {
-  explainYaml11Readings, formatProblem, isValidationWorker, loadManifestFiles, onThreads, validateManifestFiles, ValidationProblem,
+  explainYaml11Readings, formatProblem, isValidationWorker, loadManifestFiles, onThreads, validateManifestFilesAsync, ValidationProblem,
 } from '../lib/validation';
 import { parseServerMode, ServerMode, ServerModeUnavailable, validateWithServer } from './validate-server';
 
@@ -46,7 +46,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   if (server !== undefined) return serverVerdict(server, paths, format);
   const validateEach = onThreads({ threads: threads(), workerScript: workerScript(), waitingWorkers: waitingWorkers() });
-  const validated = validateManifestFiles(paths, { partsAboveBytes: partsAboveBytes() }, validateEach);
+  const validated = await validateManifestFilesAsync(paths, { partsAboveBytes: partsAboveBytes() }, validateEach);
   if (validated.directoriesWithoutYaml.length > 0) return noYamlIn(validated.directoriesWithoutYaml);
   if (validated.documents === 0 && validated.problems.length === 0) return usageError(`no YAML documents in ${paths.join(', ')}`);
   return print(validated.problems, validated.objects, validated.targets, format);

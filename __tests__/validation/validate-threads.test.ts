@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { idleThreads, onThreads, startWaitingWorker, validateManifestFiles } from '../../lib/validation';
+import { idleThreads, onThreads, startWaitingWorker, validateManifestFiles, validateManifestFilesAsync } from '../../lib/validation';
 
 const CORPUS = path.join(__dirname);
 const MODULE = path.join(__dirname, '..', '..', 'lib', 'validation', 'validate-threads.ts');
@@ -31,54 +31,84 @@ jest.setTimeout(300_000);
 
 test.each([['every corpus folder as one target', directories, 2], ['every corpus file as its own target', files, 3]])(
   '%s: on worker threads, the same problems in the same order as in one thread',
-  (_, paths, threads) => {
+  async (_, paths, threads) => {
     const inThisThread = validateManifestFiles(paths);
-    const onWorkers = validateManifestFiles(paths, {}, onThreads({ threads, aboveBytes: 0, workersOnly: true }));
+    const onWorkers = await validateManifestFilesAsync(paths, {}, onThreads({ threads, aboveBytes: 0, workersOnly: true }));
     expect(onWorkers).toEqual(inThisThread);
     // Something to compare: problems from many targets, reading problems (first) among them.
     expect(new Set(inThisThread.problems.map((problem) => problem.target)).size).toBeGreaterThan(paths === files ? 300 : 10);
     expect(inThisThread.problems.some((problem) => problem.rule === 'yaml/parse')).toBe(true);
     // Shared by this thread and the workers: with the default, this thread takes targets too.
-    expect(validateManifestFiles(paths, {}, onThreads({ threads: 2, aboveBytes: 0 }))).toEqual(inThisThread);
+    expect(await validateManifestFilesAsync(paths, {}, onThreads({ threads: 2, aboveBytes: 0 }))).toEqual(inThisThread);
   },
 );
 
-test('small inputs and a single target stay in this thread', () => {
-  expect(validateManifestFiles(directories.slice(0, 3), {}, onThreads({ threads: 2, workerScript: NO_WORKER })))
+test('small inputs and a single target stay in this thread', async () => {
+  expect(await validateManifestFilesAsync(directories.slice(0, 3), {}, onThreads({ threads: 2, workerScript: NO_WORKER })))
     .toEqual(validateManifestFiles(directories.slice(0, 3)));
-  expect(validateManifestFiles([directories[0]], {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: NO_WORKER })))
+  expect(await validateManifestFilesAsync([directories[0]], {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: NO_WORKER })))
     .toEqual(validateManifestFiles([directories[0]]));
 });
 
-test('targets validated in parts are read and judged on a worker, with the same problems', () => {
+test('targets validated in parts are read and judged on a worker, with the same problems', async () => {
   const inParts = { partsAboveBytes: 0 };
-  expect(validateManifestFiles(directories, inParts, onThreads({ threads: 2, aboveBytes: 0, workersOnly: true })))
+  expect(await validateManifestFilesAsync(directories, inParts, onThreads({ threads: 2, aboveBytes: 0, workersOnly: true })))
     .toEqual(validateManifestFiles(directories, inParts));
 });
 
-test('a worker that never takes a target costs only its start: this thread judges them all', () => {
+test('a worker that never takes a target costs only its start: this thread judges them all', async () => {
   const idleWorker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idle-worker-')), 'idle.js');
   fs.writeFileSync(idleWorker, '// takes nothing\n');
   try {
-    expect(validateManifestFiles(directories, {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: idleWorker })))
+    expect(await validateManifestFilesAsync(directories, {}, onThreads({ threads: 2, aboveBytes: 0, workerScript: idleWorker })))
       .toEqual(validateManifestFiles(directories));
   } finally {
     fs.rmSync(path.dirname(idleWorker), { recursive: true, force: true });
   }
 });
 
-test('an error on a worker is thrown here, as in one thread', () => {
+test('an error on a worker is thrown here, as in one thread', async () => {
   const missing = { given: 'gone', name: 'gone', isDirectory: false, files: [{ path: path.join(CORPUS, 'gone.yaml'), label: 'gone.yaml' }] };
   const targets = [missing, missing];
   const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true });
   // Whole or in parts, a target is read on the worker, which posts the error back.
-  expect(() => validate(targets, {})).toThrow(/ENOENT.*gone\.yaml/);
-  expect(() => validate(targets, { partsAboveBytes: -1 })).toThrow(/ENOENT.*gone\.yaml/);
+  await expect(validate(targets, {})).rejects.toThrow(/ENOENT.*gone\.yaml/);
+  await expect(validate(targets, { partsAboveBytes: -1 })).rejects.toThrow(/ENOENT.*gone\.yaml/);
+});
+
+test('a worker that stops while it holds a target fails the run, naming the target and why, instead of waiting for it', async () => {
+  // The worker serves as usual, but its thread ends (process.exit in a worker ends the worker) when it opens die.yaml;
+  // the engine itself never calls process.exit, so a stop like this is what running out of memory looks like here.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dying-worker-'));
+  try {
+    const dying = path.join(scratch, 'die.yaml');
+    fs.writeFileSync(dying, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+    const dyingWorker = path.join(scratch, 'dying-worker.js');
+    fs.writeFileSync(dyingWorker, [
+      "const fs = require('fs');",
+      'const openSync = fs.openSync;',
+      "fs.openSync = (file, ...rest) => (String(file).endsWith('die.yaml') ? process.exit(9) : openSync(file, ...rest));",
+      `require(${JSON.stringify(require.resolve('tsx/cjs'))});`,
+      `require(${JSON.stringify(MODULE)});`,
+      '',
+    ].join('\n'));
+    const target = { given: dying, name: 'die.yaml', isDirectory: false, files: [{ path: dying, label: 'die.yaml' }] };
+    const validate = onThreads({ threads: 2, aboveBytes: -1, workersOnly: true, workerScript: dyingWorker });
+    await expect(validate([target, target], {})).rejects.toThrow(
+      `a validation worker stopped (exit code 9) while validating ${dying}; nothing was judged of it (VALIDATE_THREADS=1 validates on one thread)`);
+    // A worker that ends without taking any: once every worker has stopped, nothing is left to wait for.
+    const quitting = path.join(scratch, 'quitting-worker.js');
+    fs.writeFileSync(quitting, '// serves nothing, and its thread ends\n');
+    await expect(onThreads({ threads: 2, aboveBytes: -1, workersOnly: true, workerScript: quitting })([target, target], {}))
+      .rejects.toThrow('every validation worker stopped (exit code 0) with 2 targets not validated');
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
 });
 
 test('a waiting worker, started before the targets are known, validates them as a worker started for them does', async () => {
   const waiting = startWaitingWorker(MODULE);
-  const onWaiting = validateManifestFiles(directories, {}, onThreads({
+  const onWaiting = await validateManifestFilesAsync(directories, {}, onThreads({
     threads: 2, aboveBytes: 0, workersOnly: true, waitingWorkers: [waiting], workerScript: NO_WORKER,
   }));
   expect(onWaiting).toEqual(validateManifestFiles(directories));
@@ -95,13 +125,13 @@ test('waiting workers a run does not use are terminated: one thread, a small inp
       return worker;
     };
     const oneThread = [start()];
-    validateManifestFiles(directories.slice(0, 2), {}, onThreads({ threads: 1, aboveBytes: 0, waitingWorkers: oneThread }));
+    await validateManifestFilesAsync(directories.slice(0, 2), {}, onThreads({ threads: 1, aboveBytes: 0, waitingWorkers: oneThread }));
     const small = [start()];
-    validateManifestFiles(directories.slice(0, 3), {}, onThreads({ threads: 2, waitingWorkers: small, workerScript: NO_WORKER }));
+    await validateManifestFilesAsync(directories.slice(0, 3), {}, onThreads({ threads: 2, waitingWorkers: small, workerScript: NO_WORKER }));
     // Two threads want one worker: the second waiting one goes at once, the first once the run is done. Neither takes
     // a target (they run a script that does not serve), so this thread validates all of them.
     const moreThanThreads = [start(), start()];
-    expect(validateManifestFiles(directories, {}, onThreads({ threads: 2, aboveBytes: 0, waitingWorkers: moreThanThreads })))
+    expect(await validateManifestFilesAsync(directories, {}, onThreads({ threads: 2, aboveBytes: 0, waitingWorkers: moreThanThreads })))
       .toEqual(validateManifestFiles(directories));
     expect(await Promise.all([...oneThread, ...small, ...moreThanThreads].map(exited))).toEqual(['exited', 'exited', 'exited', 'exited']);
   } finally {

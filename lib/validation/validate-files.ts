@@ -102,10 +102,12 @@ export interface ValidatedTarget {
 }
 
 /**
- * Validates each target (its files listed, not necessarily stat'ed), returning one result per target in the same order
- * (validate-threads.ts: on worker threads).
+ * Validates each target (its files listed, not necessarily stat'ed), returning one result per target in the same order.
  */
 export type TargetsValidator = (targets: readonly ManifestTarget[], options: ValidateFilesOptions) => ValidatedTarget[];
+
+/** A {@link TargetsValidator} that may wait for other threads (validate-threads.ts: on worker threads). */
+export type AsyncTargetsValidator = (targets: readonly ManifestTarget[], options: ValidateFilesOptions) => Promise<ValidatedTarget[]>;
 
 /**
  * Reads the paths as {@link loadManifestFiles} does (each directory one target, each file its own) and validates each
@@ -115,8 +117,18 @@ export type TargetsValidator = (targets: readonly ManifestTarget[], options: Val
 export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {},
   validateEach: TargetsValidator = (targets, each) => targets.map((target) => validateListedTarget(target, each))): ValidatedFiles {
   const targets = manifestTargets(paths);
+  return validatedFiles(targets, validateEach(targets, options));
+}
+
+/** {@link validateManifestFiles} with a validator that waits for other threads (validate-threads.ts' onThreads). */
+export async function validateManifestFilesAsync(paths: readonly string[], options: ValidateFilesOptions,
+  validateEach: AsyncTargetsValidator): Promise<ValidatedFiles> {
+  const targets = manifestTargets(paths);
+  return validatedFiles(targets, await validateEach(targets, options));
+}
+
+function validatedFiles(targets: readonly ManifestTarget[], results: readonly ValidatedTarget[]): ValidatedFiles {
   const directoriesWithoutYaml = targets.filter((target) => target.isDirectory && target.files.length === 0).map((target) => target.given);
-  const results = validateEach(targets, options);
   const readProblems = results.flatMap((result) => result.readProblems);
   const yaml11Readings = results.flatMap((result) => result.yaml11Readings);
   const judged = results.flatMap((result) => result.problems);

@@ -18,15 +18,17 @@
  * this thread loads the bundle, as waiting workers ({@link ThreadOptions.waitingWorkers}), and this module hands them
  * their input once the targets are known; workers not needed (one thread, a small input) are terminated.
  *
- * Synchronous, like the rest of the engine: a target is taken by an atomic increment of a shared counter; this thread
- * waits for results with Atomics.wait and reads them with receiveMessageOnPort. A worker that has not started when
- * every target is taken takes none, so a slow or missing worker costs nothing but its start. A target validated in
- * parts (bounded memory) is read in parts by whichever thread takes it.
+ * A target is taken by an atomic increment of a shared counter. This thread validates synchronously, like the rest of
+ * the engine, then waits for the workers' results as events (a promise), not blocked in Atomics.wait: a worker that
+ * stops while it holds a target (out of memory, an error outside the engine) is then seen, and the run fails with an
+ * error naming the target and why the worker stopped, where a blocked thread would wait for its result forever. A
+ * worker that has not started when every target is taken takes none, so a slow or missing worker costs nothing but its
+ * start. A target validated in parts (bounded memory) is read in parts by whichever thread takes it.
  */
 import * as os from 'os';
 import { isMainThread, MessageChannel, MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'worker_threads';
 import { ManifestTarget } from './load-manifests';
-import { fileWithSize, TargetsValidator, ValidatedTarget, ValidateFilesOptions, validateListedTarget } from './validate-files';
+import { AsyncTargetsValidator, fileWithSize, ValidatedTarget, ValidateFilesOptions, validateListedTarget } from './validate-files';
 
 /**
  * Up to this many bytes in all (and up to THREADS_ABOVE_FILES files), starting a worker (loading the engine, its schemas
@@ -81,10 +83,12 @@ const WORKERS_ONLY_TIMEOUT_MS = 300_000;
 
 const MARK = 'lib/validation/validate-threads';
 
-/** Slots of the shared array: results posted (what this thread waits on), the next target to take (in `order`). */
-const POSTED = 0;
-const NEXT = 1;
-const SLOTS = 2;
+/**
+ * Slots of the shared array: the next target to take (a position in `order`), then one per worker, the position it
+ * holds plus one (0: none), set when it takes a target and cleared once it has posted the result.
+ */
+const NEXT = 0;
+const HELD = 1;
 
 interface WorkerInput {
   readonly [MARK]: true;
@@ -94,6 +98,8 @@ interface WorkerInput {
   readonly targets: PackedTargets;
   readonly options: ValidateFilesOptions;
   readonly port: MessagePort;
+  /** The worker's own slot in `shared`: HELD + its number. */
+  readonly held: number;
 }
 
 /**
@@ -149,18 +155,21 @@ export function idleThreads(cores = os.availableParallelism(), loadAverage = os.
   return Math.max(1, Math.min(cores, 1 + Math.floor(cores - loadAverage)));
 }
 
-/** A {@link TargetsValidator} that spreads the targets over threads, or validates them here when that cannot pay. */
-export function onThreads(threadOptions: ThreadOptions = {}): TargetsValidator {
-  return (targets, options) => {
+/**
+ * A validator (for validateManifestFilesAsync) that spreads the targets over threads, or validates them here when that
+ * cannot pay. It rejects when a worker stops while it holds a target, naming the target.
+ */
+export function onThreads(threadOptions: ThreadOptions = {}): AsyncTargetsValidator {
+  return async (targets, options) => {
     const threads = Math.min(threadOptions.threads ?? idleThreads(), targets.length + 1);
     const waiting = threadOptions.waitingWorkers ?? [];
     const bounds = { bytes: threadOptions.aboveBytes ?? THREADS_ABOVE_BYTES, files: threadOptions.aboveFiles ?? THREADS_ABOVE_FILES };
     const planned = threads >= 2 && targets.length >= 2 ? planTargets(targets, bounds) : undefined;
     if (planned === undefined) {
-      for (const worker of waiting) void worker.terminate();
+      for (const worker of waiting) stopUnused(worker);
       return targets.map((target) => validateListedTarget(target, options));
     }
-    for (const worker of waiting.slice(threads - 1)) void worker.terminate();
+    for (const worker of waiting.slice(threads - 1)) stopUnused(worker);
     return validateOnThreads(planned, options, threads - 1, threadOptions.workerScript ?? __filename, threadOptions.workersOnly ?? false,
       waiting.slice(0, threads - 1));
   };
@@ -214,6 +223,12 @@ export function startWaitingWorker(script: string = __filename): Worker {
   return startWorker(script, data, []);
 }
 
+/** Terminates a waiting worker the run does not use; an error it had (it may not have loaded) concerns no result. */
+function stopUnused(worker: Worker): void {
+  worker.on('error', () => undefined);
+  void worker.terminate();
+}
+
 /** A worker running `script`, or the sources through tsx when it is a .ts file. */
 function startWorker(script: string, data: WorkerInput | WaitingWorkerData, transferList: MessagePort[]): Worker {
   const worker = script.endsWith('.ts')
@@ -224,17 +239,19 @@ function startWorker(script: string, data: WorkerInput | WaitingWorkerData, tran
   return worker;
 }
 
-function validateOnThreads({ targets, order }: PlannedTargets, options: ValidateFilesOptions, workerCount: number, script: string,
-  workersOnly: boolean, waitingWorkers: readonly Worker[]): ValidatedTarget[] {
-  const shared = new Int32Array(new SharedArrayBuffer(4 * SLOTS));
+async function validateOnThreads({ targets, order }: PlannedTargets, options: ValidateFilesOptions, workerCount: number,
+  script: string, workersOnly: boolean, waitingWorkers: readonly Worker[]): Promise<ValidatedTarget[]> {
+  const shared = new Int32Array(new SharedArrayBuffer(4 * (HELD + workerCount)));
   const ports: MessagePort[] = [];
   const workers: Worker[] = [];
+  /** Why each worker stopped: its error, else its exit code (set by its events, once this thread waits). */
+  const stopped: Array<string | undefined> = [];
   const results: ValidatedTarget[] = [];
   let done = 0;
   const packed = packTargets(targets);
   for (let worker = 0; worker < workerCount; worker++) {
     const { port1, port2 } = new MessageChannel();
-    const input: WorkerInput = { [MARK]: true, shared, order, targets: packed, options, port: port2 };
+    const input: WorkerInput = { [MARK]: true, shared, order, targets: packed, options, port: port2, held: HELD + worker };
     if (worker < waitingWorkers.length) {
       waitingWorkers[worker].postMessage(input, [port2]);
       workers.push(waitingWorkers[worker]);
@@ -244,38 +261,77 @@ function validateOnThreads({ targets, order }: PlannedTargets, options: Validate
     ports.push(port1);
   }
 
-  let seen = 0;
-  /** Reads the results posted so far (throws a worker's error); returns whether there were any. */
-  const collect = (): boolean => {
-    seen = Atomics.load(shared, POSTED);
-    let any = false;
-    for (const port of ports) {
-      for (let received = receiveMessageOnPort(port); received !== undefined; received = receiveMessageOnPort(port)) {
-        const message = received.message as WorkerMessage;
-        if ('error' in message) throw Object.assign(new Error(message.error.message), message.error);
-        results[message.index] = message.result;
-        done++;
-        any = true;
+  /** Takes a posted result (throws a worker's error). */
+  const take = (message: WorkerMessage): void => {
+    if ('error' in message) throw Object.assign(new Error(message.error.message), message.error);
+    results[message.index] = message.result;
+    done++;
+  };
+  /** Why the run cannot finish, if it cannot: a worker stopped holding a target, or no thread is left for those pending. */
+  const cannotFinish = (): Error | undefined => {
+    for (let worker = 0; worker < workerCount; worker++) {
+      if (stopped[worker] === undefined) continue;
+      // What it posted before it stopped may still be queued: take it first.
+      for (let received = receiveMessageOnPort(ports[worker]); received !== undefined; received = receiveMessageOnPort(ports[worker])) {
+        take(received.message as WorkerMessage);
+      }
+      const held = Atomics.load(shared, HELD + worker);
+      if (held !== 0 && results[order[held - 1]] === undefined) {
+        return new Error(`a validation worker stopped (${stopped[worker]}) while validating ${targets[order[held - 1]].given}; `
+          + 'nothing was judged of it (VALIDATE_THREADS=1 validates on one thread)');
       }
     }
-    return any;
+    if (done < targets.length && stopped.filter((why) => why !== undefined).length === workerCount) {
+      return new Error(`every validation worker stopped (${stopped.join('; ')}) with ${targets.length - done} targets not validated`);
+    }
+    return undefined;
   };
 
+  let timer: NodeJS.Timeout | undefined;
   try {
+    // Listened to from the start (a worker's error with no listener would end the process), heard once this thread waits.
+    workers.forEach((worker, at) => {
+      worker.on('error', (error) => {
+        stopped[at] ??= `${error.name}: ${error.message}`;
+      });
+    });
     if (!workersOnly) {
       for (let next = Atomics.add(shared, NEXT, 1); next < order.length; next = Atomics.add(shared, NEXT, 1)) {
         results[order[next]] = validateListedTarget(targets[order[next]], options);
         done++;
       }
     }
-    // Every target is taken: wait for those the workers took.
-    while (done < targets.length) {
-      if (collect()) continue;
-      if (Atomics.wait(shared, POSTED, seen, workersOnly ? WORKERS_ONLY_TIMEOUT_MS : undefined) === 'timed-out') {
-        throw new Error(`no worker posted a result in ${WORKERS_ONLY_TIMEOUT_MS} ms`);
+    // Every target is taken: wait for those the workers took, or for a reason they will not come.
+    await new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        try {
+          const failure = done < targets.length ? cannotFinish() : undefined;
+          if (failure !== undefined) reject(failure);
+          else if (done === targets.length) resolve();
+        } catch (error) {
+          reject(error);
+        }
+      };
+      if (workersOnly) {
+        timer = setTimeout(() => reject(new Error(`no worker posted a result in ${WORKERS_ONLY_TIMEOUT_MS} ms`)), WORKERS_ONLY_TIMEOUT_MS);
       }
-    }
+      ports.forEach((port) => port.on('message', (message: WorkerMessage) => {
+        try {
+          take(message);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        settle();
+      }));
+      workers.forEach((worker, at) => worker.on('exit', (code) => {
+        stopped[at] ??= `exit code ${code}`;
+        settle();
+      }));
+      settle();
+    });
   } finally {
+    clearTimeout(timer);
     Atomics.store(shared, NEXT, order.length); // after an error here, the workers take nothing more
     for (const port of ports) port.close();
     for (const worker of workers) void worker.terminate();
@@ -285,9 +341,10 @@ function validateOnThreads({ targets, order }: PlannedTargets, options: Validate
 
 /** In a worker started by {@link onThreads}: validates the next target not yet taken, until none is left. */
 function serve(input: WorkerInput): void {
-  const { shared, order, options, port } = input;
+  const { shared, order, options, port, held } = input;
   const targets = unpackTargets(input.targets);
   for (let next = Atomics.add(shared, NEXT, 1); next < order.length; next = Atomics.add(shared, NEXT, 1)) {
+    Atomics.store(shared, held, next + 1);
     const index = order[next];
     let message: WorkerMessage;
     try {
@@ -297,8 +354,7 @@ function serve(input: WorkerInput): void {
       message = { index, error: { name, message: text, stack } };
     }
     port.postMessage(message);
-    Atomics.add(shared, POSTED, 1);
-    Atomics.notify(shared, POSTED);
+    Atomics.store(shared, held, 0);
   }
 }
 
