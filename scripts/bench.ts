@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { cdk8sCliBin, tsNodeBin } from 'cdk8s-cli-on-demand';
 import { manifestTargets, planTargets, THREADS_ABOVE_BYTES, THREADS_ABOVE_FILES } from '../lib/validation';
 import { ENVTEST_BEGIN, ENVTEST_END, measureEnvtest } from './bench/envtest-section';
-import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun } from './bench/measure';
+import { formatStats, removeTempDirs, ROOT, Run, Stats, stats, tempDir, timedRun, timedShellRun } from './bench/measure';
 import type { PhaseTimings } from './bench/phase-run';
 import { measureLargeValidation, reportLargeValidation } from './bench/validate-large';
 
@@ -183,9 +183,9 @@ interface JestResults {
 /** `npm test` against the previous test command (import:check's regeneration, then jest on one worker), once each. */
 function measureTests() {
   const results = path.join(ROOT, 'node_modules', '.cache', 'jest-results.json');
-  const current = timedRun('npm', ['test']);
+  const current = timedShellRun('npm test');
   const jest = JSON.parse(fs.readFileSync(results, 'utf8')) as JestResults;
-  const previous = timedRun('sh', ['-c', 'npx tsc --noEmit && npm run -s import:check && npx jest --ci --maxWorkers=1 --silent']);
+  const previous = timedShellRun('npx tsc --noEmit && npm run -s import:check && npx jest --ci --maxWorkers=1 --silent');
   const slowest = jest.testResults
     .map((r) => ({ suite: path.relative(ROOT, r.name), ms: r.endTime - r.startTime }))
     .sort((a, b) => b.ms - a.ms)
@@ -262,13 +262,18 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
       + `| ${ratio(tests.current.wallMs, tests.previous.wallMs)} | ≤ 0.5× |`);
     // Two workers can only shorten what one worker leaves serial: npm test's wall time cannot drop below its CPU time
     // spread over the cores, so that bound against the previous command's wall is the lowest ratio this machine allows.
+    // Counted twice: node processes only (the probe in each), and every process (the shell's `times`), which is the
+    // bound; the previous command runs the API server, Chromium and esbuild on the core its one worker leaves.
     const cores = os.availableParallelism();
+    const s = (value: number) => `${(value / 1000).toFixed(0)} s`;
     lines.push('| the same, CPU time of their node processes (jest, its workers, tsc, the processes the suites start) '
-      + `| ${(tests.current.cpuMs / 1000).toFixed(0)} s | ${(tests.previous.cpuMs / 1000).toFixed(0)} s `
-      + `| ${ratio(tests.current.cpuMs, tests.previous.cpuMs)} | |`,
-    `| the shortest \`npm test\` ${cores} cores allow (its CPU time / ${cores}) vs the previous command's wall time `
-      + `| ${(tests.current.cpuMs / cores / 1000).toFixed(0)} s | ${(tests.previous.wallMs / 1000).toFixed(0)} s `
-      + `| ${ratio(tests.current.cpuMs / cores, tests.previous.wallMs)} | bound |`);
+      + `| ${s(tests.current.cpuMs)} | ${s(tests.previous.cpuMs)} | ${ratio(tests.current.cpuMs, tests.previous.cpuMs)} | |`,
+    '| the same, CPU time of all their processes (node, kube-apiserver, etcd, Chromium, esbuild, git: all that were waited for) '
+      + `| ${s(tests.current.treeCpuMs)} | ${s(tests.previous.treeCpuMs)} | ${ratio(tests.current.treeCpuMs, tests.previous.treeCpuMs)} | |`,
+    `| the shortest \`npm test\` ${cores} cores allow (the CPU time of all its processes / ${cores}) `
+      + 'vs the previous command\'s wall time '
+      + `| ${s(tests.current.treeCpuMs / cores)} | ${s(tests.previous.wallMs)} `
+      + `| ${ratio(tests.current.treeCpuMs / cores, tests.previous.wallMs)} | bound |`);
   }
   lines.push('');
 
@@ -340,8 +345,9 @@ function report(demo: ReturnType<typeof measureDemo>, fleets: ReturnType<typeof 
     lines.push('## Tests', '',
       `\`npm test\` (tsc, the drift check, jest on two workers): ${(tests.current.wallMs / 1000).toFixed(0)} s; the previous command `
       + `(tsc, import:check regenerating imports/, jest on one worker): ${(tests.previous.wallMs / 1000).toFixed(0)} s. `
-      + `CPU time of their node processes: ${(tests.current.cpuMs / 1000).toFixed(0)} s and ${(tests.previous.cpuMs / 1000).toFixed(0)} s `
-      + '(etcd, kube-apiserver, Chromium and git are not counted). '
+      + `CPU time of their node processes: ${(tests.current.cpuMs / 1000).toFixed(0)} s and ${(tests.previous.cpuMs / 1000).toFixed(0)} s; `
+      + `of all their processes (etcd, kube-apiserver, Chromium, esbuild and git too): ${(tests.current.treeCpuMs / 1000).toFixed(0)} s `
+      + `and ${(tests.previous.treeCpuMs / 1000).toFixed(0)} s. `
       + 'Slowest suites of the `npm test` run:', '',
       '| suite | time |', '|---|---|',
       ...tests.slowest.map((s) => `| ${s.suite} | ${(s.ms / 1000).toFixed(1)} s |`), '');

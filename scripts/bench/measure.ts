@@ -34,6 +34,32 @@ export function timedRun(command: string, args: readonly string[], env: Record<s
   return { wallMs, peakRssMiB, cpuMs: lines.reduce((sum, [, cpu]) => sum + (cpu ?? 0), 0), stdout: result.stdout };
 }
 
+/** A {@link timedRun} of a shell command line, with the CPU time of every process of it, node or not. */
+export interface ShellRun extends Run {
+  /**
+   * User + system CPU time of every process the command line started and waited for, reported by the shell's `times`
+   * (the kernel adds a child's time, its own waited-for children's included, to its parent when the parent reaps it):
+   * kube-apiserver, etcd, Chromium and esbuild besides node. A process left to init when its parent exits is missed,
+   * so this is a lower bound.
+   */
+  readonly treeCpuMs: number;
+}
+
+/** Runs a shell command line as {@link timedRun} does, and reads its processes' CPU time from `times` afterwards. */
+export function timedShellRun(commandLine: string): ShellRun {
+  const timesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-times-')), 'times');
+  try {
+    const run = timedRun('sh', ['-c', `${commandLine}\nstatus=$?\ntimes > "$BENCH_TIMES_FILE"\nexit $status`], { BENCH_TIMES_FILE: timesFile });
+    // Two lines, "<user> <system>" of the shell, then of its children, each as "1m2.34s".
+    const children = fs.readFileSync(timesFile, 'utf8').trim().split('\n')[1] ?? '';
+    const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+    if (seconds.length !== 2) throw new Error(`unexpected output of times: ${JSON.stringify(children)}`);
+    return { ...run, treeCpuMs: (seconds[0] + seconds[1]) * 1000 };
+  } finally {
+    fs.rmSync(path.dirname(timesFile), { recursive: true, force: true });
+  }
+}
+
 export interface Stats {
   readonly median: number;
   readonly min: number;
