@@ -316,6 +316,7 @@ async function validateOnThreads({ targets, order }: PlannedTargets, options: Va
         timer = setTimeout(() => reject(new Error(`no worker posted a result in ${WORKERS_ONLY_TIMEOUT_MS} ms`)), WORKERS_ONLY_TIMEOUT_MS);
       }
       ports.forEach((port) => port.on('message', (message: WorkerMessage) => {
+        timer?.refresh(); // the timeout is for the next result, not for all of them
         try {
           take(message);
         } catch (error) {
