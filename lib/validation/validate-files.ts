@@ -102,25 +102,22 @@ export interface ValidatedTarget {
 }
 
 /**
- * Validates each target (its files listed, not necessarily stat'ed), returning one result per target in the same order.
+ * Validates each target (its files listed, not necessarily stat'ed), resolving to one result per target in the same
+ * order; it may wait for other threads (validate-threads.ts' onThreads: on worker threads).
  */
-export type TargetsValidator = (targets: readonly ManifestTarget[], options: ValidateFilesOptions) => ValidatedTarget[];
-
-/** A {@link TargetsValidator} that may wait for other threads (validate-threads.ts: on worker threads). */
 export type AsyncTargetsValidator = (targets: readonly ManifestTarget[], options: ValidateFilesOptions) => Promise<ValidatedTarget[]>;
 
 /**
  * Reads the paths as {@link loadManifestFiles} does (each directory one target, each file its own) and validates each
- * target as {@link validateTargets} does, with the same problems in the same order, and YAML 1.1 readings explained.
- * `validateEach` validates the targets, by default one after the other in this thread.
+ * target as {@link validateTargets} does, one after the other in this thread, with the same problems in the same order,
+ * and YAML 1.1 readings explained.
  */
-export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {},
-  validateEach: TargetsValidator = (targets, each) => targets.map((target) => validateListedTarget(target, each))): ValidatedFiles {
+export function validateManifestFiles(paths: readonly string[], options: ValidateFilesOptions = {}): ValidatedFiles {
   const targets = manifestTargets(paths);
-  return validatedFiles(targets, validateEach(targets, options));
+  return validatedFiles(targets, targets.map((target) => validateListedTarget(target, options)));
 }
 
-/** {@link validateManifestFiles} with a validator that waits for other threads (validate-threads.ts' onThreads). */
+/** {@link validateManifestFiles} with the targets validated by `validateEach` (validate-threads.ts' onThreads). */
 export async function validateManifestFilesAsync(paths: readonly string[], options: ValidateFilesOptions,
   validateEach: AsyncTargetsValidator): Promise<ValidatedFiles> {
   const targets = manifestTargets(paths);
