@@ -100,7 +100,7 @@ test('a worker that stops while it holds a target fails the run, naming the targ
     const quitting = path.join(scratch, 'quitting-worker.js');
     fs.writeFileSync(quitting, '// serves nothing, and its thread ends\n');
     await expect(onThreads({ threads: 2, aboveBytes: -1, workersOnly: true, workerScript: quitting })([target, target], {}))
-      .rejects.toThrow('every validation worker stopped (exit code 0) with 2 targets not validated');
+      .rejects.toThrow('every validation worker stopped (exit code 0) with 2 targets not validated (VALIDATE_THREADS=1 validates on one thread)');
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -83,6 +83,9 @@ const WORKERS_ONLY_TIMEOUT_MS = 300_000;
 
 const MARK = 'lib/validation/validate-threads';
 
+/** What a user can do when a worker stops: run on this thread only (`$VALIDATE_THREADS`, read by scripts/validate.ts). */
+const ONE_THREAD_HINT = 'VALIDATE_THREADS=1 validates on one thread';
+
 /**
  * Slots of the shared array: the next target to take (a position in `order`), then one per worker, the position it
  * holds plus one (0: none), set when it takes a target and cleared once it has posted the result.
@@ -278,11 +281,12 @@ async function validateOnThreads({ targets, order }: PlannedTargets, options: Va
       const held = Atomics.load(shared, HELD + worker);
       if (held !== 0 && results[order[held - 1]] === undefined) {
         return new Error(`a validation worker stopped (${stopped[worker]}) while validating ${targets[order[held - 1]].given}; `
-          + 'nothing was judged of it (VALIDATE_THREADS=1 validates on one thread)');
+          + `nothing was judged of it (${ONE_THREAD_HINT})`);
       }
     }
     if (done < targets.length && stopped.filter((why) => why !== undefined).length === workerCount) {
-      return new Error(`every validation worker stopped (${stopped.join('; ')}) with ${targets.length - done} targets not validated`);
+      return new Error(`every validation worker stopped (${stopped.join('; ')}) with ${targets.length - done} targets not validated `
+        + `(${ONE_THREAD_HINT})`);
     }
     return undefined;
   };
